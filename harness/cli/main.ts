@@ -1,0 +1,41 @@
+import { ExitCode, UsageError } from './exit-codes.ts';
+
+/** Each subcommand module exports `run(argv): Promise<exit code>`; loaded lazily so `--help` is instant. */
+type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  realistic: { summary: 'run realistic scenarios: baseline vs instrumented over WebSocket', load: () => import('./realistic.ts') },
+  tight: { summary: 'per-operation cost of each metrics backend and of the hot path', load: () => import('./tight.ts') },
+  gate: { summary: 'the CI gate: ci profile of tight and realistic; exit code is the verdict', load: () => import('./gate.ts') },
+  report: { summary: 'render a result.json as HTML, JUnit and Markdown', load: () => import('./report.ts') },
+  compare: { summary: 'compare two result files', load: () => import('./compare.ts') },
+  daemon: { summary: 'start the reference daemon', load: () => import('./daemon.ts') },
+  fakes: { summary: 'start the fake world (provider, Supabase, Redis)', load: () => import('./fakes.ts') },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: overbench <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? ExitCode.Pass : ExitCode.BadInput;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`overbench: unknown command "${name}" (expected one of: ${Object.keys(commands).join(', ')})\n`);
+    return ExitCode.BadInput;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`overbench ${name}: ${err.message}\n`);
+      return ExitCode.BadInput;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The IPC contract between the harness (parent) and the driver process (harness/driver/main.ts).
+ * The parent forks the driver, sends `start`, then one `window` at a time, then `stop`.
+ * Between windows the driver sends nothing on the wire, so the other variant is measured in quiet.
+ */
+
+/** Closed model (k6: constant-vus): every client sends, awaits the terminal frame, thinks, repeats. */
+export interface ClosedLoad {
+  model: 'closed';
+  /** Latency spec (fakes/latency.ts), e.g. 'exponential:mean=50ms'; absent = no think time. */
+  thinkTime?: string;
+}
+
+/** Open model (k6: constant-arrival-rate): arrivals on a schedule, independent of replies. */
+export interface OpenLoad {
+  model: 'open';
+  ratePerSec: number;
+  /** Inter-arrival distribution; default poisson. */
+  arrival?: 'poisson' | 'uniform';
+  /** Arrivals beyond this many requests in flight are counted as dropped, never sent late. */
+  maxInFlight?: number;
+}
+
+export type DriverLoad = ClosedLoad | OpenLoad;
+
+/** One entry of the scenario's request mix (DESIGN.md). */
+export interface MixEntry {
+  weight: number;
+  tool: string;
+  args?: Record<string, unknown>;
+  /** true: identical args every time (result-cache hits); otherwise args are made unique per request. */
+  repeat?: boolean;
+}
+
+export interface DriverConfig {
+  /** ws://host:port of the target. */
+  url: string;
+  protocol: 'exai' | 'mcp';
+  token?: string;
+  /** Busy WebSocket connections. */
+  clients: number;
+  load: DriverLoad;
+  mix: MixEntry[];
+  seed: number;
+  /** Each client closes and reconnects (same session id) after this many requests. */
+  churn?: { everyRequests: number };
+  /** Session ids are `${sessionPrefix}-${clientIndex}` (idle ones `${sessionPrefix}-idle-${i}`). */
+  sessionPrefix: string;
+  /** A request without its terminal frame after this long counts as a `timeout` error. */
+  requestTimeoutMs: number;
+  /** Extra connections that only say hello and then stay open, silent. */
+  idleClients?: number;
+}
+
+export interface ToolWindowStats {
+  requests: number;
+  /** Base64 compressed HdrHistogram of latency in microseconds. */
+  histogram: string;
+}
+
+export interface WindowStats {
+  /** Requests completed with a terminal frame (successful or not) or failed, i.e. all that finished. */
+  requests: number;
+  errors: number;
+  /** Keys: 'timeout', 'closed', 'protocol', or the error code the target sent (e.g. 'OVER_CAPACITY'). */
+  errorsByKind: Record<string, number>;
+  /** Open model: arrivals not sent because maxInFlight requests were already in flight. */
+  dropped: number;
+  /** Every WebSocket message sent/received in the window, handshake and progress frames included. */
+  framesSent: number;
+  framesReceived: number;
+  durationMs: number;
+  /** Base64 compressed HdrHistogram (microseconds) of all requests recorded in the window. */
+  histogram: string;
+  perTool: Record<string, ToolWindowStats>;
+  /** The driver process's own CPU over the window (process.cpuUsage delta). */
+  driverCpuUs: { user: number; system: number };
+}
+
+/** parent -> driver */
+export type ParentMessage =
+  | { type: 'start'; config: DriverConfig }
+  | { type: 'window'; id: number; durationMs: number; record: boolean }
+  | { type: 'stop' };
+
+/** driver -> parent */
+export type DriverMessage =
+  | { type: 'ready' }
+  | { type: 'error'; message: string }
+  | { type: 'window-done'; id: number; stats: WindowStats }
+  | { type: 'stopped' };

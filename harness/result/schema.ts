@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/**
+ * The result file (DESIGN.md, "Result file"): the contract between a run and every renderer.
+ * Renderers read only this; keep it backwards compatible or bump schemaVersion.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const Verdict = z.enum(['pass', 'fail', 'inconclusive']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const MetricName = z.enum(['p50', 'p95', 'p99', 'throughput', 'cpuPerRequest', 'nsPerOp']);
+export type MetricName = z.infer<typeof MetricName>;
+
+export const LatencySummary = z.object({
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+  mean: z.number(),
+});
+export type LatencySummary = z.infer<typeof LatencySummary>;
+
+/** One variant's measured window in one round. Tight rounds carry nsPerOp and leave the rest null. */
+export const RoundResult = z.object({
+  round: z.number().int().nonnegative(),
+  variant: z.enum(['baseline', 'instrumented']),
+  /** 0 if this variant ran first in its round, 1 if second. */
+  order: z.number().int().nonnegative(),
+  requests: z.number().nonnegative(),
+  errors: z.number().nonnegative(),
+  /** Errors by kind (timeout, closed, protocol, error codes); optional detail. */
+  errorsByKind: z.record(z.string(), z.number()).optional(),
+  /** Open model: requests that could not be sent because maxInFlight was reached. */
+  dropped: z.number().nonnegative().optional(),
+  throughput: z.number().nonnegative(),
+  latencyUs: LatencySummary.nullable(),
+  /** HdrHistogram, compressed and base64-encoded (hdr-histogram-js encodeIntoCompressedBase64). */
+  histogram: z.string().nullable(),
+  cpuUs: z.object({ user: z.number(), system: z.number() }).nullable(),
+  cpuPerRequestUs: z.number().nullable(),
+  rssBytes: z.number().nullable(),
+  driverCpuPct: z.number().nullable(),
+  valid: z.boolean(),
+  /** Why a round was excluded (driver saturated, target died...). */
+  invalidReason: z.string().optional(),
+  /** Tight benchmarks: nanoseconds per operation, empty batch subtracted. */
+  nsPerOp: z.number().optional(),
+  /** Per-tool latency summaries, when the driver recorded them. */
+  perTool: z.record(z.string(), z.object({ requests: z.number(), latencyUs: LatencySummary.nullable() })).optional(),
+  /** Tight benchmarks: extra per-round measurements (bytes/op, bytes/client...). */
+  extra: z.record(z.string(), z.number()).optional(),
+});
+export type RoundResult = z.infer<typeof RoundResult>;
+
+export const Comparison = z.object({
+  metric: MetricName,
+  budgetPct: z.number(),
+  /** Overhead in percent, positive = worse (for throughput, a drop). */
+  estimatePct: z.number().nullable(),
+  ciLowPct: z.number().nullable(),
+  ciHighPct: z.number().nullable(),
+  verdict: Verdict,
+  /** Number of valid rounds the comparison was made over. */
+  rounds: z.number().int().nonnegative().optional(),
+  /** Plain-words reading, criterion-style ("No change in performance detected"...). */
+  note: z.string().optional(),
+  baselineMedian: z.number().nullable().optional(),
+  instrumentedMedian: z.number().nullable().optional(),
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+/** How a variant's target was run: enough to reproduce it. */
+export const VariantInfo = z.object({
+  target: z.string(),
+  env: z.record(z.string(), z.string()).optional(),
+  pid: z.number().nullable().optional(),
+  backend: z.string().optional(),
+});
+export type VariantInfo = z.infer<typeof VariantInfo>;
+
+export const Exactness = z.object({
+  expected: z.number(),
+  recorded: z.number(),
+  ok: z.boolean(),
+  detail: z.string().optional(),
+});
+export type Exactness = z.infer<typeof Exactness>;
+
+export const ScenarioResult = z.object({
+  name: z.string(),
+  kind: z.enum(['tight', 'realistic']),
+  description: z.string().optional(),
+  profile: z.string().optional(),
+  verdict: Verdict,
+  variants: z.object({ baseline: VariantInfo, instrumented: VariantInfo }),
+  rounds: z.array(RoundResult),
+  comparisons: z.array(Comparison),
+  exactness: Exactness.nullable(),
+  /** A scenario that could not run (target died...) is data, not a throw. */
+  error: z.string().optional(),
+});
+export type ScenarioResult = z.infer<typeof ScenarioResult>;
+
+export const WorldInfo = z.object({
+  redis: z.string(),
+  supabase: z.string(),
+  provider: z.string(),
+});
+
+export const Result = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  runId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** The command line that reproduces this run. */
+  command: z.string().optional(),
+  seed: z.number().optional(),
+  env: z.object({
+    node: z.string(),
+    os: z.string(),
+    cpuModel: z.string(),
+    cpus: z.number(),
+    gitSha: z.string().nullable(),
+    world: WorldInfo.nullable(),
+  }),
+  verdict: Verdict,
+  /** How many budget comparisons the verdict rests on (multiple-comparison context). */
+  comparisonsMade: z.number().int().nonnegative().optional(),
+  scenarios: z.array(ScenarioResult),
+});
+export type Result = z.infer<typeof Result>;
