@@ -64,6 +64,8 @@ export interface MetricsSnapshot {
   /** Requests finished, by tool. */
   requests?: Record<string, { ok: number; failed: number }>;
   circuits?: Record<string, CircuitState>;
+  /** Cluster scope only: the daemon instances whose counters were summed. */
+  instances?: string[];
 }
 
 export interface MetricsBackend {
@@ -86,8 +88,14 @@ export interface MetricsBackend {
   stageLatency(stage: StageId, us: number): void;
   requestDone(c: ClientRef, tool: string, us: number, ok: boolean): void;
 
-  /** Off the hot path: what `/metrics.json` serves. */
+  /**
+   * Off the hot path: what `/metrics.json` serves. A backend whose library reads back only
+   * asynchronously (otel) throws here and implements `collect()`; callers that serve HTTP should
+   * use `readSnapshot(backend)` from index.ts, which works for every backend.
+   */
   snapshot(): MetricsSnapshot;
+  /** Optional asynchronous read-back (the library's own collection path). */
+  collect?(): Promise<MetricsSnapshot>;
   /** Off the hot path: Prometheus text exposition of the same data. */
   prometheus(): Promise<string>;
   /** Start timers (flushes, roll-ups). Optional sinks let a backend aggregate across processes. */

@@ -44,7 +44,7 @@ export interface DriverConfig {
   seed: number;
   /** Each client closes and reconnects (same session id) after this many requests. */
   churn?: { everyRequests: number };
-  /** Session ids are `${sessionPrefix}-${clientIndex}` (idle ones `${sessionPrefix}-idle-${i}`). */
+  /** Session ids are `<prefix>-<client index>`, idle ones `<prefix>-idle-<i>` (harness/driver/session-ids.ts). */
   sessionPrefix: string;
   /** A request without its terminal frame after this long counts as a `timeout` error. */
   requestTimeoutMs: number;
@@ -89,3 +89,10 @@ export type DriverMessage =
   | { type: 'error'; message: string }
   | { type: 'window-done'; id: number; stats: WindowStats }
   | { type: 'stopped' };
+
+// Compile-time reconciliation with the scenario schema (harness/scenario/schema.ts): a validated
+// scenario's load and mix must be passable to the driver as they are.
+import type { Scenario } from '../scenario/schema.ts';
+type Assignable<T, U extends T> = U;
+export type _LoadFromScenario = Assignable<DriverLoad, Scenario['load']>;
+export type _MixFromScenario = Assignable<MixEntry[], Scenario['mix']>;

@@ -1,0 +1,70 @@
+/**
+ * Start and stop a whole daemon in this process: store clients, metrics backend, the WebSocket
+ * server and the monitoring port. main.ts runs it as a program; tests run it in process.
+ */
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { DaemonConfig } from './config.ts';
+import type { MetricsBackend } from './metrics/types.ts';
+import { createMetrics } from './metrics/index.ts';
+import type { DaemonContext } from './context.ts';
+import { buildContext } from './build-context.ts';
+import { createRedis } from './stores/redis-client.ts';
+import { createSupabase } from './stores/conversation-store.ts';
+import { startWsServer } from './server/ws-server.ts';
+import { startMonitoring } from './monitoring/http.ts';
+
+export interface RunningDaemon {
+  readonly host: string;
+  readonly wsPort: number;
+  readonly monitoringPort: number;
+  readonly metrics: MetricsBackend;
+  readonly ctx: DaemonContext;
+  /** Graceful: running calls end with an error frame, connections close 1001, metrics flush. */
+  close(): Promise<void>;
+}
+
+export async function startDaemon(
+  config: DaemonConfig,
+  opts: { log?: (line: string) => void; metrics?: MetricsBackend } = {},
+): Promise<RunningDaemon> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`daemon: ${line}\n`));
+  const metrics = opts.metrics ?? createMetrics(config.metricsBackend);
+  const redis: Redis | null = config.redisUrl ? createRedis(config.redisUrl, log) : null;
+  const supabase = config.supabaseUrl ? createSupabase(config.supabaseUrl, config.supabaseKey ?? 'anon') : null;
+  const ctx = buildContext(config, metrics, { redis, supabase }, log);
+
+  const ws = await startWsServer(ctx);
+  let monitoring;
+  try {
+    monitoring = await startMonitoring({
+      host: config.monitoringHost, port: config.monitoringPort, metrics, live: ctx.live, redis, log,
+    });
+  } catch (err) {
+    await ws.close(0);
+    redis?.disconnect();
+    throw err;
+  }
+  metrics.start({ instanceId: `${hostname()}:${process.pid}:${ws.port}`, redis: redis ?? undefined, supabase: supabase ?? undefined });
+
+  let closing: Promise<void> | null = null;
+  return {
+    host: config.host,
+    wsPort: ws.port,
+    monitoringPort: monitoring.port,
+    metrics,
+    ctx,
+    close() {
+      closing ??= (async () => {
+        ctx.calls.stopAll();
+        // Let the aborted calls send their terminal frames before the sockets close.
+        for (let i = 0; i < 100 && ctx.calls.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+        await ws.close();
+        await metrics.close().catch((err: Error) => log(`metrics flush failed: ${err.message}`));
+        await monitoring.close();
+        if (redis) await redis.quit().catch(() => redis.disconnect());
+      })();
+      return closing;
+    },
+  };
+}

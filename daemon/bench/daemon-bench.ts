@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:daemon`: status round trips per second through the real daemon, one daemon
+ * process per METRICS_BACKEND plus a bare ws echo server for reference, load from another
+ * process (load-client.ts). Targets are measured in interleaved order, repeat after repeat, so
+ * drift on a shared machine hits every target alike; the median per target is reported, with the
+ * daemon's CPU per round trip (from /stats) and the cost per round trip and per frame vs `none`.
+ *
+ *   npm run bench:daemon -- [--seconds 3] [--warmup 1] [--repeats 3] [--connections 4] [--depth 8]
+ *                           [--backends none,fast,...] [--no-bare] [--json] [--test]
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
+import { REPO_ROOT, spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
+import type { WindowRequest, WindowResult } from './load-client.ts';
+import { ExitCode } from '../../harness/cli/exit-codes.ts';
+
+interface Target {
+  name: string;
+  url: string;
+  protocol: 'exai' | 'echo';
+  pid: number;
+  /** CPU µs of the server process so far. */
+  cpuUs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface Sample {
+  rate: number;
+  cpuUsPerRoundTrip: number;
+}
+
+/** Frames per status round trip on the daemon: call_tool in, stream_complete + call_tool_res out. */
+const FRAMES_PER_ROUND_TRIP = 3;
+
+function procCpuUs(pid: number): number {
+  // utime + stime, clock ticks (100 Hz on Linux): coarse, used only for the bare server.
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * 10_000;
+}
+
+async function daemonTarget(backend: BackendName): Promise<Target> {
+  const d: SpawnedDaemon = await spawnDaemon({ METRICS_BACKEND: backend, EXAI_RATE_LIMIT: 'off', EXAI_MAX_CONNECTIONS_PER_IP: '1000' });
+  return {
+    name: backend,
+    url: d.url,
+    protocol: 'exai',
+    pid: d.ready.pid,
+    async cpuUs() {
+      const s = (await (await fetch(`${d.monitoringUrl}/stats`)).json()) as { cpuUserUs: number; cpuSystemUs: number };
+      return s.cpuUserUs + s.cpuSystemUs;
+    },
+    stop: async () => {
+      await d.stop();
+    },
+  };
+}
+
+async function bareTarget(): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'daemon/bench/bare-echo-server.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bare echo server exited ${code}`)));
+  });
+  const { port } = JSON.parse(line) as { port: number };
+  return {
+    name: 'bare-ws',
+    url: `ws://127.0.0.1:${port}`,
+    protocol: 'echo',
+    pid: child.pid!,
+    cpuUs: async () => procCpuUs(child.pid!),
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+function startLoadClient(): ChildProcess {
+  return fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+}
+
+function runWindow(client: ChildProcess, req: WindowRequest): Promise<WindowResult> {
+  return new Promise((resolve, reject) => {
+    client.once('message', (m: WindowResult | { type: 'error'; message: string }) => {
+      if (m.type === 'result') resolve(m);
+      else reject(new Error(`load client: ${m.message}`));
+    });
+    client.send(req);
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '1' },
+      repeats: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '4' },
+      depth: { type: 'string', default: '8' },
+      backends: { type: 'string', default: BACKEND_NAMES.join(',') },
+      'no-bare': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      // Smoke mode for CI: proves the bench runs, measures nothing worth reading.
+      test: { type: 'boolean', default: false },
+    },
+  });
+  if (values.test) Object.assign(values, { seconds: '0.3', warmup: '0.1', repeats: '1', backends: 'none,fast' });
+  const num = (name: string, v: string, min: number, max: number): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      process.stderr.write(`bench:daemon: --${name} must be a number ${min}..${max}, got "${v}"\n`);
+      process.exit(ExitCode.BadInput);
+    }
+    return n;
+  };
+  const seconds = num('seconds', values.seconds!, 0.1, 120);
+  const warmup = num('warmup', values.warmup!, 0, 60);
+  const repeats = Math.round(num('repeats', values.repeats!, 1, 50));
+  const connections = Math.round(num('connections', values.connections!, 1, 256));
+  const depth = Math.round(num('depth', values.depth!, 1, 1024));
+  const backends = values.backends!.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const b of backends) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(b)) {
+      process.stderr.write(`bench:daemon: --backends: unknown backend "${b}" (expected ${BACKEND_NAMES.join(', ')})\n`);
+      return ExitCode.BadInput;
+    }
+  }
+  const say = (s: string) => {
+    if (!values.json) process.stderr.write(`${s}\n`);
+  };
+
+  const targets: Target[] = [];
+  const client = startLoadClient();
+  const stopAll = async () => {
+    client.kill();
+    await Promise.all(targets.map((t) => t.stop().catch(() => {})));
+  };
+  const onSignal = () => void stopAll().then(() => process.exit(ExitCode.Fail));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (const b of backends) targets.push(await daemonTarget(b as BackendName));
+    if (!values['no-bare']) targets.push(await bareTarget());
+    say(`bench:daemon: ${targets.length} targets, ${repeats} repeats x ${seconds}s (+${warmup}s warm-up), ${connections} connections x ${depth} in flight`);
+    // One unrecorded pass first: JIT warm-up of every freshly started server.
+    for (const t of targets) {
+      await runWindow(client, { type: 'window', url: t.url, protocol: t.protocol, connections, depth, warmupMs: 0, measureMs: Math.max(500, warmup * 1000) });
+    }
+    const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < repeats; r++) {
+      // Rotate the order each repeat so no target always runs first (or right after the noisiest).
+      const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+      for (const t of order) {
+        const cpu0 = await t.cpuUs();
+        const res = await runWindow(client, {
+          type: 'window', url: t.url, protocol: t.protocol, connections, depth, warmupMs: warmup * 1000, measureMs: seconds * 1000,
+        });
+        const cpu = (await t.cpuUs()) - cpu0;
+        // CPU covers warm-up and measurement; the rate over the measured part is the best estimate for both.
+        const total = res.rate * (seconds + warmup);
+        samples.get(t.name)!.push({ rate: res.rate, cpuUsPerRoundTrip: cpu / total });
+        say(`  repeat ${r + 1}/${repeats} ${t.name.padEnd(8)} ${Math.round(res.rate).toLocaleString('en-US').padStart(8)} round trips/s  server cpu ${(cpu / total).toFixed(2)} us/rt`);
+      }
+    }
+    const none = samples.get('none');
+    const noneRate = none ? median(none.map((s) => s.rate)) : undefined;
+    const rows = targets.map((t) => {
+      const s = samples.get(t.name)!;
+      const rate = median(s.map((x) => x.rate));
+      const cpu = median(s.map((x) => x.cpuUsPerRoundTrip));
+      const costNsPerRt = noneRate && t.protocol === 'exai' ? 1e9 / rate - 1e9 / noneRate : undefined;
+      return {
+        target: t.name, rate: Math.round(rate), best: Math.round(Math.max(...s.map((x) => x.rate))), rates: s.map((x) => Math.round(x.rate)), serverCpuUsPerRoundTrip: Number(cpu.toFixed(3)),
+        vsNonePct: noneRate && t.protocol === 'exai' ? Number((((noneRate - rate) / noneRate) * 100).toFixed(2)) : undefined,
+        costNsPerRoundTrip: costNsPerRt === undefined ? undefined : Math.round(costNsPerRt),
+        costNsPerFrame: costNsPerRt === undefined ? undefined : Math.round(costNsPerRt / FRAMES_PER_ROUND_TRIP),
+      };
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ connections, depth, seconds, warmup, repeats, rows })}\n`);
+    } else {
+      process.stdout.write(`\nstatus round trips/s (median of ${repeats}; ${connections} connections x ${depth} in flight; load in another process)\n`);
+      process.stdout.write(`${'target'.padEnd(9)} ${'rt/s'.padStart(8)}  ${'best'.padStart(8)}  ${'vs none'.padStart(8)}  ${'ns/rt'.padStart(7)}  ${'ns/frame'.padStart(8)}  ${'cpu us/rt'.padStart(9)}  runs\n`);
+      for (const r of rows) {
+        const pct = r.vsNonePct === undefined ? '' : `${r.vsNonePct >= 0 ? '-' : '+'}${Math.abs(r.vsNonePct).toFixed(1)}%`;
+        process.stdout.write(
+          `${r.target.padEnd(9)} ${r.rate.toLocaleString('en-US').padStart(8)}  ${r.best.toLocaleString('en-US').padStart(8)}  ${pct.padStart(8)}  ${String(r.costNsPerRoundTrip ?? '').padStart(7)}  ${String(r.costNsPerFrame ?? '').padStart(8)}  ${r.serverCpuUsPerRoundTrip.toFixed(2).padStart(9)}  ${r.rates.join(' ')}\n`,
+        );
+      }
+      process.stdout.write('bare-ws echoes each request with ONE frame; the daemon answers status with TWO (stream_complete + call_tool_res).\n');
+    }
+    return ExitCode.Pass;
+  } finally {
+    client.send({ type: 'stop' });
+    await stopAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench:daemon: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(ExitCode.Fail);
+  },
+);

@@ -1,0 +1,88 @@
+/**
+ * Assemble the daemon's parts from a config, a metrics backend and its store clients. The real
+ * daemon (app.ts) passes Redis/Supabase clients; the hot path passes none and gets memory stores.
+ */
+import type { Redis } from 'ioredis';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { DaemonConfig, ProviderConfig } from './config.ts';
+import type { MetricsBackend } from './metrics/types.ts';
+import type { DaemonContext } from './context.ts';
+import { LiveState } from './live-state.ts';
+import { ToolRegistry } from './tools/registry.ts';
+import { createStatusTool } from './tools/status.ts';
+import { echoTool } from './tools/echo.ts';
+import { createChatTool } from './pipeline/chat-tool.ts';
+import { ProviderClient } from './pipeline/provider-client.ts';
+import { CircuitBreaker } from './resilience/circuit-breaker.ts';
+import { Semaphore } from './resilience/semaphore.ts';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './resilience/rate-limiter.ts';
+import { createSessionStore } from './stores/session-store.ts';
+import { createPendingQueue } from './stores/pending-queue.ts';
+import { createResultCache } from './stores/result-cache.ts';
+import { createConversationStore } from './stores/conversation-store.ts';
+import { SessionRegistry } from './session/session-registry.ts';
+import { CallManager } from './calls/call-manager.ts';
+
+export interface StoreClients {
+  redis: Redis | null;
+  supabase: SupabaseClient | null;
+}
+
+export function buildContext(
+  config: DaemonConfig,
+  metrics: MetricsBackend,
+  clients: StoreClients,
+  log: (line: string) => void,
+): DaemonContext {
+  const live = new LiveState();
+  const { redis } = clients;
+  const sessionStore = createSessionStore(redis, config.sessionTtlSec);
+
+  const provider = (cfg: ProviderConfig): ProviderClient => {
+    const breaker = new CircuitBreaker(cfg.name, config.breaker, (from, to) => {
+      live.circuit(cfg.name, to);
+      metrics.circuitChange(cfg.name, from, to);
+      log(`circuit ${cfg.name}: ${from} -> ${to}`);
+    });
+    live.circuit(cfg.name, breaker.state);
+    const policy = { maxRetries: config.providerMaxRetries, baseMs: config.retryBaseMs, maxMs: config.retryMaxMs };
+    return new ProviderClient(cfg, breaker, policy, config.providerTimeoutSec * 1000);
+  };
+  const chatDeps = {
+    metrics,
+    sessions: sessionStore,
+    cache: createResultCache(redis, config.cacheTtlSec),
+    conversations: createConversationStore(clients.supabase),
+    providers: { GLM: provider(config.glm), KIMI: provider(config.kimi) },
+    globalSemaphore: new Semaphore(config.maxInflight),
+    providerSemaphores: { GLM: new Semaphore(config.glmMaxInflight), KIMI: new Semaphore(config.kimiMaxInflight) },
+    historyLimit: config.historyLimit,
+  };
+  const tools = new ToolRegistry([
+    createStatusTool(live, metrics.name),
+    echoTool,
+    createChatTool('chat', 'Chat with the default provider (GLM) through the full pipeline.', chatDeps),
+    createChatTool('glm_chat', 'Chat with GLM (Zhipu) through the full pipeline.', chatDeps),
+    createChatTool('kimi_chat', 'Chat with Kimi (Moonshot) through the full pipeline.', chatDeps),
+  ]);
+
+  let rateLimiter: RateLimiter | null = null;
+  if (config.rateLimit) {
+    const limits = { global: config.rateGlobal, ip: config.rateIp, session: config.rateSession };
+    rateLimiter = redis ? new RedisRateLimiter(redis, limits) : new MemoryRateLimiter(limits);
+  }
+
+  const calls = new CallManager();
+  const ctx: DaemonContext = {
+    config,
+    metrics,
+    live,
+    tools,
+    rateLimiter,
+    sessions: new SessionRegistry(sessionStore, createPendingQueue(redis, config.pendingMax, config.pendingTtlSec), metrics, log),
+    calls,
+    log,
+  };
+  calls.bind(ctx);
+  return ctx;
+}

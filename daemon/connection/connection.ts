@@ -1,0 +1,278 @@
+/**
+ * One client connection: handshake, per-frame accounting, rate limit, op routing and bounded
+ * sending. Transport-agnostic (see transport.ts): the ws server and the hot path share this code.
+ *
+ * Metrics rule (contracts.md): every message frame received or sent is counted, hello and
+ * hello_ack included; the client ref is resolved once, at hello ('anonymous' when hello fails).
+ */
+import type { ClientRef, ErrorKind } from '../metrics/types.ts';
+import type { DaemonContext } from '../context.ts';
+import type { Transport } from './transport.ts';
+import { CloseCode } from './close-codes.ts';
+import * as F from '../protocol/frames.ts';
+import { validSessionId, newSessionId } from '../session/session-id.ts';
+import type { RateVerdict } from '../resilience/rate-limiter.ts';
+import { timingSafeEqual } from 'node:crypto';
+
+const AWAITING_HELLO = 0;
+const READY = 1;
+const CLOSED = 2;
+
+/** Incoming frames are untrusted JSON; fields are checked where they are used. */
+export type Frame = Record<string, unknown>;
+
+export class Connection {
+  client: ClientRef | null = null;
+  sessionId = '';
+  /** Frames not sent because the client was too slow (progress first). */
+  dropped = 0;
+  private state = AWAITING_HELLO;
+  private helloTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ctx: DaemonContext,
+    private readonly transport: Transport,
+  ) {
+    ctx.live.connectionOpened();
+    const ms = ctx.config.helloTimeoutSec * 1000;
+    this.helloTimer = setTimeout(() => this.helloTimedOut(), ms);
+    this.helloTimer.unref();
+  }
+
+  get isOpen(): boolean {
+    return this.state === READY;
+  }
+
+  get remoteIp(): string {
+    return this.transport.remoteIp;
+  }
+
+  /** One text frame from the wire; `bytes` is its size on the wire. */
+  receive(text: string, bytes: number): void {
+    if (this.state === READY) {
+      const t0 = performance.now();
+      const m = this.ctx.metrics;
+      m.frameReceived(this.client!, bytes);
+      let msg: unknown;
+      try {
+        msg = JSON.parse(text);
+      } catch {
+        this.sendError(requestIdIn(text), 'validation', {
+          code: 'VALIDATION_ERROR',
+          message: 'Invalid JSON: message could not be parsed',
+          details: { bytes },
+        });
+        return;
+      }
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+        this.sendError(null, 'validation', {
+          code: 'VALIDATION_ERROR',
+          message: 'Invalid message: a frame must be a JSON object with an "op"',
+          details: { type: Array.isArray(msg) ? 'array' : typeof msg },
+        });
+        return;
+      }
+      const limiter = this.ctx.rateLimiter;
+      if (limiter === null) {
+        this.dispatch(msg as Frame, t0);
+        return;
+      }
+      const verdict = limiter.take(this.transport.remoteIp, this.sessionId);
+      if (verdict === null) this.dispatch(msg as Frame, t0);
+      else if (typeof verdict === 'string') this.rateLimited(msg as Frame, verdict);
+      else this.afterRateCheck(verdict, msg as Frame, t0);
+      return;
+    }
+    if (this.state === AWAITING_HELLO) this.hello(text, bytes);
+  }
+
+  /** Send a frame that must arrive (replies, chunks); closes the connection when the client stalls. */
+  send(text: string): boolean {
+    if (this.state === CLOSED) return false;
+    if (this.transport.bufferedAmount > this.ctx.config.sendHardBytes) {
+      this.overflow();
+      return false;
+    }
+    this.ctx.metrics.frameSent(this.client!, this.transport.send(text));
+    return true;
+  }
+
+  /** Send a frame that may be skipped when the client is slow (progress). */
+  sendDroppable(text: string): boolean {
+    if (this.state === CLOSED) return false;
+    if (this.transport.bufferedAmount > this.ctx.config.sendSoftBytes) {
+      this.dropped++;
+      return false;
+    }
+    return this.send(text);
+  }
+
+  /** Error reply that always carries the request id (the real daemon's id-less errors are a defect). */
+  sendError(requestId: F.RequestId, kind: ErrorKind, err: F.WireError, asCallResult = false): void {
+    this.ctx.metrics.error(this.client, kind);
+    this.send(asCallResult ? F.callToolError(requestId, err) : F.opError(requestId, err));
+  }
+
+  /** Server-initiated close (shutdown, backpressure). */
+  close(code: number, reason: string): void {
+    if (this.state === CLOSED) return;
+    this.transport.close(code, reason);
+  }
+
+  /** The transport is gone (either side closed it). Idempotent. */
+  closed(): void {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+    const wasReady = this.state === READY;
+    if (this.state === CLOSED) return;
+    this.state = CLOSED;
+    this.ctx.live.connectionClosed();
+    if (this.client) this.ctx.metrics.connectionClosed(this.client);
+    if (wasReady) this.ctx.sessions.detach(this);
+  }
+
+  private dispatch(msg: Frame, t0: number): void {
+    const op = msg.op;
+    switch (op) {
+      case 'call_tool':
+      case 'tool_call':
+        this.ctx.calls.handle(this, msg, t0);
+        return;
+      case 'ping':
+        this.send(F.pong(idOf(msg)));
+        return;
+      case 'list_tools':
+        this.send(F.listToolsRes(idOf(msg), this.ctx.tools.toolsJson()));
+        return;
+      case 'cancel': {
+        const id = idOf(msg);
+        this.send(F.cancelled(id, typeof id === 'string' && this.ctx.calls.cancel(this, id)));
+        return;
+      }
+      case 'hello':
+        this.sendError(idOf(msg), 'protocol', { code: 'INVALID_REQUEST', message: 'hello was already received on this connection' });
+        return;
+      default:
+        this.sendError(idOf(msg), 'protocol', {
+          code: 'INVALID_REQUEST',
+          message: `Unknown op: ${typeof op === 'string' ? op.slice(0, 64) : JSON.stringify(op ?? null)}`,
+        });
+    }
+  }
+
+  private afterRateCheck(p: Promise<RateVerdict>, msg: Frame, t0: number): void {
+    p.then(
+      (v) => {
+        if (this.state !== READY) return;
+        if (v === null) this.dispatch(msg, t0);
+        else this.rateLimited(msg, v);
+      },
+      (err: unknown) => {
+        // The limiter's store failed: fail open (a Redis outage must not stop the daemon), but say so.
+        this.ctx.metrics.error(this.client, 'redis');
+        this.ctx.log(`rate limiter store failed, message allowed: ${(err as Error).message}`);
+        if (this.state === READY) this.dispatch(msg, t0);
+      },
+    );
+  }
+
+  private rateLimited(msg: Frame, reason: string): void {
+    this.sendError(idOf(msg), 'rate_limited', {
+      code: 'OVER_CAPACITY',
+      message: `Rate limit exceeded: ${reason}`,
+      details: { reason, client_ip: this.transport.remoteIp },
+    });
+  }
+
+  private hello(text: string, bytes: number): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.refuse(bytes, null, CloseCode.BadJson, 'invalid JSON', 'protocol');
+      return;
+    }
+    const frame = (typeof msg === 'object' && msg !== null ? msg : {}) as Frame;
+    if (frame.op !== 'hello') {
+      this.refuse(bytes, F.helloRefused('missing_hello'), CloseCode.MissingHello, 'missing hello', 'protocol');
+      return;
+    }
+    const token = this.ctx.config.token;
+    if (token !== null && !tokenMatches(frame.token, token)) {
+      this.refuse(bytes, F.helloRefused('unauthorized'), CloseCode.Unauthorized, 'unauthorized', 'auth');
+      return;
+    }
+    const requested = frame.session_id;
+    if (requested !== undefined && requested !== null && !validSessionId(requested)) {
+      this.refuse(bytes, F.helloRefused('invalid_session_id'), CloseCode.MissingHello, 'invalid session_id', 'validation');
+      return;
+    }
+    this.sessionId = typeof requested === 'string' ? requested : newSessionId();
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+    this.open(this.sessionId, bytes);
+    this.state = READY;
+    this.send(F.helloAck(this.sessionId));
+    this.ctx.sessions.attach(this, typeof requested === 'string');
+  }
+
+  private open(clientId: string, helloBytes: number): void {
+    const m = this.ctx.metrics;
+    this.client = m.client(clientId);
+    m.connectionOpened(this.client);
+    if (helloBytes >= 0) m.frameReceived(this.client, helloBytes);
+  }
+
+  /** A failed handshake: counted against 'anonymous', optional refusal frame, then close. */
+  private refuse(bytes: number, reply: string | null, code: number, reason: string, kind: ErrorKind): void {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+    this.open('anonymous', bytes);
+    this.ctx.metrics.error(this.client, kind);
+    if (reply !== null) this.ctx.metrics.frameSent(this.client!, this.transport.send(reply));
+    this.transport.close(code, reason);
+    this.state = CLOSED;
+    this.ctx.live.connectionClosed();
+    this.ctx.metrics.connectionClosed(this.client!);
+  }
+
+  private helloTimedOut(): void {
+    this.helloTimer = null;
+    if (this.state !== AWAITING_HELLO) return;
+    this.refuse(-1, null, CloseCode.HelloTimeout, 'hello timeout', 'timeout');
+  }
+
+  private overflow(): void {
+    this.dropped++;
+    this.ctx.metrics.error(this.client, 'backpressure');
+    this.ctx.log(`closing session ${this.sessionId}: send buffer over ${this.ctx.config.sendHardBytes} bytes (client not reading)`);
+    this.transport.close(CloseCode.PolicyViolation, 'Backpressure: client is not reading, send buffer full');
+    this.closed();
+  }
+}
+
+function idOf(msg: Frame): F.RequestId {
+  const id = msg.request_id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+const REQUEST_ID_IN_TEXT = /"request_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)/;
+
+/** Best effort for a frame that is not valid JSON: its request_id, so the error can still be matched. */
+function requestIdIn(text: string): F.RequestId {
+  const m = REQUEST_ID_IN_TEXT.exec(text.length > 4096 ? text.slice(0, 4096) : text);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1]) as string | number;
+  } catch {
+    return null;
+  }
+}
+
+/** Constant-time token check: the comparison must not leak how much of a guess was right. */
+function tokenMatches(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

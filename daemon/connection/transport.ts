@@ -1,0 +1,13 @@
+/**
+ * The one thing a Connection needs from the wire. The ws server and the in-process hot path both
+ * implement it, so they run the same frame handling code (DESIGN.md: no copy of the hot path).
+ */
+export interface Transport {
+  /** Queue one text frame; returns its size in bytes. */
+  send(text: string): number;
+  /** Bytes queued but not yet written to the socket (backpressure). */
+  readonly bufferedAmount: number;
+  /** Close handshake with a code and reason; the transport reports back through Connection.closed(). */
+  close(code: number, reason: string): void;
+  readonly remoteIp: string;
+}

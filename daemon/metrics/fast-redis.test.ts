@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { FastMetrics } from './fast.ts';
+import { readClusterSnapshot } from './cluster.ts';
+import { INDEX_KEY, instanceKey } from './redis-keys.ts';
+import { runScript } from './script.test-helper.ts';
+import { addCounters } from './counter-names.ts';
+import { emptyCounters } from './types.ts';
+import { startRealRedis } from './redis.test-helper.ts';
+
+let server: { url: string; close(): Promise<void> };
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await startRealRedis();
+  redis = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await server?.close();
+});
+
+describe('fast backend flushing to a real redis-server', () => {
+  it('flushes counter deltas, and the cluster read sums two instances exactly', async () => {
+    await redis.flushall();
+    const a = new FastMetrics({ flushIntervalMs: 60_000 });
+    const b = new FastMetrics({ flushIntervalMs: 60_000 });
+    a.start({ instanceId: 'host:1:8079', redis });
+    b.start({ instanceId: 'host:2:8079', redis });
+    try {
+      const ta = runScript(a, { clients: 4, framesPerClient: 50 });
+      expect(await a.flushNow()).toBe(true);
+      // a second batch on a, flushed again: only the delta is added
+      const ta2 = runScript(a, { clients: 2, framesPerClient: 10 });
+      expect(await a.flushNow()).toBe(true);
+      expect(await a.flushNow()).toBe(true); // nothing changed: no double counting
+      const tb = runScript(b, { clients: 3, framesPerClient: 20 });
+      await b.close(); // close flushes
+
+      const cluster = await readClusterSnapshot(redis);
+      expect(cluster.instances).toEqual(['host:1:8079', 'host:2:8079']);
+      const expectedTotals = addCounters(addCounters(addCounters(emptyCounters(), ta.totals), ta2.totals), tb.totals);
+      expect(cluster.totals).toEqual(expectedTotals);
+      const c0 = addCounters(addCounters(addCounters(emptyCounters(), ta.clients['client-0']), ta2.clients['client-0']), tb.clients['client-0']);
+      expect(cluster.clients['client-0']).toEqual(c0);
+      expect(cluster.clients['client-3']).toEqual(ta.clients['client-3']);
+      expect(cluster.latencyUs.total?.count).toBe(ta.stageCount + ta2.stageCount + tb.stageCount);
+
+      expect(await redis.hexists(INDEX_KEY, 'host:1:8079')).toBe(1);
+      expect(Number(await redis.hget(instanceKey('host:1:8079'), 't:messagesReceived'))).toBe(
+        ta.totals.messagesReceived + ta2.totals.messagesReceived,
+      );
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('keeps deltas when a flush fails and sends them exactly once when Redis accepts again', async () => {
+    await redis.flushall();
+    // a wrong-typed instance key makes every HINCRBY of the MULTI fail (they all target that key)
+    await redis.set(instanceKey('flaky'), 'not a hash');
+    const m = new FastMetrics({ flushIntervalMs: 60_000 });
+    m.start({ instanceId: 'flaky', redis });
+    const stderr = process.stderr.write;
+    const lines: string[] = [];
+    process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      const t = runScript(m, { clients: 2, framesPerClient: 5 });
+      expect(await m.flushNow()).toBe(false);
+      expect(await m.flushNow()).toBe(false);
+      expect(lines.join('')).toMatch(/redis sink failing: WRONGTYPE/);
+      expect(lines.filter((l) => l.includes('failing'))).toHaveLength(1); // one line, not one per flush
+      await redis.del(instanceKey('flaky'));
+      expect(await m.flushNow()).toBe(true);
+      expect(lines.join('')).toMatch(/redis sink recovered/);
+      const cluster = await readClusterSnapshot(redis);
+      expect(cluster.totals).toEqual(t.totals);
+      expect(cluster.clients).toEqual(t.clients);
+    } finally {
+      process.stderr.write = stderr;
+      await m.close();
+    }
+  });
+});

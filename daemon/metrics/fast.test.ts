@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FastMetrics } from './fast.ts';
+import { STRIDE } from './fast-layout.ts';
+import { runScript } from './script.test-helper.ts';
+import { StageId } from './types.ts';
+
+const open: FastMetrics[] = [];
+const make = (o?: ConstructorParameters<typeof FastMetrics>[0]) => {
+  const m = new FastMetrics(o);
+  open.push(m);
+  return m;
+};
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((m) => m.close()));
+});
+
+describe('fast backend hot path', () => {
+  it('reads no clock during per-frame events', () => {
+    const m = make();
+    const refs = [m.client('a'), m.client('b')];
+    const dateNow = vi.spyOn(Date, 'now');
+    const perfNow = vi.spyOn(performance, 'now');
+    const hrtime = vi.spyOn(process, 'hrtime');
+    const hrBig = vi.spyOn(process.hrtime, 'bigint');
+    for (let i = 0; i < 10_000; i++) {
+      const r = refs[i & 1];
+      m.frameReceived(r, 64);
+      m.frameSent(r, 128);
+      m.cacheHit(r);
+      m.stageLatency(StageId.total, i % 1000);
+      m.requestDone(r, 'status', 10, true);
+    }
+    expect(dateNow).not.toHaveBeenCalled();
+    expect(perfNow).not.toHaveBeenCalled();
+    expect(hrtime).not.toHaveBeenCalled();
+    expect(hrBig).not.toHaveBeenCalled();
+    expect(m.snapshot().totals.messagesReceived).toBe(10_000);
+  });
+
+  it('grows past its initial capacity and keeps every count', () => {
+    const m = make({ initialClients: 2 });
+    const truth = runScript(m, { clients: 500, framesPerClient: 3 });
+    const snap = m.snapshot();
+    expect(snap.totals).toEqual(truth.totals);
+    expect(snap.clients).toEqual(truth.clients);
+    // growth by half keeps at most ~1.5x the slots in use, 96 bytes each
+    expect(m.cells.byteLength / m.slotCount).toBeLessThanOrEqual(STRIDE * 8 * 1.6);
+  });
+
+  it('a returning client keeps its slot and its counters', () => {
+    const m = make();
+    const a = m.client('same');
+    m.frameReceived(a, 1);
+    const b = m.client('same');
+    expect(b.slot).toBe(a.slot);
+    m.frameReceived(b, 1);
+    expect(m.snapshot().clients.same.messagesReceived).toBe(2);
+  });
+
+  it('reclaims idle closed clients without changing totals', () => {
+    const m = make({ idleTtlMs: 1000 });
+    const truth = runScript(m, { clients: 10, framesPerClient: 5 });
+    const before = m.snapshot().totals;
+    expect(m.sweepIdle(Date.now() + 5000, false)).toBe(10);
+    const after = m.snapshot();
+    expect(after.totals).toEqual(before);
+    expect(after.totals).toEqual(truth.totals);
+    expect(Object.keys(after.clients)).toHaveLength(0);
+    const again = m.client('new-one');
+    expect(again.slot).toBeGreaterThan(0);
+    expect(m.slotCount).toBe(2); // the no-client slot and the reused one
+  });
+
+  it('keeps clients that are still connected when sweeping', () => {
+    const m = make({ idleTtlMs: 1 });
+    const r = m.client('live');
+    m.connectionOpened(r);
+    expect(m.sweepIdle(Date.now() + 60_000, false)).toBe(0);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { LogHistogram } from './log-histogram.ts';
+
+describe('LogHistogram', () => {
+  it('indexes every value to the bucket holding it (within 1/128)', () => {
+    const h = new LogHistogram();
+    const probe = [0, 1, 2, 127, 128, 255, 256, 257, 1000, 4095, 65_536, 1_000_000, 123_456_789, 2 ** 31 - 1];
+    for (const v of probe) {
+      const before = Float64Array.from(h.counts);
+      h.record(v);
+      const idx = h.counts.findIndex((c, i) => c !== before[i]);
+      const low = LogHistogram.lowestAt(idx);
+      const high = LogHistogram.lowestAt(idx + 1);
+      expect(low).toBeLessThanOrEqual(v);
+      expect(high).toBeGreaterThan(v);
+      // small values are exact (bucket width 1); from 256 up the width is at most v/128
+      if (v < 256) expect(high - low).toBe(1);
+      else expect((high - low) / v).toBeLessThanOrEqual(1 / 128 + 1e-9);
+    }
+  });
+
+  it('clamps what it cannot index and counts it', () => {
+    const h = new LogHistogram();
+    h.record(-5);
+    h.record(Number.NaN);
+    h.record(1e12);
+    expect(h.totalCount).toBe(3);
+    expect(h.max).toBe(2 ** 31 - 1);
+  });
+
+  it('converts to an hdr-histogram-js histogram with the same count and close percentiles', () => {
+    const h = new LogHistogram();
+    for (let v = 1; v <= 100_000; v++) h.record(v);
+    const hdr = h.toHdr();
+    expect(hdr.totalCount).toBe(100_000);
+    expect(Math.abs(hdr.getValueAtPercentile(50) / 50_000 - 1)).toBeLessThan(0.01);
+    expect(Math.abs(hdr.getValueAtPercentile(99) / 99_000 - 1)).toBeLessThan(0.01);
+    expect(hdr.maxValue).toBeLessThanOrEqual(100_000 * 1.001);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * The result cache: sha256 of `name:` + the arguments as sorted-key JSON (the real daemon's
+ * make_call_key), TTL 300 s by default. In Redis when configured, else in memory.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { TtlMap } from './ttl-map.ts';
+
+export function callKey(name: string, args: unknown): string {
+  return createHash('sha256').update(`${name}:${sortedJson(args)}`).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth (Python's json.dumps(sort_keys=True) order). */
+export function sortedJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(obj[k])}`).join(',')}}`;
+}
+
+export interface ResultCache {
+  get(key: string): Promise<string | null>;
+  set(key: string, text: string): Promise<void>;
+}
+
+export function createResultCache(redis: Redis | null, ttlSec: number): ResultCache {
+  if (redis) {
+    return {
+      get: (key) => redis.get(`exai:cache:${key}`),
+      set: async (key, text) => {
+        await redis.set(`exai:cache:${key}`, text, 'EX', ttlSec);
+      },
+    };
+  }
+  const mem = new TtlMap<string>(10_000);
+  return {
+    get: async (key) => mem.get(key) ?? null,
+    set: async (key, text) => mem.set(key, text, ttlSec),
+  };
+}

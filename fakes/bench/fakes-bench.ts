@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:fakes`: how many requests per second the provider and Supabase fakes serve at zero
+ * injected latency, measured with autocannon, against the goal (>= 5,000 req/s each) that keeps
+ * the world from ever being the bottleneck of a benchmark.
+ *
+ * Each fake runs in its own child process (serve-fake.ts) so autocannon, here, and the fake do not
+ * share an event loop: on a 2-core machine that is one core each.
+ *
+ *   npm run bench:fakes -- [--duration 5] [--warmup 1] [--connections 32] [--only provider|supabase]
+ *                          [--goal 5000] [--json]
+ * Exit: 0 every goal met, 1 a goal missed, 2 bad flags or a fake that would not start.
+ */
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FakeName } from './serve-fake.ts';
+
+interface Case {
+  fake: FakeName;
+  label: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** One request made before the run (e.g. the row a select reads). */
+  setup?: { method: 'POST'; path: string; body: string };
+}
+
+const SUPABASE_HEADERS = {
+  apikey: 'bench-anon-key',
+  authorization: 'Bearer bench-anon-key',
+  'content-type': 'application/json',
+  'x-client-info': 'supabase-js-node/2.99.0',
+};
+
+/** The requests the daemon sends most: a chat completion, a message insert, a conversation read. */
+const CASES: Case[] = [
+  {
+    fake: 'provider',
+    label: 'POST /v1/chat/completions',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+    body: JSON.stringify({ model: 'glm-4.6', messages: [{ role: 'user', content: 'How fast is the fake?' }] }),
+  },
+  {
+    fake: 'supabase',
+    label: 'POST /rest/v1/messages (insert)',
+    method: 'POST',
+    path: '/rest/v1/messages',
+    headers: SUPABASE_HEADERS,
+    body: JSON.stringify({ conversation_id: 'bench-conv', role: 'user', content: 'hello from the bench' }),
+  },
+  {
+    fake: 'supabase',
+    label: 'GET /rest/v1/conversations?id=eq (select)',
+    method: 'GET',
+    path: '/rest/v1/conversations?select=*&id=eq.bench-conv',
+    headers: { ...SUPABASE_HEADERS, accept: 'application/json' },
+    setup: { method: 'POST', path: '/rest/v1/conversations', body: JSON.stringify({ id: 'bench-conv', title: 'bench' }) },
+  },
+];
+
+interface Row {
+  fake: FakeName;
+  request: string;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  goal: number;
+  met: boolean;
+  loadavg1mBefore: number;
+  /** CPU (user+system) the fake process spent per request; less sensitive to a noisy machine than req/s. */
+  fakeCpuUsPerReq: number | null;
+  /** 1e6 / fakeCpuUsPerReq: requests/s the fake would serve with one core to itself. */
+  capacityPerCore: number | null;
+}
+
+class BadInput extends Error {}
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '1' },
+      connections: { type: 'string', default: '32' },
+      goal: { type: 'string', default: '5000' },
+      only: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const num = (name: string, text: string, min: number): number => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) throw new BadInput(`--${name}: expected a number >= ${min}, got "${text}"`);
+    return n;
+  };
+  if (values.only !== undefined && values.only !== 'provider' && values.only !== 'supabase') {
+    throw new BadInput(`--only: expected provider or supabase, got "${values.only}"`);
+  }
+  return {
+    durationSec: num('duration', values.duration, 1),
+    warmupSec: num('warmup', values.warmup, 0),
+    connections: Math.floor(num('connections', values.connections, 1)),
+    goal: num('goal', values.goal, 0),
+    only: values.only as FakeName | undefined,
+    json: values.json,
+  };
+}
+
+const SERVE = fileURLToPath(new URL('./serve-fake.ts', import.meta.url));
+const children = new Set<ChildProcess>();
+
+/** Start a fake in a child process and resolve with its URL (first stdout line). */
+function spawnFake(name: FakeName): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(SERVE, [name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => fail(new BadInput(`${name} fake did not start within 30 s`)), 30_000);
+    const fail = (e: Error): void => {
+      clearTimeout(timer);
+      stopChild(child).finally(() => reject(e));
+    };
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      try {
+        resolve({ url: (JSON.parse(buf.slice(0, nl)) as { url: string }).url, child });
+      } catch {
+        fail(new BadInput(`${name} fake printed "${buf.slice(0, nl)}" instead of its URL`));
+      }
+    });
+    child.once('exit', (code) => fail(new BadInput(`${name} fake exited with code ${code} before it was ready`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Linux: user+system CPU of a process in microseconds, from /proc/PID/stat (clock ticks of 10 ms). */
+function processCpuUs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1_000_000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
+function load(url: string, c: Case, connections: number, durationSec: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: url + c.path,
+    method: c.method,
+    headers: c.headers,
+    body: c.body,
+    connections,
+    duration: durationSec,
+  });
+}
+
+async function runCase(url: string, pid: number | undefined, c: Case, opts: ReturnType<typeof parseFlags>, say: (s: string) => void): Promise<Row> {
+  if (c.setup) {
+    const res = await fetch(url + c.setup.path, { method: c.setup.method, headers: c.headers, body: c.setup.body });
+    if (res.status >= 300) throw new BadInput(`${c.fake} setup ${c.setup.method} ${c.setup.path} answered ${res.status}: ${await res.text()}`);
+  }
+  if (opts.warmupSec > 0) {
+    say(`${c.fake} ${c.label}: warm-up ${opts.warmupSec}s`);
+    await load(url, c, opts.connections, opts.warmupSec);
+  }
+  const before = loadavg()[0];
+  say(`${c.fake} ${c.label}: measuring ${opts.durationSec}s with ${opts.connections} connections`);
+  const cpu0 = processCpuUs(pid);
+  const r = await load(url, c, opts.connections, opts.durationSec);
+  const cpu1 = processCpuUs(pid);
+  const reqPerSec = r.requests.average;
+  const cpuPerReq = cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? (cpu1 - cpu0) / r.requests.total : null;
+  return {
+    fake: c.fake,
+    request: c.label,
+    reqPerSec,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    goal: opts.goal,
+    // Errors would inflate req/s with cheap failures: they fail the goal.
+    met: reqPerSec >= opts.goal && r.non2xx === 0 && r.errors === 0,
+    loadavg1mBefore: before,
+    fakeCpuUsPerReq: cpuPerReq === null ? null : Math.round(cpuPerReq * 10) / 10,
+    capacityPerCore: cpuPerReq ? Math.round(1_000_000 / cpuPerReq) : null,
+  };
+}
+
+function table(rows: Row[]): string {
+  const head = ['fake', 'request', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu us/req', 'req/s per core', 'load1m', 'goal'];
+  const body = rows.map((r) => [
+    r.fake,
+    r.request,
+    Math.round(r.reqPerSec).toLocaleString('en-US'),
+    String(r.p50Ms),
+    String(r.p99Ms),
+    String(r.non2xx),
+    String(r.errors),
+    r.fakeCpuUsPerReq === null ? 'n/a' : r.fakeCpuUsPerReq.toFixed(1),
+    r.capacityPerCore === null ? 'n/a' : r.capacityPerCore.toLocaleString('en-US'),
+    r.loadavg1mBefore.toFixed(1),
+    `>= ${r.goal.toLocaleString('en-US')} ${r.met ? 'met' : 'MISSED'}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: ReturnType<typeof parseFlags>;
+  try {
+    opts = parseFlags(argv);
+  } catch (e) {
+    process.stderr.write(`bench:fakes: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const say = (s: string): void => {
+    if (!opts.json) process.stderr.write(`${s}\n`);
+  };
+  const rows: Row[] = [];
+  const fakePids: number[] = [];
+  for (const fake of ['provider', 'supabase'] as const) {
+    if (opts.only && opts.only !== fake) continue;
+    const { url, child } = await spawnFake(fake);
+    if (child.pid !== undefined) fakePids.push(child.pid);
+    try {
+      for (const c of CASES.filter((x) => x.fake === fake)) rows.push(await runCase(url, child.pid, c, opts, say));
+    } finally {
+      await stopChild(child);
+    }
+  }
+  const env = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ env, durationSec: opts.durationSec, connections: opts.connections, rows, fakePids }) + '\n');
+  } else {
+    process.stdout.write(`${table(rows)}\n`);
+    process.stdout.write(
+      `node ${env.node}, ${env.cpus} cpus (${env.cpuModel}); autocannon ${opts.connections} connections, ${opts.durationSec}s per request; cpu us/req = the fake process's CPU per request; load1m = machine load before the run\n`,
+    );
+  }
+  return rows.every((r) => r.met) ? 0 : 1;
+}
+
+const stopAll = (): void => {
+  for (const c of children) c.kill('SIGTERM');
+};
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  stopAll();
+  process.exit(143);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    stopAll();
+    process.stderr.write(`bench:fakes: ${(e as Error).message}\n`);
+    process.exitCode = e instanceof BadInput ? 2 : 1;
+  },
+);

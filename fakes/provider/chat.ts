@@ -1,0 +1,150 @@
+/**
+ * One POST .../chat/completions: auth, validation, fault draw, delay, then a JSON answer or an
+ * SSE stream. Every random choice comes from the fake's seeded generator, in request order.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Rng } from '../latency.ts';
+import { completionBody, errorBody, MALFORMED_JSON, MALFORMED_SSE, streamEvents, type CompletionMeta } from './bodies.ts';
+import type { Behaviour } from './config.ts';
+import { drawFault } from './faults.ts';
+import { after, BodyTooLargeError, readBody, sendJson } from './http-io.ts';
+import { buildReply } from './reply.ts';
+import { parseChatRequest } from './request.ts';
+import type { Outcome, ProviderStats } from './stats.ts';
+
+export interface ChatContext {
+  rng: Rng;
+  /** Read per request: /__control swaps it. */
+  behaviour(): Behaviour;
+  stats: ProviderStats;
+  apiKey?: string;
+  replyWords: number;
+  nextId(): string;
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+function checkAuth(req: IncomingMessage, apiKey: string): string | null {
+  const header = req.headers.authorization;
+  if (!header) {
+    return "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+  }
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (m && m[1] === apiKey) return null;
+  const given = m ? m[1] : header;
+  const masked = given.length > 8 ? `${given.slice(0, 3)}***${given.slice(-4)}` : '***';
+  return `Incorrect API key provided: ${masked}.`;
+}
+
+export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx: ChatContext): Promise<void> {
+  const { stats } = ctx;
+  const count = (o: Outcome): void => {
+    stats.byOutcome[o]++;
+  };
+  const requestId = ctx.nextId();
+  const idHeader = { 'x-request-id': `req_${requestId}` };
+
+  if (ctx.apiKey !== undefined) {
+    const why = checkAuth(req, ctx.apiKey);
+    if (why) {
+      count('401');
+      sendJson(res, 401, errorBody('invalid_api_key', why), idHeader);
+      return;
+    }
+  }
+
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch (e) {
+    if (res.destroyed) return;
+    count('400');
+    const status = e instanceof BodyTooLargeError ? 413 : 400;
+    sendJson(res, status, errorBody('invalid_request', (e as Error).message), idHeader);
+    return;
+  }
+  const parsed = parseChatRequest(text);
+  if (!parsed.ok) {
+    count('400');
+    sendJson(res, 400, errorBody('invalid_request', parsed.message, parsed.param), idHeader);
+    return;
+  }
+  const request = parsed.value;
+  const b = ctx.behaviour();
+  const fault = drawFault(ctx.rng, b.faults);
+
+  if (fault === '429') {
+    count('429');
+    sendJson(
+      res,
+      429,
+      errorBody('rate_limit', `Rate limit reached for ${request.model}. Please try again in ${b.faults.retryAfterSec}s.`),
+      { ...idHeader, 'retry-after': String(b.faults.retryAfterSec) },
+    );
+    return;
+  }
+  if (fault === 'hang') {
+    // Never answer; the client's timeout (or the server closing) ends it.
+    count('hang');
+    stats.hanging++;
+    res.once('close', () => stats.hanging--);
+    return;
+  }
+
+  // Streams wait for the first token (headers go out with it, as providers that queue the request
+  // do), JSON answers for the whole reply; failures take as long.
+  const first = request.stream ? (b.ttft ?? b.latency) : b.latency;
+  const delayUs = first ? first.sampleUs(ctx.rng) : 0;
+
+  after(res, delayUs, () => {
+    if (fault === '500') {
+      count('500');
+      sendJson(res, 500, errorBody('server_error', 'The server had an error while processing your request. Sorry about that!'), idHeader);
+      return;
+    }
+    if (fault === '503') {
+      count('503');
+      sendJson(res, 503, errorBody('overloaded', 'The engine is currently overloaded, please try again later.'), idHeader);
+      return;
+    }
+    if (fault === 'malformed') {
+      count('malformed');
+      if (request.stream) {
+        res.writeHead(200, { ...SSE_HEADERS, ...idHeader });
+        res.end(MALFORMED_SSE);
+      } else {
+        sendJson(res, 200, MALFORMED_JSON, idHeader);
+      }
+      return;
+    }
+    const meta: CompletionMeta = { id: `chatcmpl-${requestId}`, created: Math.floor(Date.now() / 1000), model: request.model };
+    const reply = buildReply(request.messages, ctx.replyWords, request.maxTokens);
+    if (!request.stream) {
+      count('ok');
+      sendJson(res, 200, completionBody(meta, reply), idHeader);
+      return;
+    }
+    count('stream');
+    const events = streamEvents(meta, reply, request.includeUsage);
+    res.writeHead(200, { ...SSE_HEADERS, ...idHeader });
+    const tokenDelay = b.tokenDelay;
+    if (!tokenDelay) {
+      res.end(events.join(''));
+      return;
+    }
+    // events: [role, piece..., finish, (usage), DONE]; the role and first piece go out together
+    // (the first token already waited for ttft), then one piece per tokenDelay.
+    const lastPiece = reply.pieces.length;
+    res.write(events[0] + events[1]);
+    let i = 2;
+    const step = (): void => {
+      if (i > lastPiece) {
+        res.end(events.slice(i).join(''));
+        return;
+      }
+      res.write(events[i++]);
+      after(res, tokenDelay.sampleUs(ctx.rng), step);
+    };
+    after(res, tokenDelay.sampleUs(ctx.rng), step);
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The RESP fake: a Redis stand-in on node:net for runs without a redis-server. It answers the
+ * commands the daemon uses (see dispatch.ts) in RESP2 or RESP3 and says `-ERR unknown command`
+ * to anything else, so a daemon that starts using something new fails loudly instead of
+ * silently getting wrong answers.
+ */
+import net from 'node:net';
+import type { RunningServer } from '../common/running.ts';
+import type { ServerState } from './commands/types.ts';
+import { dispatch, newClient } from './dispatch.ts';
+import { Keyspace } from './keyspace.ts';
+import { RespProtocolError, RespRequestParser } from './resp-parser.ts';
+import { error } from './resp-reply.ts';
+
+export interface RespFakeOptions {
+  host?: string;
+  /** 0 (default) = ephemeral. */
+  port?: number;
+  /** Like `requirepass`: clients must AUTH (user `default`) first. The URL carries it. */
+  password?: string;
+  /** What HELLO and INFO report; ioredis only checks that it is >= 6 for RESP3. */
+  version?: string;
+}
+
+export async function startRespFake(opts: RespFakeOptions = {}): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const keyspace = new Keyspace();
+  const state: ServerState = { keyspace, password: opts.password, version: opts.version ?? '7.2.0', nextClientId: 1 };
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const client = newClient(state);
+    // Replies to one chunk's commands are concatenated and written once.
+    let out = '';
+    const parser = new RespRequestParser((args) => {
+      if (!client.closing) out += dispatch(state, client, args);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (client.closing) return;
+      try {
+        parser.feed(chunk);
+      } catch (e) {
+        // Bad framing closes the connection, as in Redis; a bug of the fake is said out loud
+        // to the client (and stderr) rather than crashing every other connection.
+        if (e instanceof RespProtocolError) out += error(`ERR Protocol error: ${e.message}`);
+        else {
+          console.error('RESP fake: internal error', e);
+          out += error(`ERR internal error in the RESP fake: ${String((e as Error)?.message ?? e).replace(/[\r\n]/g, ' ')}`);
+        }
+        client.closing = true;
+      }
+      if (out !== '') {
+        socket.write(out, 'latin1');
+        out = '';
+      }
+      if (client.closing) socket.end();
+    });
+    // A client that vanishes mid-write is normal for a server; nothing to report.
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  keyspace.startSweeper();
+  const port = (server.address() as net.AddressInfo).port;
+  const auth = opts.password === undefined ? '' : `:${encodeURIComponent(opts.password)}@`;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `redis://${auth}${host}:${port}`,
+    port,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        keyspace.stopSweeper();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      });
+      return closed;
+    },
+  };
+}

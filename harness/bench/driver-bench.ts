@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:driver`: is the load driver fast enough not to be the bottleneck?
+ * Against a trivial EXAI echo target in its own process, alternately measures a bare ws client
+ * loop (harness/bench/bare-client.ts) and the driver (closed model, zero think time, full latency
+ * recording), each in its own process, round after round (Node's benchmark/compare.js habit),
+ * and reports round trips/s of both, the ratio (goal >= 90%) and the driver's CPU per request.
+ *
+ * Flags: --seconds S (per measurement, default 3), --rounds N (default 3), --connections N
+ * (default 4), --json, --test (tiny run for CI smoke tests).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { testConfig } from '../driver/fixtures/config.ts';
+import { forkDriver } from '../driver/fork.ts';
+import { decodeHistogram, summarize } from '../driver/histogram.ts';
+import type { BareWindowResult } from './bare-client.ts';
+
+export const GOAL_RATIO = 0.9;
+
+interface Options {
+  seconds: number;
+  rounds: number;
+  connections: number;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { seconds: 3, rounds: 3, connections: 4, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = (): number => {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) {
+        process.stderr.write(`bench:driver: ${a} expects a positive number, got ${JSON.stringify(argv[i])}\n`);
+        process.exit(2);
+      }
+      return v;
+    };
+    if (a === '--seconds') o.seconds = num();
+    else if (a === '--rounds') o.rounds = Math.round(num());
+    else if (a === '--connections') o.connections = Math.round(num());
+    else if (a === '--json') o.json = true;
+    else if (a === '--test') Object.assign(o, { seconds: 0.3, rounds: 1 });
+    else {
+      process.stderr.write(`bench:driver: unknown flag ${a} (flags: --seconds S --rounds N --connections N --json --test)\n`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+async function startTarget(children: ChildProcess[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', here('../driver/fixtures/echo-target-main.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`echo target exited (code ${code}) before it was ready`)));
+  });
+  return (JSON.parse(line) as { url: string }).url;
+}
+
+async function startBare(url: string, connections: number, children: ChildProcess[]) {
+  const child = fork(here('./bare-client.ts'), [url, String(connections)], { execArgv: ['--import', 'tsx'] });
+  children.push(child);
+  await once(child, 'message');
+  return {
+    async window(durationMs: number): Promise<BareWindowResult> {
+      const done = once(child, 'message') as Promise<[BareWindowResult]>;
+      child.send({ type: 'window', durationMs });
+      return (await done)[0];
+    },
+  };
+}
+
+interface Round {
+  bareRps: number;
+  driverRps: number;
+  ratio: number;
+  driverCpuUsPerRequest: number;
+  bareCpuUsPerRoundTrip: number;
+  driverP50Us: number;
+  driverP99Us: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const children: ChildProcess[] = [];
+  const cleanup = (): void => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  };
+  process.on('SIGINT', () => (cleanup(), process.exit(130)));
+  process.on('SIGTERM', () => (cleanup(), process.exit(143)));
+  const log = (s: string): void => {
+    if (!o.json) process.stdout.write(`${s}\n`);
+  };
+  try {
+    const url = await startTarget(children);
+    const bare = await startBare(url, o.connections, children);
+    const driver = await forkDriver(testConfig(url, { clients: o.connections, sessionPrefix: 'bench' }));
+    const ms = o.seconds * 1000;
+    log(`bench:driver  echo target ${url}, ${o.connections} connections, ${o.rounds} rounds x ${o.seconds}s per side`);
+    // warm both (JIT, socket buffers) before anything counts
+    await bare.window(Math.min(1000, ms));
+    await driver.window(Math.min(1000, ms), true);
+    const rounds: Round[] = [];
+    for (let r = 0; r < o.rounds; r++) {
+      const b = await bare.window(ms);
+      const d = await driver.window(ms, true);
+      const lat = summarize(decodeHistogram(d.histogram));
+      if (d.errors > 0) throw new Error(`driver saw ${d.errors} errors: ${JSON.stringify(d.errorsByKind)}`);
+      const round: Round = {
+        bareRps: b.roundTrips / (b.durationMs / 1000),
+        driverRps: d.requests / (d.durationMs / 1000),
+        ratio: 0,
+        driverCpuUsPerRequest: (d.driverCpuUs.user + d.driverCpuUs.system) / d.requests,
+        bareCpuUsPerRoundTrip: b.cpuUs / b.roundTrips,
+        driverP50Us: lat.p50,
+        driverP99Us: lat.p99,
+      };
+      round.ratio = round.driverRps / round.bareRps;
+      rounds.push(round);
+      log(
+        `round ${r + 1}: bare ${Math.round(round.bareRps)} rt/s (${round.bareCpuUsPerRoundTrip.toFixed(1)} us CPU/rt)` +
+          `  driver ${Math.round(round.driverRps)} rt/s (${round.driverCpuUsPerRequest.toFixed(1)} us CPU/req, p50 ${lat.p50} us, p99 ${lat.p99} us)` +
+          `  ratio ${(round.ratio * 100).toFixed(1)}%`,
+      );
+    }
+    await driver.stop();
+    const summary = {
+      connections: o.connections,
+      seconds: o.seconds,
+      rounds,
+      bareRps: median(rounds.map((r) => r.bareRps)),
+      driverRps: median(rounds.map((r) => r.driverRps)),
+      ratio: median(rounds.map((r) => r.ratio)),
+      driverCpuUsPerRequest: median(rounds.map((r) => r.driverCpuUsPerRequest)),
+      goalRatio: GOAL_RATIO,
+    };
+    if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      log(
+        `median: bare ${Math.round(summary.bareRps)} rt/s, driver ${Math.round(summary.driverRps)} rt/s, ` +
+          `ratio ${(summary.ratio * 100).toFixed(1)}% (goal >= ${GOAL_RATIO * 100}%: ${summary.ratio >= GOAL_RATIO ? 'met' : 'NOT met'}), ` +
+          `driver CPU ${summary.driverCpuUsPerRequest.toFixed(1)} us/request`,
+      );
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+await main();

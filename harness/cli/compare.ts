@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { MetricName } from '../result/schema.ts';
+import { compareResults } from '../report/compare-results.ts';
+import { compareTable } from '../report/compare-table.ts';
+import { loadResult } from '../report/load-result.ts';
+import { defaultContext } from '../report/reporter.ts';
+import { parseInconclusive, verdictExitCode } from '../report/verdict-exit.ts';
+import { writeReport } from '../report/write-outputs.ts';
+import { UsageError } from './exit-codes.ts';
+
+const USAGE =
+  'usage: overbench compare OLD.json NEW.json [--metric p50|p95|p99|throughput|cpuPerRequest|nsPerOp]... [--budget PCT] [--html FILE] [--junit FILE] [--md FILE] [--seed N] [--inconclusive=pass|fail]';
+
+/**
+ * `overbench compare`: is NEW's instrumented variant slower than OLD's? Console table always;
+ * HTML/JUnit/Markdown on request, rendered by the ordinary reporters with OLD/NEW labels.
+ * Exit code as DESIGN.md: 0 pass, 1 a budget failed, 2 bad input, 3 inconclusive.
+ */
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        metric: { type: 'string', multiple: true },
+        budget: { type: 'string' },
+        html: { type: 'string' },
+        junit: { type: 'string' },
+        md: { type: 'string' },
+        seed: { type: 'string' },
+        inconclusive: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UsageError(`expected OLD.json and NEW.json, got ${positionals.length} file(s); ${USAGE}`);
+  const metrics = values.metric?.map((m) => {
+    const ok = MetricName.safeParse(m);
+    if (!ok.success) throw new UsageError(`--metric "${m}" is not a metric (expected one of ${MetricName.options.join(', ')})`);
+    return ok.data;
+  });
+  const budgetPct = values.budget === undefined ? undefined : Number(values.budget.replace(/%$/, ''));
+  if (budgetPct !== undefined && !(Number.isFinite(budgetPct) && budgetPct >= 0)) throw new UsageError(`--budget must be a percentage >= 0, got "${values.budget}"`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
+  const inconclusive = parseInconclusive(values.inconclusive);
+  if (!inconclusive) throw new UsageError(`--inconclusive must be pass or fail, got "${values.inconclusive}"`);
+
+  const [oldFile, newFile] = positionals;
+  const [oldR, newR] = [await loadResult(oldFile), await loadResult(newFile)];
+  const command = ['overbench', 'compare', ...argv.map(shellQuote)].join(' ');
+  const outcome = compareResults(oldR, newR, { metrics, budgetPct, seed, command });
+  process.stdout.write(compareTable(outcome));
+
+  const ctx = defaultContext({ inconclusive, labels: { baseline: 'OLD', instrumented: 'NEW' }, title: `NEW ${newR.runId} vs OLD ${oldR.runId}` });
+  const outputs = [['html', values.html], ['junit', values.junit], ['markdown', values.md]] as const;
+  for (const [name, file] of outputs) {
+    if (file) process.stdout.write(`wrote ${await writeReport(name, outcome.result, ctx, file)}\n`);
+  }
+  return verdictExitCode(outcome.result.verdict, inconclusive);
+}
+
+const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

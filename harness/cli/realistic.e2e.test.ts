@@ -1,0 +1,251 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processTree } from '../measure/proc-tree.ts';
+import { Result } from '../result/schema.ts';
+import { REPO_ROOT } from '../targets/paths.ts';
+
+/**
+ * `overbench realistic` as a user runs it: a separate process, exit codes, files, stdout/stderr,
+ * and no process left behind. Depends on the driver, the daemon and the fakes.
+ */
+const BIN = path.join(REPO_ROOT, 'bin/overbench.mjs');
+const FIXTURE = path.join(REPO_ROOT, 'harness/targets/fixtures/exai-server.mjs');
+const TAG = `e2e-${process.pid}`;
+let dir: string;
+
+interface Ran {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function overbench(args: string[], opts: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {}): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'realistic', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`overbench ${args.join(' ')} did not finish; stderr: ${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      // Let the pipes deliver their last bytes.
+      setTimeout(() => resolve({ code, signal, stdout, stderr }), 50);
+    });
+    opts.onSpawn?.(child.pid!);
+  });
+}
+
+/** Alive = /proc entry exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Processes still running whose command line carries this test run's tag. */
+function taggedProcesses(): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && cmdline(pid).includes(TAG) && alive(pid));
+}
+
+const fixtureTarget = (extra = '') => `spawn:node ${FIXTURE} --port {port} --tag ${TAG} ${extra}`.trim();
+
+async function writeScenario(name: string, body: Record<string, unknown>): Promise<string> {
+  const file = path.join(dir, `${name}.json`);
+  await writeFile(file, JSON.stringify(body));
+  return file;
+}
+
+const EXTERNAL = {
+  name: 'external-echo',
+  description: 'both variants are the test fixture, spawned',
+  clients: 2,
+  load: { model: 'closed', thinkTime: 'constant:v=1ms' },
+  mix: [{ weight: 1, tool: 'echo', args: { text: 'hello' } }],
+  rounds: 5,
+  warmupSec: 0.1,
+  measureSec: 0.5,
+  budgets: { p50: 50, p99: 100, throughput: 50, cpuPerRequest: 100 },
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-e2e-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('overbench realistic against an external (spawn:) target', () => {
+  it('runs both variants from the scenario file and writes a valid result; --json prints only that result', async () => {
+    const scenario = await writeScenario('external', {
+      ...EXTERNAL,
+      variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
+    });
+    const out = path.join(dir, 'out-external');
+    const ran = await overbench(['--scenario', scenario, '--out', out, '--seed', '7', '--json']);
+    expect(ran.stderr).toBe('');
+    expect([0, 1, 3]).toContain(ran.code);
+    const printed = Result.parse(JSON.parse(ran.stdout));
+    // One run folder (renderers may add their own files beside latest.json).
+    const runs = (await readdir(out, { withFileTypes: true })).filter((f) => f.isDirectory()).map((f) => f.name);
+    expect(runs).toEqual([printed.runId]);
+    const onDisk = Result.parse(JSON.parse(readFileSync(path.join(out, printed.runId, 'result.json'), 'utf8')));
+    expect(onDisk).toEqual(printed);
+    expect(JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'))).toEqual(printed);
+
+    expect(printed.seed).toBe(7);
+    expect(printed.command).toContain('overbench realistic --scenario');
+    expect(printed.env.world).toBeNull(); // no reference daemon, so no fakes
+    const s = printed.scenarios[0];
+    expect(s.name).toBe('external-echo');
+    expect(s.variants.baseline.target).toBe(fixtureTarget());
+    expect(s.rounds).toHaveLength(10);
+    expect(new Set(s.rounds.map((r) => `${r.round}:${r.variant}`)).size).toBe(10);
+    for (const r of s.rounds) {
+      expect(r.requests).toBeGreaterThan(0);
+      expect(r.errors).toBe(0);
+      expect(r.cpuUs).not.toBeNull(); // a spawned target is measured by its own process tree
+      expect(r.histogram).toBeTruthy();
+    }
+    expect(s.comparisons.map((c) => c.metric)).toEqual(['p50', 'p99', 'throughput', 'cpuPerRequest']);
+    expect(printed.comparisonsMade).toBe(4);
+    expect(s.exactness).toBeNull();
+    expect(taggedProcesses()).toEqual([]);
+  });
+});
+
+describe('bad input: exit 2, one line on stderr, nothing started or left behind', () => {
+  const cases: [string, () => Promise<string[]>, RegExp][] = [
+    ['an unknown scenario', async () => ['--scenario', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(built in: chat-realistic/],
+    [
+      'a bad field',
+      async () => ['--scenario', await writeScenario('badfield', { ...EXTERNAL, load: { model: 'open', ratePerSec: 'many' } })],
+      /badfield\.json: load\.ratePerSec: expected number, received string/,
+    ],
+    ['an unreadable file', async () => ['--scenario', path.join(dir, 'nope', 'missing.json')], /missing\.json: cannot load: file not found/],
+    ['a bad flag', async () => ['--frobnicate'], /^overbench realistic: Unknown option '--frobnicate'$/],
+    ['a bad profile', async () => ['--profile', 'huge'], /--profile "huge": expected one of smoke, ci, full/],
+    [
+      'a target that exits at start',
+      async () => [
+        '--scenario', await writeScenario('exits', EXTERNAL),
+        '--baseline', fixtureTarget('--fail-start "port 5432 in use"'),
+        '--instrumented', fixtureTarget(),
+      ],
+      /baseline target ".*" exited with code 3; last stderr lines: fixture: port 5432 in use/,
+    ],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const out = path.join(dir, `out-bad-${what.replace(/\W+/g, '-')}`);
+      const ran = await overbench([...(await args()), '--out', out]);
+      expect(ran.code).toBe(2);
+      const lines = ran.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+      expect(taggedProcesses()).toEqual([]);
+    });
+  }
+});
+
+/** Start a run, wait until its process tree holds `ready(tree)`, SIGINT it, and check what is left. */
+async function interruptMidRun(args: string[], ready: (cmds: string[]) => boolean, timeoutMs: number) {
+  const out = path.join(dir, `out-sigint-${Math.random().toString(36).slice(2)}`);
+  let seen: number[] = [];
+  const ran = await overbench([...args, '--out', out], {
+    timeoutMs,
+    onSpawn: (pid) => {
+      const poll = setInterval(() => {
+        const tree = processTree(pid);
+        if (ready(tree.map(cmdline))) {
+          clearInterval(poll);
+          seen = tree.filter((p) => p !== pid);
+          process.kill(pid, 'SIGINT');
+        }
+      }, 100);
+      setTimeout(() => clearInterval(poll), timeoutMs).unref();
+    },
+  });
+  return { ran, seen, out };
+}
+
+describe('SIGINT mid-run', () => {
+  it('external targets: exit 130, no driver or target left, nothing written', async () => {
+    const scenario = await writeScenario('sigint-external', {
+      ...EXTERNAL,
+      measureSec: 3,
+      variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
+    });
+    const { ran, seen, out } = await interruptMidRun(
+      ['--scenario', scenario],
+      (cmds) => cmds.filter((c) => c.includes('driver/main.ts')).length === 2,
+      60_000,
+    );
+    expect(ran.code).toBe(130);
+    expect(seen.length).toBeGreaterThanOrEqual(4); // 2 drivers + 2 targets (+ their shells)
+    expect(seen.filter(alive)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reference daemon: exit 130, no daemon, fakes, driver or redis-server left', async () => {
+    const { ran, seen, out } = await interruptMidRun(
+      ['--scenario', 'chat-realistic', '--profile', 'smoke'],
+      (cmds) => cmds.filter((c) => c.includes('driver/main.ts')).length === 2 && cmds.some((c) => c.includes('daemon/main.ts')),
+      90_000,
+    );
+    expect(ran.code).toBe(130);
+    const names = seen.map(cmdline);
+    expect(names.filter((c) => c.includes('daemon/main.ts'))).toHaveLength(2);
+    expect(names.some((c) => c.includes('fakes/main.ts'))).toBe(true);
+    expect(seen.filter(alive).map((p) => `${p}: ${cmdline(p)}`)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  }, 100_000);
+});
+
+describe('overbench realistic against the reference daemon', () => {
+  it('chat-realistic --profile smoke: exit 0/1/3, a result that validates, exactness ok', async () => {
+    const out = path.join(dir, 'out-reference');
+    const started = Date.now();
+    const ran = await overbench(['--scenario', 'chat-realistic', '--profile', 'smoke', '--out', out, '--seed', '1'], { timeoutMs: 90_000 });
+    const seconds = (Date.now() - started) / 1000;
+    expect(ran.stderr).toBe('');
+    expect([0, 1, 3]).toContain(ran.code);
+    expect(seconds).toBeLessThan(60);
+    expect(ran.stdout).toMatch(/chat-realistic \(smoke\): (PASS|FAIL|INCONCLUSIVE)/);
+    expect(ran.stdout).toMatch(/metric\s+baseline\s+instrumented\s+overhead \[95% CI\]\s+budget\s+verdict/);
+    const result = Result.parse(JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')));
+    const s = result.scenarios[0];
+    expect(s.error).toBeUndefined();
+    expect(s.rounds).toHaveLength(6);
+    expect(s.variants.instrumented.backend).toBe('fast');
+    expect(s.variants.baseline.backend).toBe('none');
+    expect(result.env.world).not.toBeNull();
+    expect(s.exactness).not.toBeNull();
+    expect(s.exactness!.ok).toBe(true);
+    expect(s.exactness!.expected).toBeGreaterThan(0);
+    for (const r of s.rounds) expect(r.cpuUs).not.toBeNull();
+  }, 100_000);
+});

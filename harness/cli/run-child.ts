@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process';
+import { tsxArgs } from '../targets/paths.ts';
+
+/**
+ * Run one of this repo's entry points (daemon/main.ts, fakes/main.ts) as a child with our stdio,
+ * forwarding SIGINT/SIGTERM to it and returning its exit code. A child rather than an import:
+ * those programs own their process (signal handlers, process.exit).
+ */
+export function runRepoProgram(relFile: string, argv: readonly string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, tsxArgs(relFile, argv), { stdio: 'inherit' });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const done = (code: number) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code);
+    };
+    child.once('error', (e) => {
+      process.stderr.write(`overbench: cannot start ${relFile}: ${e.message}\n`);
+      done(2);
+    });
+    child.once('exit', (code, signal) => done(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));
+  });
+}

@@ -1,0 +1,20 @@
+import type { RunListener } from '../run/events.ts';
+import { ProgressLine } from './progress.ts';
+import { renderScenario } from './scenario-table.ts';
+
+/**
+ * The terminal reporter: a live progress line on stderr when it is a TTY (else one line per
+ * scenario on stdout), a table per scenario on stdout as each finishes. `--json` mode uses no reporter at all (stdout carries only the JSON).
+ */
+export function consoleReporter(opts: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {}): { listener: RunListener; dispose(): void } {
+  const out = opts.out ?? process.stdout;
+  const err = opts.err ?? process.stderr;
+  const progress = err.isTTY ? new ProgressLine(err) : null;
+  const listener: RunListener = (e) => {
+    progress?.listener(e);
+    // Without a terminal, stderr stays for errors only (CI logs, `2>` captures): progress goes to stdout.
+    if (e.type === 'scenario-start' && !progress) out.write(`[${e.index + 1}/${e.count}] ${e.scenario}: running (~${Math.round(e.plannedSec)} s of windows)\n`);
+    if (e.type === 'scenario-end') out.write(`${renderScenario(e.result)}\n\n`);
+  };
+  return { listener, dispose: () => progress?.stop() };
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../result/schema.ts';
+import { renderScenario } from './scenario-table.ts';
+
+const base: ScenarioResult = {
+  name: 'chat-realistic',
+  kind: 'realistic',
+  profile: 'smoke',
+  verdict: 'fail',
+  variants: { baseline: { target: 'reference' }, instrumented: { target: 'reference' } },
+  rounds: [
+    { round: 1, variant: 'baseline', order: 0, requests: 100, errors: 2, errorsByKind: { timeout: 2 }, throughput: 50, latencyUs: null, histogram: null, cpuUs: null, cpuPerRequestUs: null, rssBytes: null, driverCpuPct: 95, valid: false, invalidReason: 'driver saturated: 95% of a core > 90%' },
+    { round: 1, variant: 'instrumented', order: 1, requests: 100, errors: 0, throughput: 50, latencyUs: null, histogram: null, cpuUs: null, cpuPerRequestUs: null, rssBytes: null, driverCpuPct: 20, valid: true },
+  ],
+  comparisons: [
+    { metric: 'p50', budgetPct: 2, estimatePct: 1.234, ciLowPct: -0.5, ciHighPct: 3.1, verdict: 'inconclusive', baselineMedian: 120_500, instrumentedMedian: 121_900, note: 'Change within noise: the interval spans the budget' },
+    { metric: 'throughput', budgetPct: 2, estimatePct: 0, ciLowPct: -1, ciHighPct: 1, verdict: 'pass', baselineMedian: 88.2, instrumentedMedian: 88.1 },
+  ],
+  exactness: { expected: 10, recorded: 9, ok: false, detail: 'round 1: ...' },
+};
+
+describe('scenario table', () => {
+  it('shows metric, baseline, instrumented, overhead [CI], budget, verdict, then invalid rounds, exactness and errors', () => {
+    const text = renderScenario(base);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('chat-realistic (smoke): FAIL  0/1 rounds valid');
+    expect(lines[1]).toMatch(/metric\s+baseline\s+instrumented\s+overhead \[95% CI\]\s+budget\s+verdict/);
+    expect(text).toMatch(/p50\s+121 ms\s+122 ms\s+\+1\.2% \[-0\.5%, \+3\.1%\]\s+2%\s+inconclusive/);
+    expect(text).toMatch(/throughput\s+88\.2 req\/s/);
+    expect(text).toContain('p50: Change within noise: the interval spans the budget');
+    expect(text).toContain('exactness: MISMATCH: 9 messages counted by the daemon, 10 frames');
+    expect(text).toContain('invalid: round 1 baseline: driver saturated');
+    expect(text).toContain('errors: baseline 2/100 (timeout 2); instrumented 0/100');
+  });
+});

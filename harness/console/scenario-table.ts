@@ -1,0 +1,46 @@
+import type { RoundResult, ScenarioResult } from '../result/schema.ts';
+import { validPairs } from '../run/compare-rounds.ts';
+import { formatMetric, formatPct, renderTable } from './format.ts';
+
+function errorsLine(rounds: readonly RoundResult[], variant: 'baseline' | 'instrumented'): string {
+  const mine = rounds.filter((r) => r.variant === variant);
+  const errors = mine.reduce((n, r) => n + r.errors, 0);
+  const requests = mine.reduce((n, r) => n + r.requests, 0);
+  const kinds: Record<string, number> = {};
+  for (const r of mine) for (const [k, v] of Object.entries(r.errorsByKind ?? {})) kinds[k] = (kinds[k] ?? 0) + v;
+  const detail = Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join(', ');
+  const dropped = mine.reduce((n, r) => n + (r.dropped ?? 0), 0);
+  return `${variant} ${errors}/${requests}${detail ? ` (${detail})` : ''}${dropped ? `, dropped ${dropped}` : ''}`;
+}
+
+/** The per-scenario table (metric, baseline, instrumented, overhead [CI], budget, verdict) and notes under it. */
+export function renderScenario(s: ScenarioResult): string {
+  const measured = new Set(s.rounds.map((r) => r.round)).size;
+  const invalid = s.rounds.filter((r) => !r.valid);
+  const validRounds = validPairs(s.rounds).length;
+  const out: string[] = [];
+  out.push(`${s.name}${s.profile ? ` (${s.profile})` : ''}: ${s.verdict.toUpperCase()}  ${validRounds}/${measured} rounds valid`);
+  if (s.error) out.push(`  error: ${s.error}`);
+  if (s.comparisons.length > 0) {
+    const rows = s.comparisons.map((c) => [
+      c.metric,
+      formatMetric(c.metric, c.baselineMedian),
+      formatMetric(c.metric, c.instrumentedMedian),
+      `${formatPct(c.estimatePct)} [${formatPct(c.ciLowPct)}, ${formatPct(c.ciHighPct)}]`,
+      `${c.budgetPct}%`,
+      c.verdict,
+    ]);
+    out.push(renderTable(['metric', 'baseline', 'instrumented', 'overhead [95% CI]', 'budget', 'verdict'], rows).replace(/^/gm, '  '));
+    // Say in words why a metric did not pass (criterion-style notes from the statistics).
+    for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) out.push(`  ${c.metric}: ${c.note}`);
+  }
+  if (s.exactness) {
+    out.push(
+      `  exactness: ${s.exactness.ok ? 'ok' : 'MISMATCH'}: ${s.exactness.recorded} messages counted by the daemon, ${s.exactness.expected} frames on the driver's wire` +
+        (s.exactness.ok ? '' : ` (${s.exactness.detail ?? ''})`),
+    );
+  }
+  for (const r of invalid) out.push(`  invalid: round ${r.round} ${r.variant}: ${r.invalidReason ?? 'invalid'}`);
+  if (s.rounds.some((r) => r.errors > 0)) out.push(`  errors: ${errorsLine(s.rounds, 'baseline')}; ${errorsLine(s.rounds, 'instrumented')}`);
+  return out.join('\n');
+}

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Driver } from './driver.ts';
+import { testConfig } from './fixtures/config.ts';
+import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
+import { decodeHistogram } from './histogram.ts';
+
+let target: EchoTarget | undefined;
+let driver: Driver | undefined;
+afterEach(async () => {
+  await driver?.stop();
+  await target?.close();
+  driver = undefined;
+  target = undefined;
+});
+
+/** Frames the target counted during `run`, to compare with what the driver says it sent/received. */
+async function serverDelta<T>(t: EchoTarget, run: () => Promise<T>): Promise<{ result: T; received: number; sent: number; calls: number }> {
+  const r0 = t.counts.framesReceived;
+  const s0 = t.counts.framesSent;
+  const c0 = t.counts.calls;
+  const result = await run();
+  return { result, received: t.counts.framesReceived - r0, sent: t.counts.framesSent - s0, calls: t.counts.calls - c0 };
+}
+
+describe('closed model', () => {
+  it('counts requests, errors by kind, per-tool histograms and every frame exactly', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(
+      testConfig(target.url, {
+        clients: 3,
+        mix: [
+          { weight: 4, tool: 'echo', args: { prompt: 'a' } },
+          { weight: 2, tool: 'stream', args: { prompt: 'b' } },
+          { weight: 1, tool: 'fail' },
+          { weight: 1, tool: 'orphan' },
+          { weight: 1, tool: 'overcap' },
+        ],
+      }),
+    );
+    const t = target;
+    const { result: s, received, sent, calls } = await serverDelta(t, () => driver!.window(600, true));
+    expect(s.requests).toBeGreaterThan(50);
+    expect(s.requests).toBe(calls);
+    // every frame the target received the driver sent, and vice versa (progress/stream frames too)
+    expect(s.framesSent).toBe(received);
+    expect(s.framesReceived).toBe(sent);
+    const streams = s.perTool.stream.requests;
+    expect(s.framesReceived).toBe(s.requests + 3 * streams);
+    // errors by the code the target sent; id-less ones charged to the call that caused them
+    expect(s.errorsByKind.TOOL_FAILED).toBe(s.perTool.fail.requests);
+    expect(s.errorsByKind.TOOL_NOT_FOUND).toBe(s.perTool.orphan.requests);
+    expect(s.errorsByKind.OVER_CAPACITY).toBe(s.perTool.overcap.requests);
+    expect(s.errors).toBe(s.perTool.fail.requests + s.perTool.orphan.requests + s.perTool.overcap.requests);
+    expect(Object.keys(s.perTool).sort()).toEqual(['echo', 'fail', 'orphan', 'overcap', 'stream']);
+    // only successful requests are in the latency histograms; the overall one is their sum
+    expect(decodeHistogram(s.perTool.echo.histogram).totalCount).toBe(s.perTool.echo.requests);
+    expect(decodeHistogram(s.perTool.fail.histogram).totalCount).toBe(0);
+    expect(decodeHistogram(s.histogram).totalCount).toBe(s.perTool.echo.requests + streams);
+    expect(s.durationMs).toBeGreaterThanOrEqual(590);
+    expect(s.driverCpuUs.user).toBeGreaterThan(0);
+  });
+
+  it('records no latency in a warm-up window but still counts', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url));
+    const s = await driver.window(200, false);
+    expect(s.requests).toBeGreaterThan(0);
+    expect(decodeHistogram(s.histogram).totalCount).toBe(0);
+  });
+
+  it('sends nothing between windows', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url, { load: { model: 'closed', thinkTime: 'constant:v=5ms' } }));
+    await driver.window(200, true);
+    const before = target.counts.framesReceived;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(target.counts.framesReceived).toBe(before);
+  });
+
+  it('thinks between requests (think time from the latency model)', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url, { clients: 2, load: { model: 'closed', thinkTime: 'constant:v=50ms' } }));
+    const s = await driver.window(1000, true);
+    // 2 clients x ~1 request per 50 ms
+    expect(s.requests).toBeGreaterThanOrEqual(25);
+    expect(s.requests).toBeLessThanOrEqual(42);
+  });
+
+  it('varies the args of non-repeat entries and repeats the others exactly', async () => {
+    target = await startEchoTarget({ recordArgs: true });
+    driver = await Driver.start(
+      testConfig(target.url, {
+        clients: 1,
+        mix: [
+          { weight: 1, tool: 'chat', args: { prompt: 'new', model: 'glm-4.5-flash' } },
+          { weight: 1, tool: 'chat', args: { prompt: 'same' }, repeat: true },
+        ],
+      }),
+    );
+    await driver.window(300, true);
+    const args = target.counts.args.map((a) => JSON.parse(a) as { prompt: string; model?: string });
+    const fresh = args.filter((a) => a.prompt.startsWith('new'));
+    const repeated = args.filter((a) => a.prompt.startsWith('same'));
+    expect(fresh.length).toBeGreaterThan(5);
+    expect(repeated.length).toBeGreaterThan(5);
+    expect(new Set(fresh.map((a) => a.prompt)).size).toBe(fresh.length);
+    expect(fresh.every((a) => a.model === 'glm-4.5-flash')).toBe(true);
+    expect(new Set(repeated.map((a) => JSON.stringify(a)))).toEqual(new Set(['{"prompt":"same"}']));
+  });
+
+  it('times out a request that is never answered and moves on', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(
+      testConfig(target.url, {
+        clients: 1,
+        requestTimeoutMs: 100,
+        mix: [
+          { weight: 1, tool: 'silent' },
+          { weight: 3, tool: 'echo' },
+        ],
+      }),
+    );
+    const s = await driver.window(700, true);
+    expect(s.errorsByKind.timeout).toBeGreaterThanOrEqual(1);
+    expect(s.errorsByKind.timeout).toBe(s.perTool.silent.requests);
+    expect(s.perTool.echo.requests).toBeGreaterThan(0);
+  });
+
+  it('churns: closes and resumes the SAME session id every N requests, handshakes counted', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url, { clients: 2, sessionPrefix: 'churny', churn: { everyRequests: 5 } }));
+    const helloCount = target.counts.hellos.length;
+    const { result: s, received, sent } = await serverDelta(target, () => driver!.window(500, true));
+    const newHellos = target.counts.hellos.slice(helloCount);
+    expect(newHellos.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(newHellos)).toEqual(new Set(['churny-0', 'churny-1']));
+    // one reconnect per 5 requests per client (the last may still be under way when the window ends)
+    expect(newHellos.length).toBeGreaterThanOrEqual(Math.floor(s.requests / 5) - 2);
+    expect(newHellos.length).toBeLessThanOrEqual(Math.ceil(s.requests / 5));
+    expect(s.errors).toBe(0);
+    expect(s.framesSent).toBe(received);
+    expect(s.framesReceived).toBe(sent);
+    expect(s.framesSent).toBe(s.requests + newHellos.length);
+  });
+
+  it('opens idle connections that only say hello', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url, { clients: 1, idleClients: 30, sessionPrefix: 'many' }));
+    expect(target.counts.connections).toBe(31);
+    expect(target.counts.hellos.filter((h) => h.startsWith('many-idle-')).length).toBe(30);
+    const s = await driver.window(200, true);
+    expect(s.framesSent).toBe(s.requests);
+  });
+
+  it('rejects a refused hello with the reason', async () => {
+    target = await startEchoTarget({ token: 'right' });
+    await expect(Driver.start(testConfig(target.url, { token: 'wrong' }))).rejects.toThrow(/hello rejected: unauthorized/);
+    driver = await Driver.start(testConfig(target.url, { token: 'right' }));
+    expect((await driver.window(100, true)).requests).toBeGreaterThan(0);
+  });
+
+  it('speaks MCP: JSON-RPC tools/call, tool errors and JSON-RPC errors counted', async () => {
+    target = await startEchoTarget({ protocol: 'mcp' });
+    driver = await Driver.start(
+      testConfig(target.url, {
+        protocol: 'mcp',
+        mix: [
+          { weight: 2, tool: 'echo', args: { text: 'x' } },
+          { weight: 1, tool: 'fail' },
+          { weight: 1, tool: 'unknown' },
+        ],
+      }),
+    );
+    const { result: s, received, sent } = await serverDelta(target, () => driver!.window(400, true));
+    expect(s.requests).toBeGreaterThan(20);
+    expect(s.errorsByKind.tool_error).toBe(s.perTool.fail.requests);
+    expect(s.errorsByKind['-32602']).toBe(s.perTool.unknown.requests);
+    expect(s.framesSent).toBe(received);
+    expect(s.framesReceived).toBe(sent);
+  });
+});

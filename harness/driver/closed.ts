@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import type { LatencyModel } from '../../fakes/latency.ts';
+import type { BusyClient } from './client.ts';
+import type { Pending } from './connection.ts';
+import type { DriverContext } from './context.ts';
+import type { CompiledMix } from './mix.ts';
+import type { LoadModel } from './model.ts';
+
+/**
+ * Closed model (k6: constant-vus): each client sends one request, waits for its terminal frame,
+ * thinks for a time drawn from the think-time model, and repeats. Latency is timed from the actual
+ * send: the model itself waits out a slow reply, which is why it under-reports stalls
+ * (coordinated omission); the open model is the one that shows them.
+ */
+export class ClosedModel implements LoadModel {
+  private active = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly mix: CompiledMix,
+    private readonly think: LatencyModel | undefined,
+    private readonly churnEvery: number | undefined,
+  ) {}
+
+  isActive = (): boolean => this.active;
+
+  /** Wire a client to this model (its connection's callbacks). */
+  attach(c: BusyClient): void {
+    c.conn.onSettled = () => this.afterReply(c);
+  }
+
+  /** A client whose connection came (back) up. */
+  onReady = (c: BusyClient): void => this.issue(c);
+
+  begin(_endAt: number): void {
+    this.active = true;
+  }
+
+  /** Called by the driver after begin(), once per client. */
+  startClient(c: BusyClient): void {
+    if (c.conn.state === 'ready') this.issue(c);
+    else c.ensureConnected();
+  }
+
+  stopIssuing(): void {
+    this.active = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private issue(c: BusyClient): void {
+    if (!this.active || c.conn.state !== 'ready' || c.conn.inflight.size > 0) return;
+    const e = this.mix.pick(c.rng);
+    const id = ++this.ctx.lastRequestId;
+    const frame = e.build(id);
+    const p: Pending = { id, tool: e.tool, start: performance.now() };
+    c.sinceConnect++;
+    c.conn.issue(p, frame);
+  }
+
+  private afterReply(c: BusyClient): void {
+    if (!this.active) return;
+    if (this.churnEvery !== undefined && c.sinceConnect >= this.churnEvery) {
+      c.churn(); // onReady issues the next request once the session is resumed
+      return;
+    }
+    const us = this.think === undefined ? 0 : this.think.sampleUs(c.rng);
+    if (us <= 0) {
+      this.issue(c);
+    } else if (us < 1000) {
+      // Timers have 1 ms resolution: a sub-millisecond think time is one turn of the event loop.
+      setImmediate(() => this.issue(c));
+    } else {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.issue(c);
+      }, us / 1000);
+      this.timers.add(t);
+    }
+  }
+}

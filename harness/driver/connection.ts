@@ -1,0 +1,189 @@
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import type { Handshake } from '../protocol/index.ts';
+import type { DriverContext } from './context.ts';
+
+/** A request on the wire. `start` is performance.now() ms: the send time, or the intended time (open model). */
+export interface Pending {
+  id: number;
+  tool: number;
+  start: number;
+}
+
+export type ConnectionState = 'new' | 'connecting' | 'ready' | 'closing' | 'closed';
+
+const noop = (): void => {};
+
+/**
+ * One WebSocket connection: handshake, requests in flight (oldest first, Map insertion order),
+ * every frame counted, every reply checked. It reports to its load model through two callbacks.
+ */
+export class Connection {
+  state: ConnectionState = 'new';
+  readonly inflight = new Map<number, Pending>();
+  /** A request ended (recorded already). */
+  onSettled: (conn: Connection, p: Pending) => void = noop;
+  /** The socket closed without us asking (in-flight requests were already failed as `closed`). */
+  onLost: (conn: Connection) => void = noop;
+  private ws: WebSocket | undefined;
+  private handshake: Handshake | undefined;
+
+  constructor(
+    private readonly ctx: DriverContext,
+    readonly sessionId: string,
+  ) {}
+
+  /** Connect and complete the protocol handshake (frames counted); rejects with the reason. */
+  open(): Promise<void> {
+    const { ctx } = this;
+    const hsOpts = { token: ctx.token, sessionId: this.sessionId };
+    this.state = 'connecting';
+    return new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(ctx.url, {
+        headers: ctx.adapter.upgradeHeaders(hsOpts),
+        perMessageDeflate: false,
+        skipUTF8Validation: true,
+        handshakeTimeout: ctx.handshakeTimeoutMs,
+      });
+      this.ws = ws;
+      let settled = false;
+      let established = false;
+      const fail = (why: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.handshake = undefined;
+        this.state = 'closed';
+        ws.terminate();
+        reject(new Error(`${ctx.url} session ${this.sessionId}: ${why}`));
+      };
+      const timer = setTimeout(() => fail(`no handshake within ${ctx.handshakeTimeoutMs} ms`), ctx.handshakeTimeoutMs);
+      const hs = ctx.adapter.handshake(hsOpts);
+      this.handshake = hs;
+      ws.on('open', () => {
+        for (const f of hs.first()) this.send(f);
+      });
+      ws.on('message', (data: Buffer) => {
+        if (this.handshake === undefined) {
+          this.receive(data);
+          return;
+        }
+        this.ctx.rec.framesReceived++;
+        const step = hs.onFrame(data.toString());
+        if (step.failed !== undefined) return fail(step.failed);
+        if (step.send !== undefined) for (const f of step.send) this.send(f);
+        if (step.done && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          established = true;
+          this.handshake = undefined;
+          this.state = 'ready';
+          resolve();
+        }
+      });
+      ws.on('error', (err: Error) => fail(err.message));
+      ws.on('close', (code: number, reason: Buffer) => {
+        if (!settled) return fail(`closed during handshake (code ${code}${reason.length > 0 ? `, "${reason.toString()}"` : ''})`);
+        if (established) this.closed();
+      });
+    });
+  }
+
+  send(frame: string): void {
+    this.ctx.rec.framesSent++;
+    (this.ws as WebSocket).send(frame);
+  }
+
+  /** Put a request on the wire. */
+  issue(p: Pending, frame: string): void {
+    this.inflight.set(p.id, p);
+    this.ctx.rec.framesSent++;
+    (this.ws as WebSocket).send(frame);
+  }
+
+  private receive(data: Buffer): void {
+    const { ctx } = this;
+    const { rec, info } = ctx;
+    rec.framesReceived++;
+    const kind = ctx.adapter.classify(data, info);
+    if (info.reply !== undefined) this.send(info.reply);
+    if (kind === 'terminal') {
+      const p = this.inflight.get(info.requestId);
+      if (p === undefined) {
+        // A reply to a request that already timed out is late, not wrong; one we never sent is wrong.
+        if (info.requestId > ctx.lastRequestId) rec.countError('protocol');
+        return;
+      }
+      this.inflight.delete(p.id);
+      if (info.error === undefined) {
+        const us = Math.round((performance.now() - p.start) * 1000);
+        rec.ok(p.tool, us > 0 ? us : 1);
+      } else {
+        rec.fail(p.tool, info.error);
+      }
+      this.onSettled(this, p);
+    } else if (kind === 'orphan-error') {
+      const oldest = this.oldest();
+      if (oldest === undefined) {
+        rec.countError(info.error ?? 'ERROR');
+        return;
+      }
+      this.inflight.delete(oldest.id);
+      rec.fail(oldest.tool, info.error ?? 'ERROR');
+      this.onSettled(this, oldest);
+    } else if (kind === 'invalid') {
+      rec.countError('protocol');
+    }
+    // 'partial' and 'ignore': counted as frames, nothing else to do
+  }
+
+  oldest(): Pending | undefined {
+    for (const p of this.inflight.values()) return p;
+    return undefined;
+  }
+
+  /** Fail every request older than `timeoutMs` as `timeout`. */
+  expire(now: number, timeoutMs: number): void {
+    for (const p of this.inflight.values()) {
+      if (now - p.start < timeoutMs) return; // insertion order is start order
+      this.inflight.delete(p.id);
+      this.ctx.rec.fail(p.tool, 'timeout');
+      this.onSettled(this, p);
+    }
+  }
+
+  private failAll(kind: string): void {
+    for (const p of this.inflight.values()) {
+      this.inflight.delete(p.id);
+      this.ctx.rec.fail(p.tool, kind);
+      this.onSettled(this, p);
+    }
+  }
+
+  private closed(): void {
+    const unexpected = this.state !== 'closing';
+    this.state = 'closed';
+    this.ws = undefined;
+    this.failAll('closed');
+    if (unexpected) this.onLost(this);
+  }
+
+  /** Close (normal closure) and wait for the socket to be gone; requests still in flight fail as `closed`. */
+  close(): Promise<void> {
+    const ws = this.ws;
+    if (ws === undefined || this.state === 'closed') {
+      this.state = 'closed';
+      return Promise.resolve();
+    }
+    this.state = 'closing';
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => ws.terminate(), 1000);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1000);
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { newFrameInfo, type FrameInfo, type ProtocolAdapter } from '../protocol/index.ts';
+import type { WindowRecorder } from './recorder.ts';
+
+/** What every connection of one driver shares: the wire format, the counters, the id sequence. */
+export interface DriverContext {
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly adapter: ProtocolAdapter;
+  readonly rec: WindowRecorder;
+  /** Reused by every classify call (the hot loop allocates no result objects). */
+  readonly info: FrameInfo;
+  /** The last request id handed out; ids are 1, 2, 3... for the driver's whole life. */
+  lastRequestId: number;
+  readonly handshakeTimeoutMs: number;
+}
+
+export function createContext(opts: { url: string; token?: string; adapter: ProtocolAdapter; rec: WindowRecorder; handshakeTimeoutMs?: number }): DriverContext {
+  return {
+    url: opts.url,
+    token: opts.token,
+    adapter: opts.adapter,
+    rec: opts.rec,
+    info: newFrameInfo(),
+    lastRequestId: 0,
+    handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
+  };
+}

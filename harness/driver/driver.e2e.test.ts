@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testConfig } from './fixtures/config.ts';
+import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
+import { forkDriver, type DriverProcess } from './fork.ts';
+import { decodeHistogram } from './histogram.ts';
+
+const targets: EchoTarget[] = [];
+const drivers: DriverProcess[] = [];
+afterAll(async () => {
+  for (const d of drivers) await d.kill();
+  for (const t of targets) await t.close();
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('driver process over IPC', () => {
+  it('start -> ready, windows -> stats, stop -> stopped and the process is gone', async () => {
+    const target = await startEchoTarget();
+    targets.push(target);
+    const d = await forkDriver(testConfig(target.url, { clients: 2, mix: [{ weight: 1, tool: 'stream' }] }));
+    drivers.push(d);
+    expect(alive(d.pid)).toBe(true);
+    expect(target.counts.hellos).toEqual(expect.arrayContaining(['test-0', 'test-1']));
+    const warm = await d.window(200, false);
+    expect(warm.requests).toBeGreaterThan(0);
+    expect(decodeHistogram(warm.histogram).totalCount).toBe(0);
+    const r0 = target.counts.framesReceived;
+    const s0 = target.counts.framesSent;
+    const s = await d.window(400, true);
+    expect(s.requests).toBeGreaterThan(0);
+    expect(decodeHistogram(s.histogram).totalCount).toBe(s.requests);
+    expect(s.framesSent).toBe(target.counts.framesReceived - r0);
+    expect(s.framesReceived).toBe(target.counts.framesSent - s0);
+    expect(s.driverCpuUs.user + s.driverCpuUs.system).toBeGreaterThan(0);
+    await d.stop();
+    expect(await d.exited).toBe(0);
+    expect(alive(d.pid)).toBe(false);
+    // its connections went with it
+    for (let i = 0; i < 50 && target.openConnections() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(target.openConnections()).toBe(0);
+  });
+
+  it('reports a bad config as an error naming the field, and exits', async () => {
+    const p = forkDriver(testConfig('ws://127.0.0.1:1', { clients: 0 }));
+    await expect(p).rejects.toThrow(/clients: expected a positive integer/);
+  });
+
+  it('reports an unreachable target, and exits', async () => {
+    const target = await startEchoTarget();
+    const url = target.url;
+    await target.close(); // nothing listens there any more
+    await expect(forkDriver(testConfig(url))).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('exits by itself when its parent dies without stopping it', async () => {
+    const target = await startEchoTarget();
+    targets.push(target);
+    const parent = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.url)), target.url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    parent.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    await new Promise((r) => parent.once('exit', r));
+    const pid = Number(JSON.parse(out).driverPid);
+    expect(pid).toBeGreaterThan(0);
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(pid)).toBe(false);
+    for (let i = 0; i < 50 && target.openConnections() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(target.openConnections()).toBe(0);
+  });
+
+  it('exits when its parent kills it mid-window', async () => {
+    const target = await startEchoTarget();
+    targets.push(target);
+    const d = await forkDriver(testConfig(target.url));
+    const w = d.window(5_000, true).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    await d.kill();
+    expect(alive(d.pid)).toBe(false);
+    expect(await w).toBeInstanceOf(Error);
+  });
+});

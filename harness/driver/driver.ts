@@ -1,0 +1,116 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRng, parseLatency } from '../../fakes/latency.ts';
+import { adapterFor } from '../protocol/index.ts';
+import { BusyClient } from './client.ts';
+import { ClosedModel } from './closed.ts';
+import { Connection } from './connection.ts';
+import { createContext, type DriverContext } from './context.ts';
+import type { DriverConfig, WindowStats } from './messages.ts';
+import { compileMix } from './mix.ts';
+import { OpenModel } from './open.ts';
+import { sessionIds } from './session-ids.ts';
+import { WindowRecorder } from './recorder.ts';
+import { validateDriverConfig } from './validate.ts';
+
+/** Open model without maxInFlight: a stalled target must not grow memory without limit. */
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
+/** Idle connections are opened this many at a time (a thousand at once trips accept backlogs). */
+const OPEN_BATCH = 100;
+const DRAIN_POLL_MS = 2;
+
+/**
+ * The load generator: connects the clients, runs windows of load on demand, stops.
+ * harness/driver/main.ts wraps it in a process driven over IPC; tests use it directly.
+ */
+export class Driver {
+  private constructor(
+    private readonly config: DriverConfig,
+    private readonly ctx: DriverContext,
+    private readonly clients: BusyClient[],
+    private readonly idle: Connection[],
+    private readonly model: ClosedModel | OpenModel,
+  ) {}
+
+  static async start(config: DriverConfig): Promise<Driver> {
+    const problems = validateDriverConfig(config);
+    if (problems.length > 0) throw new Error(`driver config: ${problems.join('; ')}`);
+    const adapter = adapterFor(config.protocol);
+    const mix = compileMix(config.mix, adapter);
+    const rec = new WindowRecorder(mix.toolNames);
+    const ctx = createContext({ url: config.url, token: config.token, adapter, rec });
+    const churnEvery = config.churn?.everyRequests;
+    const load = config.load;
+    const ids = sessionIds(config.sessionPrefix);
+    const clients: BusyClient[] = [];
+    const isActive = (): boolean => model.isActive();
+    const onReady = (c: BusyClient): void => model.onReady(c);
+    for (let i = 0; i < config.clients; i++) {
+      clients.push(new BusyClient(ctx, i, ids.busy(i), config.seed, isActive, onReady));
+    }
+    const model =
+      load.model === 'closed'
+        ? new ClosedModel(ctx, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery)
+        : new OpenModel(ctx, clients, mix, createRng(config.seed >>> 0), {
+            ratePerSec: load.ratePerSec,
+            arrival: load.arrival ?? 'poisson',
+            maxInFlight: load.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+            churnEvery,
+          });
+    for (const c of clients) {
+      model.attach(c);
+      if (churnEvery !== undefined) c.staggerChurn(clients.length, churnEvery);
+    }
+    const idle: Connection[] = [];
+    for (let i = 0; i < (config.idleClients ?? 0); i++) idle.push(new Connection(ctx, ids.idle(i)));
+    const driver = new Driver(config, ctx, clients, idle, model);
+    try {
+      await openAll(clients.map((c) => c.conn));
+      await openAll(idle);
+    } catch (e) {
+      await driver.stop();
+      throw e;
+    }
+    return driver;
+  }
+
+  /** Run the load for `durationMs`, stop issuing, drain (bounded by requestTimeoutMs), report. */
+  async window(durationMs: number, record: boolean): Promise<WindowStats> {
+    const { rec } = this.ctx;
+    const timeoutMs = this.config.requestTimeoutMs;
+    rec.reset(record);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    this.model.begin(t0 + durationMs);
+    if (this.model instanceof ClosedModel) for (const c of this.clients) this.model.startClient(c);
+    const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));
+    await sleep(durationMs);
+    this.model.stopIssuing();
+    const issuedMs = performance.now() - t0;
+    for (const c of this.clients) c.cancelTimers();
+    const deadline = performance.now() + timeoutMs;
+    while (this.clients.some((c) => c.busy()) && performance.now() < deadline) await sleep(DRAIN_POLL_MS);
+    clearInterval(sweep);
+    this.expire(Number.POSITIVE_INFINITY, 0); // whatever is still out after the bound timed out
+    const cpu = process.cpuUsage(cpu0);
+    return rec.finish(issuedMs, { user: cpu.user, system: cpu.system });
+  }
+
+  private expire(now: number, timeoutMs: number): void {
+    for (const c of this.clients) c.conn.expire(now, timeoutMs);
+  }
+
+  /** Close every connection (busy and idle) and wait until they are gone. */
+  async stop(): Promise<void> {
+    this.model.stopIssuing();
+    for (const c of this.clients) c.cancelTimers();
+    await Promise.all([...this.clients.map((c) => c.conn.close()), ...this.idle.map((c) => c.close())]);
+  }
+}
+
+/** Open connections in batches; the first failure rejects (the caller closes the rest). */
+async function openAll(conns: readonly Connection[]): Promise<void> {
+  for (let i = 0; i < conns.length; i += OPEN_BATCH) {
+    await Promise.all(conns.slice(i, i + OPEN_BATCH).map((c) => c.open()));
+  }
+}

@@ -1,0 +1,80 @@
+import { encodeHistogram, newHistogram, type Histogram } from './histogram.ts';
+import type { WindowStats } from './messages.ts';
+
+/**
+ * Everything one window counts. One recorder per driver, reset at each window start; the hot loop
+ * increments plain fields. Latency goes into one histogram per tool only; the overall histogram is
+ * their sum, made once at the end of the window (one recordValue per request, not two).
+ * Only requests that ended without an error are recorded in histograms; `requests` counts all
+ * that finished (successes, error replies, timeouts, closed connections).
+ */
+export class WindowRecorder {
+  requests = 0;
+  errors = 0;
+  dropped = 0;
+  framesSent = 0;
+  framesReceived = 0;
+  /** Latency is recorded only in measured windows (false during warm-up). */
+  record = false;
+  errorsByKind: Record<string, number> = {};
+  private readonly toolRequests: number[];
+  private histograms: Histogram[];
+
+  constructor(private readonly toolNames: readonly string[]) {
+    this.toolRequests = toolNames.map(() => 0);
+    this.histograms = toolNames.map(() => newHistogram());
+  }
+
+  reset(record: boolean): void {
+    this.requests = 0;
+    this.errors = 0;
+    this.dropped = 0;
+    this.framesSent = 0;
+    this.framesReceived = 0;
+    this.record = record;
+    this.errorsByKind = {};
+    this.toolRequests.fill(0);
+    for (const h of this.histograms) h.reset();
+  }
+
+  /** A request answered by its terminal frame without an error; latency in microseconds. */
+  ok(tool: number, latencyUs: number): void {
+    this.requests++;
+    this.toolRequests[tool]++;
+    if (this.record) this.histograms[tool].recordValue(latencyUs);
+  }
+
+  /** A request that ended badly: `kind` is timeout, closed, protocol or the target's error code. */
+  fail(tool: number, kind: string): void {
+    this.requests++;
+    this.toolRequests[tool]++;
+    this.countError(kind);
+  }
+
+  /** A fault that belongs to no request (a frame that is not valid for the protocol, a stray error). */
+  countError(kind: string): void {
+    this.errors++;
+    this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+  }
+
+  finish(durationMs: number, driverCpuUs: { user: number; system: number }): WindowStats {
+    const all = newHistogram();
+    const perTool: WindowStats['perTool'] = {};
+    this.toolNames.forEach((name, i) => {
+      all.add(this.histograms[i]);
+      perTool[name] = { requests: this.toolRequests[i], histogram: encodeHistogram(this.histograms[i]) };
+    });
+    return {
+      requests: this.requests,
+      errors: this.errors,
+      errorsByKind: { ...this.errorsByKind },
+      dropped: this.dropped,
+      framesSent: this.framesSent,
+      framesReceived: this.framesReceived,
+      durationMs,
+      histogram: encodeHistogram(all),
+      perTool,
+      driverCpuUs,
+    };
+  }
+}

@@ -1,0 +1,49 @@
+/** The reference daemon's monitoring endpoints (contract): /stats and /metrics.json. */
+
+export interface DaemonStats {
+  pid: number;
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rssBytes: number;
+  eventLoopUtilization: number;
+  eventLoopDelayP99Ms: number;
+  connections: number;
+  inflight: number;
+}
+
+export interface MetricsTotals {
+  backend: string;
+  exact: boolean;
+  messagesReceived: number;
+  messagesSent: number;
+}
+
+async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** null when the endpoint is missing or slow: /stats is extra detail, never a reason to fail. */
+export async function fetchStats(monitoringUrl: string, timeoutMs = 2000): Promise<DaemonStats | null> {
+  try {
+    return (await getJson(`${monitoringUrl}/stats`, timeoutMs)) as DaemonStats;
+  } catch {
+    return null;
+  }
+}
+
+/** The message totals the exactness check compares with the driver's frame counts. Throws on failure. */
+export async function fetchMetricsTotals(monitoringUrl: string, timeoutMs = 5000): Promise<MetricsTotals> {
+  const snap = (await getJson(`${monitoringUrl}/metrics.json`, timeoutMs)) as {
+    backend: string;
+    exact: boolean;
+    totals: { messagesReceived: number; messagesSent: number };
+  };
+  return {
+    backend: snap.backend,
+    exact: snap.exact,
+    messagesReceived: snap.totals.messagesReceived,
+    messagesSent: snap.totals.messagesSent,
+  };
+}

@@ -1,0 +1,108 @@
+import type { FrameInfo, FrameKind, Handshake, HandshakeOptions, ProtocolAdapter } from './adapter.ts';
+import { exaiPrefix, fastRequestId, type FastPrefix } from './fast-path.ts';
+import { compileTemplate, errorCode, ID_TEXT, parseRequestId, withUniqueField } from './template.ts';
+
+/**
+ * The EXAI daemon protocol (shared/EXAI-PROTOCOL.md). Tolerates the real daemon's defect: an error
+ * with neither `op` nor `request_id` is an `orphan-error`, which the driver charges to the oldest
+ * call in flight on that connection. A rate-limit rejection (`op:error`, OVER_CAPACITY) without a
+ * request id is treated the same way; with one, it ends that request.
+ */
+
+/** Non-terminal frames of a call. */
+const PARTIAL_OPS = new Set(['progress', 'stream_chunk', 'stream_complete']);
+/** Replies that end a request (we only send call_tool, but a target may answer others). */
+const TERMINAL_OPS = new Set(['call_tool_res', 'pong', 'list_tools_res', 'cancelled']);
+
+function parseObject(frame: string): Record<string, unknown> | undefined {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(frame);
+  } catch {
+    return undefined;
+  }
+  return msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? (msg as Record<string, unknown>) : undefined;
+}
+
+function handshake(opts: HandshakeOptions): Handshake {
+  return {
+    first: () => [JSON.stringify({ op: 'hello', ...(opts.token !== undefined ? { token: opts.token } : {}), session_id: opts.sessionId })],
+    onFrame(frame) {
+      const msg = parseObject(frame);
+      if (msg === undefined) return { done: false, failed: `hello answered with a frame that is not a JSON object: ${frame.slice(0, 120)}` };
+      if (msg.op === 'hello_ack') {
+        if (msg.ok === true) return { done: true };
+        return { done: false, failed: `hello rejected: ${String(msg.error ?? 'ok is not true')}` };
+      }
+      if (msg.op === 'error' || (msg.op === undefined && msg.error !== undefined)) {
+        return { done: false, failed: `hello answered with error ${errorCode(msg.error)}` };
+      }
+      return { done: false }; // anything else before the ack (a monitoring frame...) is not ours to judge
+    },
+  };
+}
+
+/** The frames of a call, as the reference daemon writes them, for the fast path. */
+const FAST_PREFIXES: readonly FastPrefix[] = [
+  exaiPrefix('call_tool_res', true),
+  exaiPrefix('stream_chunk', false),
+  exaiPrefix('progress', false),
+  exaiPrefix('stream_complete', false),
+];
+
+function classify(frame: string | Buffer, info: FrameInfo): FrameKind {
+  info.error = undefined;
+  info.reply = undefined;
+  if (typeof frame !== 'string') {
+    for (const p of FAST_PREFIXES) {
+      const id = fastRequestId(frame, p.bytes);
+      if (id > 0) {
+        info.requestId = id;
+        return p.terminal ? 'terminal' : 'partial';
+      }
+    }
+    frame = frame.toString();
+  }
+  const msg = parseObject(frame);
+  if (msg === undefined) {
+    info.error = 'frame is not a JSON object';
+    return 'invalid';
+  }
+  const op = msg.op;
+  if (typeof op === 'string') {
+    const terminal = TERMINAL_OPS.has(op);
+    if (terminal || PARTIAL_OPS.has(op) || op === 'error') {
+      if (op === 'error' && msg.request_id === undefined) {
+        info.error = errorCode(msg.error);
+        return 'orphan-error';
+      }
+      const id = parseRequestId(msg.request_id);
+      if (Number.isNaN(id)) {
+        info.error = `${op} with request_id ${JSON.stringify(msg.request_id)}`;
+        return 'invalid';
+      }
+      info.requestId = id;
+      if (!terminal && op !== 'error') return 'partial';
+      info.error = op === 'error' ? (errorCode(msg.error) ?? 'ERROR') : errorCode(msg.error);
+      return 'terminal';
+    }
+    return 'ignore';
+  }
+  if (op === undefined && msg.error !== undefined) {
+    info.error = errorCode(msg.error);
+    return 'orphan-error';
+  }
+  info.error = 'frame without op';
+  return 'invalid';
+}
+
+export const exaiAdapter: ProtocolAdapter = {
+  name: 'exai',
+  upgradeHeaders: () => ({}),
+  handshake,
+  buildRequest: (tool, args, requestId) =>
+    JSON.stringify({ op: 'call_tool', request_id: String(requestId), name: tool, arguments: args }),
+  compileRequest: (tool, args, uniqueField) =>
+    compileTemplate({ op: 'call_tool', request_id: ID_TEXT, name: tool, arguments: withUniqueField(args, uniqueField) }),
+  classify,
+};

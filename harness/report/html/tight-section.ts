@@ -1,0 +1,69 @@
+import { createRng } from '../../../fakes/latency.ts';
+import type { ScenarioResult } from '../../result/schema.ts';
+import { bootstrapMean } from '../../stats/bootstrap.ts';
+import { escapeHtml as h } from '../escape.ts';
+import { fmtInterval, fmtNs, fmtOpsPerSec, fmtPct } from '../format.ts';
+import type { HistoryEntry } from '../history.ts';
+import { badge } from './badge.ts';
+import { trendChart, type ChartSpec, type Labels } from './chart-specs.ts';
+import { scenarioAnchor } from './verdict-section.ts';
+
+/** `tight/<workload>/<backend>`; anything else is its own workload with the instrumented backend's name. */
+export function tightName(s: ScenarioResult): { workload: string; backend: string } {
+  const m = /^tight\/([^/]+)\/(.+)$/.exec(s.name);
+  if (m) return { workload: m[1], backend: m[2] };
+  return { workload: s.name, backend: s.variants.instrumented.backend ?? 'instrumented' };
+}
+
+interface NsInterval {
+  mean: number;
+  low: number;
+  high: number;
+  n: number;
+}
+
+/** Mean ns/op of one variant over its valid rounds, with a 95% bootstrap interval (seeded: reports are reproducible). */
+export function nsPerOpInterval(s: ScenarioResult, variant: 'baseline' | 'instrumented', seed = 1): NsInterval | null {
+  const xs = s.rounds.filter((r) => r.valid && r.variant === variant && r.nsPerOp != null).map((r) => r.nsPerOp as number);
+  if (xs.length === 0) return null;
+  const ci = bootstrapMean(xs, createRng(seed), 2000);
+  return { mean: ci.estimate, low: ci.low, high: ci.high, n: xs.length };
+}
+
+const nsText = (i: NsInterval | null) => (i ? `${fmtNs(i.mean)} <span class="muted">[${fmtNs(i.low)}, ${fmtNs(i.high)}]</span>` : 'n/a');
+
+/**
+ * The seed-style table: per workload, the baseline's cost, then each backend's ns/op and ops/s
+ * with intervals and its overhead against the baseline and the budget.
+ */
+export function tightSection(scenarios: readonly ScenarioResult[], labels: Labels, trend: readonly HistoryEntry[], seed?: number): { html: string; charts: ChartSpec[] } {
+  if (scenarios.length === 0) return { html: '', charts: [] };
+  const byWorkload = new Map<string, ScenarioResult[]>();
+  for (const s of scenarios) byWorkload.set(tightName(s).workload, [...(byWorkload.get(tightName(s).workload) ?? []), s]);
+  const rows: string[] = [];
+  for (const [workload, list] of byWorkload) {
+    const base = nsPerOpInterval(list[0], 'baseline', seed);
+    rows.push(`<tr class="group"><td rowspan="${list.length + 1}"><strong>${h(workload)}</strong></td><td>${h(list[0].variants.baseline.backend ?? labels.baseline)} <span class="muted">(${h(labels.baseline)})</span></td><td class="num">${nsText(base)}</td><td class="num">${fmtOpsPerSec(base?.mean)}</td><td class="num">–</td><td class="num"></td><td></td><td class="num">${base?.n ?? 0}</td></tr>`);
+    for (const s of list) {
+      const inst = nsPerOpInterval(s, 'instrumented', seed);
+      const c = s.comparisons.find((x) => x.metric === 'nsPerOp');
+      rows.push(`<tr id="${scenarioAnchor(s.name)}"><td>${h(tightName(s).backend)}${labels.instrumented === 'instrumented' ? '' : ` <span class="muted">(${h(labels.instrumented)})</span>`}</td><td class="num">${nsText(inst)}</td><td class="num">${fmtOpsPerSec(inst?.mean)}</td>` +
+        `<td class="num">${c ? `${fmtPct(c.estimatePct, 1)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct, 1)}</span>` : 'n/a'}</td><td class="num">${c ? fmtPct(c.budgetPct, 0) : ''}</td><td>${badge(s.verdict)}${s.error ? ` ${h(s.error)}` : ''}</td><td class="num">${inst?.n ?? 0}</td></tr>`);
+    }
+  }
+  const charts: ChartSpec[] = [];
+  const trends = scenarios.map((s, i) => {
+    const spec = trendChart(`tight-trend-${i}`, s.name, trend);
+    if (!spec) return '';
+    charts.push(spec);
+    return `<figure><div class="chart" id="${spec.id}"></div><figcaption>${h(s.name)}: ns/op overhead across runs</figcaption></figure>`;
+  }).join('');
+  const html = `<section id="tight">
+<h2>Tight loop: cost per operation</h2>
+<p class="muted">Mean nanoseconds per operation over valid rounds with a 95% bootstrap interval, empty batch subtracted; overhead against the baseline backend on the same workload, paired by round.</p>
+<table><thead><tr><th>workload</th><th>backend</th><th class="num">ns/op [95% CI]</th><th class="num">throughput</th><th class="num">overhead [95% CI]</th><th class="num">budget</th><th>verdict</th><th class="num">rounds</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>
+${trends ? `<h3>Trend across runs</h3><div class="charts">${trends}</div>` : ''}
+</section>`;
+  return { html, charts };
+}

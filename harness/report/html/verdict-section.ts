@@ -1,0 +1,45 @@
+import type { Result, ScenarioResult, Verdict } from '../../result/schema.ts';
+import { escapeHtml as h } from '../escape.ts';
+import { fmtInterval, fmtPct } from '../format.ts';
+import { metricLabel } from '../metric.ts';
+import type { RenderContext } from '../reporter.ts';
+import { comparisonWords } from '../wording.ts';
+import { badge } from './badge.ts';
+
+/** The answer first: overall verdict, then every scenario's comparisons with numbers and words. */
+export function verdictSection(result: Result, ctx: RenderContext): string {
+  const all = result.scenarios.flatMap((s) => s.comparisons);
+  const made = result.comparisonsMade ?? all.length;
+  const count = (v: Verdict) => all.filter((c) => c.verdict === v).length;
+  const policy = ctx.inconclusive === 'pass' ? ' Inconclusive comparisons count as passing (--inconclusive=pass).' : '';
+  const rows = result.scenarios.map(scenarioRows).join('');
+  return `<section id="verdict">
+<div class="verdict-head">${badge(result.verdict, true)}<div>
+<p><strong>${made}</strong> budget comparison${made === 1 ? '' : 's'} over <strong>${result.scenarios.length}</strong> scenario${result.scenarios.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('inconclusive')} inconclusive.${policy}</p>
+<p class="muted">Overhead is ${h(ctx.labels.instrumented)} relative to ${h(ctx.labels.baseline)}, positive = worse (for throughput, a drop), with 95% bootstrap intervals over rounds.
+A comparison passes when its whole interval is within budget, fails when the whole interval is above it, and is inconclusive otherwise.
+With ${made} intervals at 95%, about ${(made * 0.05).toFixed(1)} may miss the true value by chance alone.</p>
+</div></div>
+<table>
+<thead><tr><th>scenario</th><th>metric</th><th>verdict</th><th class="num">overhead</th><th class="num">95% CI</th><th class="num">budget</th><th class="num">rounds</th><th>reading</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+</section>`;
+}
+
+function scenarioRows(s: ScenarioResult): string {
+  const rows: string[] = [];
+  const anchor = `<a href="#${scenarioAnchor(s.name)}">${h(s.name)}</a> ${badge(s.verdict)}`;
+  s.comparisons.forEach((c) => {
+    rows.push(`<td>${h(metricLabel(c.metric))}</td><td>${badge(c.verdict)}</td><td class="num">${fmtPct(c.estimatePct)}</td><td class="num">${fmtInterval(c.ciLowPct, c.ciHighPct)}</td><td class="num">${fmtPct(c.budgetPct, 0)}</td><td class="num">${c.rounds ?? ''}</td><td>${h(comparisonWords(c))}</td>`);
+  });
+  if (s.exactness) {
+    const e = s.exactness;
+    rows.push(`<td>exactness</td><td>${badge(e.ok ? 'pass' : 'fail')}</td><td class="num" colspan="3">${e.recorded} of ${e.expected} recorded</td><td></td><td>${h(e.ok ? 'Every counted frame was recorded' : `Metrics miscounted by ${e.recorded - e.expected}`)}${e.detail ? ` (${h(e.detail)})` : ''}</td>`);
+  }
+  if (s.error) rows.push(`<td colspan="7" class="why">did not complete: ${h(s.error)}</td>`);
+  if (rows.length === 0) rows.push('<td colspan="7" class="muted">no comparisons</td>');
+  return rows.map((r, i) => `<tr${i === 0 ? ' class="group"' : ''}>${i === 0 ? `<td rowspan="${rows.length}">${anchor}</td>` : ''}${r}</tr>`).join('\n');
+}
+
+export const scenarioAnchor = (name: string) => `s-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`;

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { historyEntry } from '../history.ts';
+import { defaultContext } from '../reporter.ts';
+import { realisticScenario, resultOf, sampleResult } from '../test-fixture.ts';
+import { htmlReporter } from './html.ts';
+
+const dataOf = (html: string) => {
+  const m = /<script type="application\/json" id="overbench-data">([\s\S]*?)<\/script>/.exec(html);
+  if (!m) throw new Error('no embedded data');
+  return JSON.parse(m[1]) as { charts: { id: string; xKind: string; series: { label: string; values: (number | null)[] }[] }[] };
+};
+
+describe('html reporter (static checks; the browser test draws it)', () => {
+  const result = sampleResult();
+  const html = htmlReporter.render(result, defaultContext());
+
+  it('is one self-contained document: inline styles and scripts, a CSP that forbids every fetch', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(`content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(html).not.toMatch(/<link\b/);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/@import/);
+    expect(html).toContain('uPlot'); // the library itself is inlined
+  });
+
+  it('puts the verdict first, then scenarios, the tight table, the environment', () => {
+    const at = (s: string) => html.indexOf(s);
+    expect(at('id="verdict"')).toBeGreaterThan(0);
+    expect(at('id="verdict"')).toBeLessThan(at('class="scenario"'));
+    expect(at('class="scenario"')).toBeLessThan(at('id="tight"'));
+    expect(at('id="tight"')).toBeLessThan(at('id="environment"'));
+    expect(html).toContain('<span class="badge fail big">FAIL</span>');
+    expect(html).toContain('<strong>12</strong> budget comparisons over <strong>4</strong> scenarios: 6 pass, 5 fail, 1 inconclusive.');
+  });
+
+  it('shows every comparison with its interval and words, escaping names', () => {
+    for (const s of result.scenarios) for (const c of s.comparisons) expect(html).toContain(c.note!);
+    expect(html).toContain('status &lt;storm&gt; &amp; &quot;quotes&quot;');
+    expect(html).not.toContain('<storm>');
+    expect(html).toContain('Performance has regressed beyond the budget');
+  });
+
+  it('embeds chart data: a spectrum and three per-round charts per realistic scenario', () => {
+    const { charts } = dataOf(html);
+    expect(charts.map((c) => c.id)).toEqual(['c0-spectrum', 'c0-p99', 'c0-cpu', 'c0-tput', 'c1-spectrum', 'c1-p99', 'c1-cpu', 'c1-tput']);
+    const spectrum = charts[0];
+    expect(spectrum.xKind).toBe('nines');
+    expect(spectrum.series).toHaveLength(2);
+    expect(spectrum.series[0].values.every((v) => typeof v === 'number' && v > 0 || v === 0)).toBe(true);
+    // the failing scenario has an invalid window, drawn as its own series
+    expect(charts[5].series.map((s) => s.label)).toEqual(['baseline', 'instrumented', 'invalid (excluded)']);
+  });
+
+  it('shows the tight results as a table with ns/op intervals and ops/s', () => {
+    const tight = html.slice(html.indexOf('id="tight"'), html.indexOf('id="environment"'));
+    expect(tight).toMatch(/fast<\/td><td class="num">\d+ ns <span class="muted">\[\d+ ns, \d+ ns\]<\/span>/);
+    expect(tight).toMatch(/legacy<\/td><td class="num">2\.\d+ us/);
+    expect(tight).toContain('M ops/s');
+  });
+
+  it('shows exactness, invalid windows and why, environment and the command', () => {
+    expect(html).toContain('MISCOUNTED: the metrics recorded 4,990 of 5,000 frames');
+    expect(html).toContain('round 2, instrumented: driver CPU 97% &gt; 90%');
+    expect(html).toContain('redis: real, supabase: fake, provider: fake');
+    expect(html).toContain('0123456789abcdef0123456789abcdef01234567');
+    expect(html).toContain('<pre><code>overbench realistic --scenario chat-realistic --profile smoke --seed 7</code></pre>');
+  });
+
+  it('draws a trend per scenario when history has earlier runs', () => {
+    const earlier = ['01', '02'].map((h) => ({ ...historyEntry(result), runId: `r${h}`, time: `2026-11-26T${h}:00:00.000Z` }));
+    const { charts } = dataOf(htmlReporter.render(result, defaultContext({ history: earlier })));
+    const trend = charts.find((c) => c.id === 'c0-trend')!;
+    expect(trend.xKind).toBe('time');
+    expect(trend.series.map((s) => s.label)).toEqual(['p50 latency', 'p95 latency', 'p99 latency', 'throughput', 'CPU per request']);
+    expect(trend.series[0].values).toHaveLength(3);
+    expect(charts.some((c) => c.id.startsWith('tight-trend-'))).toBe(true);
+  });
+
+  it('cannot be broken out of by </script> in any string', () => {
+    const evil = '</script><script>alert(1)</script><!--';
+    const r = resultOf([realisticScenario({ name: evil })], { command: `overbench realistic ${evil}` });
+    const page = htmlReporter.render(r, defaultContext({ labels: { baseline: evil, instrumented: 'new' } }));
+    expect(page.match(/<script\b/g)).toHaveLength(3); // data, uPlot, client
+    expect(dataOf(page).charts[0].series[0].label).toContain(evil);
+  });
+});

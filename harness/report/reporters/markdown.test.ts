@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { fmtInterval, fmtPct } from '../format.ts';
+import { metricLabel } from '../metric.ts';
+import { defaultContext } from '../reporter.ts';
+import { sampleResult } from '../test-fixture.ts';
+import { markdownReporter } from './markdown.ts';
+
+/** Splits a Markdown table row into cells, honouring escaped pipes. */
+const cells = (row: string) => row.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+
+describe('markdown reporter', () => {
+  const result = sampleResult();
+  const md = markdownReporter.render(result, defaultContext());
+  const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| scenario'));
+
+  it('starts with the overall verdict', () => {
+    expect(md.split('\n')[0]).toBe('## overbench: **FAIL**');
+  });
+
+  it('has one row per comparison and exactness check, in order, with the numbers of the result', () => {
+    const expected = result.scenarios.flatMap((s) => [
+      ...s.comparisons.map((c) => [s.name, metricLabel(c.metric), fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtPct(c.budgetPct, 0), c.verdict]),
+      ...(s.exactness ? [[s.name, 'exactness', `${s.exactness.recorded} of ${s.exactness.expected} recorded`, '', '', s.exactness.ok ? 'pass' : 'fail']] : []),
+    ]);
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((row, i) => {
+      const c = cells(row);
+      expect(c).toHaveLength(6);
+      const name = c[0].replace(/\\\|/g, '|').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      expect([name, ...c.slice(1, 5), c[5].replace(/[*_]/g, '').toLowerCase()]).toEqual(expected[i]);
+    });
+  });
+
+  it('keeps table cells safe: no raw < or unescaped pipes from names', () => {
+    const storm = rows.filter((r) => r.includes('storm'));
+    expect(storm.length).toBeGreaterThan(0);
+    for (const r of storm) expect(r).toContain('status &lt;storm&gt; &amp; "quotes"');
+  });
+
+  it('lists invalid windows with their reason and the command to reproduce', () => {
+    expect(md).toContain('1 invalid window excluded: round 2 instrumented (driver CPU 97%');
+    expect(md).toContain('Reproduce: `overbench realistic --scenario chat-realistic --profile smoke --seed 7`');
+  });
+});

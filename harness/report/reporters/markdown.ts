@@ -1,0 +1,59 @@
+import type { Comparison, Result, ScenarioResult, Verdict } from '../../result/schema.ts';
+import { escapeMdCell as cell } from '../escape.ts';
+import { fmtInterval, fmtPct } from '../format.ts';
+import { metricLabel } from '../metric.ts';
+import type { RenderContext, Reporter } from '../reporter.ts';
+import { VERDICT_TEXT } from '../wording.ts';
+
+/** Compact summary for $GITHUB_STEP_SUMMARY or a PR comment: one table row per budget comparison. */
+export const markdownReporter: Reporter = {
+  name: 'markdown',
+  defaultFile: 'summary.md',
+  render(result: Result, ctx: RenderContext): string {
+    const comparisons = result.scenarios.reduce((n, s) => n + s.comparisons.length, 0);
+    const lines = [
+      `## overbench: ${verdictCell(result.verdict)}${ctx.title ? ` (${cell(ctx.title)})` : ''}`,
+      '',
+      `Run \`${result.runId}\`${result.env.gitSha ? ` at \`${result.env.gitSha.slice(0, 12)}\`` : ''}: ` +
+        `${result.scenarios.length} scenario${result.scenarios.length === 1 ? '' : 's'}, ` +
+        `${result.comparisonsMade ?? comparisons} comparison${comparisons === 1 ? '' : 's'} (95% intervals)` +
+        `${ctx.labels.baseline !== 'baseline' ? `, ${cell(ctx.labels.instrumented)} vs ${cell(ctx.labels.baseline)}` : ''}.`,
+      '',
+      '| scenario | metric | overhead | 95% CI | budget | verdict |',
+      '|---|---|---:|---|---:|---|',
+      ...result.scenarios.flatMap(scenarioRows),
+    ];
+    const notes = result.scenarios.flatMap(scenarioNotes);
+    if (notes.length) lines.push('', ...notes);
+    if (result.command) lines.push('', `Reproduce: \`${result.command.replace(/`/g, "'")}\``);
+    return lines.join('\n') + '\n';
+  },
+};
+
+/** The table rows of one scenario; exported so tests can count them against the result. */
+export function scenarioRows(s: ScenarioResult): string[] {
+  const rows = s.comparisons.map((c) => comparisonRow(s.name, c));
+  if (s.exactness) {
+    const e = s.exactness;
+    rows.push(`| ${cell(s.name)} | exactness | ${cell(`${e.recorded} of ${e.expected} recorded`)} | | | ${verdictCell(e.ok ? 'pass' : 'fail')} |`);
+  }
+  if (s.comparisons.length === 0 && !s.exactness) rows.push(`| ${cell(s.name)} | (none) | n/a | | | ${verdictCell(s.verdict)} |`);
+  return rows;
+}
+
+function comparisonRow(scenario: string, c: Comparison): string {
+  return `| ${cell(scenario)} | ${cell(metricLabel(c.metric))} | ${fmtPct(c.estimatePct)} | ${fmtInterval(c.ciLowPct, c.ciHighPct)} | ${fmtPct(c.budgetPct, 0)} | ${verdictCell(c.verdict)} |`;
+}
+
+function scenarioNotes(s: ScenarioResult): string[] {
+  const notes: string[] = [];
+  if (s.error) notes.push(`- **${cell(s.name)}** did not complete: ${cell(s.error)}`);
+  const invalid = s.rounds.filter((r) => !r.valid);
+  if (invalid.length) {
+    const why = invalid.map((r) => `round ${r.round} ${r.variant}${r.invalidReason ? ` (${r.invalidReason})` : ''}`).join('; ');
+    notes.push(`- **${cell(s.name)}**: ${invalid.length} invalid window${invalid.length > 1 ? 's' : ''} excluded: ${cell(why)}`);
+  }
+  return notes;
+}
+
+const verdictCell = (v: Verdict) => (v === 'pass' ? 'pass' : v === 'fail' ? '**FAIL**' : `_${VERDICT_TEXT[v].toLowerCase()}_`);

@@ -1,0 +1,50 @@
+import type { Comparison, MetricName, RoundResult } from '../result/schema.ts';
+import type { Budgets } from '../scenario/schema.ts';
+import { compareMetric } from '../stats/compare.ts';
+
+type RealisticMetric = Extract<MetricName, 'p50' | 'p95' | 'p99' | 'throughput' | 'cpuPerRequest'>;
+
+const METRICS: { metric: RealisticMetric; higherIsWorse: boolean; value: (r: RoundResult) => number | null }[] = [
+  { metric: 'p50', higherIsWorse: true, value: (r) => r.latencyUs?.p50 ?? null },
+  { metric: 'p95', higherIsWorse: true, value: (r) => r.latencyUs?.p95 ?? null },
+  { metric: 'p99', higherIsWorse: true, value: (r) => r.latencyUs?.p99 ?? null },
+  { metric: 'throughput', higherIsWorse: false, value: (r) => r.throughput },
+  { metric: 'cpuPerRequest', higherIsWorse: true, value: (r) => r.cpuPerRequestUs },
+];
+
+/** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
+export function validPairs(rounds: readonly RoundResult[]): [RoundResult, RoundResult][] {
+  const byRound = new Map<number, Partial<Record<'baseline' | 'instrumented', RoundResult>>>();
+  for (const r of rounds) byRound.set(r.round, { ...byRound.get(r.round), [r.variant]: r });
+  const pairs: [RoundResult, RoundResult][] = [];
+  for (const [, p] of [...byRound].sort((a, b) => a[0] - b[0])) {
+    if (p.baseline?.valid && p.instrumented?.valid) pairs.push([p.baseline, p.instrumented]);
+  }
+  return pairs;
+}
+
+/**
+ * One comparison per metric that has a budget. A metric the targets cannot provide (CPU of a url
+ * target without a pid) is left out rather than judged on nothing.
+ */
+export function compareRounds(rounds: readonly RoundResult[], budgets: Budgets, seed: number): Comparison[] {
+  const pairs = validPairs(rounds);
+  const out: Comparison[] = [];
+  METRICS.forEach(({ metric, higherIsWorse, value }, i) => {
+    const budgetPct = budgets[metric];
+    if (budgetPct === undefined) return;
+    const unavailable = rounds.length > 0 && rounds.every((r) => value(r) === null);
+    if (unavailable) return;
+    out.push(
+      compareMetric({
+        metric,
+        budgetPct,
+        higherIsWorse,
+        baseline: pairs.map(([b]) => value(b) ?? Number.NaN),
+        instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
+        seed: (seed + i * 0x9e3779b1) >>> 0,
+      }),
+    );
+  });
+  return out;
+}

@@ -1,0 +1,44 @@
+import type { WindowStats } from '../driver/messages.ts';
+import type { Exactness } from '../result/schema.ts';
+import type { MetricsTotals } from '../measure/daemon-monitor.ts';
+
+/** One round's comparison of what the driver put on the wire with what the daemon's metrics counted. */
+export interface ExactnessRound {
+  round: number;
+  driverSent: number;
+  driverReceived: number;
+  daemonReceived: number;
+  daemonSent: number;
+}
+
+export function exactnessRound(round: number, stats: WindowStats, before: MetricsTotals, after: MetricsTotals): ExactnessRound {
+  return {
+    round,
+    driverSent: stats.framesSent,
+    driverReceived: stats.framesReceived,
+    daemonReceived: after.messagesReceived - before.messagesReceived,
+    daemonSent: after.messagesSent - before.messagesSent,
+  };
+}
+
+const matches = (r: ExactnessRound) => r.driverSent === r.daemonReceived && r.driverReceived === r.daemonSent;
+
+/**
+ * Summed over the measured windows: every frame the driver sent must be counted as received by the
+ * daemon and every frame it received as sent, in each round (a surplus in one round cannot hide a
+ * loss in another).
+ */
+export function summarizeExactness(rounds: readonly ExactnessRound[]): Exactness | null {
+  if (rounds.length === 0) return null;
+  const expected = rounds.reduce((s, r) => s + r.driverSent + r.driverReceived, 0);
+  const recorded = rounds.reduce((s, r) => s + r.daemonReceived + r.daemonSent, 0);
+  const bad = rounds.filter((r) => !matches(r));
+  const ok = bad.length === 0;
+  const detail = ok
+    ? `${rounds.length} measured window(s): driver frames sent+received = daemon messages received+sent in each`
+    : bad
+        .slice(0, 5)
+        .map((r) => `round ${r.round}: driver sent ${r.driverSent} / received ${r.driverReceived}, daemon counted received ${r.daemonReceived} / sent ${r.daemonSent}`)
+        .join('; ');
+  return { expected, recorded, ok, detail };
+}

@@ -1,0 +1,108 @@
+import { BACKEND_NAMES } from '../../daemon/metrics/types.ts';
+import { UsageError } from '../cli/exit-codes.ts';
+import type { VariantInfo } from '../result/schema.ts';
+import type { LoadedScenario } from '../scenario/load.ts';
+import { applyProfile, plannedSeconds, type ResolvedScenario } from '../scenario/profile.ts';
+import type { ProfileName } from '../scenario/schema.ts';
+import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
+import type { VariantName } from './events.ts';
+import { scenarioSeed } from './seeds.ts';
+
+/** Command-line choices that override what the scenario files say. */
+export interface RunOverrides {
+  profile?: ProfileName;
+  /** METRICS_BACKEND of the instrumented reference daemon. */
+  backend?: string;
+  baseline?: string;
+  instrumented?: string;
+  baselinePid?: number;
+  instrumentedPid?: number;
+  rounds?: number;
+}
+
+export interface VariantPlan {
+  name: VariantName;
+  spec: TargetSpec;
+  /** Scenario env, then the variant's env (then --backend). */
+  env: Record<string, string>;
+  info: VariantInfo;
+}
+
+export interface ScenarioPlan {
+  scenario: ResolvedScenario;
+  file: string;
+  seed: number;
+  variants: Record<VariantName, VariantPlan>;
+  /** The fakes start only when a variant is the reference daemon. */
+  needsFakes: boolean;
+  plannedSec: number;
+}
+
+/** The reference daemon's admission limits (daemon env contract) with the values the plan gives it. */
+function referenceLimits(env: Record<string, string>): { perIp: number; global: number } {
+  return { perIp: Number(env.EXAI_MAX_CONNECTIONS_PER_IP ?? 10), global: Number(env.EXAI_MAX_CONNECTIONS ?? 1000) };
+}
+
+function planVariant(s: ResolvedScenario, name: VariantName, o: RunOverrides, problems: string[]): VariantPlan | null {
+  const v = s.variants[name];
+  const targetText = (name === 'baseline' ? o.baseline : o.instrumented) ?? v.target;
+  const pid = (name === 'baseline' ? o.baselinePid : o.instrumentedPid) ?? v.pid;
+  let spec: TargetSpec;
+  try {
+    spec = parseTargetSpec(targetText, pid);
+  } catch (e) {
+    problems.push(`${name}: ${(e as Error).message}`);
+    return null;
+  }
+  const env: Record<string, string> = { ...s.env, ...v.env };
+  if (name === 'instrumented' && o.backend && spec.kind === 'reference') env.METRICS_BACKEND = o.backend;
+  if (spec.kind === 'reference') {
+    const { perIp, global } = referenceLimits(env);
+    const conns = s.clients + s.idleClients;
+    // Session resume closes and reopens: keep one spare per-IP slot when clients churn.
+    const need = conns + (s.churn ? 1 : 0);
+    if (!(need <= perIp)) {
+      problems.push(`${name}: ${conns} connections exceed the reference daemon's per-IP limit of ${perIp}; set env.EXAI_MAX_CONNECTIONS_PER_IP >= ${need}`);
+    }
+    if (!(need <= global)) {
+      problems.push(`${name}: ${conns} connections exceed the reference daemon's limit of ${global}; set env.EXAI_MAX_CONNECTIONS >= ${need}`);
+    }
+  }
+  const target = spec.kind === 'reference' ? 'reference' : spec.kind === 'spawn' ? `spawn:${spec.command}` : `url:${spec.url}`;
+  const info: VariantInfo = { target, env };
+  if (spec.kind === 'url' && spec.pid !== undefined) info.pid = spec.pid;
+  if (spec.kind === 'reference') info.backend = env.METRICS_BACKEND ?? 'none';
+  return { name, spec, env, info };
+}
+
+/**
+ * Everything that can be checked before a process starts: profiles, overrides, targets, limits.
+ * All problems of all scenarios are thrown together, each prefixed with its file and scenario.
+ */
+export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides, runSeed: number): ScenarioPlan[] {
+  const problems: string[] = [];
+  if (o.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(o.backend)) {
+    problems.push(`--backend "${o.backend}": expected one of ${BACKEND_NAMES.join(', ')}`);
+  }
+  const plans: ScenarioPlan[] = [];
+  for (const { scenario, file } of loaded) {
+    const resolved = applyProfile(scenario, o.profile);
+    if (o.rounds !== undefined) resolved.rounds = o.rounds;
+    const own: string[] = [];
+    const baseline = planVariant(resolved, 'baseline', o, own);
+    const instrumented = planVariant(resolved, 'instrumented', o, own);
+    problems.push(...own.map((p) => `${file} (${scenario.name}): ${p}`));
+    if (!baseline || !instrumented) continue;
+    plans.push({
+      scenario: resolved,
+      file,
+      seed: scenarioSeed(runSeed, scenario.name),
+      variants: { baseline, instrumented },
+      needsFakes: baseline.spec.kind === 'reference' || instrumented.spec.kind === 'reference',
+      plannedSec: plannedSeconds(resolved),
+    });
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return plans;
+}
+

@@ -1,0 +1,62 @@
+import { decodeHistogram, summarize } from '../driver/histogram.ts';
+import type { WindowStats } from '../driver/messages.ts';
+import type { RoundResult } from '../result/schema.ts';
+import type { VariantName } from './events.ts';
+
+/** A driver above this share of one core may have delayed its own sends: the round is not trusted. */
+export const DRIVER_SATURATION_PCT = 90;
+
+export interface TargetWindow {
+  cpuUs: { user: number; system: number } | null;
+  rssBytes: number | null;
+  /** Daemon /stats extras (event-loop utilisation...), when it serves them. */
+  extra?: Record<string, number>;
+}
+
+/**
+ * One variant's measured window as a RoundResult. Throughput counts successful requests (a target
+ * that answers faster with errors must not look better); CPU per request divides by every finished
+ * request, since failed ones cost CPU too.
+ */
+export function buildRoundResult(args: {
+  round: number;
+  variant: VariantName;
+  order: number;
+  stats: WindowStats;
+  target: TargetWindow;
+}): RoundResult {
+  const { stats, target } = args;
+  const seconds = stats.durationMs / 1000;
+  const driverCpuPct = stats.durationMs > 0 ? ((stats.driverCpuUs.user + stats.driverCpuUs.system) / (stats.durationMs * 1000)) * 100 : null;
+  const cpuTotal = target.cpuUs ? target.cpuUs.user + target.cpuUs.system : null;
+  const reasons: string[] = [];
+  if (driverCpuPct !== null && driverCpuPct > DRIVER_SATURATION_PCT) {
+    reasons.push(`driver saturated: ${driverCpuPct.toFixed(0)}% of a core > ${DRIVER_SATURATION_PCT}%`);
+  }
+  if (stats.requests === 0) reasons.push('no request completed');
+  const perTool: RoundResult['perTool'] = {};
+  for (const [tool, t] of Object.entries(stats.perTool)) {
+    perTool[tool] = { requests: t.requests, latencyUs: t.requests > 0 ? summarize(decodeHistogram(t.histogram)) : null };
+  }
+  const result: RoundResult = {
+    round: args.round,
+    variant: args.variant,
+    order: args.order,
+    requests: stats.requests,
+    errors: stats.errors,
+    errorsByKind: stats.errorsByKind,
+    dropped: stats.dropped,
+    throughput: seconds > 0 ? Math.max(0, stats.requests - stats.errors) / seconds : 0,
+    latencyUs: stats.requests > 0 ? summarize(decodeHistogram(stats.histogram)) : null,
+    histogram: stats.histogram,
+    cpuUs: target.cpuUs,
+    cpuPerRequestUs: cpuTotal !== null && stats.requests > 0 ? cpuTotal / stats.requests : null,
+    rssBytes: target.rssBytes,
+    driverCpuPct,
+    valid: reasons.length === 0,
+    perTool,
+  };
+  if (reasons.length > 0) result.invalidReason = reasons.join('; ');
+  if (target.extra && Object.keys(target.extra).length > 0) result.extra = target.extra;
+  return result;
+}

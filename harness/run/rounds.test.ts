@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHistogram, newHistogram } from '../driver/histogram.ts';
+import type { WindowStats } from '../driver/messages.ts';
+import { RoundResult } from '../result/schema.ts';
+import { compareRounds, validPairs } from './compare-rounds.ts';
+import { exactnessRound, summarizeExactness } from './exactness.ts';
+import { buildRoundResult } from './round-result.ts';
+import { roundOrders, scenarioSeed } from './seeds.ts';
+
+function stats(latencyUs: number, requests: number, over: Partial<WindowStats> = {}): WindowStats {
+  const h = newHistogram();
+  for (let i = 0; i < requests; i++) h.recordValue(latencyUs + (i % 10));
+  return {
+    requests, errors: 0, errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests,
+    durationMs: 2000, histogram: encodeHistogram(h), perTool: { status: { requests, histogram: encodeHistogram(h) } },
+    driverCpuUs: { user: 200_000, system: 100_000 }, ...over,
+  };
+}
+
+function round(r: number, variant: 'baseline' | 'instrumented', latencyUs: number, cpuUs: number, valid = true) {
+  const res = buildRoundResult({ round: r, variant, order: 0, stats: stats(latencyUs, 1000), target: { cpuUs: { user: cpuUs * 1000, system: 0 }, rssBytes: 1 } });
+  return valid ? res : { ...res, valid: false, invalidReason: 'test' };
+}
+
+describe('RoundResult from a driver window', () => {
+  it('summarises the histogram, derives throughput, CPU per request and driver CPU, and validates', () => {
+    const r = buildRoundResult({ round: 1, variant: 'baseline', order: 1, stats: stats(500, 1000, { errors: 10 }), target: { cpuUs: { user: 30_000, system: 10_000 }, rssBytes: 5 } });
+    expect(RoundResult.parse(r)).toEqual(r);
+    expect(r.latencyUs!.p50).toBeGreaterThanOrEqual(500);
+    expect(r.latencyUs!.p50).toBeLessThan(512);
+    expect(r.throughput).toBe(495); // successful requests per second
+    expect(r.cpuPerRequestUs).toBe(40);
+    expect(r.driverCpuPct).toBeCloseTo(15);
+    expect(r.valid).toBe(true);
+    expect(r.perTool!.status.requests).toBe(1000);
+  });
+
+  it('a saturated driver or an empty window invalidates the round, with the reason', () => {
+    const hot = buildRoundResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 100, { driverCpuUs: { user: 1_900_000, system: 0 } }), target: { cpuUs: null, rssBytes: null } });
+    expect(hot.valid).toBe(false);
+    expect(hot.invalidReason).toMatch(/driver saturated: 95% of a core > 90%/);
+    expect(hot.cpuPerRequestUs).toBeNull();
+    const empty = buildRoundResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 0), target: { cpuUs: null, rssBytes: null } });
+    expect(empty.invalidReason).toMatch(/no request completed/);
+    expect(empty.latencyUs).toBeNull();
+  });
+});
+
+describe('comparisons over rounds', () => {
+  it('pairs rounds by number and drops a round when either variant is invalid', () => {
+    const rounds = [round(1, 'baseline', 100, 10), round(1, 'instrumented', 100, 10), round(2, 'instrumented', 100, 10, false), round(2, 'baseline', 100, 10)];
+    expect(validPairs(rounds).map(([b]) => b.round)).toEqual([1]);
+  });
+
+  it('a +20% CPU cost over 6 rounds fails a 5% budget; latency unchanged passes; only budgeted metrics are compared', () => {
+    const rounds = [];
+    for (let r = 1; r <= 6; r++) {
+      const noise = 1 + (r % 3) * 0.01;
+      rounds.push(round(r, 'baseline', 1000 * noise, 30 * noise), round(r, 'instrumented', 1000 * noise, 36 * noise));
+    }
+    const c = compareRounds(rounds, { p50: 5, cpuPerRequest: 5 }, 7);
+    expect(c.map((x) => x.metric)).toEqual(['p50', 'cpuPerRequest']);
+    expect(c[0].verdict).toBe('pass');
+    expect(c[1].verdict).toBe('fail');
+    expect(c[1].estimatePct).toBeCloseTo(20, 0);
+    // Seeded: the same rounds and seed give the same intervals.
+    expect(compareRounds(rounds, { p50: 5, cpuPerRequest: 5 }, 7)).toEqual(c);
+  });
+
+  it('leaves out a metric no round can provide (CPU of a url target without a pid)', () => {
+    const r = buildRoundResult({ round: 1, variant: 'baseline', order: 0, stats: stats(100, 10), target: { cpuUs: null, rssBytes: null } });
+    const x = { ...r, variant: 'instrumented' as const };
+    expect(compareRounds([r, x], { cpuPerRequest: 5, throughput: 2 }, 1).map((c) => c.metric)).toEqual(['throughput']);
+  });
+});
+
+describe('exactness', () => {
+  const t = (received: number, sent: number) => ({ backend: 'fast', exact: true, messagesReceived: received, messagesSent: sent });
+  it('ok when every round matches in both directions; a mismatch names the round', () => {
+    const good = exactnessRound(1, stats(1, 100), t(10, 20), t(110, 120));
+    expect(summarizeExactness([good])).toMatchObject({ expected: 200, recorded: 200, ok: true });
+    const bad = exactnessRound(2, stats(1, 100), t(0, 0), t(100, 99));
+    const s = summarizeExactness([good, bad])!;
+    expect(s.ok).toBe(false);
+    expect(s.detail).toMatch(/round 2: driver sent 100 \/ received 100, daemon counted received 100 \/ sent 99/);
+    expect(summarizeExactness([])).toBeNull();
+  });
+});
+
+describe('seeds', () => {
+  it('orders are reproducible per seed, both orders occur, and a scenario seed depends on its name', () => {
+    expect(roundOrders(42, 20)).toEqual(roundOrders(42, 20));
+    const firsts = new Set(roundOrders(42, 20).map((o) => o[0]));
+    expect(firsts.size).toBe(2);
+    expect(scenarioSeed(1, 'a')).not.toBe(scenarioSeed(1, 'b'));
+    expect(scenarioSeed(1, 'a')).toBe(scenarioSeed(1, 'a'));
+  });
+});

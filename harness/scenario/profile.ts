@@ -1,0 +1,37 @@
+import type { ProfileName, Scenario } from './schema.ts';
+
+/** A scenario with one profile applied: what a run actually executes. */
+export type ResolvedScenario = Omit<Scenario, 'profiles'> & { profile: ProfileName | 'default' };
+
+/**
+ * Apply a profile over the top-level values (DESIGN.md: default = the top-level values). A scenario
+ * without that profile runs its top-level values. Budgets merge key by key so a profile can relax
+ * one budget without repeating the others.
+ */
+export function applyProfile(scenario: Scenario, profile?: ProfileName): ResolvedScenario {
+  const { profiles, ...base } = scenario;
+  if (!profile) return { ...base, profile: 'default' };
+  const p = profiles?.[profile] ?? {};
+  return {
+    ...base,
+    ...(p.rounds !== undefined && { rounds: p.rounds }),
+    ...(p.warmupSec !== undefined && { warmupSec: p.warmupSec }),
+    ...(p.measureSec !== undefined && { measureSec: p.measureSec }),
+    ...(p.clients !== undefined && { clients: p.clients }),
+    ...(p.idleClients !== undefined && { idleClients: p.idleClients }),
+    ...(p.load !== undefined && { load: p.load }),
+    ...(p.requestTimeoutSec !== undefined && { requestTimeoutSec: p.requestTimeoutSec }),
+    budgets: { ...base.budgets, ...p.budgets },
+    profile,
+  };
+}
+
+/** Seconds of windows a resolved scenario runs (both variants, initial warm-up included). */
+export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'>): number {
+  return 2 * (initialWarmupSec(s) + s.rounds * (s.warmupSec + s.measureSec));
+}
+
+/** Before round 1 each target gets a longer warm-up (JIT, caches, connection pools). */
+export function initialWarmupSec(s: Pick<ResolvedScenario, 'warmupSec'>): number {
+  return Math.max(1, s.warmupSec * 2);
+}

@@ -1,0 +1,92 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../cli/exit-codes.ts';
+import type { ScenarioWorld } from '../scenario/schema.ts';
+import { firstJsonLine } from './output-lines.ts';
+import { REPO_ROOT, tsxArgs } from './paths.ts';
+import { startProcess } from './process.ts';
+
+/** The JSON line fakes/main.ts prints when ready (contract). */
+export interface FakesEndpoints {
+  provider: string;
+  supabase: string;
+  redis: string;
+  redisKind: 'real' | 'fake' | 'container';
+  /** Present when the fakes report it (memory | postgres). */
+  store?: string;
+}
+
+export interface RunningFakes {
+  readonly endpoints: FakesEndpoints;
+  /** For the result's env.world. */
+  readonly world: { redis: string; supabase: string; provider: string };
+  readonly died: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `empirical:file=x` is relative to the scenario file; the fakes read it relative to their config
+ * file, which lives in a temp dir: hand them an absolute path.
+ */
+function absoluteSpec(spec: string | undefined, baseDir: string): string | undefined {
+  if (spec === undefined) return undefined;
+  const m = /^\s*empirical\s*:\s*file\s*=\s*(.+?)\s*$/i.exec(spec);
+  return m ? `empirical:file=${path.resolve(baseDir, m[1])}` : spec;
+}
+
+/** The scenario's world as fakes/world.ts WorldConfig (camelCase keys, contract). */
+export function worldConfig(world: ScenarioWorld, seed: number, baseDir = process.cwd()): Record<string, unknown> {
+  const cfg: Record<string, unknown> = {
+    providerLatency: absoluteSpec(world.provider?.latency, baseDir),
+    providerErrorRate: world.provider?.errorRate,
+    supabaseLatency: absoluteSpec(world.supabase?.latency, baseDir),
+    supabaseErrorRate: world.supabase?.errorRate,
+    store: world.supabase?.store,
+    redis: world.redis?.mode,
+    redisLatency: absoluteSpec(world.redis?.latency, baseDir),
+    seed,
+  };
+  for (const k of Object.keys(cfg)) if (cfg[k] === undefined) delete cfg[k];
+  return cfg;
+}
+
+/** `node --import tsx fakes/main.ts --config F` with the scenario's world; ready when it prints its endpoints. */
+export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningFakes> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-world-'));
+  const config = path.join(dir, 'world.json');
+  await writeFile(config, JSON.stringify(worldConfig(world, seed, opts.baseDir)));
+  const proc = startProcess('fakes', process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), {
+    env: process.env,
+    cwd: REPO_ROOT,
+  });
+  const cleanup = async () => {
+    await proc.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    firstJsonLine<FakesEndpoints>(proc.stdout, (v) => typeof v.provider === 'string' && typeof v.redis === 'string'),
+    proc.died.then((why) => new UsageError(why)),
+    new Promise<UsageError>((r) => {
+      timer = setTimeout(() => r(new UsageError(`fakes not ready within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome instanceof Error) {
+    await cleanup();
+    throw outcome;
+  }
+  const endpoints = outcome;
+  return {
+    endpoints,
+    world: {
+      redis: endpoints.redisKind,
+      supabase: `fake-${endpoints.store ?? world.supabase?.store ?? 'memory'}`,
+      provider: 'fake',
+    },
+    died: proc.died,
+    stop: cleanup,
+  };
+}

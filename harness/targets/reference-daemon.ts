@@ -1,0 +1,88 @@
+import { UsageError } from '../cli/exit-codes.ts';
+import type { FakesEndpoints } from './fakes-process.ts';
+import { describeTail, firstJsonLine } from './output-lines.ts';
+import { REPO_ROOT, tsxArgs } from './paths.ts';
+import { startProcess } from './process.ts';
+import { waitForHandshake } from './ready.ts';
+import type { RunningTarget } from './types.ts';
+
+/** The daemon's ready line (contract). */
+interface ReadyLine {
+  event: 'ready';
+  pid: number;
+  host: string;
+  wsPort: number;
+  monitoringPort: number;
+  backend: string;
+}
+
+/** Daemon env that points it at the fakes; the GLM/Kimi base paths are the ones the provider fake serves. */
+export function worldEnv(fakes: FakesEndpoints): Record<string, string> {
+  return {
+    REDIS_URL: fakes.redis,
+    SUPABASE_URL: fakes.supabase,
+    SUPABASE_KEY: 'overbench-fake-key',
+    GLM_API_URL: `${fakes.provider}/api/paas/v4`,
+    GLM_API_KEY: 'overbench-fake-key',
+    KIMI_API_URL: `${fakes.provider}/v1`,
+    KIMI_API_KEY: 'overbench-fake-key',
+  };
+}
+
+/**
+ * The reference daemon (no target): `node --import tsx daemon/main.ts` on ephemeral ports, the
+ * fakes' endpoints, then the scenario's and the variant's env (which win: a user may point a
+ * variant at a real Redis). Ready = its ready line, then a successful hello.
+ */
+export async function startReferenceDaemon(opts: {
+  label: string;
+  env: Record<string, string>;
+  fakes: FakesEndpoints | null;
+  token?: string;
+  readyTimeoutMs?: number;
+}): Promise<RunningTarget> {
+  const env: Record<string, string> = {
+    ...(opts.fakes ? worldEnv(opts.fakes) : {}),
+    ...opts.env,
+    EXAI_WS_HOST: '127.0.0.1',
+    EXAI_WS_PORT: '0',
+    EXAI_MONITORING_HOST: '127.0.0.1',
+    EXAI_MONITORING_PORT: '0',
+  };
+  const name = `${opts.label} reference daemon (METRICS_BACKEND=${env.METRICS_BACKEND ?? 'default'})`;
+  const proc = startProcess(name, process.execPath, tsxArgs('daemon/main.ts'), {
+    env: { ...process.env, PORT: undefined, ...env },
+    cwd: REPO_ROOT,
+  });
+  const timeoutMs = opts.readyTimeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    firstJsonLine<ReadyLine>(proc.stdout, (v) => v.event === 'ready'),
+    proc.died.then((why) => new UsageError(why)),
+    new Promise<UsageError>((r) => {
+      timer = setTimeout(() => r(new UsageError(`${name}: no ready line within ${timeoutMs / 1000} s${describeTail(proc.stderr)}`)), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome instanceof Error) {
+    await proc.stop();
+    throw outcome;
+  }
+  const url = `ws://127.0.0.1:${outcome.wsPort}`;
+  const notReady = await waitForHandshake({ url, protocol: 'exai', token: opts.token ?? env.EXAI_WS_TOKEN, timeoutMs: 15_000, gone: proc.exitReason });
+  if (notReady) {
+    await proc.stop();
+    throw new UsageError(`${name} on ${url}: ${notReady}${describeTail(proc.stderr)}`);
+  }
+  return {
+    target: 'reference',
+    url,
+    // Our own child: its tree is what we measure (the ready line's pid is the same process).
+    pid: proc.pid,
+    monitoringUrl: `http://127.0.0.1:${outcome.monitoringPort}`,
+    backend: outcome.backend,
+    env,
+    died: proc.died,
+    stop: proc.stop,
+  };
+}

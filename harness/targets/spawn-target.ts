@@ -1,0 +1,43 @@
+import { UsageError } from '../cli/exit-codes.ts';
+import { freePort } from './free-port.ts';
+import { describeTail } from './output-lines.ts';
+import { startProcess } from './process.ts';
+import { waitForHandshake, type Protocol } from './ready.ts';
+import type { RunningTarget } from './types.ts';
+
+export interface SpawnTargetOptions {
+  /** The command line after `spawn:`; `{port}` is replaced. Run by the shell. */
+  command: string;
+  /** Added to the inherited env (scenario env, then variant env). */
+  env: Record<string, string>;
+  protocol: Protocol;
+  token?: string;
+  label: string;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * `spawn:CMD`: the harness picks a free loopback port and hands it over three ways ({port} in the
+ * command, PORT and EXAI_WS_PORT in the env), then waits until a handshake succeeds.
+ */
+export async function startSpawnTarget(opts: SpawnTargetOptions): Promise<RunningTarget> {
+  const port = await freePort();
+  const command = opts.command.replaceAll('{port}', String(port));
+  const env = { ...opts.env, PORT: String(port), EXAI_WS_PORT: String(port) };
+  const proc = startProcess(`${opts.label} target "${command}"`, command, [], { env: { ...process.env, ...env }, shell: true });
+  const url = `ws://127.0.0.1:${port}`;
+  const notReady = await waitForHandshake({
+    url,
+    protocol: opts.protocol,
+    token: opts.token,
+    timeoutMs: opts.readyTimeoutMs ?? 30_000,
+    gone: proc.exitReason,
+  });
+  if (notReady) {
+    const dead = proc.exitReason();
+    await proc.stop();
+    throw new UsageError(dead ?? `${opts.label} target "${command}" on ${url}: ${notReady}${describeTail(proc.stderr)}`);
+  }
+  return { target: `spawn:${opts.command}`, url, pid: proc.pid, monitoringUrl: null, env, died: proc.died, stop: proc.stop };
+}
+

@@ -1,0 +1,18 @@
+/** A target that is up and answered a handshake; the same shape whatever started it. */
+export interface RunningTarget {
+  /** What the user would type to get this target again: `spawn:...`, `url:...` or `reference`. */
+  readonly target: string;
+  /** ws://host:port the driver connects to. */
+  readonly url: string;
+  /** Root of the process tree whose CPU and RSS are measured; null = not measured. */
+  readonly pid: number | null;
+  /** http://127.0.0.1:P of the reference daemon's monitoring port (/stats, /metrics.json). */
+  readonly monitoringUrl: string | null;
+  /** The reference daemon's METRICS_BACKEND. */
+  readonly backend?: string;
+  /** Env given to a spawned process beyond the inherited one (recorded in the result). */
+  readonly env?: Record<string, string>;
+  /** Resolves (never rejects) with a one-line reason when the target stops unexpectedly. */
+  readonly died: Promise<string>;
+  stop(): Promise<void>;
+}

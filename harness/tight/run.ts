@@ -1,0 +1,89 @@
+import { createRng } from '../../fakes/latency.ts';
+import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
+import type { ScenarioResult } from '../result/schema.ts';
+import { PROFILE_SETTINGS, DEFAULT_BACKENDS, taskSpec, workloads, type TightProfile, type WorkloadPlan } from './profiles.ts';
+import { buildScenarios, type Records, type TaskRecord } from './scenarios.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export interface TightOptions {
+  /** Backends to measure; `none` (the baseline) is always added. */
+  backends?: readonly BackendName[];
+  rounds?: number;
+  profile?: TightProfile;
+  seed?: number;
+  /** 'cpu' (default): time by the process's CPU time, robust on a shared machine; 'wall': performance.now. */
+  clock?: 'cpu' | 'wall';
+  onEvent?: (e: TightEvent) => void;
+}
+
+/** The run loop reports through events; printers listen (it never touches the terminal). */
+export type TightEvent =
+  | { type: 'start'; profile: TightProfile; rounds: number; backends: BackendName[]; workloads: string[]; seed: number; tasks: number }
+  | { type: 'task'; round: number; workload: string; backend: BackendName; nsPerOp: number | null; error?: string; done: number; tasks: number; elapsedMs: number }
+  | { type: 'done'; elapsedMs: number };
+
+export const DEFAULT_SEED = 1;
+
+/**
+ * bench:tight. R rounds; in each round every workload runs every backend once, in a seeded
+ * random order, each task on a fresh backend instance in that backend's own worker process.
+ * Returns one ScenarioResult per workload and backend (`tight/<workload>/<backend>`).
+ */
+export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[]> {
+  const profile = opts.profile ?? 'default';
+  const settings = { ...PROFILE_SETTINGS[profile], ...(opts.rounds !== undefined && { rounds: opts.rounds }) };
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const backends = withBaseline(opts.backends ?? DEFAULT_BACKENDS);
+  const plan = workloads(settings);
+  const emit = opts.onEvent ?? (() => {});
+  const tasks = settings.rounds * plan.length * backends.length;
+  const started = Date.now();
+  emit({ type: 'start', profile, rounds: settings.rounds, backends, workloads: plan.map((w) => w.name), seed, tasks });
+
+  const records: Records = Object.fromEntries(plan.map((w) => [w.name, {}]));
+  const pool = await WorkerPool.start(backends);
+  let done = 0;
+  try {
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const [wi, w] of plan.entries()) {
+        const order = shuffled(backends, createRng(seed * 1_000_003 + round * 101 + wi));
+        for (const [position, backend] of order.entries()) {
+          const spec = taskSpec(w, settings, round < settings.heapRounds, opts.clock ?? 'cpu');
+          const slot: TaskRecord = { outcome: null, position };
+          (records[w.name][backend] ??= [])[round] = slot;
+          try {
+            slot.outcome = await pool.run(backend, spec);
+          } catch (err) {
+            slot.error = (err as Error).message.split('\n')[0];
+          }
+          done += 1;
+          emit({
+            type: 'task', round, workload: w.name, backend, nsPerOp: slot.outcome?.nsPerOp ?? null,
+            ...(slot.error && { error: slot.error }), done, tasks, elapsedMs: Date.now() - started,
+          });
+        }
+      }
+    }
+  } finally {
+    await pool.stop();
+  }
+  emit({ type: 'done', elapsedMs: Date.now() - started });
+  return buildScenarios({ records, workloads: plan, backends, rounds: settings.rounds, profile, seed });
+}
+
+function withBaseline(list: readonly BackendName[]): BackendName[] {
+  const set = new Set<BackendName>(['none', ...list]);
+  return BACKEND_NAMES.filter((b) => set.has(b));
+}
+
+/** Fisher-Yates with a seeded generator: the order differs per round and reproduces per seed. */
+export function shuffled<T>(xs: readonly T[], rng: () => number): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+export type { WorkloadPlan };

@@ -1,0 +1,86 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BackendName } from '../../daemon/metrics/types.ts';
+import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const STOP_GRACE_MS = 3000;
+
+/** One forked worker per backend; tasks go one at a time (the parent never runs two at once). */
+export class WorkerPool {
+  private readonly workers = new Map<BackendName, ChildProcess>();
+  private readonly pending = new Map<number, { resolve(o: TaskOutcome): void; reject(e: Error): void }>();
+  private nextId = 1;
+
+  static async start(backends: readonly BackendName[]): Promise<WorkerPool> {
+    const pool = new WorkerPool();
+    try {
+      await Promise.all(backends.map((b) => pool.spawn(b)));
+    } catch (err) {
+      await pool.stop();
+      throw err;
+    }
+    return pool;
+  }
+
+  private spawn(backend: BackendName): Promise<void> {
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      // a worker's stdout must never reach ours (--json prints the result alone)
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
+    this.workers.set(backend, child);
+    child.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') return;
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.type === 'result') p.resolve(msg.outcome);
+      else p.reject(new Error(`${backend} worker: ${msg.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      this.workers.delete(backend);
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(new Error(`${backend} worker exited (${signal ?? code}) during a task`));
+      }
+    });
+    return new Promise((resolve, reject) => {
+      const onReady = (msg: FromWorker) => {
+        if (msg.type !== 'ready') return;
+        child.off('message', onReady);
+        child.off('exit', onExit);
+        resolve();
+      };
+      const onExit = (code: number | null) => reject(new Error(`${backend} worker exited (${code}) before it was ready`));
+      child.on('message', onReady);
+      child.once('exit', onExit);
+      child.send({ type: 'init', backend } satisfies ToWorker);
+    });
+  }
+
+  run(backend: BackendName, spec: TaskSpec): Promise<TaskOutcome> {
+    const child = this.workers.get(backend);
+    if (!child) return Promise.reject(new Error(`no live worker for backend ${backend}`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ type: 'task', id, spec } satisfies ToWorker);
+    });
+  }
+
+  /** Ask every worker to stop; kill any that has not exited after a grace period. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (child.connected) child.send({ type: 'stop' } satisfies ToWorker);
+      else child.kill('SIGTERM');
+    })));
+  }
+}

@@ -1,0 +1,55 @@
+import { defineScenario } from '../index.ts';
+
+/**
+ * The everyday load of an EXAI daemon: 16 chat clients with think time in front of a provider
+ * whose latency is lognormal (median 120 ms, p99 900 ms), with Supabase at ~8 ms and Redis real
+ * when one is available.
+ *
+ * Budgets: a request here spends ~175 ms (mean) waiting on the world, so a metrics layer that
+ * costs microseconds must not move latency: 2% of the median is 2.4 ms, far above any honest
+ * metrics cost, yet below what a lock or a synchronous flush on the hot path would add. p95/p99
+ * get 3%/5% because tails of a lognormal provider are noisy even when paired by round.
+ * CPU per request (Redis + Supabase + provider client + JSON, ~1-2 ms of CPU) may grow 5%.
+ *
+ * Time: default 2 x (2 s + 6 x (1 + 6) s) = 88 s of windows; ci 2 x (1 + 5 x 2.5) = 27 s;
+ * smoke 2 x (1 + 3 x 2.5) = 17 s (plus start-up and the drain of in-flight calls).
+ */
+export default defineScenario({
+  name: 'chat-realistic',
+  description: '16 clients, closed model with think time: 70% chat, 10% repeated chat (cache hits), 20% status',
+  protocol: 'exai',
+  clients: 16,
+  load: { model: 'closed', thinkTime: 'exponential:mean=50ms' },
+  mix: [
+    { weight: 7, tool: 'chat', args: { prompt: 'Summarise the trade-offs of sampling versus exact metrics.' } },
+    { weight: 1, tool: 'chat', args: { prompt: 'What does the status tool report?' }, repeat: true },
+    { weight: 2, tool: 'status' },
+  ],
+  world: {
+    provider: { latency: 'lognormal:median=120ms,p99=900ms', errorRate: 0 },
+    supabase: { latency: 'normal:mean=8ms,sd=2ms' },
+    redis: { mode: 'auto' },
+  },
+  // Overhead bench: no rate limiting (it would throttle the load, not measure it); in-flight caps
+  // above the client count so the seed's GLM limit of 4 does not turn this into a queueing test.
+  env: {
+    EXAI_RATE_LIMIT: 'off',
+    EXAI_MAX_CONNECTIONS_PER_IP: 64,
+    EXAI_MAX_INFLIGHT: 64,
+    EXAI_GLM_MAX_INFLIGHT: 64,
+    EXAI_KIMI_MAX_INFLIGHT: 64,
+  },
+  variants: {
+    baseline: { env: { METRICS_BACKEND: 'none' } },
+    instrumented: { env: { METRICS_BACKEND: 'fast' } },
+  },
+  rounds: 6,
+  warmupSec: 1,
+  measureSec: 6,
+  budgets: { p50: 2, p95: 3, p99: 5, throughput: 2, cpuPerRequest: 5 },
+  profiles: {
+    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
+    ci: { rounds: 5, warmupSec: 0.5, measureSec: 2 },
+    full: { rounds: 12, warmupSec: 2, measureSec: 10 },
+  },
+});

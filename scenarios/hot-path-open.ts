@@ -1,0 +1,43 @@
+import { defineScenario } from '../index.ts';
+
+/**
+ * The CPU-only path, where instrumentation cost shows most: `status` and `echo` answer from
+ * memory, so a request costs tens of microseconds of daemon CPU and every metrics call is a
+ * visible share of it. Open model (arrivals on a Poisson schedule, latency from the intended send
+ * time) at 800/s: well below saturation of one core even on a busy 2-core machine, so latency
+ * measures the path and not a queue.
+ *
+ * Budgets: CPU per request is the figure that matters here: an exact metrics layer may cost 10%
+ * of the cheapest request (a few microseconds); more means work on the hot path that belongs off
+ * it. Latency at these levels (~100-300 us over loopback) moves with scheduler noise, hence 5/10/15%.
+ * Throughput under an open model is the arrival rate unless the target falls behind: 1% catches
+ * a target that drops or lags.
+ *
+ * Time: default 2 x (2 + 8 x (1 + 4)) = 84 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2.5) = 17 s.
+ */
+export default defineScenario({
+  name: 'hot-path-open',
+  description: 'open model, status/echo at 800/s: the CPU-only path where instrumentation cost shows most',
+  protocol: 'exai',
+  clients: 8,
+  load: { model: 'open', ratePerSec: 800, arrival: 'poisson', maxInFlight: 256 },
+  mix: [
+    { weight: 3, tool: 'status' },
+    { weight: 1, tool: 'echo', args: { text: 'overbench' } },
+  ],
+  world: { redis: { mode: 'auto' } },
+  env: { EXAI_RATE_LIMIT: 'off', EXAI_MAX_CONNECTIONS_PER_IP: 32 },
+  variants: {
+    baseline: { env: { METRICS_BACKEND: 'none' } },
+    instrumented: { env: { METRICS_BACKEND: 'fast' } },
+  },
+  rounds: 8,
+  warmupSec: 1,
+  measureSec: 4,
+  budgets: { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 },
+  profiles: {
+    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
+    ci: { rounds: 5, warmupSec: 0.5, measureSec: 2 },
+    full: { rounds: 15, warmupSec: 2, measureSec: 8, load: { model: 'open', ratePerSec: 2000, arrival: 'poisson', maxInFlight: 512 } },
+  },
+});

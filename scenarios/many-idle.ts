@@ -1,0 +1,50 @@
+import { defineScenario } from '../index.ts';
+
+/**
+ * 1,000 idle connections beside 8 busy ones: a metrics design with per-client records that it
+ * walks, snapshots or flushes pays for every idle client on every tick, and it shows here as CPU
+ * per request of the busy ones (and as RSS in the rounds). The daemon's admission limits are
+ * raised (defaults: 1,000 in all, 10 per IP) since every connection comes from 127.0.0.1.
+ *
+ * Budgets: as hot-path work (status, echo, cached chat) 10% for CPU per request, 5/10/15% for
+ * loopback latency, 3% throughput.
+ *
+ * Time: default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2.5) = 17 s,
+ * plus opening 1,000 connections per target once.
+ */
+export default defineScenario({
+  name: 'many-idle',
+  description: '1,000 idle connections beside 8 busy ones',
+  protocol: 'exai',
+  clients: 8,
+  idleClients: 1000,
+  load: { model: 'closed', thinkTime: 'exponential:mean=5ms' },
+  mix: [
+    { weight: 4, tool: 'status' },
+    { weight: 2, tool: 'echo', args: { text: 'overbench' } },
+    { weight: 1, tool: 'chat', args: { prompt: 'Cached answer, please.' }, repeat: true },
+  ],
+  world: {
+    provider: { latency: 'lognormal:median=120ms,p99=900ms' },
+    supabase: { latency: 'normal:mean=8ms,sd=2ms' },
+    redis: { mode: 'auto' },
+  },
+  env: {
+    EXAI_RATE_LIMIT: 'off',
+    EXAI_MAX_CONNECTIONS: 2000,
+    EXAI_MAX_CONNECTIONS_PER_IP: 2000,
+  },
+  variants: {
+    baseline: { env: { METRICS_BACKEND: 'none' } },
+    instrumented: { env: { METRICS_BACKEND: 'fast' } },
+  },
+  rounds: 6,
+  warmupSec: 1,
+  measureSec: 5,
+  budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 10 },
+  profiles: {
+    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2, idleClients: 200 },
+    ci: { rounds: 5, warmupSec: 0.5, measureSec: 2 },
+    full: { rounds: 12, warmupSec: 2, measureSec: 10 },
+  },
+});

@@ -1,0 +1,54 @@
+import { defineScenario } from '../index.ts';
+
+/**
+ * The seed's world: a slow provider (median 800 ms, p99 4 s) and 64 clients. Here the metrics
+ * layer is a rounding error on latency unless it blocks (a lock, a synchronous flush, a Redis
+ * round trip per request): that is what this scenario is for.
+ *
+ * Budgets: 1% of an 800 ms median is 8 ms, thousands of times what exact metrics should cost,
+ * so p50 may not move by more than 1% and throughput by 1%; tails 3%/5% because a 4 s p99 over a
+ * few hundred calls per window is noisy. CPU per request 5% as in chat-realistic.
+ * The in-flight caps are raised: with the seed's GLM limit of 4 the daemon would finish 5 calls
+ * a second and the scenario would measure its queue.
+ *
+ * Per-round warm-up windows are 0 in smoke/ci: every window ends by draining calls that can take
+ * seconds, and the connections stay warm between windows anyway.
+ * Time: default 2 x (2 + 6 x (1 + 6)) = 88 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2) = 14 s,
+ * plus up to ~p99 of drain per window.
+ */
+export default defineScenario({
+  name: 'provider-slow',
+  description: "the seed's world: provider median 800 ms, p99 4 s, 64 clients",
+  protocol: 'exai',
+  clients: 64,
+  load: { model: 'closed', thinkTime: 'exponential:mean=100ms' },
+  mix: [
+    { weight: 9, tool: 'chat', args: { prompt: 'Review this design for failure modes.' } },
+    { weight: 1, tool: 'status' },
+  ],
+  world: {
+    provider: { latency: 'lognormal:median=800ms,p99=4s' },
+    supabase: { latency: 'normal:mean=8ms,sd=2ms' },
+    redis: { mode: 'auto' },
+  },
+  env: {
+    EXAI_RATE_LIMIT: 'off',
+    EXAI_MAX_CONNECTIONS_PER_IP: 128,
+    EXAI_MAX_INFLIGHT: 128,
+    EXAI_GLM_MAX_INFLIGHT: 128,
+    EXAI_KIMI_MAX_INFLIGHT: 128,
+  },
+  variants: {
+    baseline: { env: { METRICS_BACKEND: 'none' } },
+    instrumented: { env: { METRICS_BACKEND: 'fast' } },
+  },
+  rounds: 6,
+  warmupSec: 1,
+  measureSec: 6,
+  budgets: { p50: 1, p95: 3, p99: 5, throughput: 1, cpuPerRequest: 5 },
+  profiles: {
+    smoke: { rounds: 3, warmupSec: 0, measureSec: 2 },
+    ci: { rounds: 5, warmupSec: 0, measureSec: 2.5 },
+    full: { rounds: 10, warmupSec: 2, measureSec: 15 },
+  },
+});

@@ -1,0 +1,49 @@
+import { defineScenario } from '../index.ts';
+
+/**
+ * Clients that drop and come back: every 5 requests each client closes its connection and
+ * reconnects with the same session id (session resume from Redis). This drives the paths a
+ * per-request benchmark never sees: connect, hello, per-client metrics records looked up or
+ * created, connection close.
+ *
+ * Budgets: the requests are cheap (status, echo, a cached chat) and each client pays a WebSocket
+ * handshake every 5 requests, so connection bookkeeping is a large share of the CPU: 10% for CPU
+ * per request, latency 5/10/15% (loopback, sub-millisecond), throughput 3% (closed model: a
+ * slower target is also less throughput).
+ * The per-IP limit keeps a spare slot per client: a reconnect may arrive before the old socket's
+ * close is processed.
+ *
+ * Time: default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2.5) = 17 s.
+ */
+export default defineScenario({
+  name: 'reconnect-churn',
+  description: 'clients drop and reconnect with session resume every 5 requests',
+  protocol: 'exai',
+  clients: 16,
+  load: { model: 'closed', thinkTime: 'exponential:mean=5ms' },
+  churn: { everyRequests: 5 },
+  mix: [
+    { weight: 4, tool: 'status' },
+    { weight: 2, tool: 'echo', args: { text: 'overbench' } },
+    { weight: 1, tool: 'chat', args: { prompt: 'Cached answer, please.' }, repeat: true },
+  ],
+  world: {
+    provider: { latency: 'lognormal:median=120ms,p99=900ms' },
+    supabase: { latency: 'normal:mean=8ms,sd=2ms' },
+    redis: { mode: 'auto' },
+  },
+  env: { EXAI_RATE_LIMIT: 'off', EXAI_MAX_CONNECTIONS_PER_IP: 64 },
+  variants: {
+    baseline: { env: { METRICS_BACKEND: 'none' } },
+    instrumented: { env: { METRICS_BACKEND: 'fast' } },
+  },
+  rounds: 6,
+  warmupSec: 1,
+  measureSec: 5,
+  budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 10 },
+  profiles: {
+    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
+    ci: { rounds: 5, warmupSec: 0.5, measureSec: 2 },
+    full: { rounds: 12, warmupSec: 2, measureSec: 10 },
+  },
+});
