@@ -130,6 +130,26 @@ describe('chat', () => {
   });
 });
 
+describe('cancel while queued', () => {
+  it('removes a call waiting on the semaphore; the others finish and nothing stays in flight', async () => {
+    await controlProvider(provider.url, { latency: 'constant:v=300ms' });
+    c.send({ op: 'call_tool', request_id: 'q1', name: 'glm_chat', arguments: { prompt: 'queue 1' } });
+    c.send({ op: 'call_tool', request_id: 'q2', name: 'glm_chat', arguments: { prompt: 'queue 2' } });
+    await new Promise((r) => setTimeout(r, 50));
+    c.send({ op: 'cancel', request_id: 'q2' });
+    const t0 = Date.now();
+    expect((await c.result('q2')).error.code).toBe('CANCELLED');
+    expect(Date.now() - t0).toBeLessThan(250);
+    expect((await c.result('q1')).outputs).toBeDefined();
+    // The permit q2 never got is not leaked: a new call runs at once.
+    const t1 = Date.now();
+    expect((await c.call('q3', 'glm_chat', { prompt: 'queue 3' })).outputs).toBeDefined();
+    expect(Date.now() - t1).toBeLessThan(1000);
+    const status = JSON.parse((await c.call('q-status', 'status')).outputs[0].text);
+    expect(status.inflight).toBe(0);
+  });
+});
+
 describe('timeout', () => {
   it('ends a call that outlives EXAI_TOOL_TIMEOUT_SECS with TIMEOUT', async () => {
     const td = await startTestDaemon({ ...providerEnv(provider.url), EXAI_TOOL_TIMEOUT_SECS: '0.3' });
@@ -142,5 +162,19 @@ describe('timeout', () => {
     } finally {
       await td.close();
     }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('ends running calls with an error frame before closing connections with 1001', async () => {
+    const sd = await startTestDaemon({ ...providerEnv(provider.url) });
+    await controlProvider(provider.url, { latency: 'constant:v=3s' });
+    const sc = await WsTestClient.hello(sd.url);
+    sc.send({ op: 'call_tool', request_id: 'bye', name: 'chat', arguments: { prompt: 'interrupted by shutdown' } });
+    await new Promise((r) => setTimeout(r, 100));
+    await sd.close();
+    const res = await sc.result('bye');
+    expect(res.error).toMatchObject({ code: 'CANCELLED', message: 'daemon shutting down' });
+    expect(await sc.closed()).toBe(1001);
   });
 });

@@ -60,7 +60,7 @@ export function createHotPath(metrics: MetricsBackend): HotPath {
       t.conn = conn;
       const hello = JSON.stringify({ op: 'hello', session_id: sessionId });
       conn.receive(hello, Buffer.byteLength(hello));
-      if (!conn.isOpen) throw new Error(`hot path: hello refused for session id ${JSON.stringify(sessionId)}`);
+      if (!conn.isOpen) throw new Error(`hot path: hello refused for session id ${JSON.stringify(sessionId)} (3..64 of [A-Za-z0-9_-])`);
       return {
         receive: (raw: string) => conn.receive(raw, Buffer.byteLength(raw)),
         get sent() {

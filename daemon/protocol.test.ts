@@ -202,7 +202,7 @@ describe('admission and rate limits', () => {
 
 describe('protocol pings', () => {
   it('pings clients and terminates one that does not answer within the pong timeout', async () => {
-    const d = await startTestDaemon({ EXAI_WS_PING_INTERVAL: '0.1', EXAI_WS_PING_TIMEOUT: '0.1' });
+    const d = await startTestDaemon({ EXAI_WS_PING_INTERVAL: '0.2', EXAI_WS_PING_TIMEOUT: '0.5' });
     try {
       const ok = await WsTestClient.hello(d.url);
       let pings = 0;

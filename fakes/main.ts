@@ -1,7 +1,8 @@
 /**
  * `npm run fakes`: start the world (provider, Supabase, Redis) on ephemeral loopback ports,
  * print ONE JSON line with the endpoints when everything answers, serve until SIGINT/SIGTERM,
- * then stop every child (redis-server, PostgreSQL) before exiting 0.
+ * then stop every child (redis-server, PostgreSQL) before exiting 0. It also stops when its
+ * parent dies without a word, so a killed harness does not leave a world running.
  *
  * Everything is validated before anything starts: a bad flag, spec or config file is one line
  * on stderr and exit 2 with nothing started; so is a missing redis-server for `--redis real`,
@@ -12,7 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExitCode, UsageError } from '../harness/cli/exit-codes.ts';
 import { WORLD_CONFIG_KEYS, validateWorldConfig, type WorldConfig } from './world-config.ts';
-import { startWorld, type World } from './world.ts';
+import type { World } from './world.ts';
 
 const USAGE = `Usage: npm run fakes -- [options]
 
@@ -138,6 +139,12 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A harness that dies without signalling us (SIGKILL) leaves us reparented: stop then too,
+  // rather than serving (and keeping redis-server/PostgreSQL alive) for nobody.
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid !== parent) onSignal();
+  }, 1000).unref();
   try {
     const parsed = parseFlags(argv);
     if (parsed.help) {
@@ -145,6 +152,8 @@ export async function run(argv: string[]): Promise<number> {
       return ExitCode.Pass;
     }
     const { config, baseDir } = resolveConfig(parsed);
+    // Loaded only now: bad input is answered without loading the servers' modules.
+    const { startWorld } = await import('./world.ts');
     world = await startWorld(config, { baseDir });
     if (!stopRequested) {
       process.stdout.write(JSON.stringify(world.endpoints) + '\n');
@@ -158,6 +167,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
+    clearInterval(orphanWatch);
     await world?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -48,8 +48,8 @@ export default defineScenario({
   measureSec: 6,
   budgets: { p50: 2, p95: 3, p99: 5, throughput: 2, cpuPerRequest: 5 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
-    ci: { rounds: 5, warmupSec: 0.5, measureSec: 2 },
+    smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { rounds: 5, warmupSec: 0.25, measureSec: 1.5 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

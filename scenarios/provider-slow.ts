@@ -47,8 +47,8 @@ export default defineScenario({
   measureSec: 6,
   budgets: { p50: 1, p95: 3, p99: 5, throughput: 1, cpuPerRequest: 5 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0, measureSec: 2 },
-    ci: { rounds: 5, warmupSec: 0, measureSec: 2.5 },
+    smoke: { rounds: 3, warmupSec: 0, measureSec: 1.5 },
+    ci: { rounds: 5, warmupSec: 0, measureSec: 2 },
     full: { rounds: 10, warmupSec: 2, measureSec: 15 },
   },
 });

@@ -42,8 +42,8 @@ export default defineScenario({
   measureSec: 5,
   budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 10 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
-    ci: { rounds: 5, warmupSec: 0.5, measureSec: 2 },
+    smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { rounds: 5, warmupSec: 0.25, measureSec: 1.5 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

@@ -88,7 +88,7 @@ export class Connection {
 
   /** Send a frame that must arrive (replies, chunks); closes the connection when the client stalls. */
   send(text: string): boolean {
-    if (this.state === CLOSED) return false;
+    if (this.state !== READY) return false;
     if (this.transport.bufferedAmount > this.ctx.config.sendHardBytes) {
       this.overflow();
       return false;
@@ -99,7 +99,7 @@ export class Connection {
 
   /** Send a frame that may be skipped when the client is slow (progress). */
   sendDroppable(text: string): boolean {
-    if (this.state === CLOSED) return false;
+    if (this.state !== READY) return false;
     if (this.transport.bufferedAmount > this.ctx.config.sendSoftBytes) {
       this.dropped++;
       return false;

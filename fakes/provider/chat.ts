@@ -10,7 +10,7 @@ import { drawFault } from './faults.ts';
 import { after, BodyTooLargeError, readBody, sendJson } from './http-io.ts';
 import { buildReply } from './reply.ts';
 import { parseChatRequest } from './request.ts';
-import type { Outcome, ProviderStats } from './stats.ts';
+import type { ProviderStats } from './stats.ts';
 
 export interface ChatContext {
   rng: Rng;
@@ -38,16 +38,13 @@ function checkAuth(req: IncomingMessage, apiKey: string): string | null {
 
 export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx: ChatContext): Promise<void> {
   const { stats } = ctx;
-  const count = (o: Outcome): void => {
-    stats.byOutcome[o]++;
-  };
   const requestId = ctx.nextId();
   const idHeader = { 'x-request-id': `req_${requestId}` };
 
   if (ctx.apiKey !== undefined) {
     const why = checkAuth(req, ctx.apiKey);
     if (why) {
-      count('401');
+      stats.byOutcome['401']++;
       sendJson(res, 401, errorBody('invalid_api_key', why), idHeader);
       return;
     }
@@ -58,14 +55,14 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
     text = await readBody(req);
   } catch (e) {
     if (res.destroyed) return;
-    count('400');
+    stats.byOutcome['400']++;
     const status = e instanceof BodyTooLargeError ? 413 : 400;
     sendJson(res, status, errorBody('invalid_request', (e as Error).message), idHeader);
     return;
   }
   const parsed = parseChatRequest(text);
   if (!parsed.ok) {
-    count('400');
+    stats.byOutcome['400']++;
     sendJson(res, 400, errorBody('invalid_request', parsed.message, parsed.param), idHeader);
     return;
   }
@@ -74,7 +71,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
   const fault = drawFault(ctx.rng, b.faults);
 
   if (fault === '429') {
-    count('429');
+    stats.byOutcome['429']++;
     sendJson(
       res,
       429,
@@ -85,7 +82,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
   }
   if (fault === 'hang') {
     // Never answer; the client's timeout (or the server closing) ends it.
-    count('hang');
+    stats.byOutcome.hang++;
     stats.hanging++;
     res.once('close', () => stats.hanging--);
     return;
@@ -98,17 +95,17 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
 
   after(res, delayUs, () => {
     if (fault === '500') {
-      count('500');
+      stats.byOutcome['500']++;
       sendJson(res, 500, errorBody('server_error', 'The server had an error while processing your request. Sorry about that!'), idHeader);
       return;
     }
     if (fault === '503') {
-      count('503');
+      stats.byOutcome['503']++;
       sendJson(res, 503, errorBody('overloaded', 'The engine is currently overloaded, please try again later.'), idHeader);
       return;
     }
     if (fault === 'malformed') {
-      count('malformed');
+      stats.byOutcome.malformed++;
       if (request.stream) {
         res.writeHead(200, { ...SSE_HEADERS, ...idHeader });
         res.end(MALFORMED_SSE);
@@ -120,11 +117,11 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
     const meta: CompletionMeta = { id: `chatcmpl-${requestId}`, created: Math.floor(Date.now() / 1000), model: request.model };
     const reply = buildReply(request.messages, ctx.replyWords, request.maxTokens);
     if (!request.stream) {
-      count('ok');
+      stats.byOutcome.ok++;
       sendJson(res, 200, completionBody(meta, reply), idHeader);
       return;
     }
-    count('stream');
+    stats.byOutcome.stream++;
     const events = streamEvents(meta, reply, request.includeUsage);
     res.writeHead(200, { ...SSE_HEADERS, ...idHeader });
     const tokenDelay = b.tokenDelay;

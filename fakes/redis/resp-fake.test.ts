@@ -6,27 +6,39 @@ import type { RunningServer } from '../common/running.ts';
 import { Database } from './keyspace.ts';
 import { startRespFake } from './resp-fake.ts';
 
-/** Send raw bytes, collect everything until the server closes or `idleMs` passes quietly. */
-function raw(port: number, data: string, idleMs = 150): Promise<{ reply: string; closed: boolean }> {
+/**
+ * Send raw bytes and collect the reply until it is `expectedLength` bytes long (or the server
+ * closes), then look 50 ms longer to see whether the server closes the connection.
+ */
+function raw(port: number, data: string, expectedLength: number): Promise<{ reply: string; closed: boolean }> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let reply = '';
-    let timer = setTimeout(() => done(false), idleMs);
-    const done = (closed: boolean) => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve({ reply, closed });
+    let closed = false;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      setTimeout(() => {
+        s.destroy();
+        resolve({ reply, closed });
+      }, 50);
     };
     s.on('data', (d) => {
       reply += d.toString('latin1');
-      clearTimeout(timer);
-      timer = setTimeout(() => done(false), idleMs);
+      if (reply.length >= expectedLength) finish();
     });
-    s.on('close', () => done(true));
+    s.on('close', () => {
+      closed = true;
+      finish();
+    });
     s.on('error', () => {});
     s.write(data);
   });
 }
+
+/** raw() when the whole expected reply is known. */
+const exchange = (port: number, data: string, reply: string) => raw(port, data, reply.length);
 
 describe('RESP fake', () => {
   let fake: RunningServer;
@@ -52,12 +64,15 @@ describe('RESP fake', () => {
   });
 
   it('serves inline commands and closes the connection on a protocol error', async () => {
-    expect(await raw(fake.port, 'PING\r\nset "a b" 1\r\nget "a b"\r\n')).toEqual({ reply: '+PONG\r\n+OK\r\n$1\r\n1\r\n', closed: false });
-    expect(await raw(fake.port, '*1\r\n+PING\r\n')).toEqual({ reply: "-ERR Protocol error: expected '$', got '+'\r\n", closed: true });
+    const ok = '+PONG\r\n+OK\r\n$1\r\n1\r\n';
+    expect(await exchange(fake.port, 'PING\r\nset "a b" 1\r\nget "a b"\r\n', ok)).toEqual({ reply: ok, closed: false });
+    const bad = "-ERR Protocol error: expected '$', got '+'\r\n";
+    expect(await exchange(fake.port, '*1\r\n+PING\r\n', bad)).toEqual({ reply: bad, closed: true });
   });
 
   it('QUIT replies OK, closes, and ignores what was pipelined after it', async () => {
-    expect(await raw(fake.port, '*1\r\n$4\r\nQUIT\r\n*1\r\n$4\r\nPING\r\n')).toEqual({ reply: '+OK\r\n', closed: true });
+    // Wait for more than +OK: a PONG would arrive if the PING were (wrongly) answered.
+    expect(await raw(fake.port, '*1\r\n$4\r\nQUIT\r\n*1\r\n$4\r\nPING\r\n', 100)).toEqual({ reply: '+OK\r\n', closed: true });
   });
 
   it('a command split over many writes still gets one reply', async () => {
@@ -92,10 +107,12 @@ describe('RESP fake with a password', () => {
 
   it('refuses commands before AUTH and wrong passwords', async () => {
     const port = fake.port;
-    expect((await raw(port, '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n')).reply).toBe('-NOAUTH Authentication required.\r\n');
-    expect((await raw(port, '*2\r\n$4\r\nAUTH\r\n$5\r\nwrong\r\n')).reply).toBe('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
-    expect((await raw(port, '*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n')).reply).toMatch(/^-NOAUTH HELLO must be called with the client already authenticated/);
-    expect((await raw(port, '*2\r\n$4\r\nAUTH\r\n$6\r\ns3cret\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n')).reply).toBe('+OK\r\n$1\r\nv\r\n');
+    const noauth = '-NOAUTH Authentication required.\r\n';
+    expect((await exchange(port, '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n', noauth)).reply).toBe(noauth);
+    const wrongpass = '-WRONGPASS invalid username-password pair or user is disabled.\r\n';
+    expect((await exchange(port, '*2\r\n$4\r\nAUTH\r\n$5\r\nwrong\r\n', wrongpass)).reply).toBe(wrongpass);
+    expect((await raw(port, '*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n', 100)).reply).toMatch(/^-NOAUTH HELLO must be called with the client already authenticated/);
+    expect((await exchange(port, '*2\r\n$4\r\nAUTH\r\n$6\r\ns3cret\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n', '+OK\r\n$1\r\nv\r\n')).reply).toBe('+OK\r\n$1\r\nv\r\n');
   });
 });
 

@@ -6,10 +6,10 @@
  * without close(), an exit hook stops the cluster synchronously.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type pg from 'pg';
 
 /** PostgreSQL is needed but cannot be found or started; the message says what to do. */
@@ -88,13 +88,28 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Where the temp dir goes: TMPDIR unless the socket path would get too long for a unix socket
+ * (~107 bytes) or, as root, user `postgres` could not traverse it (e.g. TMPDIR under /root).
+ */
+function clusterBaseDir(asPostgres: boolean): string {
+  const base = tmpdir();
+  if (base.length > 60) return '/tmp';
+  if (asPostgres) {
+    for (let dir = base; dir !== dirname(dir); dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return '/tmp';
+    }
+  }
+  return base;
+}
+
 const lastLines = (text: string, n = 5): string => text.split('\n').filter(Boolean).slice(-n).join(' | ');
 
 export async function startThrowawayCluster(opts: { binDir?: string } = {}): Promise<ThrowawayCluster> {
   const bin = findPgBinDir(opts.binDir);
   const asPostgres = process.getuid?.() === 0;
   const owner = asPostgres ? postgresUser() : null;
-  const dir = mkdtempSync(join(tmpdir(), 'overbench-pg-'));
+  const dir = mkdtempSync(join(clusterBaseDir(asPostgres), 'overbench-pg-'));
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
   const pgCtl = join(bin, 'pg_ctl');

@@ -135,6 +135,9 @@ function parseSelect(table: TableDef, text: string): Projection {
     const alias = aliased ? aliased[1] : null;
     const rest = aliased ? aliased[2] : item;
     const paren = rest.indexOf('(');
+    if (/^(count|sum|avg|min|max)\(\)$/.test(rest) || rest.includes('.count()')) {
+      throw parseError(`select parameter (${text})`, `aggregates ("${item}") are not supported by the overbench Supabase fake`);
+    }
     if (paren > 0) {
       const other = rest.slice(0, paren).replace(/!.*$/, '');
       throw new PgrstError(400, 'PGRST200', `Could not find a relationship between '${table.name}' and '${other}' in the schema cache`, null, null);

@@ -355,6 +355,12 @@ describe.each(['memory', 'postgres'] as const)('supabase-js against the %s store
     expect(await dl.data!.text()).toBe('{"v":2}');
     expect(dl.data!.type).toBe('application/json');
     const missing = await sb.storage.from(bucket).download(`${uid('dir')}/none`);
-    expect(missing.error).not.toBeNull();
+    expect(missing.error).toMatchObject({ status: 404 });
+    // update() is PUT: replaces an existing object, 404 for a missing one.
+    expect((await sb.storage.from(bucket).update(path, 'v3', { contentType: 'text/plain' })).error).toBeNull();
+    expect(await (await sb.storage.from(bucket).download(path)).data!.text()).toBe('v3');
+    expect((await sb.storage.from(bucket).update(`${uid('dir')}/none`, 'x')).error).toMatchObject({ status: 404 });
+    expect((await sb.storage.from(bucket).exists(path)).data).toBe(true);
+    expect((await sb.storage.from(bucket).exists(`${uid('dir')}/none`)).data).toBe(false);
   });
 });

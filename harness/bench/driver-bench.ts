@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { testConfig } from '../driver/fixtures/config.ts';
-import { forkDriver } from '../driver/fork.ts';
+import { forkDriver, type DriverProcess } from '../driver/fork.ts';
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import type { BareWindowResult } from './bare-client.ts';
 
@@ -95,8 +95,10 @@ const median = (xs: number[]): number => {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const children: ChildProcess[] = [];
+  let driver: DriverProcess | undefined;
   const cleanup = (): void => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    void driver?.kill();
   };
   process.on('SIGINT', () => (cleanup(), process.exit(130)));
   process.on('SIGTERM', () => (cleanup(), process.exit(143)));
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
   try {
     const url = await startTarget(children);
     const bare = await startBare(url, o.connections, children);
-    const driver = await forkDriver(testConfig(url, { clients: o.connections, sessionPrefix: 'bench' }));
+    driver = await forkDriver(testConfig(url, { clients: o.connections, sessionPrefix: 'bench' }));
     const ms = o.seconds * 1000;
     log(`bench:driver  echo target ${url}, ${o.connections} connections, ${o.rounds} rounds x ${o.seconds}s per side`);
     // warm both (JIT, socket buffers) before anything counts
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
       );
     }
     await driver.stop();
+    driver = undefined;
     const summary = {
       connections: o.connections,
       seconds: o.seconds,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { consoleReporter } from '../console/reporter.ts';
 import { renderScenario } from '../console/scenario-table.ts';
 import { writeRun } from '../report/write-run.ts';
-import type { ScenarioResult } from '../result/schema.ts';
+import type { TightEvent } from '../tight/run.ts';
 import { RunAborted } from '../run/guard.ts';
 import { SIGNAL_EXIT, withInterrupts } from '../run/interrupt.ts';
 import { planScenarios } from '../run/plan.ts';
@@ -19,9 +19,12 @@ const USAGE = `usage: overbench gate [--backend B] [--seed N] [--out DIR] [--jso
 The CI gate: the ci profile of bench:tight and of every built-in realistic scenario, one result,
 exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.`;
 
-/** harness/tight/run.ts (metrics helper's contract), loaded only when the gate runs. */
-type RunTight = (opts: { profile?: string; seed?: number; backends?: string[] }) => Promise<ScenarioResult[]>;
-const TIGHT_MODULE = '../tight/run.ts';
+/** A one-line tight progress on a terminal (tight's own events; the realistic half has its reporter). */
+function tightProgress(e: TightEvent): void {
+  if (!process.stderr.isTTY) return;
+  if (e.type === 'task') process.stderr.write(`\r\x1b[2Kbench:tight (ci) ${e.done}/${e.tasks} ${e.workload} ${e.backend}`);
+  if (e.type === 'done') process.stderr.write('\r\x1b[2K');
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values: f } = parseFlags(argv, {
@@ -48,8 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   try {
     return await withInterrupts(async (signal) => {
       if (!f.json) process.stderr.write('bench:tight (ci profile)...\n');
-      const { runTight } = (await import(TIGHT_MODULE)) as { runTight: RunTight };
-      const tight = await runTight({ profile: 'ci', seed });
+      // Loaded only when the gate runs: `realistic` must not pay for the tight bench's modules.
+      const { runTight } = await import('../tight/run.ts');
+      const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgress });
       if (signal.aborted) throw new RunAborted(String(signal.reason));
       if (!f.json) for (const s of tight) process.stdout.write(`${renderScenario(s)}\n\n`);
       const realistic = await runRealistic({ scenarios, seed, signal, onEvent: reporter?.listener, profile: 'ci', backend: f.backend });

@@ -35,7 +35,9 @@ describe('coordinated omission', () => {
     // ...but only the open model counts every request that should have been sent during it.
     expect(open.p999).toBeGreaterThanOrEqual(500_000);
     expect(closed.requests).toBeGreaterThan(1_000); // enough samples for one stall to sit above p99.9
-    expect(closed.p999).toBeLessThan(100_000);
-    expect(open.p999).toBeGreaterThan(5 * closed.p999);
+    // (measured: open ~1,010,000 us, closed 29,000-45,000 us on a loaded 2-core machine; the
+    // closed bound leaves room for scheduling noise while staying far below the stall)
+    expect(closed.p999).toBeLessThan(300_000);
+    expect(open.p999).toBeGreaterThan(3 * closed.p999);
   });
 });

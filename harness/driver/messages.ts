@@ -3,6 +3,7 @@
  * The parent forks the driver, sends `start`, then one `window` at a time, then `stop`.
  * Between windows the driver sends nothing on the wire, so the other variant is measured in quiet.
  */
+import type { Scenario } from '../scenario/schema.ts';
 
 /** Closed model (k6: constant-vus): every client sends, awaits the terminal frame, thinks, repeats. */
 export interface ClosedLoad {
@@ -90,9 +91,8 @@ export type DriverMessage =
   | { type: 'window-done'; id: number; stats: WindowStats }
   | { type: 'stopped' };
 
-// Compile-time reconciliation with the scenario schema (harness/scenario/schema.ts): a validated
-// scenario's load and mix must be passable to the driver as they are.
-import type { Scenario } from '../scenario/schema.ts';
+// Compile-time reconciliation with the scenario schema: a validated scenario's load and mix
+// must be passable to the driver as they are (tsc fails here if the two drift apart).
 type Assignable<T, U extends T> = U;
 export type _LoadFromScenario = Assignable<DriverLoad, Scenario['load']>;
 export type _MixFromScenario = Assignable<MixEntry[], Scenario['mix']>;

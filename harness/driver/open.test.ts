@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Driver } from './driver.ts';
 import { testConfig } from './fixtures/config.ts';
 import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
-import { decodeHistogram } from './histogram.ts';
+import { decodeHistogram, summarize } from './histogram.ts';
 
 let target: EchoTarget | undefined;
 let driver: Driver | undefined;
@@ -106,5 +106,24 @@ describe('open model', () => {
     expect(s.errorsByKind.timeout).toBe(s.requests);
     expect(s.requests).toBeGreaterThanOrEqual(23);
     expect(s.requests).toBeLessThanOrEqual(25);
+  });
+
+  it('times latency from the intended send time: arrivals delayed by a blocked event loop count the delay', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url, { load: { model: 'open', ratePerSec: 200, arrival: 'uniform' } }));
+    // 300 ms into the window the driver's own event loop is blocked for 300 ms: ~60 arrivals go out late
+    const block = setTimeout(() => {
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        // busy: nothing can be sent
+      }
+    }, 300);
+    const s = await driver.window(1000, true);
+    clearTimeout(block);
+    const sum = summarize(decodeHistogram(s.histogram));
+    expect(s.requests).toBeGreaterThanOrEqual(198);
+    // the arrivals intended during the block waited up to 300 ms before they could be sent
+    expect(sum.max).toBeGreaterThanOrEqual(250_000);
+    expect(sum.p95).toBeGreaterThanOrEqual(50_000);
   });
 });

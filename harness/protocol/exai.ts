@@ -72,7 +72,7 @@ function classify(frame: string | Buffer, info: FrameInfo): FrameKind {
   if (typeof op === 'string') {
     const terminal = TERMINAL_OPS.has(op);
     if (terminal || PARTIAL_OPS.has(op) || op === 'error') {
-      if (op === 'error' && msg.request_id === undefined) {
+      if (op === 'error' && (msg.request_id === undefined || msg.request_id === null)) {
         info.error = errorCode(msg.error);
         return 'orphan-error';
       }

@@ -100,8 +100,8 @@ export function comparisonsFor(rounds: readonly RoundResult[], budgets: Partial<
     const m = METRICS[metric];
     return compareMetric({
       metric, budgetPct, higherIsWorse: m.higherIsWorse, seed, resamples: 2000,
-      baseline: pairs.map((p) => m.value(p.baseline) ?? NaN),
-      instrumented: pairs.map((p) => m.value(p.instrumented) ?? NaN),
+      baseline: pairs.map(([b]) => m.value(b) ?? NaN),
+      instrumented: pairs.map(([, x]) => m.value(x) ?? NaN),
     });
   });
 }

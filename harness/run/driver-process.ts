@@ -71,6 +71,9 @@ export class DriverProcess {
 
   /** Graceful `stop` (closes its connections), then the process group is ended whatever happened. */
   async stop(): Promise<void> {
+    // An outstanding start/window (the run was interrupted) is over: reject it, clearing its timer.
+    this.pending?.reject(new DriverFault(`${this.label} driver: stopped`));
+    this.pending = null;
     if (this.deathReason === null && this.child.connected) {
       await this.request({ type: 'stop' }, 'stopped', 5000).catch(() => undefined);
     }

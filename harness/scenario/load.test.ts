@@ -121,7 +121,7 @@ describe('profiles', () => {
   it('override the top-level values; budgets merge key by key; a missing profile keeps the defaults', async () => {
     const [{ scenario }] = await loadScenarios(['chat-realistic']);
     const smoke = applyProfile(scenario, 'smoke');
-    expect(smoke).toMatchObject({ profile: 'smoke', rounds: 3, warmupSec: 0.5, measureSec: 2, clients: 16 });
+    expect(smoke).toMatchObject({ profile: 'smoke', rounds: 3, warmupSec: 0.25, measureSec: 1.5, clients: 16 });
     expect(smoke.budgets).toEqual(scenario.budgets);
     expect(applyProfile(scenario)).toMatchObject({ profile: 'default', rounds: scenario.rounds });
     const noProfiles = { ...scenario, profiles: undefined };

@@ -1,12 +1,12 @@
 import { createRng } from '../../fakes/latency.ts';
 import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
 import type { ScenarioResult } from '../result/schema.ts';
-import { PROFILE_SETTINGS, DEFAULT_BACKENDS, taskSpec, workloads, type TightProfile, type WorkloadPlan } from './profiles.ts';
+import { PROFILE_SETTINGS, defaultBackends, taskSpec, workloads, type TightProfile, type WorkloadPlan } from './profiles.ts';
 import { buildScenarios, type Records, type TaskRecord } from './scenarios.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface TightOptions {
-  /** Backends to measure; `none` (the baseline) is always added. */
+  /** Backends to measure; `none` (the baseline) is always added. Default: all (ci profile: none, fast). */
   backends?: readonly BackendName[];
   rounds?: number;
   profile?: TightProfile;
@@ -33,7 +33,7 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
   const profile = opts.profile ?? 'default';
   const settings = { ...PROFILE_SETTINGS[profile], ...(opts.rounds !== undefined && { rounds: opts.rounds }) };
   const seed = opts.seed ?? DEFAULT_SEED;
-  const backends = withBaseline(opts.backends ?? DEFAULT_BACKENDS);
+  const backends = withBaseline(opts.backends ?? defaultBackends(profile));
   const plan = workloads(settings);
   const emit = opts.onEvent ?? (() => {});
   const tasks = settings.rounds * plan.length * backends.length;

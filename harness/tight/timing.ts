@@ -3,6 +3,7 @@ import { Bench, type TimestampProvider } from 'tinybench';
 export type TightClock = 'cpu' | 'wall';
 
 export interface CallTiming {
+  /** Median ns per call (see timeCalls). */
   meanNs: number;
   samples: number;
 }
@@ -26,9 +27,11 @@ export const cpuClock: TimestampProvider = {
 };
 
 /**
- * Mean time of one call of `fn` under tinybench. The mean, not the median: a backend that
- * allocates pays for it in garbage collections, which land in some calls and not others, and
- * that cost is real. Noise is dealt with across rounds, not by trimming.
+ * Typical time of one call of `fn` under tinybench: the median of its samples. The process clock
+ * also counts other threads (a background JIT compile, a GC helper), which on a busy machine put
+ * a few calls ten times over the rest and would swing a mean from round to round. What a median
+ * leaves out, the collector's work for what a backend allocates, is reported beside it as
+ * bytes/op (a scavenge costs well under 0.1 ns per allocated byte here).
  */
 export async function timeCalls(fn: () => unknown, timeMs: number, warmupMs: number, clock: TightClock): Promise<CallTiming> {
   const bench = new Bench({
@@ -39,7 +42,7 @@ export async function timeCalls(fn: () => unknown, timeMs: number, warmupMs: num
   await bench.run();
   const r = bench.tasks[0].result;
   if (r.state !== 'completed') throw new Error(`tinybench task ended ${r.state}`);
-  return { meanNs: r.latency.mean * 1e6, samples: r.latency.samplesCount };
+  return { meanNs: r.latency.p50 * 1e6, samples: r.latency.samplesCount };
 }
 
 /**
@@ -53,14 +56,28 @@ export function netNsPerOp(batch: CallTiming, empty: CallTiming, n: number): num
 
 /**
  * Operations per timed call so that one call takes about `targetUs` of CPU: long enough for the
- * 1 us clock, short enough for many samples. Measured with a probe batch of `probe` operations.
+ * 1 us clock, short enough for many samples. The probe runs for a few ms first (a fresh
+ * function starts in the interpreter; sizing from that would make batches far too small), and
+ * grows (x4) until a run takes at least 1 ms, so the clock's own cost does not skew it.
  */
 export function calibrateBatch(makeBatch: (n: number) => () => number, probe: number, targetUs: number, max: number): number {
-  const run = makeBatch(probe);
-  for (let i = 0; i < 3; i++) run();
-  const t0 = cpuClock.fn() as number;
-  const reps = 3;
-  for (let i = 0; i < reps; i++) run();
-  const perOpUs = Math.max(1e-4, ((cpuClock.fn() as number) - t0) / (reps * probe));
-  return Math.max(1, Math.min(max, Math.round(targetUs / perOpUs)));
+  const now = () => cpuClock.fn() as number;
+  let n = Math.max(1, probe);
+  let run = makeBatch(n);
+  const warmUntil = now() + 5000;
+  for (let i = 0; i < 10_000 && now() < warmUntil; i++) run();
+  for (;;) {
+    // the least of three: the process clock also counts background threads (a JIT compile of
+    // this very function, a GC helper) that would make one run look far too slow
+    let us = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = now();
+      run();
+      us = Math.min(us, now() - t0);
+    }
+    if (us >= 1000 || n >= max) return Math.max(1, Math.min(max, Math.round((targetUs * n) / Math.max(us, 1))));
+    n = Math.min(max, n * 4);
+    run = makeBatch(n);
+    run();
+  }
 }

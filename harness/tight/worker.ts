@@ -31,7 +31,7 @@ async function runTask(spec: TaskSpec): Promise<TaskOutcome> {
     };
     if (spec.heap) {
       outcome.bytesPerOp = bytesPerOp(subject, spec.heap.ops);
-      outcome.bytesPerClient = await bytesPerClient(backend, spec.heap.clients);
+      if (spec.heap.clients > 0) outcome.bytesPerClient = await bytesPerClient(backend, spec.heap.clients);
     }
     return outcome;
   } finally {

@@ -61,3 +61,23 @@ export function descendants(pid: number): number[] {
   walk(pid);
   return out;
 }
+
+/**
+ * Live processes whose environment holds `NAME=value`. Children inherit the environment, even
+ * daemons that left our process tree (pg_ctl's postgres), so a unique marker set on a spawned
+ * process finds everything it started.
+ */
+export function processesWithEnv(name: string, value: string): number[] {
+  const needle = `${name}=${value}`;
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
+      if (env.includes(needle) && alive(Number(entry))) out.push(Number(entry));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return out;
+}

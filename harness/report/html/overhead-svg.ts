@@ -5,11 +5,13 @@ import { metricLabel } from '../metric.ts';
 
 const VERDICT_COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#cf222e', inconclusive: '#9a6700' };
 
-const W = 880;
+const W = 900;
 const ROW = 30;
 const TOP = 26;
 const LEFT = 150;
-const RIGHT = 580;
+const RIGHT = 560;
+/** Where the numbers column starts: clear of the last tick's label. */
+const TEXT_X = RIGHT + 40;
 
 /**
  * The overhead chart, drawn as static SVG on the server (prints crisply, needs no script): one row
@@ -24,7 +26,7 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
   const pad = (hi - lo || 1) * 0.08;
   lo -= pad;
   hi += pad;
-  const ticks = niceTicks(lo, hi, 6);
+  const ticks = niceTicks(lo, hi, 5);
   lo = Math.min(lo, ticks[0]);
   hi = Math.max(hi, ticks[ticks.length - 1]);
   const px = (v: number) => LEFT + ((v - lo) / (hi - lo)) * (RIGHT - LEFT);
@@ -35,9 +37,10 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
   ];
   for (const t of ticks) {
     parts.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${TOP - 6}" y2="${height - 8}" stroke="${t === 0 ? '#8c959f' : '#eaeef2'}" stroke-width="${t === 0 ? 1.2 : 1}"/>`);
-    parts.push(`<text x="${px(t)}" y="${TOP - 10}" text-anchor="middle" fill="#59636e">${x(fmtPct(t, Math.abs(hi - lo) < 5 ? 1 : 0))}</text>`);
+    const anchor = px(t) > RIGHT - 15 ? 'end' : px(t) < LEFT + 15 ? 'start' : 'middle';
+    parts.push(`<text x="${px(t)}" y="${TOP - 10}" text-anchor="${anchor}" fill="#59636e">${x(fmtPct(t, Math.abs(hi - lo) < 5 ? 1 : 0))}</text>`);
   }
-  parts.push(`<text x="${RIGHT + 12}" y="${TOP - 10}" fill="#59636e">overhead [95% CI] / budget</text>`);
+  parts.push(`<text x="${TEXT_X}" y="${TOP - 10}" fill="#59636e">overhead [95% CI] / budget</text>`);
   comparisons.forEach((c, i) => {
     const y = TOP + i * ROW + ROW / 2;
     const color = VERDICT_COLOR[c.verdict];
@@ -54,7 +57,7 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
       parts.push(`<circle cx="${e}" cy="${y}" r="4.5" fill="${color}"><title>${x(`${metricLabel(c.metric)}: ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)}`)}</title></circle>`);
     }
     const label = `${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} / ${fmtPct(c.budgetPct, 0)}`;
-    parts.push(`<text x="${RIGHT + 12}" y="${y + 4}" fill="${color}">${x(label)}</text>`);
+    parts.push(`<text x="${TEXT_X}" y="${y + 4}" fill="${color}">${x(label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

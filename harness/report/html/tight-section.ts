@@ -4,6 +4,7 @@ import { bootstrapMean } from '../../stats/bootstrap.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { fmtInterval, fmtNs, fmtOpsPerSec, fmtPct } from '../format.ts';
 import type { HistoryEntry } from '../history.ts';
+import { comparisonWords } from '../wording.ts';
 import { badge } from './badge.ts';
 import { trendChart, type ChartSpec, type Labels } from './chart-specs.ts';
 import { scenarioAnchor } from './verdict-section.ts';
@@ -30,6 +31,21 @@ export function nsPerOpInterval(s: ScenarioResult, variant: 'baseline' | 'instru
   return { mean: ci.estimate, low: ci.low, high: ci.high, n: xs.length };
 }
 
+/** Splits texts into the sentences all of them start with and what remains of each. */
+export function splitCommonSentences(texts: readonly string[]): { common: string; rest: string[] } {
+  const split = texts.map((t) => t.split(/(?<=\.)\s+/).filter(Boolean));
+  let n = 0;
+  while (texts.length > 1 && split.every((s) => s.length > n + 1 && s[n] === split[0][n])) n++;
+  const join = (parts: string[]) => parts.join(' ').replace(/\s+/g, ' ').trim();
+  return { common: join(split[0]?.slice(0, n) ?? []), rest: split.map((s) => join(s.slice(n))) };
+}
+
+function exactnessCell(s: ScenarioResult): string {
+  const e = s.exactness;
+  if (!e) return '<span class="muted">n/a</span>';
+  return e.ok ? 'exact' : `<strong class="bad">MISCOUNTED</strong><br>${e.recorded.toLocaleString('en-US')} of ${e.expected.toLocaleString('en-US')}${e.detail ? `<br><span class="small muted">${h(e.detail)}</span>` : ''}`;
+}
+
 const nsText = (i: NsInterval | null) => (i ? `${fmtNs(i.mean)} <span class="muted">[${fmtNs(i.low)}, ${fmtNs(i.high)}]</span>` : 'n/a');
 
 /**
@@ -43,12 +59,18 @@ export function tightSection(scenarios: readonly ScenarioResult[], labels: Label
   const rows: string[] = [];
   for (const [workload, list] of byWorkload) {
     const base = nsPerOpInterval(list[0], 'baseline', seed);
-    rows.push(`<tr class="group"><td rowspan="${list.length + 1}"><strong>${h(workload)}</strong></td><td>${h(list[0].variants.baseline.backend ?? labels.baseline)} <span class="muted">(${h(labels.baseline)})</span></td><td class="num">${nsText(base)}</td><td class="num">${fmtOpsPerSec(base?.mean)}</td><td class="num">–</td><td class="num"></td><td></td><td class="num">${base?.n ?? 0}</td></tr>`);
-    for (const s of list) {
+    const readings = list.map((s) => {
+      const c = s.comparisons.find((x) => x.metric === 'nsPerOp');
+      return [s.error, c && comparisonWords(c)].filter(Boolean).join('. ');
+    });
+    // What every backend's reading says alike (how the workload is measured) is said once, on the baseline row.
+    const { common, rest } = splitCommonSentences(readings);
+    rows.push(`<tr class="group"><td rowspan="${list.length + 1}"><strong>${h(workload)}</strong></td><td>${h(list[0].variants.baseline.backend ?? labels.baseline)} <span class="muted">(${h(labels.baseline)})</span></td><td class="num">${nsText(base)}</td><td class="num">${fmtOpsPerSec(base?.mean)}</td><td class="num">–</td><td class="num"></td><td></td><td class="num">${base?.n ?? 0}</td><td></td><td class="why small">${h(common)}</td></tr>`);
+    for (const [k, s] of list.entries()) {
       const inst = nsPerOpInterval(s, 'instrumented', seed);
       const c = s.comparisons.find((x) => x.metric === 'nsPerOp');
       rows.push(`<tr id="${scenarioAnchor(s.name)}"><td>${h(tightName(s).backend)}${labels.instrumented === 'instrumented' ? '' : ` <span class="muted">(${h(labels.instrumented)})</span>`}</td><td class="num">${nsText(inst)}</td><td class="num">${fmtOpsPerSec(inst?.mean)}</td>` +
-        `<td class="num">${c ? `${fmtPct(c.estimatePct, 1)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct, 1)}</span>` : 'n/a'}</td><td class="num">${c ? fmtPct(c.budgetPct, 0) : ''}</td><td>${badge(s.verdict)}${s.error ? ` ${h(s.error)}` : ''}</td><td class="num">${inst?.n ?? 0}</td></tr>`);
+        `<td class="num">${c ? `${fmtPct(c.estimatePct, 1)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct, 1)}</span>` : 'n/a'}</td><td class="num">${c ? fmtPct(c.budgetPct, 0) : ''}</td><td>${badge(s.verdict)}</td><td class="num">${inst?.n ?? 0}</td><td>${exactnessCell(s)}</td><td class="why small">${h(rest[k])}</td></tr>`);
     }
   }
   const charts: ChartSpec[] = [];
@@ -61,7 +83,7 @@ export function tightSection(scenarios: readonly ScenarioResult[], labels: Label
   const html = `<section id="tight">
 <h2>Tight loop: cost per operation</h2>
 <p class="muted">Mean nanoseconds per operation over valid rounds with a 95% bootstrap interval, empty batch subtracted; overhead against the baseline backend on the same workload, paired by round.</p>
-<table><thead><tr><th>workload</th><th>backend</th><th class="num">ns/op [95% CI]</th><th class="num">throughput</th><th class="num">overhead [95% CI]</th><th class="num">budget</th><th>verdict</th><th class="num">rounds</th></tr></thead>
+<table class="tight"><thead><tr><th>workload</th><th>backend</th><th class="num">ns/op [95% CI]</th><th class="num">throughput</th><th class="num">overhead [95% CI]</th><th class="num">budget</th><th>verdict</th><th class="num">rounds</th><th>exactness</th><th>reading</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
 ${trends ? `<h3>Trend across runs</h3><div class="charts">${trends}</div>` : ''}
 </section>`;

@@ -12,7 +12,10 @@ export function verdictSection(result: Result, ctx: RenderContext): string {
   const made = result.comparisonsMade ?? all.length;
   const count = (v: Verdict) => all.filter((c) => c.verdict === v).length;
   const policy = ctx.inconclusive === 'pass' ? ' Inconclusive comparisons count as passing (--inconclusive=pass).' : '';
-  const rows = result.scenarios.map(scenarioRows).join('');
+  // Tight scenarios come in dozens (workload x backend); their own table below is the verdict for
+  // them, so here they get one summary row and the realistic scenarios keep the page's top.
+  const tight = result.scenarios.filter((s) => s.kind === 'tight');
+  const rows = result.scenarios.filter((s) => s.kind !== 'tight').map(scenarioRows).join('') + tightSummaryRow(tight);
   return `<section id="verdict">
 <div class="verdict-head">${badge(result.verdict, true)}<div>
 <p><strong>${made}</strong> budget comparison${made === 1 ? '' : 's'} over <strong>${result.scenarios.length}</strong> scenario${result.scenarios.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('inconclusive')} inconclusive.${policy}</p>
@@ -40,6 +43,15 @@ function scenarioRows(s: ScenarioResult): string {
   if (s.error) rows.push(`<td colspan="7" class="why">did not complete: ${h(s.error)}</td>`);
   if (rows.length === 0) rows.push('<td colspan="7" class="muted">no comparisons</td>');
   return rows.map((r, i) => `<tr${i === 0 ? ' class="group"' : ''}>${i === 0 ? `<td rowspan="${rows.length}">${anchor}</td>` : ''}${r}</tr>`).join('\n');
+}
+
+function tightSummaryRow(tight: readonly ScenarioResult[]): string {
+  if (tight.length === 0) return '';
+  const by = (v: Verdict) => tight.filter((s) => s.verdict === v);
+  const worst = by('fail').length ? 'fail' : by('inconclusive').length ? 'inconclusive' : 'pass';
+  const names = (v: Verdict) => by(v).map((s) => s.name.replace(/^tight\//, '')).join(', ');
+  const detail = (['fail', 'inconclusive'] as const).filter((v) => by(v).length).map((v) => `${v}: ${h(names(v))}`).join('; ');
+  return `<tr class="group"><td><a href="#tight">tight loop</a> ${badge(worst)}</td><td colspan="7">${tight.length} scenario${tight.length === 1 ? '' : 's'}: ${by('pass').length} pass, ${by('fail').length} fail, ${by('inconclusive').length} inconclusive${detail ? ` <span class="muted">(${detail})</span>` : ''}. Per backend in <a href="#tight">the tight-loop table</a>.</td></tr>`;
 }
 
 export const scenarioAnchor = (name: string) => `s-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`;

@@ -1,0 +1,257 @@
+/**
+ * `npm run fakes` as a process, the way the harness uses it: spawn `node --import tsx
+ * fakes/main.ts`, read the one JSON line, talk to every endpoint with real clients, stop it with
+ * a signal, and prove nothing it started is left (every process carrying this run's env marker:
+ * the fakes process, the redis-server watchdog and server, PostgreSQL's daemons).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { processesMatching, processesWithEnv } from './redis/testing/procs.ts';
+
+const MARK = 'OVERBENCH_FAKES_E2E';
+const children = new Set<ChildProcess>();
+
+interface Started {
+  child: ChildProcess;
+  mark: string;
+  endpoints: Record<string, string>;
+  line: string;
+}
+
+/** Spawn fakes/main.ts; resolves at its first stdout line. */
+async function startFakes(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const mark = randomUUID();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'fakes/main.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, REDIS_URL: '', DATABASE_URL: '', ...env, [MARK]: mark },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`fakes exited ${code} before its line: ${stderr}`)));
+  });
+  return { child, mark, endpoints: JSON.parse(line) as Record<string, string>, line };
+}
+
+/** Signal it, wait for the exit code, and wait (briefly) for everything it started to be gone. */
+async function stop(s: Started, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; left: number[] }> {
+  const exited = new Promise<number | null>((r) => s.child.once('exit', (code) => r(code)));
+  s.child.kill(signal);
+  const code = await exited;
+  children.delete(s.child);
+  let left = processesWithEnv(MARK, s.mark);
+  for (let i = 0; i < 50 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = processesWithEnv(MARK, s.mark);
+  }
+  return { code, left };
+}
+
+/** Run to completion (bad input cases): exit code and both streams. */
+function runFakes(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; mark: string }> {
+  const mark = randomUUID();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'fakes/main.ts', ...args], {
+    env: { ...process.env, REDIS_URL: '', DATABASE_URL: '', ...env, [MARK]: mark },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr, mark });
+    }),
+  );
+}
+
+async function providerAnswers(base: string): Promise<string> {
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'glm-4', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { object: string; choices: unknown[] };
+  expect(body.choices.length).toBeGreaterThan(0);
+  return body.object;
+}
+
+async function supabaseAnswers(base: string): Promise<unknown> {
+  const insert = await fetch(`${base}/rest/v1/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', apikey: 'k', prefer: 'return=representation' },
+    body: JSON.stringify({ id: randomUUID(), title: 'e2e' }),
+  });
+  expect(insert.status).toBe(201);
+  const res = await fetch(`${base}/rest/v1/conversations?select=title&title=eq.e2e`, { headers: { apikey: 'k' } });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function redisPing(url: string): Promise<string> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await r.ping();
+  } finally {
+    r.disconnect();
+  }
+}
+
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+describe('npm run fakes (process)', () => {
+  it('prints one JSON line, serves all three, and SIGTERM leaves no child', async () => {
+    const s = await startFakes(['--redis', 'auto', '--seed', '5']);
+    expect(Object.keys(s.endpoints)).toEqual(['provider', 'supabase', 'redis', 'redisKind']);
+    expect(s.endpoints.provider).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(s.endpoints.supabase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(s.endpoints.redis).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    expect(s.endpoints.redisKind).toBe('real'); // redis-server is installed here (and in CI)
+    expect(await providerAnswers(s.endpoints.provider)).toBe('chat.completion');
+    expect(await supabaseAnswers(s.endpoints.supabase)).toEqual([{ title: 'e2e' }]);
+    expect(await redisPing(s.endpoints.redis)).toBe('PONG');
+    const port = new URL(s.endpoints.redis).port;
+    expect(processesMatching('redis-server', `127.0.0.1:${port}`).length).toBe(1);
+    expect(processesWithEnv(MARK, s.mark).length).toBeGreaterThanOrEqual(3); // node, watchdog, redis-server
+
+    const { code, left } = await stop(s, 'SIGTERM');
+    expect(code).toBe(0);
+    expect(left).toEqual([]);
+    expect(processesMatching('redis-server', `127.0.0.1:${port}`)).toEqual([]);
+  });
+
+  it('--redis fake with --config FILE (and a flag overriding the file), stopped by SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overbench-fakes-e2e-'));
+    try {
+      const file = join(dir, 'world.json');
+      writeFileSync(file, JSON.stringify({ redis: 'real', redisLatency: 'constant:v=25ms', providerLatency: 'constant:v=40ms', seed: 3 }));
+      const s = await startFakes(['--config', file, '--redis', 'fake']);
+      expect(s.endpoints.redisKind).toBe('fake');
+      const r = new Redis(s.endpoints.redis);
+      try {
+        await r.set('k', 'v');
+        const t0 = performance.now();
+        expect(await r.get('k')).toBe('v');
+        expect(performance.now() - t0).toBeGreaterThanOrEqual(24); // through the latency proxy
+      } finally {
+        r.disconnect();
+      }
+      const t0 = performance.now();
+      await providerAnswers(s.endpoints.provider);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(39);
+      const { code, left } = await stop(s, 'SIGINT');
+      expect(code).toBe(0);
+      expect(left).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--store postgres: a throwaway cluster that SIGTERM stops and removes', async () => {
+    const s = await startFakes(['--store', 'postgres', '--redis', 'fake']);
+    expect(await supabaseAnswers(s.endpoints.supabase)).toEqual([{ title: 'e2e' }]);
+    const ours = processesWithEnv(MARK, s.mark);
+    const postgres = processesMatching('overbench-pg-').filter((pid) => ours.includes(pid));
+    expect(postgres.length).toBeGreaterThan(0);
+    const { code, left } = await stop(s);
+    expect(code).toBe(0);
+    expect(left).toEqual([]);
+  }, 120_000);
+
+  it('stops by itself when its parent is killed without a signal to it', async () => {
+    const mark = randomUUID();
+    // The parent is a shell that we SIGKILL: fakes/main.ts is left reparented and must notice.
+    const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx fakes/main.ts --redis real & wait`], {
+      env: { ...process.env, REDIS_URL: '', [MARK]: mark },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.add(shell);
+    const line = await new Promise<string>((resolve) => {
+      let out = '';
+      shell.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+    });
+    expect(JSON.parse(line)).toMatchObject({ redisKind: 'real' });
+    expect(processesWithEnv(MARK, mark).length).toBeGreaterThanOrEqual(3);
+    shell.kill('SIGKILL');
+    children.delete(shell);
+    let left = processesWithEnv(MARK, mark);
+    for (let i = 0; i < 200 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = processesWithEnv(MARK, mark);
+    }
+    expect(left).toEqual([]);
+  });
+});
+
+describe.concurrent('npm run fakes: bad input is one line, exit 2, nothing started', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown flag', ['--bogus', '1'], /^fakes: unknown flag --bogus/],
+    ['a bad latency spec', ['--provider-latency', 'lognormal:median=5ms'], /^fakes: --provider-latency: latency spec "lognormal:median=5ms": missing key "p99"/],
+    ['a bad redis mode', ['--redis', 'maybe'], /^fakes: --redis: /],
+    ['a bad store', ['--store', 'sqlite'], /^fakes: --store: /],
+    ['a rate out of range', ['--supabase-error-rate', '2'], /^fakes: --supabase-error-rate: /],
+    ['a flag without its value', ['--seed'], /^fakes: --seed needs a value/],
+    ['a missing config file', ['--config', '/nonexistent/world.json'], /^fakes: --config \/nonexistent\/world\.json: cannot read \(ENOENT\)/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await runFakes(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(processesWithEnv(MARK, r.mark)).toEqual([]);
+    });
+  }
+
+  it('a config file with an unknown key, or that is not JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overbench-fakes-e2e-'));
+    try {
+      const unknown = join(dir, 'unknown.json');
+      writeFileSync(unknown, JSON.stringify({ redis: 'fake', redisLatncy: 'constant:v=1ms' }));
+      const a = await runFakes(['--config', unknown]);
+      expect(a.code).toBe(2);
+      expect(a.stderr.trim()).toMatch(new RegExp(`^fakes: --config ${unknown}: unknown key "redisLatncy" \\(expected .*redisLatency`));
+      const broken = join(dir, 'broken.json');
+      writeFileSync(broken, '{"redis": ');
+      const b = await runFakes(['--config', broken]);
+      expect(b.code).toBe(2);
+      expect(b.stderr.trim()).toMatch(/not valid JSON/);
+      expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--redis real without redis-server on PATH', async () => {
+    const r = await runFakes(['--redis', 'real'], { PATH: '/nonexistent' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('fakes: --redis real: no REDIS_URL is set and no redis-server is on PATH (install redis-server, or use --redis auto|fake)');
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = await runFakes(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: npm run fakes/);
+  });
+});

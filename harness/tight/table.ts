@@ -1,0 +1,106 @@
+import { createRng } from '../../fakes/latency.ts';
+import type { ScenarioResult } from '../result/schema.ts';
+import { bootstrapMean } from '../stats/bootstrap.ts';
+import { median } from '../stats/compare.ts';
+import type { RealisticCpu } from './context.ts';
+
+/**
+ * The seed's table redone, one block per workload: backend, ops/s, ns/op [95% CI], overhead vs
+ * none [95% CI], bytes/op, bytes/client, budget, verdict. Reads only the finished scenarios.
+ */
+interface Row {
+  backend: string;
+  ns: number[];
+  overhead: string;
+  bytesPerOp: number | null;
+  bytesPerClient: number | null;
+  budget: string;
+  verdict: string;
+}
+
+const fmt = (x: number | null, digits = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+
+function opsPerSec(ns: number | null): string {
+  if (ns === null || !(ns > 0)) return '-';
+  const ops = 1e9 / ns;
+  return ops >= 1e6 ? `${(ops / 1e6).toFixed(2)} M` : ops >= 1e3 ? `${(ops / 1e3).toFixed(1)} k` : ops.toFixed(0);
+}
+
+function nsWithCi(xs: number[], seed: number): string {
+  if (xs.length === 0) return '-';
+  const ci = bootstrapMean(xs, createRng(seed), 2000);
+  return `${fmt(ci.estimate)} [${fmt(ci.low)}, ${fmt(ci.high)}]`;
+}
+
+function extraMedian(s: ScenarioResult, variant: 'baseline' | 'instrumented', key: string): number | null {
+  return median(s.rounds.filter((r) => r.variant === variant && r.extra?.[key] !== undefined).map((r) => r.extra![key]));
+}
+
+function nsOf(s: ScenarioResult, variant: 'baseline' | 'instrumented'): number[] {
+  return s.rounds.filter((r) => r.variant === variant && r.valid && r.nsPerOp !== undefined).map((r) => r.nsPerOp!);
+}
+
+export function renderTight(scenarios: readonly ScenarioResult[], seed: number): string {
+  const byWorkload = new Map<string, ScenarioResult[]>();
+  for (const s of scenarios) {
+    const workload = s.name.split('/')[1];
+    byWorkload.set(workload, [...(byWorkload.get(workload) ?? []), s]);
+  }
+  const perClient = new Map<string, number | null>();
+  for (const s of byWorkload.get('clients-10000') ?? []) {
+    perClient.set(s.variants.instrumented.backend ?? '', extraMedian(s, 'instrumented', 'bytesPerClient'));
+    perClient.set('none', extraMedian(s, 'baseline', 'bytesPerClient'));
+  }
+  const blocks: string[] = [];
+  for (const [workload, list] of byWorkload) {
+    const first = list[0];
+    const rows: Row[] = [{
+      backend: 'none', ns: nsOf(first, 'baseline'), overhead: '(baseline)',
+      bytesPerOp: extraMedian(first, 'baseline', 'bytesPerOp'), bytesPerClient: perClient.get('none') ?? null, budget: '', verdict: '',
+    }];
+    for (const s of list) {
+      const c = s.comparisons[0];
+      const pct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(2)}%`);
+      rows.push({
+        backend: s.variants.instrumented.backend ?? s.name,
+        ns: nsOf(s, 'instrumented'),
+        overhead: c ? `${pct(c.estimatePct)} [${pct(c.ciLowPct)}, ${pct(c.ciHighPct)}]` : '-',
+        bytesPerOp: extraMedian(s, 'instrumented', 'bytesPerOp'),
+        bytesPerClient: perClient.get(s.variants.instrumented.backend ?? '') ?? null,
+        budget: c ? `<= ${c.budgetPct}%` : '-',
+        verdict: s.verdict + (s.exactness && !s.exactness.ok ? ' (miscounts)' : ''),
+      });
+    }
+    const header = ['backend', 'ops/s', 'ns/op [95% CI]', workload === 'hot-path' ? 'overhead vs none [95% CI]' : 'share of a frame [95% CI]', 'bytes/op', 'bytes/client', 'budget', 'verdict'];
+    const lines = rows.map((r, i) => [
+      r.backend, opsPerSec(median(r.ns)), nsWithCi(r.ns, seed + i), r.overhead,
+      fmt(r.bytesPerOp, 0), fmt(r.bytesPerClient, 0), r.budget, r.verdict,
+    ]);
+    blocks.push(`${first.name.replace(/\/[^/]+$/, '')}: ${first.description ?? ''}\n${table([header, ...lines])}`);
+  }
+  return blocks.join('\n\n');
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * One line of context: what the metrics add to one request, next to what a realistic request
+ * costs in CPU (from the latest realistic result), or to the hot path alone when there is none.
+ */
+export function contextLine(scenarios: readonly ScenarioResult[], realistic: RealisticCpu | null): string {
+  const hot = scenarios.filter((s) => s.name.startsWith('tight/hot-path/'));
+  if (hot.length === 0) return 'context: no hot-path workload in this run';
+  const noneNs = median(nsOf(hot[0], 'baseline'));
+  const added = hot.map((s) => {
+    const delta = (median(nsOf(s, 'instrumented')) ?? NaN) - (noneNs ?? NaN);
+    const share = realistic ? (delta / (realistic.cpuPerRequestUs * 1000)) * 100 : (delta / (noneNs ?? NaN)) * 100;
+    return `${s.variants.instrumented.backend} ${delta >= 0 ? '+' : ''}${fmt(delta, 0)} ns (${share.toFixed(realistic ? 3 : 1)}%)`;
+  });
+  if (!realistic) {
+    return `context: no realistic result under reports yet; per status frame (${fmt(noneNs, 0)} ns in process without metrics) the backends add: ${added.join(', ')}`;
+  }
+  return `context: a realistic request costs the daemon ${fmt(realistic.cpuPerRequestUs, 0)} us of CPU (median baseline round of ${realistic.scenarios.join(', ')} in ${realistic.file}); per request frame the backends add: ${added.join(', ')} of that`;
+}
