@@ -1,4 +1,8 @@
 /** Public API of overbench: what a user's scenario file or script may import. */
 export { defineScenario } from './harness/scenario/define.ts';
-export type { Scenario } from './harness/scenario/schema.ts';
+export type { Scenario, ScenarioInput } from './harness/scenario/schema.ts';
 export type { Result, ScenarioResult, RoundResult, Comparison, Verdict } from './harness/result/schema.ts';
+/** Programmatic runs: load scenario files, run them, listen to the run's events. */
+export { loadScenarios } from './harness/scenario/load.ts';
+export { runRealistic, type RealisticOptions } from './harness/run/realistic.ts';
+export type { RunEvent, RunListener } from './harness/run/events.ts';

@@ -61,7 +61,7 @@ export async function startWorld(input: WorldConfig, opts: ValidateOptions = {})
       seed: seed + 1,
       baseDir: opts.baseDir,
     }),
-    findRedis({ mode: config.redis, latency: config.redisLatency, seed: seed + 2, env: opts.env }),
+    findRedis({ mode: config.redis, latency: config.redisLatency, seed: seed + 2, env: opts.env, baseDir: opts.baseDir }),
   ] as const);
   const [p, s, r] = results;
   if (p.status === 'rejected' || s.status === 'rejected' || r.status === 'rejected') {

@@ -39,11 +39,13 @@ export class FastMetrics implements MetricsBackend {
 
   /** Per-slot counters, STRIDE columns each (fast-layout.ts). Replaced (copied) when it grows. */
   cells: Float64Array;
-  /** What the Redis flush has already sent, same layout. */
-  flushed: Float64Array;
+  /**
+   * What the Redis flush has already sent, same layout; allocated only when a Redis sink starts
+   * (without one it would double the memory per client for nothing).
+   */
+  flushed: Float64Array = new Float64Array(0);
   /** Counts of slots that were reclaimed, so totals stay exact after eviction. */
   readonly retired = new Float64Array(SUMMED_COLUMNS);
-  ids: (string | undefined)[];
   private readonly slotOf = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private nextSlot = NO_CLIENT_SLOT + 1;
@@ -66,8 +68,6 @@ export class FastMetrics implements MetricsBackend {
     this.opts = opts;
     const initial = Math.max(2, (opts.initialClients ?? 64) + 1);
     this.cells = new Float64Array(initial * STRIDE);
-    this.flushed = new Float64Array(initial * STRIDE);
-    this.ids = new Array(initial).fill(undefined);
     this.idleTtlMs = opts.idleTtlMs ?? 600_000;
     this.clock = new CoarseClock(opts.clockResolutionMs ?? 100);
   }
@@ -78,7 +78,6 @@ export class FastMetrics implements MetricsBackend {
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.nextSlot++;
       if ((slot + 1) * STRIDE > this.cells.length) this.grow(slot + 1);
-      this.ids[slot] = id;
       this.slotOf.set(id, slot);
     }
     this.cells[slot * STRIDE + Col.lastActivityMs] = this.clock.now;
@@ -90,11 +89,12 @@ export class FastMetrics implements MetricsBackend {
     const slots = Math.max(minSlots, Math.ceil((this.cells.length / STRIDE) * 1.5));
     const cells = new Float64Array(slots * STRIDE);
     cells.set(this.cells);
-    const flushed = new Float64Array(slots * STRIDE);
-    flushed.set(this.flushed);
     this.cells = cells;
-    this.flushed = flushed;
-    this.ids.length = slots;
+    if (this.flushed.length > 0) {
+      const flushed = new Float64Array(slots * STRIDE);
+      flushed.set(this.flushed);
+      this.flushed = flushed;
+    }
   }
 
   // ---- hot path: index arithmetic on a typed array, nothing else ----
@@ -226,9 +226,8 @@ export class FastMetrics implements MetricsBackend {
       if (requireFlushed && !this.isFlushed(slot)) continue;
       for (let k = 0; k < SUMMED_COLUMNS; k++) this.retired[k] += cells[b + k];
       cells.fill(0, b, b + STRIDE);
-      this.flushed.fill(0, b, b + STRIDE);
+      if (this.flushed.length > 0) this.flushed.fill(0, b, b + STRIDE);
       this.slotOf.delete(id);
-      this.ids[slot] = undefined;
       this.freeSlots.push(slot);
       reclaimed += 1;
     }
@@ -243,6 +242,7 @@ export class FastMetrics implements MetricsBackend {
 
   start(sinks: MetricsSinks): void {
     if (this.sinks) return;
+    if (sinks.redis) this.flushed = new Float64Array(this.cells.length);
     this.sinks = new FastSinks(this, sinks, {
       flushIntervalMs: this.opts.flushIntervalMs ?? 1000,
       rollupIntervalMs: this.opts.rollupIntervalMs ?? 60_000,

@@ -14,7 +14,8 @@ import { WsTransport } from './ws-transport.ts';
 interface Peer {
   ws: WebSocket;
   conn: Connection;
-  alive: boolean;
+  /** performance.now() of the unanswered ping, 0 when none is outstanding. */
+  pingSentAt: number;
 }
 
 export interface RunningWsServer {
@@ -44,12 +45,12 @@ export async function startWsServer(ctx: DaemonContext): Promise<RunningWsServer
       return;
     }
     const conn = new Connection(ctx, new WsTransport(ws, ip));
-    const peer: Peer = { ws, conn, alive: true };
+    const peer: Peer = { ws, conn, pingSentAt: 0 };
     peers.add(peer);
     // Binary frames are read as UTF-8 text too: the protocol is JSON either way.
     ws.on('message', (data: Buffer) => conn.receive(data.toString(), data.length));
     ws.on('pong', () => {
-      peer.alive = true;
+      peer.pingSentAt = 0;
     });
     ws.on('error', (err: Error & { code?: string }) => {
       // ws closes the socket itself (1009 for an oversized frame, 1002 for a protocol error).
@@ -68,16 +69,23 @@ export async function startWsServer(ctx: DaemonContext): Promise<RunningWsServer
   });
   wss.on('error', (err) => ctx.log(`ws server: ${err.message}`));
 
-  // Protocol pings (not messages: not counted). A peer that has not answered the previous ping
-  // within the pong timeout is terminated.
+  // Protocol pings (not messages: not counted). One ping outstanding per peer; a peer whose ping
+  // has gone unanswered for the pong timeout is terminated.
+  const timeoutMs = cfg.pingTimeoutSec * 1000;
+  const sweep = () => {
+    const now = performance.now();
+    for (const p of peers) if (p.pingSentAt > 0 && now - p.pingSentAt >= timeoutMs) p.ws.terminate();
+  };
   const pingTimer = setInterval(() => {
+    sweep();
+    const now = performance.now();
     for (const p of peers) {
-      p.alive = false;
-      p.ws.ping();
+      if (p.pingSentAt === 0) {
+        p.pingSentAt = now;
+        p.ws.ping();
+      }
     }
-    setTimeout(() => {
-      for (const p of peers) if (!p.alive) p.ws.terminate();
-    }, cfg.pingTimeoutSec * 1000).unref();
+    setTimeout(sweep, timeoutMs + 1).unref();
   }, cfg.pingIntervalSec * 1000);
   pingTimer.unref();
 

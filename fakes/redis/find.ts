@@ -28,6 +28,8 @@ export interface FindRedisOptions {
   env?: NodeJS.ProcessEnv;
   /** Docker endpoint to probe (default DOCKER_HOST or the standard socket). */
   dockerHost?: string;
+  /** For `empirical:file=` latency specs (default cwd). */
+  baseDir?: string;
 }
 
 export interface FoundRedis {
@@ -81,8 +83,14 @@ async function pick(opts: FindRedisOptions): Promise<FoundRedis> {
     }
     if (mode === 'real') requireRealRedis(env);
     if (await dockerAnswers({ dockerHost: opts.dockerHost })) {
-      const container = await startRedisContainer();
-      return { url: container.url, kind: 'container', close: () => container.close() };
+      try {
+        const container = await startRedisContainer();
+        return { url: container.url, kind: 'container', close: () => container.close() };
+      } catch (e) {
+        // An engine that answers but cannot run the image (offline pull, no rights): the fake
+        // still serves, and the run reports redisKind "fake", so nothing is hidden.
+        process.stderr.write(`redis: Docker answered but redis:7-alpine did not start (${(e as Error).message.split('\n')[0]}); using the RESP fake\n`);
+      }
     }
   }
   const fake = await startRespFake();
@@ -102,7 +110,7 @@ export async function findRedis(opts: FindRedisOptions = {}): Promise<FoundRedis
     throw new UsageError(`redis mode "${String(opts.mode)}" is not one of auto, real, fake`);
   }
   // Validate before starting anything: a bad spec must not leave a redis-server behind.
-  if (opts.latency) parseLatency(opts.latency);
+  if (opts.latency) parseLatency(opts.latency, { baseDir: opts.baseDir });
   const found = await pick(opts);
   if (!opts.latency) return found;
   try {
@@ -112,6 +120,7 @@ export async function findRedis(opts: FindRedisOptions = {}): Promise<FoundRedis
       targetPort: Number(target.port || 6379),
       up: opts.latency,
       seed: opts.seed,
+      baseDir: opts.baseDir,
     });
     return {
       ...found,

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../common/running.ts';
+import { COMMAND_NAMES } from './dispatch.ts';
 import { Database } from './keyspace.ts';
 import { startRespFake } from './resp-fake.ts';
 
@@ -50,6 +51,13 @@ describe('RESP fake', () => {
   it('listens on an ephemeral loopback port with a redis:// URL', () => {
     expect(fake.url).toBe(`redis://127.0.0.1:${fake.port}`);
     expect(fake.port).toBeGreaterThan(0);
+  });
+
+  it('implements exactly the documented subset', () => {
+    expect([...COMMAND_NAMES].sort()).toEqual([
+      'auth', 'client', 'del', 'discard', 'exec', 'exists', 'expire', 'get', 'hello', 'hget', 'hgetall', 'hincrby',
+      'hset', 'incr', 'incrby', 'info', 'multi', 'pexpire', 'ping', 'quit', 'select', 'set', 'setex', 'ttl',
+    ]);
   });
 
   it('answers commands outside its subset with unknown command, never silently', async () => {

@@ -13,10 +13,6 @@ export const PONG = '+PONG\r\n';
 export const ZERO = ':0\r\n';
 export const ONE = ':1\r\n';
 
-export function simple(s: string): string {
-  return `+${s}\r\n`;
-}
-
 /** `message` starts with the error code (ERR, WRONGTYPE, NOPROTO, ...), as Redis writes it. */
 export function error(message: string): string {
   return `-${message}\r\n`;

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SupabaseConfigError, startSupabaseFake, type RunningSupabaseFake } from './server.ts';
+import { SupabaseConfigError, startSupabaseFake, type RunningSupabaseFake, type SupabaseStats } from './server.ts';
 
 const client = (url: string): SupabaseClient => createClient(url, 'anon-key', { auth: { persistSession: false } });
 const errorText = async (r: Response): Promise<string> => ((await r.json()) as { error: string }).error;
@@ -54,6 +54,18 @@ describe('Supabase fake behaviour controls', () => {
     expect(spec.status).toBe(400);
     expect(await errorText(spec)).toMatch(/^latency: .*gaussian/);
     expect(await (await fetch(fake.url + '/__control')).json()).toEqual({ latency: null, errorRate: 0 });
+  });
+
+  it('GET /__stats counts requests by route and status, and the injected faults', async () => {
+    await sb.rpc('count_messages', { p_conversation_id: 'x' });
+    await fetch(fake.url + '/rest/v1/nonsense_table');
+    const stats = (await (await fetch(fake.url + '/__stats')).json()) as SupabaseStats;
+    expect(stats.injectedFaults).toBe(2);
+    expect(stats.byStatus['503']).toBe(2);
+    expect(stats.byRoute).toMatchObject({ 'POST storage': 1, 'POST rpc/count_messages': 1, 'GET (unknown)': 1 });
+    expect(stats.byRoute['GET messages']).toBeGreaterThanOrEqual(3);
+    expect(stats.requests).toBe(Object.values(stats.byStatus).reduce((a, b) => a + b, 0));
+    expect(stats.inFlight).toBe(0);
   });
 
   it('unknown paths are 404', async () => {

@@ -19,6 +19,10 @@ export class Params {
     this.values.push(type === 'jsonb' ? list.map((v) => JSON.stringify(v)) : list);
     return `$${this.values.length}::${SQL_TYPE[type]}[]`;
   }
+  addJson(v: unknown): string {
+    this.values.push(JSON.stringify(v));
+    return `$${this.values.length}::json`;
+  }
   addText(v: string): string {
     this.values.push(v);
     return `$${this.values.length}::text`;
@@ -78,9 +82,18 @@ export function insertStatement(
 ): string {
   // No named column: insert defaults through the first column (every row all-default).
   const cols = columns.length > 0 ? columns : [table.columns[0].name];
-  const types = cols.map((c) => table.columns.find((x) => x.name === c)!.type);
-  const values = rows.map((r) => `(${cols.map((c, i) => (!(c in r) ? 'DEFAULT' : r[c] === null ? 'NULL' : p.add(r[c], types[i]))).join(', ')})`);
-  let sql = `INSERT INTO ${ident(table.name)} (${cols.map(ident).join(', ')}) VALUES ${values.join(', ')}`;
+  const list = cols.map(ident).join(', ');
+  let sql: string;
+  if (columns.length > 0 && rows.every((r) => cols.every((c) => c in r))) {
+    // Every value given: one json parameter however many rows (PostgREST does the same),
+    // clear of the 65,535-parameter limit of a VALUES list.
+    sql = `INSERT INTO ${ident(table.name)} (${list}) SELECT ${list} FROM json_populate_recordset(null::${ident(table.name)}, ${p.addJson(rows)})`;
+  } else {
+    // Some keys absent (Prefer: missing=default): DEFAULT per cell.
+    const types = cols.map((c) => table.columns.find((x) => x.name === c)!.type);
+    const values = rows.map((r) => `(${cols.map((c, i) => (!(c in r) ? 'DEFAULT' : r[c] === null ? 'NULL' : p.add(r[c], types[i]))).join(', ')})`);
+    sql = `INSERT INTO ${ident(table.name)} (${list}) VALUES ${values.join(', ')}`;
+  }
   if (conflict) {
     sql += ` ON CONFLICT (${conflict.target.map(ident).join(', ')})`;
     sql += conflict.resolution === 'ignore' ? ' DO NOTHING' : ` DO UPDATE SET ${cols.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}`;

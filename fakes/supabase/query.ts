@@ -40,8 +40,6 @@ export type Projection = readonly SelectItem[] | null;
 
 export interface ParsedQuery {
   readonly projection: Projection;
-  /** True when the request had a `select` parameter (for writes it asks for a representation). */
-  readonly hasSelect: boolean;
   readonly filter: Logic;
   readonly order: readonly OrderTerm[];
   readonly limit: number | null;
@@ -56,7 +54,6 @@ const IS_VALUES: Record<string, IsValue> = { null: null, true: true, false: fals
 
 export function parseQuery(table: TableDef, params: URLSearchParams): ParsedQuery {
   let projection: Projection = null;
-  let hasSelect = false;
   let order: OrderTerm[] = [];
   let limit: number | null = null;
   let offset = 0;
@@ -66,7 +63,6 @@ export function parseQuery(table: TableDef, params: URLSearchParams): ParsedQuer
   for (const [key, value] of params) {
     switch (key) {
       case 'select':
-        hasSelect = true;
         projection = parseSelect(table, value);
         break;
       case 'order':
@@ -102,7 +98,7 @@ export function parseQuery(table: TableDef, params: URLSearchParams): ParsedQuer
         conds.push(parseCond(table, requireColumn(table, key), value, false));
     }
   }
-  return { projection, hasSelect, filter: { kind: 'and', negate: false, children: conds }, order, limit, offset, columns, onConflict };
+  return { projection, filter: { kind: 'and', negate: false, children: conds }, order, limit, offset, columns, onConflict };
 }
 
 function requireColumn(table: TableDef, name: string): ColumnDef {

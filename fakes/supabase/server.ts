@@ -2,7 +2,7 @@
  * The Supabase fake: PostgREST (/rest/v1) and Storage (/storage/v1) as supabase-js v2 calls them,
  * on a memory or PostgreSQL store, with a latency model and a 503 rate per request.
  * `POST /__control` {latency?, errorRate?} changes the behaviour during a run; GET reads it.
- * Any apikey / bearer token is accepted.
+ * `GET /__stats` counts what was served (stats.ts). Any apikey / bearer token is accepted.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +13,12 @@ import { injectedUnavailable } from './errors.ts';
 import { BodyTooLargeError, json, readBody, send, type FakeResponse } from './http-io.ts';
 import { openStore } from './open-store.ts';
 import { handleRest } from './rest.ts';
+import { count, newStats, routeKey } from './stats.ts';
 import { handleStorage, storageError } from './storage.ts';
 import type { StoreKind } from './store.ts';
 
 export type { SupabaseFakeOptions } from './config.ts';
+export type { SupabaseStats } from './stats.ts';
 export { SupabaseConfigError } from './config.ts';
 export { PostgresUnavailableError } from './postgres-cluster.ts';
 
@@ -31,6 +33,7 @@ export async function startSupabaseFake(opts: SupabaseFakeOptions = {}): Promise
   const rng = createRng(opts.seed ?? 1);
   const opened = await openStore(opts);
   const { store } = opened;
+  const stats = newStats();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
@@ -49,19 +52,32 @@ export async function startSupabaseFake(opts: SupabaseFakeOptions = {}): Promise
       send(res, control(method, body), false);
       return;
     }
-    const b = behaviour;
-    if (b.latency) await sleepUs(b.latency.sampleUs(rng));
-    const isStorage = path.startsWith('/storage/v1/');
-    let reply: FakeResponse;
-    if (b.errorRate > 0 && rng() < b.errorRate) {
-      reply = isStorage ? storageError(503, 'ServiceUnavailable', 'fault injected by the overbench Supabase fake') : json(503, injectedUnavailable().body());
-    } else if (path.startsWith('/rest/v1/')) {
-      reply = await handleRest(store, { method, path: path.slice(9), params: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), headers: req.headers, body });
-    } else if (isStorage) {
-      reply = await handleStorage(store, { method, path: path.slice(12), headers: req.headers, body });
-    } else {
-      reply = json(404, { message: `no route for ${method} ${path} (the fake serves /rest/v1, /storage/v1 and /__control)` });
+    if (path === '/__stats') {
+      send(res, json(200, stats), false);
+      return;
     }
+    const isStorage = path.startsWith('/storage/v1/');
+    if (!isStorage && !path.startsWith('/rest/v1/')) {
+      send(res, json(404, { message: `no route for ${method} ${path} (the fake serves /rest/v1, /storage/v1, /__control and /__stats)` }), false);
+      return;
+    }
+    stats.inFlight++;
+    let reply: FakeResponse;
+    try {
+      const b = behaviour;
+      if (b.latency) await sleepUs(b.latency.sampleUs(rng));
+      if (b.errorRate > 0 && rng() < b.errorRate) {
+        stats.injectedFaults++;
+        reply = isStorage ? storageError(503, 'ServiceUnavailable', 'fault injected by the overbench Supabase fake') : json(503, injectedUnavailable().body());
+      } else if (isStorage) {
+        reply = await handleStorage(store, { method, path: path.slice(12), headers: req.headers, body });
+      } else {
+        reply = await handleRest(store, { method, path: path.slice(9), params: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), headers: req.headers, body });
+      }
+    } finally {
+      stats.inFlight--;
+    }
+    count(stats, routeKey(method, path), reply.status);
     send(res, reply, method === 'HEAD');
   };
 

@@ -83,6 +83,15 @@ describe.each(['memory', 'postgres'] as const)('supabase-js against the %s store
     expect(withDefaults.data).toEqual([{ content: 'a', metadata: {} }, { content: null, metadata: { n: 1 } }]);
   });
 
+  it('a bulk insert of 25,000 rows is one statement (past the 65,535 bind-parameter limit)', async () => {
+    const conversationId = uid('bulk');
+    const rows = Array.from({ length: 25_000 }, (_, i) => ({ conversation_id: conversationId, role: 'user', content: `r${i}` }));
+    const res = await sb.from('messages').insert(rows, { count: 'exact' });
+    expect(res).toMatchObject({ error: null, status: 201, count: 25_000 });
+    const last = await sb.from('messages').select('content').eq('conversation_id', conversationId).order('id', { ascending: false }).limit(1).single();
+    expect(last.data).toEqual({ content: 'r24999' });
+  });
+
   it('insert + select() returns the rows (Prefer: return=representation)', async () => {
     const conversationId = uid('conv');
     const { data, error, status } = await sb

@@ -10,6 +10,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { testConfig } from '../driver/fixtures/config.ts';
@@ -110,7 +111,11 @@ async function main(): Promise<void> {
     const bare = await startBare(url, o.connections, children);
     driver = await forkDriver(testConfig(url, { clients: o.connections, sessionPrefix: 'bench' }));
     const ms = o.seconds * 1000;
-    log(`bench:driver  echo target ${url}, ${o.connections} connections, ${o.rounds} rounds x ${o.seconds}s per side`);
+    const loadBefore = loadavg()[0];
+    log(
+      `bench:driver  echo target ${url}, ${o.connections} connections, ${o.rounds} rounds x ${o.seconds}s per side` +
+        `  (load average ${loadBefore.toFixed(1)} on ${cpus().length} CPUs${loadBefore > cpus().length ? ': machine busy, numbers are noisy' : ''})`,
+    );
     // warm both (JIT, socket buffers) before anything counts
     await bare.window(Math.min(1000, ms));
     await driver.window(Math.min(1000, ms), true);
@@ -147,14 +152,17 @@ async function main(): Promise<void> {
       driverRps: median(rounds.map((r) => r.driverRps)),
       ratio: median(rounds.map((r) => r.ratio)),
       driverCpuUsPerRequest: median(rounds.map((r) => r.driverCpuUsPerRequest)),
+      bareCpuUsPerRoundTrip: median(rounds.map((r) => r.bareCpuUsPerRoundTrip)),
       goalRatio: GOAL_RATIO,
+      loadAverage: { before: loadBefore, after: loadavg()[0], cpus: cpus().length },
     };
     if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       log(
         `median: bare ${Math.round(summary.bareRps)} rt/s, driver ${Math.round(summary.driverRps)} rt/s, ` +
           `ratio ${(summary.ratio * 100).toFixed(1)}% (goal >= ${GOAL_RATIO * 100}%: ${summary.ratio >= GOAL_RATIO ? 'met' : 'NOT met'}), ` +
-          `driver CPU ${summary.driverCpuUsPerRequest.toFixed(1)} us/request`,
+          `driver CPU ${summary.driverCpuUsPerRequest.toFixed(1)} us/request (bare ${summary.bareCpuUsPerRoundTrip.toFixed(1)} us/round trip)` +
+          `; load average ${summary.loadAverage.before.toFixed(1)} -> ${summary.loadAverage.after.toFixed(1)}`,
       );
     }
   } finally {

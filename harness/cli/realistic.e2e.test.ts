@@ -171,6 +171,23 @@ describe('bad input: exit 2, one line on stderr, nothing started or left behind'
   }
 });
 
+describe('a target that dies mid-run', () => {
+  it('ends the scenario with its error: exit 2, one line naming it, everything stopped, the result records it', async () => {
+    const scenario = await writeScenario('dies', { ...EXTERNAL, measureSec: 3 });
+    const out = path.join(dir, 'out-dies');
+    // Dies 12 s after its start: after the start-up, within the ~35 s of rounds.
+    const ran = await overbench(['--scenario', scenario, '--out', out, '--baseline', fixtureTarget('--die-after-ms 12000'), '--instrumented', fixtureTarget()], { timeoutMs: 60_000 });
+    expect(ran.code).toBe(2);
+    const lines = ran.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^overbench: scenario external-echo: baseline target ".*" exited with code 4; last stderr lines: fixture: dying on purpose$/);
+    const result = Result.parse(JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')));
+    expect(result.scenarios[0].error).toMatch(/exited with code 4/);
+    expect(result.scenarios[0].comparisons).toEqual([]);
+    expect(taggedProcesses()).toEqual([]);
+  }, 70_000);
+});
+
 /**
  * Start a run, wait until its process tree satisfies `ready` (by command lines), wait `delayMs`
  * more, SIGINT it, and return what was running at that moment (pid and command line).

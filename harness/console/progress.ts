@@ -15,6 +15,8 @@ export class ProgressLine {
   private current: Extract<RunEvent, { type: 'window-start' }> | null = null;
   private currentAt = 0;
   private scenarioLabel = '';
+  /** Shown instead of the window while there is none (targets starting). */
+  private status = '';
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
@@ -30,10 +32,12 @@ export class ProgressLine {
         this.closeWindow();
         this.scenarioLabel = `[${e.index + 1}/${e.count}] ${e.scenario}`;
         this.current = null;
-        this.draw('starting targets');
+        this.status = 'starting fakes, targets and drivers';
+        this.draw();
         break;
       case 'window-start':
         this.closeWindow();
+        this.status = '';
         this.current = e;
         this.currentAt = Date.now();
         this.draw();
@@ -66,12 +70,12 @@ export class ProgressLine {
     this.current = null;
   }
 
-  private draw(status?: string): void {
+  private draw(): void {
     const elapsed = (Date.now() - this.startedAt) / 1000;
     const inWindow = this.current ? Math.min(this.current.durationSec, (Date.now() - this.currentAt) / 1000) : 0;
     const remaining = this.planned - this.doneSec - inWindow;
     const c = this.current;
-    const what = status ?? (c ? `${c.phase === 'initial-warmup' ? 'initial warm-up' : `round ${c.round}/${c.rounds}`}  ${c.variant}  ${c.phase === 'measure' ? 'measuring' : 'warming up'}` : '');
+    const what = this.status || (c ? `${c.phase === 'initial-warmup' ? 'initial warm-up' : `round ${c.round}/${c.rounds}`}  ${c.variant}  ${c.phase === 'measure' ? 'measuring' : 'warming up'}` : '');
     this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${formatDuration(elapsed)}  remaining ~${formatDuration(remaining)}`);
   }
 }

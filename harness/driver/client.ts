@@ -56,7 +56,8 @@ export class BusyClient {
 
   private reconnect(): void {
     this.retryTimer = undefined;
-    if (!this.isActive()) return;
+    // One attempt at a time: churn and a lost connection may both ask for one.
+    if (!this.isActive() || this.conn.state === 'connecting' || this.conn.state === 'ready') return;
     this.conn.open().then(
       () => {
         this.sinceConnect = 0;

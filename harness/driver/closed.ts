@@ -60,7 +60,8 @@ export class ClosedModel implements LoadModel {
   }
 
   private afterReply(c: BusyClient): void {
-    if (!this.active) return;
+    // Inactive, or the connection was lost (the client reconnects and onReady resumes it).
+    if (!this.active || c.conn.state !== 'ready') return;
     if (this.churnEvery !== undefined && c.sinceConnect >= this.churnEvery) {
       c.churn(); // onReady issues the next request once the session is resumed
       return;

@@ -86,6 +86,8 @@ describe('exai adapter', () => {
       '{"op":"error","error":{"code":"OVER_CAPACITY","message":"x"}}',
       '{"error":{"code":"TOOL_NOT_FOUND","message":"Unknown tool"}}',
       '{"op":"hello_ack","ok":true}',
+      `{"op":"call_tool_res","request_id":"19","outputs":[{"type":"text","text":"${'x'.repeat(400)}"}]}`,
+      `{"op":"call_tool_res","request_id":"20","outputs":[{"type":"text","text":"${'x'.repeat(400)}"}],"error":{"code":"LATE"}}`,
     ];
     for (const f of frames) {
       const a = newFrameInfo();

@@ -14,11 +14,13 @@ describe('writeRun', () => {
   it('writes result, latest, the three reports, latest.html, and appends history; the second run shows a trend', async () => {
     const first = { ...sampleResult(), runId: 'run-a', finishedAt: '2026-11-27T01:00:00.000Z' };
     const second = { ...sampleResult(), runId: 'run-b', finishedAt: '2026-11-27T02:00:00.000Z' };
-    const a = await writeRun(first, { outDir: out });
+    const a = await writeRun(first, { outDir: out, stepSummary: null });
     expect(a.files.map((f) => path.relative(out, f))).toEqual([
       'run-a/result.json', 'latest.json', 'run-a/report.html', 'run-a/junit.xml', 'run-a/summary.md', 'latest.html', 'history.jsonl',
     ]);
-    const b = await writeRun(second, { outDir: out });
+    const summary = path.join(out, 'step-summary.md');
+    const b = await writeRun(second, { outDir: out, stepSummary: summary });
+    expect(await readFile(summary, 'utf8')).toBe((await readFile(path.join(b.dir, 'summary.md'), 'utf8')) + '\n');
     expect(await loadResult(path.join(out, 'latest.json'))).toEqual(second);
     expect(await readFile(path.join(out, 'latest.html'), 'utf8')).toBe(await readFile(path.join(b.dir, 'report.html'), 'utf8'));
     const history = (await readFile(path.join(out, 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).runId);
@@ -29,7 +31,7 @@ describe('writeRun', () => {
 
   it('refuses a result the schema rejects, before writing anything', async () => {
     const bad = { ...sampleResult(), runId: 'bad', verdict: 'maybe' } as unknown as Parameters<typeof writeRun>[0];
-    await expect(writeRun(bad, { outDir: out })).rejects.toThrow();
+    await expect(writeRun(bad, { outDir: out, stepSummary: null })).rejects.toThrow();
     await expect(readFile(path.join(out, 'bad', 'result.json'))).rejects.toThrow();
   });
 });

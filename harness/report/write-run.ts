@@ -1,4 +1,4 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Result } from '../result/schema.ts';
 import { appendHistory, readHistory } from './history.ts';
@@ -13,6 +13,11 @@ export interface WriteRunOptions {
   inconclusive?: InconclusivePolicy;
   /** Skip the history line (tests, or a re-run that should not count). */
   noHistory?: boolean;
+  /**
+   * File to append the Markdown summary to; default $GITHUB_STEP_SUMMARY, so a run inside GitHub
+   * Actions shows its table on the job page. null: never.
+   */
+  stepSummary?: string | null;
 }
 
 export const HISTORY_FILE = 'history.jsonl';
@@ -41,6 +46,11 @@ export async function writeRun(result: Result, opts: WriteRunOptions): Promise<{
   const latestHtml = path.join(opts.outDir, 'latest.html');
   await copyFile(path.join(dir, ReportersMap.html.defaultFile), latestHtml);
   files.push(latestHtml);
+  const stepSummary = opts.stepSummary === undefined ? process.env.GITHUB_STEP_SUMMARY || null : opts.stepSummary;
+  if (stepSummary) {
+    await appendFile(stepSummary, (await readFile(path.join(dir, ReportersMap.markdown.defaultFile), 'utf8')) + '\n');
+    files.push(stepSummary);
+  }
   if (!opts.noHistory) {
     await appendHistory(historyFile, checked);
     files.push(historyFile);

@@ -1,79 +1,25 @@
 import path from 'node:path';
-import type { DriverConfig } from '../driver/messages.ts';
-import { UsageError } from '../cli/exit-codes.ts';
-import { fetchMetricsTotals, fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
-import { startWindowMeter } from '../measure/window-meter.ts';
 import type { Result, RoundResult, ScenarioResult } from '../result/schema.ts';
-
-type WorldInfo = NonNullable<Result['env']['world']>;
 import { initialWarmupSec } from '../scenario/profile.ts';
-import { startFakes, type RunningFakes } from '../targets/fakes-process.ts';
+import { scenarioVerdict } from '../stats/compare.ts';
 import { stopAllChildren } from '../targets/children.ts';
-import { startTarget } from '../targets/start.ts';
+import { startFakes, type RunningFakes } from '../targets/fakes-process.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import { compareRounds } from './compare-rounds.ts';
 import { DriverFault, DriverProcess } from './driver-process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
-import { exactnessRound, summarizeExactness, type ExactnessRound } from './exactness.ts';
+import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';
-import type { ScenarioPlan, VariantPlan } from './plan.ts';
-import { buildRoundResult, type TargetWindow } from './round-result.ts';
+import { exactnessApplies, measuredWindow, type LiveVariant } from './measured-window.ts';
+import type { ScenarioPlan } from './plan.ts';
 import { roundOrders } from './seeds.ts';
-import { scenarioVerdict } from '../stats/compare.ts';
+import { startDrivers, startTargets, VARIANTS } from './start-variants.ts';
 
-const VARIANTS: readonly VariantName[] = ['baseline', 'instrumented'];
-
-interface LiveVariant {
-  plan: VariantPlan;
-  target: RunningTarget;
-  driver: DriverProcess;
-  /** The daemon's /metrics.json is exact and counting: check it against the driver's frames. */
-  checkExactness: boolean;
-}
+type WorldInfo = NonNullable<Result['env']['world']>;
 
 export interface ScenarioOutcome {
   result: ScenarioResult;
   world: WorldInfo | null;
-}
-
-function driverConfig(plan: ScenarioPlan, variant: VariantName, url: string, token: string | undefined): DriverConfig {
-  const s = plan.scenario;
-  return {
-    url,
-    protocol: s.protocol,
-    token,
-    clients: s.clients,
-    load: s.load,
-    mix: s.mix,
-    // The same seed for both variants: both see the same request sequence, which tightens the pairing.
-    seed: plan.seed,
-    churn: s.churn,
-    sessionPrefix: `ob-${s.name}-${variant === 'baseline' ? 'b' : 'i'}`.slice(0, 48),
-    requestTimeoutMs: s.requestTimeoutSec * 1000,
-    idleClients: s.idleClients,
-  };
-}
-
-/** Only an exact, counting backend can be held to the driver's frame counts (not `none`, not `sampled`). */
-async function exactnessApplies(target: RunningTarget): Promise<boolean> {
-  if (!target.monitoringUrl) return false;
-  try {
-    const t = await fetchMetricsTotals(target.monitoringUrl);
-    return t.exact && t.backend !== 'none';
-  } catch {
-    return false;
-  }
-}
-
-function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Record<string, number> | undefined {
-  if (!before || !after) return undefined;
-  return {
-    // getrusage-based, the daemon process only (not its tree): a cross-check of the /proc figure.
-    daemonCpuUserUs: after.cpuUserUs - before.cpuUserUs,
-    daemonCpuSystemUs: after.cpuSystemUs - before.cpuSystemUs,
-    eventLoopUtilization: after.eventLoopUtilization,
-    eventLoopDelayP99Ms: after.eventLoopDelayP99Ms,
-  };
 }
 
 /**
@@ -107,7 +53,7 @@ export async function runScenario(
       fakes = await guard.run(startFakes(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)) }));
       guard.watch(fakes.died);
     }
-    const targets = await guard.run(startBoth(plan, fakes, started));
+    const targets = await guard.run(startTargets(plan, fakes, started));
     for (const name of VARIANTS) {
       guard.watch(targets[name].died);
       variantsInfo[name].pid = targets[name].pid;
@@ -115,14 +61,14 @@ export async function runScenario(
     }
     await guard.run(startDrivers(plan, targets, drivers));
     for (const name of VARIANTS) {
-      live[name] = { plan: plan.variants[name], target: targets[name], driver: drivers[name], checkExactness: await exactnessApplies(targets[name]) };
+      live[name] = { name, target: targets[name], driver: drivers[name], checkExactness: await exactnessApplies(targets[name]) };
     }
     ctx.emit({ type: 'scenario-ready', scenario: s.name, baseline: targets.baseline.target, instrumented: targets.instrumented.target, world: fakes ? JSON.stringify(fakes.world) : null });
 
     const windowTimeout = (sec: number) => sec * 1000 + s.requestTimeoutSec * 1000 + 30_000;
     const idleWindow = async (v: LiveVariant, round: number, phase: Phase, sec: number) => {
       if (sec <= 0) return;
-      emitWindow(round, v.plan.name, phase, sec);
+      emitWindow(round, v.name, phase, sec);
       await guard.run(v.driver.window(sec * 1000, false, windowTimeout(sec)));
     };
 
@@ -134,8 +80,8 @@ export async function runScenario(
       for (let position = 0; position < order.length; position++) {
         const v = live[order[position]];
         await idleWindow(v, round, 'warmup', s.warmupSec);
-        emitWindow(round, v.plan.name, 'measure', s.measureSec);
-        const result = await measuredWindow(v, round, position, s.measureSec, windowTimeout(s.measureSec), guard, exactRounds);
+        emitWindow(round, v.name, 'measure', s.measureSec);
+        const result = await measuredWindow(v, { round, order: position, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds);
         rounds.push(result);
         ctx.emit({ type: 'round-done', scenario: s.name, result });
       }
@@ -183,57 +129,3 @@ export async function runScenario(
   }
 }
 
-async function startBoth(plan: ScenarioPlan, fakes: RunningFakes | null, started: RunningTarget[]): Promise<Record<VariantName, RunningTarget>> {
-  const settled = await Promise.allSettled(
-    VARIANTS.map((name) => {
-      const v = plan.variants[name];
-      return startTarget({ label: name, spec: v.spec, env: v.env, protocol: plan.scenario.protocol, fakes: fakes?.endpoints ?? null });
-    }),
-  );
-  for (const r of settled) if (r.status === 'fulfilled') started.push(r.value);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const [baseline, instrumented] = settled.map((r) => (r as PromiseFulfilledResult<RunningTarget>).value);
-  return { baseline, instrumented };
-}
-
-async function startDrivers(plan: ScenarioPlan, targets: Record<VariantName, RunningTarget>, drivers: Record<VariantName, DriverProcess>): Promise<void> {
-  const s = plan.scenario;
-  const timeoutMs = 30_000 + (s.clients + s.idleClients) * 20;
-  const settled = await Promise.allSettled(
-    VARIANTS.map((name) => {
-      const token = plan.variants[name].env.EXAI_WS_TOKEN ?? process.env.EXAI_WS_TOKEN;
-      return drivers[name].start(driverConfig(plan, name, targets[name].url, token), timeoutMs);
-    }),
-  );
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  // The driver could not connect or say hello: the target is not usable as configured.
-  if (failed) throw new UsageError(`${s.name}: ${(failed.reason as Error).message}`);
-}
-
-async function measuredWindow(
-  v: LiveVariant,
-  round: number,
-  order: number,
-  seconds: number,
-  timeoutMs: number,
-  guard: Guard,
-  exactRounds: ExactnessRound[],
-): Promise<RoundResult> {
-  const monitoring = v.target.monitoringUrl;
-  // Monitoring reads happen outside the metered span so they do not count as the window's CPU.
-  const statsBefore = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-  const totalsBefore = v.checkExactness && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
-  const meter = v.target.pid !== null ? startWindowMeter(v.target.pid) : null;
-  const stats = await guard.run(v.driver.window(seconds * 1000, true, timeoutMs));
-  const measured = meter?.end() ?? null;
-  const totalsAfter = totalsBefore && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
-  const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-  if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(round, stats, totalsBefore, totalsAfter));
-  const target: TargetWindow = {
-    cpuUs: measured?.cpuUs ?? null,
-    rssBytes: measured?.rssBytes ?? null,
-    extra: statsExtra(statsBefore, statsAfter),
-  };
-  return buildRoundResult({ round, variant: v.plan.name, order, stats, target });
-}

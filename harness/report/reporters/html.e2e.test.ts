@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyEntry } from '../history.ts';
 import { defaultContext } from '../reporter.ts';
+import { launchChromium, openReport } from '../test-browser.ts';
 import { sampleResult } from '../test-fixture.ts';
 import { htmlReporter } from './html.ts';
 import { junitReporter } from './junit.ts';
@@ -20,8 +20,6 @@ declare const Event: any;
 /** Where screenshots are kept for a human to look at (gitignored). */
 const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url);
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 describe('html report in a real browser (Debian chromium via playwright-core)', () => {
   let browser: Browser;
   let dir: string;
@@ -34,7 +32,7 @@ describe('html report in a real browser (Debian chromium via playwright-core)', 
     const history = ['01', '02'].map((h) => ({ ...historyEntry(result), runId: `r${h}`, time: `2026-11-26T${h}:00:00.000Z` }));
     await writeFile(file, htmlReporter.render(result, defaultContext({ history })));
     await writeFile(path.join(dir, 'junit.xml'), junitReporter.render(result, defaultContext()));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -42,34 +40,19 @@ describe('html report in a real browser (Debian chromium via playwright-core)', 
   });
 
   it('opens offline with no console errors and no request but the file itself, draws every chart, says the verdict', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([pathToFileURL(file).href]);
-
-    expect(await page.locator('#verdict .badge.big').textContent()).toBe('FAIL');
+    const r = await openReport(browser, file);
+    const page = r.page;
+    expect(r.problems).toEqual([]);
+    expect(r.requests).toEqual([r.url]);
+    expect(r.verdict).toBe('FAIL');
     expect(await page.locator('#verdict').textContent()).toContain('Performance has regressed beyond the budget');
 
     // 8 scenario charts + 2 realistic trends + 2 tight trends, each a uPlot canvas with ink on it
-    const drawn: { w: number; h: number; ink: number }[] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => {
-      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let ink = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) ink++;
-      return { w: c.width, h: c.height, ink };
-    }));
-    expect(drawn).toHaveLength(12);
-    for (const c of drawn) expect(c.ink, `canvas ${c.w}x${c.h} is blank`).toBeGreaterThan(500);
+    expect(r.canvases).toHaveLength(12);
+    for (const c of r.canvases) expect(c.ink, `canvas ${c.w}x${c.h} is blank`).toBeGreaterThan(500);
     expect(await page.getAttribute('html', 'data-charts-drawn')).toBe('12');
-
-    // overhead charts: static SVG, one whisker dot per measured comparison of realistic scenarios
-    const dots = await page.locator('.overhead svg circle').count();
-    expect(dots).toBe(result.scenarios.filter((s) => s.kind === 'realistic').reduce((n, s) => n + s.comparisons.length, 0));
+    // overhead charts: static SVG, one dot per measured comparison of the realistic scenarios
+    expect(r.overheadDots).toBe(result.scenarios.filter((s) => s.kind === 'realistic').reduce((n, s) => n + s.comparisons.length, 0));
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('report.png', ARTIFACTS).pathname, fullPage: true });

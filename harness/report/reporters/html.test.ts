@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyEntry } from '../history.ts';
+import { splitCommonSentences } from '../html/tight-section.ts';
 import { defaultContext } from '../reporter.ts';
 import { realisticScenario, resultOf, sampleResult } from '../test-fixture.ts';
 import { htmlReporter } from './html.ts';
@@ -49,6 +50,20 @@ describe('html reporter (static checks; the browser test draws it)', () => {
     expect(spectrum.series[0].values.every((v) => typeof v === 'number' && v > 0 || v === 0)).toBe(true);
     // the failing scenario has an invalid window, drawn as its own series
     expect(charts[5].series.map((s) => s.label)).toEqual(['baseline', 'instrumented', 'invalid (excluded)']);
+  });
+
+  it('summarises tight scenarios in one verdict row and keeps the per-backend rows for their table', () => {
+    const verdict = html.slice(html.indexOf('id="verdict"'), html.indexOf('class="scenario"'));
+    expect(verdict).toContain('2 scenarios: 1 pass, 1 fail, 0 inconclusive <span class="muted">(fail: hot-path/legacy)</span>');
+    expect(verdict).not.toContain('ns per operation');
+  });
+
+  it('says a sentence shared by every backend of a workload once', () => {
+    const same = 'recording cost as a share of one hot-path frame (5078 ns without metrics).';
+    expect(splitCommonSentences([`${same} Performance has regressed.`, `${same} Change within noise.`])).toEqual({
+      common: same, rest: ['Performance has regressed.', 'Change within noise.'],
+    });
+    expect(splitCommonSentences(['Only one.'])).toEqual({ common: '', rest: ['Only one.'] });
   });
 
   it('shows the tight results as a table with ns/op intervals and ops/s', () => {

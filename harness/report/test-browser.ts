@@ -1,0 +1,47 @@
+/**
+ * Test support: open a report file in Debian's chromium (playwright-core) and collect what the
+ * browser tests assert on. The page.evaluate callbacks run in the browser.
+ */
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+// Browser globals for the evaluate callbacks; module-scoped so the project's Node typing (no DOM lib) is untouched.
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+export interface PageReport {
+  page: Page;
+  url: string;
+  /** Console errors and warnings, uncaught exceptions. */
+  problems: string[];
+  requests: string[];
+  /** Every uPlot canvas with the number of non-transparent pixels on it. */
+  canvases: { w: number; h: number; ink: number }[];
+  overheadDots: number;
+  verdict: string | null;
+}
+
+export async function openReport(browser: Browser, file: string, viewport = { width: 1366, height: 900 }): Promise<PageReport> {
+  const page = await browser.newPage({ viewport });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  const url = pathToFileURL(file).href;
+  await page.goto(url, { waitUntil: 'load' });
+  const canvases: PageReport['canvases'] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) ink++;
+    return { w: c.width, h: c.height, ink };
+  }));
+  return {
+    page, url, problems, requests, canvases,
+    overheadDots: await page.locator('.overhead svg circle').count(),
+    verdict: await page.locator('#verdict .badge.big').textContent(),
+  };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../cli/exit-codes.ts';
+import { loadScenarios } from '../scenario/load.ts';
+import { scenarioSchema } from '../scenario/schema.ts';
+import { planScenarios } from './plan.ts';
+
+const tiny = (over: Record<string, unknown> = {}) => ({
+  scenario: scenarioSchema().parse({ name: 'tiny', clients: 4, load: { model: 'closed' }, mix: [{ weight: 1, tool: 'status' }], budgets: { p50: 5 }, ...over }),
+  file: 'tiny.json',
+});
+
+describe('planning a run (before anything starts)', () => {
+  it('applies the profile, --rounds and --backend to the instrumented reference daemon only', async () => {
+    const loaded = await loadScenarios(['hot-path-open']);
+    const [p] = planScenarios(loaded, { profile: 'ci', rounds: 7, backend: 'prom' }, 1);
+    expect(p.scenario).toMatchObject({ profile: 'ci', rounds: 7, measureSec: 1.5 });
+    expect(p.variants.instrumented.env.METRICS_BACKEND).toBe('prom');
+    expect(p.variants.baseline.env.METRICS_BACKEND).toBe('none');
+    expect(p.variants.instrumented.info).toMatchObject({ target: 'reference', backend: 'prom' });
+    expect(p.needsFakes).toBe(true);
+  });
+
+  it('command-line targets replace the scenario targets; two external targets need no fakes', () => {
+    const [p] = planScenarios([tiny()], { baseline: 'spawn:node a.js --port {port}', instrumented: 'url:ws://127.0.0.1:9000', instrumentedPid: 42 }, 1);
+    expect(p.variants.baseline.spec).toEqual({ kind: 'spawn', command: 'node a.js --port {port}' });
+    // The variant's env is still recorded (a spawned target gets it; here it is the default).
+    expect(p.variants.instrumented.info).toEqual({ target: 'url:ws://127.0.0.1:9000', pid: 42, env: { METRICS_BACKEND: 'fast' } });
+    expect(p.needsFakes).toBe(false);
+  });
+
+  it("keeps the driver under the reference daemon's admission limits unless the env raises them", () => {
+    const err = (() => {
+      try {
+        planScenarios([tiny({ clients: 12 })], {}, 1);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err!.message).toMatch(/tiny\.json \(tiny\): baseline: 12 connections exceed the reference daemon's per-IP limit of 10; set env\.EXAI_MAX_CONNECTIONS_PER_IP >= 12/);
+    expect(() => planScenarios([tiny({ clients: 12, env: { EXAI_MAX_CONNECTIONS_PER_IP: 12 } })], {}, 1)).not.toThrow();
+    // A spawned target has its own limits: not ours to check.
+    expect(() => planScenarios([tiny({ clients: 12 })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 1)).not.toThrow();
+  });
+
+  it('collects every problem: a bad --backend, a bad target, across scenarios', () => {
+    expect(() => planScenarios([tiny()], { backend: 'fastest', baseline: 'tcp://x' }, 1)).toThrow(
+      /--backend "fastest": expected one of none, legacy, sampled, prom, otel, fast; tiny\.json \(tiny\): baseline: target "tcp:\/\/x"/,
+    );
+  });
+
+  it('a scenario seed depends on the run seed and the name only', async () => {
+    const loaded = await loadScenarios(['hot-path-open', 'many-idle']);
+    const both = planScenarios(loaded, {}, 9);
+    const alone = planScenarios([loaded[1]], {}, 9);
+    expect(alone[0].seed).toBe(both[1].seed);
+    expect(planScenarios([loaded[1]], {}, 10)[0].seed).not.toBe(alone[0].seed);
+  });
+});

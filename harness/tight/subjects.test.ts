@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BackendName } from '../../daemon/metrics/types.ts';
+import { createSubject, expectedSink, type Subject } from './subjects.ts';
+import { netNsPerOp, timeCalls } from './timing.ts';
+
+const open: Subject[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+const make = (b: BackendName, w: 'record' | 'hot-path', clients: number) => {
+  const s = createSubject(b, w, clients);
+  open.push(s);
+  return s;
+};
+
+describe('tight subjects', () => {
+  it.each(['legacy', 'prom', 'otel', 'fast'] as const)('%s: recorded counts equal the operations performed (record and hot-path)', async (b) => {
+    const rec = make(b, 'record', 7);
+    const batch = rec.makeBatch(250);
+    for (let i = 0; i < 9; i++) batch();
+    rec.makeBatch(13)();
+    expect(rec.operations).toBe(9 * 250 + 13);
+    rec.verifySink();
+    const ex = await rec.exactness();
+    expect(ex).toMatchObject({ expected: 2263, recorded: 2263, ok: true });
+
+    const hot = make(b, 'hot-path', 3);
+    const frames = hot.makeBatch(20);
+    for (let i = 0; i < 5; i++) frames();
+    const hx = await hot.exactness();
+    expect(hx).toMatchObject({ expected: 3 + 100, recorded: 3 + 100, ok: true }); // hellos count too
+  });
+
+  it('sampled reports an estimate checked against its stated error, and says how much its ring dropped', async () => {
+    const s = make('sampled', 'record', 4);
+    const batch = s.makeBatch(1000);
+    for (let i = 0; i < 200; i++) batch(); // 200k frames between flushes: far more than the ring holds
+    const ex = await s.exactness();
+    expect(ex?.expected).toBe(200_000);
+    expect(ex?.ok).toBe(false);
+    expect(ex?.detail).toMatch(/dropped [1-9]\d* sampled events/);
+  });
+
+  it('none has nothing to check, but its loop still runs (the sink adds up)', async () => {
+    const s = make('none', 'record', 5);
+    s.makeBatch(777)();
+    expect(await s.exactness()).toBeNull();
+    expect(() => s.verifySink()).not.toThrow();
+    expect(s.operations).toBe(777);
+  });
+
+  it('the sink closed form matches the rotation it summarises', () => {
+    for (const [ops, len] of [[0, 3], [1, 1], [10, 3], [1001, 16], [12345, 10_000]]) {
+      let j = 0;
+      let sum = 0;
+      for (let i = 0; i < ops; i++) {
+        sum += j;
+        if (++j === len) j = 0;
+      }
+      expect(expectedSink(ops, len)).toBe(sum);
+    }
+  });
+});
+
+describe('empty-batch subtraction', () => {
+  it('subtracts the empty call before dividing by the batch', () => {
+    expect(netNsPerOp({ meanNs: 10_350, samples: 10 }, { meanNs: 350, samples: 10 }, 1000)).toBe(10);
+  });
+
+  it('the empty batch performs no operation, and a timed batch nets out the call overhead', async () => {
+    const s = make('fast', 'record', 4);
+    const empty = await timeCalls(s.makeBatch(0), 20, 5, 'wall');
+    expect(s.operations).toBe(0);
+    expect(empty.samples).toBeGreaterThan(0);
+    const n = 2000;
+    const full = await timeCalls(s.makeBatch(n), 20, 5, 'wall');
+    const net = netNsPerOp(full, empty, n);
+    // the net per-op cost is positive and below the per-call figure spread over the batch
+    expect(net).toBeGreaterThan(0);
+    expect(net).toBeLessThan(full.meanNs / n);
+    expect((await s.exactness())?.ok).toBe(true);
+  });
+});
