@@ -11,8 +11,8 @@ import { defineScenario } from '../index.ts';
  * get 3%/5% because tails of a lognormal provider are noisy even when paired by round.
  * CPU per request (Redis + Supabase + provider client + JSON, ~1-2 ms of CPU) may grow 5%.
  *
- * Time: default 2 x (2 s + 6 x (1 + 6) s) = 88 s of windows; ci 2 x (1 + 5 x 2.5) = 27 s;
- * smoke 2 x (1 + 3 x 2.5) = 17 s (plus start-up and the drain of in-flight calls).
+ * Time (windows only; start-up and the drain of in-flight calls come on top): default
+ * 2 x (2 + 6 x (1 + 6)) = 88 s; ci 2 x (1 + 5 x (0.25 + 1.5)) = 19.5 s; smoke 2 x (1 + 3 x 1.75) = 12.5 s.
  */
 export default defineScenario({
   name: 'chat-realistic',

@@ -13,7 +13,7 @@ import { defineScenario } from '../index.ts';
  * Throughput under an open model is the arrival rate unless the target falls behind: 1% catches
  * a target that drops or lags.
  *
- * Time: default 2 x (2 + 8 x (1 + 4)) = 84 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2.5) = 17 s.
+ * Time (windows only): default 2 x (2 + 8 x (1 + 4)) = 84 s; ci 2 x (1 + 5 x 1.75) = 19.5 s; smoke 12.5 s.
  */
 export default defineScenario({
   name: 'hot-path-open',

@@ -9,7 +9,7 @@ import { defineScenario } from '../index.ts';
  * Budgets: as hot-path work (status, echo, cached chat) 10% for CPU per request, 5/10/15% for
  * loopback latency, 3% throughput.
  *
- * Time: default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2.5) = 17 s,
+ * Time (windows only): default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 1.75) = 19.5 s; smoke 12.5 s,
  * plus opening 1,000 connections per target once.
  */
 export default defineScenario({

@@ -13,8 +13,9 @@ import { defineScenario } from '../index.ts';
  *
  * Per-round warm-up windows are 0 in smoke/ci: every window ends by draining calls that can take
  * seconds, and the connections stay warm between windows anyway.
- * Time: default 2 x (2 + 6 x (1 + 6)) = 88 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2) = 14 s,
- * plus up to ~p99 of drain per window.
+ * Time (windows only): default 2 x (2 + 6 x (1 + 6)) = 88 s; ci 2 x (1 + 5 x 2) = 22 s; smoke 2 x (1 + 3 x 1.5) = 11 s,
+ * plus the drain of each window (the slowest call in flight, up to the 4 s p99): measured on the
+ * shared 2-core box, the ci profile of this scenario took ~95 s in all.
  */
 export default defineScenario({
   name: 'provider-slow',

@@ -13,7 +13,7 @@ import { defineScenario } from '../index.ts';
  * The per-IP limit keeps a spare slot per client: a reconnect may arrive before the old socket's
  * close is processed.
  *
- * Time: default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 2.5) = 27 s; smoke 2 x (1 + 3 x 2.5) = 17 s.
+ * Time (windows only): default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 1.75) = 19.5 s; smoke 12.5 s.
  */
 export default defineScenario({
   name: 'reconnect-churn',

@@ -113,6 +113,15 @@ describe('RESP fake with a password', () => {
     }
   });
 
+  it('a RESP2 client (protocol 2) authenticates with AUTH <password>', async () => {
+    const r = new Redis(fake.url, { protocol: 2 });
+    try {
+      expect(await r.ping()).toBe('PONG');
+    } finally {
+      r.disconnect();
+    }
+  });
+
   it('refuses commands before AUTH and wrong passwords', async () => {
     const port = fake.port;
     const noauth = '-NOAUTH Authentication required.\r\n';

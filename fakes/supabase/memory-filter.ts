@@ -43,6 +43,21 @@ function likeRegExp(pattern: string, insensitive: boolean): RegExp {
 }
 const escapeRe = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** PostgreSQL's jsonb `a @> b`: b's structure is found in a (an array may also contain a bare scalar). */
+export function jsonContains(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a)) {
+    if (Array.isArray(b)) return b.every((x) => a.some((y) => jsonContains(y, x)));
+    if (b !== null && typeof b === 'object') return false;
+    return a.some((y) => !Array.isArray(y) && (y === null || typeof y !== 'object') && y === b);
+  }
+  if (a !== null && typeof a === 'object') {
+    if (b === null || typeof b !== 'object' || Array.isArray(b)) return false;
+    const obj = a as Record<string, unknown>;
+    return Object.entries(b as Record<string, unknown>).every(([k, v]) => k in obj && jsonContains(obj[k], v));
+  }
+  return a === b;
+}
+
 function condPredicate(c: Cond): Predicate {
   const name = c.column.name;
   const type = c.column.type;
@@ -59,6 +74,16 @@ function condPredicate(c: Cond): Predicate {
         const v = r[name];
         if (v === null || v === undefined) return null;
         return keys.has(type === 'jsonb' ? JSON.stringify(v) : v);
+      };
+      break;
+    }
+    case 'cs':
+    case 'cd': {
+      const contained = c.op === 'cs';
+      test = (r) => {
+        const v = r[name];
+        if (v === null || v === undefined) return null;
+        return contained ? jsonContains(v, value) : jsonContains(value, v);
       };
       break;
     }

@@ -2,6 +2,7 @@
  * Differential test: the same seeded sequence of PostgREST requests (inserts, upserts, updates,
  * deletes, filtered and ordered reads) against the memory store and a real PostgreSQL must give
  * the same statuses, Content-Ranges and bodies. PostgreSQL is the reference for the memory store.
+ * Another sequence: OVERBENCH_DIFF_SEED=<n> npx vitest run fakes/supabase/memory-vs-postgres.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../latency.ts';
@@ -29,6 +30,7 @@ const pick = <T,>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * li
 const CONVS = ['a', 'b', 'c'];
 const CONTENTS = ['x', 'y', 'hello', 'Hello world', null];
 const TIMES = ['2026-01-01T00:00:00+00:00', '2026-01-01T00:00:01.5+00:00', '2026-01-02T10:00:00+00:00'];
+const METADATA = [null, {}, { kind: 'a' }, { kind: 'b', n: 1 }, { kind: 'a', n: 2, tags: ['x', 'y'] }, { tags: ['y'] }, ['x', 1]];
 const KEYS = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
 /** Every ORDER BY ends with id, so ties cannot make the two stores disagree. */
 const ORDERS = ['id', 'id.desc', 'content,id', 'content.desc.nullsfirst,id', 'created_at.desc,id.desc', 'conversation_id,created_at,id', 'role.desc,id.desc'];
@@ -44,6 +46,8 @@ const FILTERS = [
   (r: Rng) => `or=(content.eq.x,and(conversation_id.eq.${pick(r, CONVS)},role.eq.assistant))`,
   (r: Rng) => `created_at=gte.${pick(r, TIMES)}`,
   () => 'not.or=(content.is.null,content.eq.y)',
+  (r: Rng) => `metadata=cs.${JSON.stringify(pick(r, [{ kind: 'a' }, { tags: ['y'] }, {}, ['x'], 'x', { n: 1, kind: 'b' }]))}`,
+  (r: Rng) => `metadata=cd.${JSON.stringify(pick(r, [{ kind: 'a', n: 2 }, { kind: 'b', n: 1, tags: ['x', 'y'] }, ['x', 1, 2]]))}`,
 ];
 
 function messageRow(rng: Rng, withKey: boolean): Record<string, unknown> {
@@ -52,6 +56,7 @@ function messageRow(rng: Rng, withKey: boolean): Record<string, unknown> {
     role: pick(rng, ['user', 'assistant']),
     content: pick(rng, CONTENTS),
     created_at: pick(rng, TIMES),
+    metadata: pick(rng, METADATA),
   };
   if (withKey) row.idempotency_key = pick(rng, KEYS);
   return row;
@@ -64,7 +69,9 @@ function randomRequest(rng: Rng): RestRequest {
   if (roll < 0.3) {
     const rows = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => messageRow(rng, rng() < 0.5));
     const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].map((c) => `"${c}"`).join(',');
-    return { ...base, method: 'POST', params: new URLSearchParams(`columns=${cols}&select=*`), headers: { prefer: 'return=representation' }, body: Buffer.from(JSON.stringify(rows)) };
+    // missing=default: keys a row lacks take the column default instead of NULL.
+    const prefer = rng() < 0.3 ? 'return=representation, missing=default' : 'return=representation';
+    return { ...base, method: 'POST', params: new URLSearchParams(`columns=${cols}&select=*`), headers: { prefer }, body: Buffer.from(JSON.stringify(rows)) };
   }
   if (roll < 0.4) {
     const row = { ...messageRow(rng, false), idempotency_key: pick(rng, KEYS) };
@@ -84,7 +91,7 @@ function randomRequest(rng: Rng): RestRequest {
   if (roll < 0.55) {
     return { ...base, method: 'DELETE', params: new URLSearchParams(`${pick(rng, FILTERS.slice(1))(rng)}&select=id`), headers: { prefer: 'return=representation' } };
   }
-  let qs = `select=id,conversation_id,role,content,created_at,idempotency_key&${pick(rng, FILTERS)(rng)}&order=${pick(rng, ORDERS)}`;
+  let qs = `select=id,conversation_id,role,content,created_at,idempotency_key,metadata&${pick(rng, FILTERS)(rng)}&order=${pick(rng, ORDERS)}`;
   if (rng() < 0.6) qs += `&limit=${Math.floor(rng() * 6)}`;
   if (rng() < 0.3) qs += `&offset=${Math.floor(rng() * 4)}`;
   return { ...base, method: 'GET', params: new URLSearchParams(qs), headers: rng() < 0.5 ? { prefer: 'count=exact' } : {} };

@@ -43,6 +43,12 @@ export function whereSql(node: FilterNode, p: Params): string {
       case 'in':
         sql = `${col} = ANY(${p.addArray(node.value as unknown[], type)})`;
         break;
+      case 'cs':
+        sql = `${col} @> ${p.add(node.value, 'jsonb')}`;
+        break;
+      case 'cd':
+        sql = `${col} <@ ${p.add(node.value, 'jsonb')}`;
+        break;
       case 'like':
         sql = `${col} LIKE ${p.addText(node.value as string)}`;
         break;

@@ -47,7 +47,9 @@ describe('parseQuery', () => {
 
   it('errors are PostgREST codes', () => {
     expect(errorOf(() => parse('id=zz.1'))).toMatchObject({ status: 400, code: 'PGRST100' });
-    expect(errorOf(() => parse('id=cs.{1}')).details).toMatch(/"cs" is not supported by the overbench Supabase fake/);
+    expect(errorOf(() => parse('content=fts.word')).details).toMatch(/"fts" is not supported by the overbench Supabase fake/);
+    expect(errorOf(() => parse('id=cs.{1}'))).toMatchObject({ code: '42883' });
+    expect((parse('metadata=cs.{"a":[1]}').filter.children[0] as Cond).value).toEqual({ a: [1] });
     expect(errorOf(() => parse('nope=eq.1'))).toMatchObject({ status: 400, code: '42703' });
     expect(errorOf(() => parse('select=*,conversations(*)'))).toMatchObject({ status: 400, code: 'PGRST200' });
     expect(errorOf(() => parse('limit=-1'))).toMatchObject({ code: 'PGRST100' });

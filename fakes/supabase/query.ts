@@ -8,14 +8,14 @@ import { PgrstError, parseError, unknownColumn, unknownPayloadColumn } from './e
 import { findColumn, type ColumnDef, type TableDef } from './tables.ts';
 import { coerceFilterText } from './values.ts';
 
-export type Op = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'in' | 'is';
+export type Op = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'in' | 'is' | 'cs' | 'cd';
 export type IsValue = null | true | false | 'unknown';
 
 export interface Cond {
   readonly kind: 'cond';
   readonly column: ColumnDef;
   readonly op: Op;
-  /** Coerced value; an array for `in`, an IsValue for `is`, a LIKE pattern (`%`, `_`) for like/ilike. */
+  /** Coerced value; an array for `in`, an IsValue for `is`, a LIKE pattern (`%`, `_`) for like/ilike, JSON for cs/cd. */
   readonly value: unknown;
   readonly negate: boolean;
 }
@@ -49,7 +49,7 @@ export interface ParsedQuery {
   readonly onConflict: readonly string[] | null;
 }
 
-const OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is']);
+const OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is', 'cs', 'cd']);
 const IS_VALUES: Record<string, IsValue> = { null: null, true: true, false: false, unknown: 'unknown' };
 
 export function parseQuery(table: TableDef, params: URLSearchParams): ParsedQuery {
@@ -200,6 +200,14 @@ function condValue(column: ColumnDef, op: Op, raw: string, expr: string): unknow
       }
       // PostgREST accepts `*` for `%` so patterns survive URLs unencoded.
       return raw.replace(/\*/g, '%');
+    case 'cs':
+    case 'cd':
+      // Containment is implemented for jsonb (`.contains()` / `.containedBy()` on a json column).
+      if (column.type !== 'jsonb') {
+        throw new PgrstError(404, '42883', `operator does not exist: ${column.type} ${op === 'cs' ? '@>' : '<@'} unknown`, null,
+          'No operator matches the given name and argument types. You might need to add explicit type casts.');
+      }
+      return coerceFilterText('jsonb', raw);
     case 'in': {
       if (!raw.startsWith('(') || !raw.endsWith(')')) throw parseError(`filter (${expr})`, 'expecting a list "(a,b,c)"');
       const inner = raw.slice(1, -1);

@@ -192,7 +192,7 @@ describe('a target that dies mid-run', () => {
  * Start a run, wait until its process tree satisfies `ready` (by command lines), wait `delayMs`
  * more, SIGINT it, and return what was running at that moment (pid and command line).
  */
-async function interruptMidRun(args: string[], ready: (cmds: string[]) => boolean, delayMs: number, timeoutMs: number) {
+async function interruptMidRun(args: string[], ready: (cmds: string[]) => boolean, delayMs: number, timeoutMs: number, signal: NodeJS.Signals = 'SIGINT') {
   const out = path.join(dir, `out-sigint-${Math.random().toString(36).slice(2)}`);
   let seen: { pid: number; cmd: string }[] = [];
   const ran = await overbench([...args, '--out', out], {
@@ -203,7 +203,7 @@ async function interruptMidRun(args: string[], ready: (cmds: string[]) => boolea
         clearInterval(poll);
         setTimeout(() => {
           seen = processTree(pid).filter((p) => p !== pid).map((p) => ({ pid: p, cmd: cmdline(p) }));
-          process.kill(pid, 'SIGINT');
+          process.kill(pid, signal);
         }, delayMs);
       }, 100);
       setTimeout(() => clearInterval(poll), timeoutMs).unref();
@@ -216,19 +216,22 @@ async function interruptMidRun(args: string[], ready: (cmds: string[]) => boolea
 const count = (cmds: string[], what: string) => cmds.filter((c) => c.includes(what)).length;
 
 describe('SIGINT mid-run', () => {
-  it('external targets: exit 130, no driver or target left, nothing written', async () => {
-    const scenario = await writeScenario('sigint-external', {
-      ...EXTERNAL,
-      measureSec: 3,
-      variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
-    });
-    const { ran, seen, left, out } = await interruptMidRun(['--scenario', scenario], (cmds) => count(cmds, 'exai-server.mjs') >= 2, 3000, 60_000);
-    expect(ran.code).toBe(130);
-    expect(count(seen, 'driver/main.ts')).toBe(2);
-    expect(count(seen, 'exai-server.mjs')).toBeGreaterThanOrEqual(2);
-    expect(left).toEqual([]);
-    expect(existsSync(out)).toBe(false);
-  }, 70_000);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`external targets, ${signal}: exit ${code}, no driver or target left, nothing written`, async () => {
+      const scenario = await writeScenario(`${signal}-external`, {
+        ...EXTERNAL,
+        measureSec: 3,
+        variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
+      });
+      const ready = (cmds: string[]) => count(cmds, 'exai-server.mjs') >= 2;
+      const { ran, seen, left, out } = await interruptMidRun(['--scenario', scenario], ready, 3000, 60_000, signal);
+      expect(ran.code).toBe(code);
+      expect(count(seen, 'driver/main.ts')).toBe(2);
+      expect(count(seen, 'exai-server.mjs')).toBeGreaterThanOrEqual(2);
+      expect(left).toEqual([]);
+      expect(existsSync(out)).toBe(false);
+    }, 70_000);
+  }
 
   const worldUp = (cmds: string[]) => count(cmds, 'daemon/main.ts') === 2 && count(cmds, 'redis-server') >= 1;
   for (const [when, delayMs] of [['while the targets start', 0], ['while rounds run', 6000]] as const) {

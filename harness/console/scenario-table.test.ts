@@ -28,7 +28,7 @@ describe('scenario table', () => {
     expect(text).toMatch(/p50\s+121 ms\s+122 ms\s+\+1\.2% \[-0\.5%, \+3\.1%\]\s+2%\s+inconclusive/);
     expect(text).toMatch(/throughput\s+88\.2 req\/s/);
     expect(text).toContain('p50: Change within noise: the interval spans the budget');
-    expect(text).toContain('exactness: MISMATCH: 9 messages counted by the daemon, 10 frames');
+    expect(text).toContain("exactness: MISMATCH: recorded 9, expected 10 (daemon's message totals vs the driver's frames): round 1");
     expect(text).toContain('invalid: round 1 baseline: driver saturated');
     expect(text).toContain('errors: baseline 2/100 (timeout 2); instrumented 0/100');
   });

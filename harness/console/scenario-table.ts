@@ -35,10 +35,9 @@ export function renderScenario(s: ScenarioResult): string {
     for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) out.push(`  ${c.metric}: ${c.note}`);
   }
   if (s.exactness) {
-    out.push(
-      `  exactness: ${s.exactness.ok ? 'ok' : 'MISMATCH'}: ${s.exactness.recorded} messages counted by the daemon, ${s.exactness.expected} frames on the driver's wire` +
-        (s.exactness.ok ? '' : ` (${s.exactness.detail ?? ''})`),
-    );
+    const e = s.exactness;
+    const what = s.kind === 'realistic' ? " (daemon's message totals vs the driver's frames)" : '';
+    out.push(`  exactness: ${e.ok ? 'ok' : 'MISMATCH'}: recorded ${e.recorded}, expected ${e.expected}${what}${e.ok ? '' : `: ${e.detail ?? ''}`}`);
   }
   for (const r of invalid) out.push(`  invalid: round ${r.round} ${r.variant}: ${r.invalidReason ?? 'invalid'}`);
   if (s.rounds.some((r) => r.errors > 0)) out.push(`  errors: ${errorsLine(s.rounds, 'baseline')}; ${errorsLine(s.rounds, 'instrumented')}`);

@@ -143,6 +143,25 @@ describe('closed model', () => {
     expect(s.framesSent).toBe(s.requests + newHellos.length);
   });
 
+  it('fails the call in flight when the target drops the connection, resumes the session, goes on', async () => {
+    target = await startEchoTarget();
+    driver = await Driver.start(testConfig(target.url, { clients: 2, sessionPrefix: 'lost' }));
+    const t = target;
+    const h0 = t.counts.hellos.length;
+    const kick = setTimeout(() => t.dropConnections(), 200);
+    const c0 = t.counts.calls;
+    const s = await driver.window(800, true);
+    clearTimeout(kick);
+    expect(s.errorsByKind.closed).toBeGreaterThanOrEqual(1);
+    expect(s.errors).toBe(s.errorsByKind.closed);
+    expect(t.counts.hellos.slice(h0).sort()).toEqual(['lost-0', 'lost-1']);
+    // calls went on after the reconnect: more than were made before the drop
+    expect(t.counts.calls - c0).toBeGreaterThan(10);
+    // a call cut off on the wire may or may not have reached the target
+    expect(t.counts.calls - c0).toBeGreaterThanOrEqual(s.requests - s.errorsByKind.closed);
+    expect(t.counts.calls - c0).toBeLessThanOrEqual(s.requests);
+  });
+
   it('opens idle connections that only say hello', async () => {
     target = await startEchoTarget();
     driver = await Driver.start(testConfig(target.url, { clients: 1, idleClients: 30, sessionPrefix: 'many' }));

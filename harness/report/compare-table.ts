@@ -1,4 +1,4 @@
-import { fmtInterval, fmtPct } from './format.ts';
+import { fmtBudget, fmtInterval, fmtPct } from './format.ts';
 import { fmtMetricValue, metricLabel } from './metric.ts';
 import type { CompareOutcome } from './compare-results.ts';
 import { comparisonWords, VERDICT_TEXT } from './wording.ts';
@@ -11,7 +11,7 @@ export function compareTable(outcome: CompareOutcome): string {
     for (const c of s.comparisons) {
       rows.push([
         s.name, metricLabel(c.metric), fmtMetricValue(c.metric, c.baselineMedian), fmtMetricValue(c.metric, c.instrumentedMedian),
-        fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtPct(c.budgetPct, 0), VERDICT_TEXT[c.verdict], comparisonWords(c),
+        fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtBudget(c.budgetPct), VERDICT_TEXT[c.verdict], comparisonWords(c),
       ]);
     }
     if (s.comparisons.length === 0) rows.push([s.name, '(none)', '', '', '', '', '', VERDICT_TEXT[s.verdict], s.error ?? 'no comparable metric']);

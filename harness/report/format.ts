@@ -56,3 +56,8 @@ function round3(x: number): string {
   if (Math.abs(x) >= 100) return String(Math.round(x));
   return String(Number(x.toPrecision(3)));
 }
+
+/** A budget as users wrote it: "+5%", "+0.5%", "+2.25%" (never rounded to a different budget). */
+export function fmtBudget(pct: number): string {
+  return `${pct > 0 ? '+' : ''}${Number(pct.toFixed(2))}%`;
+}

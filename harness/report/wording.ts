@@ -1,5 +1,5 @@
 import type { Comparison, Verdict } from '../result/schema.ts';
-import { fmtInterval, fmtPct } from './format.ts';
+import { fmtBudget, fmtInterval, fmtPct } from './format.ts';
 import { metricLabel } from './metric.ts';
 
 /**
@@ -21,7 +21,7 @@ export function comparisonWords(c: Comparison): string {
 /** One line with every number a reader needs: "p99 latency: +1.20% [−0.40%, +2.80%] vs budget +5% (8 rounds)". */
 export function comparisonLine(c: Comparison): string {
   const rounds = c.rounds != null ? ` over ${c.rounds} round${c.rounds === 1 ? '' : 's'}` : '';
-  return `${metricLabel(c.metric)} overhead ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} (95% CI${rounds}), budget ${fmtPct(c.budgetPct, 0)}`;
+  return `${metricLabel(c.metric)} overhead ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} (95% CI${rounds}), budget ${fmtBudget(c.budgetPct)}`;
 }
 
 export const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };

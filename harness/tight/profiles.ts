@@ -30,9 +30,9 @@ export interface ProfileSettings {
  * README) while every round still times thousands of operations per backend and workload.
  */
 export const PROFILE_SETTINGS: Record<TightProfile, ProfileSettings> = {
-  smoke: { rounds: 5, targetCallUs: 200, timeMs: 6, warmupMs: 3, heapRounds: 1, heapClients: 2_000 },
-  default: { rounds: 10, targetCallUs: 300, timeMs: 20, warmupMs: 8, heapRounds: 2, heapClients: 10_000 },
-  ci: { rounds: 8, targetCallUs: 300, timeMs: 20, warmupMs: 8, heapRounds: 2, heapClients: 10_000 },
+  smoke: { rounds: 5, targetCallUs: 200, timeMs: 5, warmupMs: 2, heapRounds: 1, heapClients: 2_000 },
+  default: { rounds: 10, targetCallUs: 300, timeMs: 12, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
+  ci: { rounds: 8, targetCallUs: 300, timeMs: 12, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
   full: { rounds: 20, targetCallUs: 500, timeMs: 100, warmupMs: 40, heapRounds: 5, heapClients: 10_000 },
 };
 

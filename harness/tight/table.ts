@@ -100,7 +100,7 @@ export function contextLine(scenarios: readonly ScenarioResult[], realistic: Rea
     return `${s.variants.instrumented.backend} ${delta >= 0 ? '+' : ''}${fmt(delta, 0)} ns (${share.toFixed(realistic ? 3 : 1)}%)`;
   });
   if (!realistic) {
-    return `context: no realistic result under reports yet; per status frame (${fmt(noneNs, 0)} ns in process without metrics) the backends add: ${added.join(', ')}`;
+    return `context: no realistic result under reports yet; per status call (1 frame in, its replies out; ${fmt(noneNs, 0)} ns in process without metrics) the backends add: ${added.join(', ')}`;
   }
-  return `context: a realistic request costs the daemon ${fmt(realistic.cpuPerRequestUs, 0)} us of CPU (median baseline round of ${realistic.scenarios.join(', ')} in ${realistic.file}); per request frame the backends add: ${added.join(', ')} of that`;
+  return `context: a realistic request costs the daemon ${fmt(realistic.cpuPerRequestUs, 0)} us of CPU (median baseline round of ${realistic.scenarios.join(', ')} in ${realistic.file}); per status call (1 frame in, its replies out) the backends add: ${added.join(', ')} of that`;
 }

@@ -56,7 +56,7 @@ export function netNsPerOp(batch: CallTiming, empty: CallTiming, n: number): num
 
 /**
  * Operations per timed call so that one call takes about `targetUs` of CPU: long enough for the
- * 1 us clock, short enough for many samples. The probe runs for a few ms first (a fresh
+ * 1 us clock, short enough for many samples. The probe runs for 3 ms first (a fresh
  * function starts in the interpreter; sizing from that would make batches far too small), and
  * grows (x4) until a run takes at least 1 ms, so the clock's own cost does not skew it.
  */
@@ -64,7 +64,7 @@ export function calibrateBatch(makeBatch: (n: number) => () => number, probe: nu
   const now = () => cpuClock.fn() as number;
   let n = Math.max(1, probe);
   let run = makeBatch(n);
-  const warmUntil = now() + 5000;
+  const warmUntil = now() + 3000;
   for (let i = 0; i < 10_000 && now() < warmUntil; i++) run();
   for (;;) {
     // the least of three: the process clock also counts background threads (a JIT compile of

@@ -1,6 +1,6 @@
 import type { Comparison, Verdict } from '../../result/schema.ts';
 import { escapeXml as x } from '../escape.ts';
-import { fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
 import { metricLabel } from '../metric.ts';
 
 const VERDICT_COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#cf222e', inconclusive: '#9a6700' };
@@ -46,7 +46,7 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
     const color = VERDICT_COLOR[c.verdict];
     parts.push(`<text x="${LEFT - 10}" y="${y + 4}" text-anchor="end" fill="#1f2328">${x(metricLabel(c.metric))}</text>`);
     const b = px(c.budgetPct);
-    parts.push(`<line x1="${b}" x2="${b}" y1="${y - ROW / 2 + 3}" y2="${y + ROW / 2 - 3}" stroke="#cf222e" stroke-width="2" stroke-dasharray="4 3"><title>budget ${x(fmtPct(c.budgetPct, 0))}</title></line>`);
+    parts.push(`<line x1="${b}" x2="${b}" y1="${y - ROW / 2 + 3}" y2="${y + ROW / 2 - 3}" stroke="#cf222e" stroke-width="2" stroke-dasharray="4 3"><title>budget ${x(fmtBudget(c.budgetPct))}</title></line>`);
     if (c.estimatePct == null || c.ciLowPct == null || c.ciHighPct == null) {
       parts.push(`<text x="${LEFT + 6}" y="${y + 4}" fill="#59636e">not measured</text>`);
     } else {
@@ -56,7 +56,7 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
       parts.push(`<line x1="${h}" x2="${h}" y1="${y - 6}" y2="${y + 6}" stroke="${color}" stroke-width="2"/>`);
       parts.push(`<circle cx="${e}" cy="${y}" r="4.5" fill="${color}"><title>${x(`${metricLabel(c.metric)}: ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)}`)}</title></circle>`);
     }
-    const label = `${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} / ${fmtPct(c.budgetPct, 0)}`;
+    const label = `${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} / ${fmtBudget(c.budgetPct)}`;
     parts.push(`<text x="${TEXT_X}" y="${y + 4}" fill="${color}">${x(label)}</text>`);
   });
   parts.push('</svg>');

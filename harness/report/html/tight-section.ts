@@ -2,7 +2,7 @@ import { createRng } from '../../../fakes/latency.ts';
 import type { ScenarioResult } from '../../result/schema.ts';
 import { bootstrapMean } from '../../stats/bootstrap.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { fmtInterval, fmtNs, fmtOpsPerSec, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtNs, fmtOpsPerSec, fmtPct } from '../format.ts';
 import type { HistoryEntry } from '../history.ts';
 import { comparisonWords } from '../wording.ts';
 import { badge } from './badge.ts';
@@ -70,7 +70,7 @@ export function tightSection(scenarios: readonly ScenarioResult[], labels: Label
       const inst = nsPerOpInterval(s, 'instrumented', seed);
       const c = s.comparisons.find((x) => x.metric === 'nsPerOp');
       rows.push(`<tr id="${scenarioAnchor(s.name)}"><td>${h(tightName(s).backend)}${labels.instrumented === 'instrumented' ? '' : ` <span class="muted">(${h(labels.instrumented)})</span>`}</td><td class="num">${nsText(inst)}</td><td class="num">${fmtOpsPerSec(inst?.mean)}</td>` +
-        `<td class="num">${c ? `${fmtPct(c.estimatePct, 1)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct, 1)}</span>` : 'n/a'}</td><td class="num">${c ? fmtPct(c.budgetPct, 0) : ''}</td><td>${badge(s.verdict)}</td><td class="num">${inst?.n ?? 0}</td><td>${exactnessCell(s)}</td><td class="why small">${h(rest[k])}</td></tr>`);
+        `<td class="num">${c ? `${fmtPct(c.estimatePct, 1)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct, 1)}</span>` : 'n/a'}</td><td class="num">${c ? fmtBudget(c.budgetPct) : ''}</td><td>${badge(s.verdict)}</td><td class="num">${inst?.n ?? 0}</td><td>${exactnessCell(s)}</td><td class="why small">${h(rest[k])}</td></tr>`);
     }
   }
   const charts: ChartSpec[] = [];

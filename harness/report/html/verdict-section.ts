@@ -1,6 +1,6 @@
 import type { Result, ScenarioResult, Verdict } from '../../result/schema.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
 import { metricLabel } from '../metric.ts';
 import type { RenderContext } from '../reporter.ts';
 import { comparisonWords } from '../wording.ts';
@@ -34,7 +34,7 @@ function scenarioRows(s: ScenarioResult): string {
   const rows: string[] = [];
   const anchor = `<a href="#${scenarioAnchor(s.name)}">${h(s.name)}</a> ${badge(s.verdict)}`;
   s.comparisons.forEach((c) => {
-    rows.push(`<td>${h(metricLabel(c.metric))}</td><td>${badge(c.verdict)}</td><td class="num">${fmtPct(c.estimatePct)}</td><td class="num">${fmtInterval(c.ciLowPct, c.ciHighPct)}</td><td class="num">${fmtPct(c.budgetPct, 0)}</td><td class="num">${c.rounds ?? ''}</td><td>${h(comparisonWords(c))}</td>`);
+    rows.push(`<td>${h(metricLabel(c.metric))}</td><td>${badge(c.verdict)}</td><td class="num">${fmtPct(c.estimatePct)}</td><td class="num">${fmtInterval(c.ciLowPct, c.ciHighPct)}</td><td class="num">${fmtBudget(c.budgetPct)}</td><td class="num">${c.rounds ?? ''}</td><td>${h(comparisonWords(c))}</td>`);
   });
   if (s.exactness) {
     const e = s.exactness;

@@ -1,6 +1,6 @@
 import type { Comparison, Result, ScenarioResult } from '../../result/schema.ts';
 import { escapeXml as x } from '../escape.ts';
-import { fmtPct } from '../format.ts';
+import { fmtBudget } from '../format.ts';
 import { metricLabel } from '../metric.ts';
 import type { InconclusivePolicy, RenderContext, Reporter } from '../reporter.ts';
 import { validPairs } from '../rounds.ts';
@@ -67,7 +67,7 @@ export function scenarioCases(s: ScenarioResult, inconclusive: InconclusivePolic
   return cases;
 }
 
-const caseName = (c: Comparison) => `${metricLabel(c.metric)} overhead within ${fmtPct(c.budgetPct, 0)} budget`;
+const caseName = (c: Comparison) => `${metricLabel(c.metric)} overhead within ${fmtBudget(c.budgetPct)} budget`;
 
 function comparisonOutcome(c: Comparison, inconclusive: InconclusivePolicy): Outcome {
   const text = `${comparisonLine(c)}. ${comparisonWords(c)}.`;

@@ -1,6 +1,6 @@
 import type { Comparison, Result, ScenarioResult, Verdict } from '../../result/schema.ts';
 import { escapeMdCell as cell } from '../escape.ts';
-import { fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
 import { metricLabel } from '../metric.ts';
 import type { RenderContext, Reporter } from '../reporter.ts';
 import { VERDICT_TEXT } from '../wording.ts';
@@ -42,7 +42,7 @@ export function scenarioRows(s: ScenarioResult): string[] {
 }
 
 function comparisonRow(scenario: string, c: Comparison): string {
-  return `| ${cell(scenario)} | ${cell(metricLabel(c.metric))} | ${fmtPct(c.estimatePct)} | ${fmtInterval(c.ciLowPct, c.ciHighPct)} | ${fmtPct(c.budgetPct, 0)} | ${verdictCell(c.verdict)} |`;
+  return `| ${cell(scenario)} | ${cell(metricLabel(c.metric))} | ${fmtPct(c.estimatePct)} | ${fmtInterval(c.ciLowPct, c.ciHighPct)} | ${fmtBudget(c.budgetPct)} | ${verdictCell(c.verdict)} |`;
 }
 
 function scenarioNotes(s: ScenarioResult): string[] {
