@@ -32,8 +32,9 @@ export interface TaskExactness {
 }
 
 export interface TaskOutcome {
-  /** Net nanoseconds per operation: (mean call - mean empty call) / batch. */
+  /** Net nanoseconds per operation: the median over slices of (call - empty call) / batch. */
   nsPerOp: number;
+  slices: number;
   callNs: number;
   emptyNs: number;
   /** Timed calls of the batch (samples), and operations performed in all (warm-up included). */
@@ -46,12 +47,25 @@ export interface TaskOutcome {
   bytesPerClient?: number;
 }
 
+/**
+ * A task is opened (fresh subject, batch calibrated), timed in slices that the parent
+ * interleaves with the other backends' slices of the same round, then closed (exactness, heap).
+ */
 export type ToWorker =
   | { type: 'init'; backend: BackendName }
-  | { type: 'task'; id: number; spec: TaskSpec }
+  | { type: 'open'; id: number; spec: TaskSpec }
+  | { type: 'slice'; id: number; first: boolean }
+  | { type: 'close'; id: number }
   | { type: 'stop' };
+
+export interface SliceTiming {
+  netNsPerOp: number;
+  callNs: number;
+  emptyNs: number;
+  samples: number;
+}
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'result'; id: number; outcome: TaskOutcome }
+  | { type: 'reply'; id: number; data: { batch: number } | SliceTiming | TaskOutcome }
   | { type: 'failed'; id: number; message: string };

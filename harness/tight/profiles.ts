@@ -16,6 +16,11 @@ export interface WorkloadPlan {
 
 export interface ProfileSettings {
   rounds: number;
+  /**
+   * Timed slices per task: within a round the backends' slices alternate (ABBA order), so a
+   * drift of the machine's load hits every backend alike instead of whichever ran last.
+   */
+  slices: number;
   /** Each timed call is sized to about this much CPU (timing.ts calibrateBatch). */
   targetCallUs: number;
   timeMs: number;
@@ -30,10 +35,10 @@ export interface ProfileSettings {
  * README) while every round still times thousands of operations per backend and workload.
  */
 export const PROFILE_SETTINGS: Record<TightProfile, ProfileSettings> = {
-  smoke: { rounds: 5, targetCallUs: 200, timeMs: 5, warmupMs: 2, heapRounds: 1, heapClients: 2_000 },
-  default: { rounds: 10, targetCallUs: 300, timeMs: 12, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
-  ci: { rounds: 8, targetCallUs: 300, timeMs: 12, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
-  full: { rounds: 20, targetCallUs: 500, timeMs: 100, warmupMs: 40, heapRounds: 5, heapClients: 10_000 },
+  smoke: { rounds: 5, slices: 2, targetCallUs: 200, timeMs: 4, warmupMs: 2, heapRounds: 1, heapClients: 2_000 },
+  default: { rounds: 10, slices: 3, targetCallUs: 300, timeMs: 5, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
+  ci: { rounds: 8, slices: 3, targetCallUs: 300, timeMs: 5, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
+  full: { rounds: 20, slices: 5, targetCallUs: 500, timeMs: 30, warmupMs: 40, heapRounds: 5, heapClients: 10_000 },
 };
 
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['none', 'legacy', 'sampled', 'prom', 'otel', 'fast'];

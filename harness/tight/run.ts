@@ -26,7 +26,8 @@ export const DEFAULT_SEED = 1;
 
 /**
  * bench:tight. R rounds; in each round every workload runs every backend once, in a seeded
- * random order, each task on a fresh backend instance in that backend's own worker process.
+ * random order, each task on a fresh backend instance in that backend's own worker process,
+ * its timing split in slices that alternate with the other backends' (ABBA).
  * Returns one ScenarioResult per workload and backend (`tight/<workload>/<backend>`).
  */
 export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[]> {
@@ -47,15 +48,30 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
     for (let round = 0; round < settings.rounds; round++) {
       for (const [wi, w] of plan.entries()) {
         const order = shuffled(backends, createRng(seed * 1_000_003 + round * 101 + wi));
+        const spec = taskSpec(w, settings, round < settings.heapRounds, opts.clock ?? 'cpu');
+        const slots = new Map<BackendName, TaskRecord>();
         for (const [position, backend] of order.entries()) {
-          const spec = taskSpec(w, settings, round < settings.heapRounds, opts.clock ?? 'cpu');
           const slot: TaskRecord = { outcome: null, position };
+          slots.set(backend, slot);
           (records[w.name][backend] ??= [])[round] = slot;
-          try {
-            slot.outcome = await pool.run(backend, spec);
-          } catch (err) {
-            slot.error = (err as Error).message.split('\n')[0];
+          await pool.open(backend, spec).catch((err: Error) => (slot.error = firstLine(err)));
+        }
+        // ABBA: forward on even slices, backward on odd ones
+        for (let k = 0; k < settings.slices; k++) {
+          for (const backend of k % 2 === 0 ? order : [...order].reverse()) {
+            const slot = slots.get(backend)!;
+            if (slot.error) continue;
+            await pool.slice(backend, k === 0).catch((err: Error) => (slot.error = firstLine(err)));
           }
+        }
+        for (const backend of order) {
+          const slot = slots.get(backend)!;
+          // close even after a failure: it frees the worker's subject
+          const outcome = await pool.close(backend).catch((err: Error) => {
+            slot.error ??= firstLine(err);
+            return null;
+          });
+          if (!slot.error) slot.outcome = outcome;
           done += 1;
           emit({
             type: 'task', round, workload: w.name, backend, nsPerOp: slot.outcome?.nsPerOp ?? null,
@@ -69,6 +85,10 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
   }
   emit({ type: 'done', elapsedMs: Date.now() - started });
   return buildScenarios({ records, workloads: plan, backends, rounds: settings.rounds, profile, seed });
+}
+
+function firstLine(err: Error): string {
+  return err.message.split('\n')[0];
 }
 
 function withBaseline(list: readonly BackendName[]): BackendName[] {

@@ -51,7 +51,7 @@ function roundResult(round: number, variant: 'baseline' | 'instrumented', rec: T
     ...(o !== null && {
       nsPerOp: o.nsPerOp,
       extra: {
-        callNs: o.callNs, emptyNs: o.emptyNs, samples: o.samples, batch: o.batch, clients: w.clients,
+        callNs: o.callNs, emptyNs: o.emptyNs, samples: o.samples, slices: o.slices, batch: o.batch, clients: w.clients,
         ...(o.bytesPerOp !== undefined && Number.isFinite(o.bytesPerOp) && { bytesPerOp: o.bytesPerOp }),
         ...(o.bytesPerClient !== undefined && { bytesPerClient: o.bytesPerClient }),
       },

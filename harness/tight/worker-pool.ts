@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '../../daemon/metrics/types.ts';
-import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
+import type { FromWorker, SliceTiming, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const STOP_GRACE_MS = 3000;
 
-/** One forked worker per backend; tasks go one at a time (the parent never runs two at once). */
+/** One forked worker per backend; requests go one at a time (the parent never times two at once). */
 export class WorkerPool {
   private readonly workers = new Map<BackendName, ChildProcess>();
-  private readonly pending = new Map<number, { resolve(o: TaskOutcome): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(data: unknown): void; reject(e: Error): void }>();
   private nextId = 1;
 
   static async start(backends: readonly BackendName[]): Promise<WorkerPool> {
@@ -36,7 +36,7 @@ export class WorkerPool {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.type === 'result') p.resolve(msg.outcome);
+      if (msg.type === 'reply') p.resolve(msg.data);
       else p.reject(new Error(`${backend} worker: ${msg.message}`));
     });
     child.on('exit', (code, signal) => {
@@ -60,13 +60,26 @@ export class WorkerPool {
     });
   }
 
-  run(backend: BackendName, spec: TaskSpec): Promise<TaskOutcome> {
+  /** Fresh subject in that backend's worker, batch calibrated; resolves to the batch size. */
+  open(backend: BackendName, spec: TaskSpec): Promise<{ batch: number }> {
+    return this.request(backend, (id) => ({ type: 'open', id, spec }));
+  }
+
+  slice(backend: BackendName, first: boolean): Promise<SliceTiming> {
+    return this.request(backend, (id) => ({ type: 'slice', id, first }));
+  }
+
+  close(backend: BackendName): Promise<TaskOutcome> {
+    return this.request(backend, (id) => ({ type: 'close', id }));
+  }
+
+  private request<T>(backend: BackendName, msg: (id: number) => ToWorker): Promise<T> {
     const child = this.workers.get(backend);
     if (!child) return Promise.reject(new Error(`no live worker for backend ${backend}`));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      child.send({ type: 'task', id, spec } satisfies ToWorker);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject });
+      child.send(msg(id));
     });
   }
 

@@ -77,11 +77,17 @@ function comparisonOutcome(c: Comparison, inconclusive: InconclusivePolicy): Out
 }
 
 function testcase(s: ScenarioResult, c: Case): string[] {
-  const open = `    <testcase classname="${x(`overbench.${s.kind}.${s.name}`)}" name="${x(c.name)}" time="0"`;
+  const open = `    <testcase classname="${x(className(s))}" name="${x(c.name)}" time="0"`;
   const o = c.outcome;
   if (o.kind === 'passed') return [`${open}>`, `      <system-out>${x(o.text)}</system-out>`, '    </testcase>'];
   const tag = o.kind === 'skipped' ? `<skipped message="${x(o.message)}"/>` : `<${o.kind} message="${x(o.message)}" type="${x(o.type)}">${x(o.text)}</${o.kind}>`;
   return [`${open}>`, `      ${tag}`, '    </testcase>'];
+}
+
+/** Dotted, so CI tools group tests as packages: overbench.tight.record.legacy, overbench.realistic.chat-realistic. */
+function className(s: ScenarioResult): string {
+  const path = s.name.startsWith(`${s.kind}/`) ? s.name : `${s.kind}/${s.name}`;
+  return `overbench.${path.replace(/\//g, '.')}`;
 }
 
 function counts(cases: readonly Case[]): string {
