@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
         rounds,
       });
       const result = buildResult({ ...outcome, startedAt, seed, command: commandLine('realistic', argv) });
-      const { files } = await writeRun(result, { outDir });
+      const { files } = await writeRun(result, { outDir, inconclusive: inconclusivePass ? 'pass' : 'fail' });
       reporter?.listener({ type: 'run-end', result });
       printOutcome(result, files, Boolean(f.json));
       return exitCodeFor(result, inconclusivePass);

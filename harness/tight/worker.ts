@@ -74,7 +74,9 @@ function send(msg: FromWorker): void {
   process.send!(msg);
 }
 
-function reply(id: number, work: () => Promise<FromWorker & { type: 'reply' } extends { data: infer D } ? D : never>): void {
+type ReplyData = Extract<FromWorker, { type: 'reply' }>['data'];
+
+function reply(id: number, work: () => Promise<ReplyData>): void {
   work().then(
     (data) => send({ type: 'reply', id, data }),
     (err: Error) => send({ type: 'failed', id, message: err.stack ?? err.message }),
