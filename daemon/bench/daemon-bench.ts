@@ -3,7 +3,8 @@
  * process per METRICS_BACKEND plus a bare ws echo server for reference, load from another
  * process (load-client.ts). Targets are measured in interleaved order, repeat after repeat, so
  * drift on a shared machine hits every target alike; the median per target is reported, with the
- * daemon's CPU per round trip (from /stats) and the cost per round trip and per frame vs `none`.
+ * daemon's CPU per round trip (from /stats), the cost per round trip and per frame vs `none`
+ * (from that CPU), and the load client's CPU (a saturated client caps every target alike).
  *
  *   npm run bench:daemon -- [--seconds 3] [--warmup 1] [--repeats 3] [--connections 4] [--depth 8]
  *                           [--backends none,fast,...] [--no-bare] [--json] [--test]
@@ -31,6 +32,8 @@ interface Target {
 interface Sample {
   rate: number;
   cpuUsPerRoundTrip: number;
+  /** Load client CPU over the measured part, % of one core: near 100 means the client, not the server, set the rate. */
+  clientCpuPct: number;
 }
 
 /** Frames per status round trip on the daemon: call_tool in, stream_complete + call_tool_res out. */
@@ -169,19 +172,24 @@ async function main(): Promise<number> {
         const cpu = (await t.cpuUs()) - cpu0;
         // CPU covers warm-up and measurement; the rate over the measured part is the best estimate for both.
         const total = res.rate * (seconds + warmup);
-        samples.get(t.name)!.push({ rate: res.rate, cpuUsPerRoundTrip: cpu / total });
-        say(`  repeat ${r + 1}/${repeats} ${t.name.padEnd(8)} ${Math.round(res.rate).toLocaleString('en-US').padStart(8)} round trips/s  server cpu ${(cpu / total).toFixed(2)} us/rt`);
+        const clientCpuPct = (res.clientCpuUs / (res.seconds * 1e6)) * 100;
+        samples.get(t.name)!.push({ rate: res.rate, cpuUsPerRoundTrip: cpu / total, clientCpuPct });
+        say(`  repeat ${r + 1}/${repeats} ${t.name.padEnd(8)} ${Math.round(res.rate).toLocaleString('en-US').padStart(8)} round trips/s  server cpu ${(cpu / total).toFixed(2)} us/rt  client cpu ${clientCpuPct.toFixed(0)}%`);
       }
     }
     const none = samples.get('none');
     const noneRate = none ? median(none.map((s) => s.rate)) : undefined;
+    const noneCpu = none ? median(none.map((s) => s.cpuUsPerRoundTrip)) : undefined;
     const rows = targets.map((t) => {
       const s = samples.get(t.name)!;
       const rate = median(s.map((x) => x.rate));
       const cpu = median(s.map((x) => x.cpuUsPerRoundTrip));
-      const costNsPerRt = noneRate && t.protocol === 'exai' ? 1e9 / rate - 1e9 / noneRate : undefined;
+      // Cost from the daemon's own CPU per round trip, not from the rate: with 4 connections the
+      // load client often saturates first, and then the rate says little about the server.
+      const costNsPerRt = noneCpu !== undefined && t.protocol === 'exai' ? (cpu - noneCpu) * 1000 : undefined;
       return {
         target: t.name, rate: Math.round(rate), best: Math.round(Math.max(...s.map((x) => x.rate))), rates: s.map((x) => Math.round(x.rate)), serverCpuUsPerRoundTrip: Number(cpu.toFixed(3)),
+        clientCpuPct: Math.round(median(s.map((x) => x.clientCpuPct))),
         vsNonePct: noneRate && t.protocol === 'exai' ? Number((((noneRate - rate) / noneRate) * 100).toFixed(2)) : undefined,
         costNsPerRoundTrip: costNsPerRt === undefined ? undefined : Math.round(costNsPerRt),
         costNsPerFrame: costNsPerRt === undefined ? undefined : Math.round(costNsPerRt / FRAMES_PER_ROUND_TRIP),
@@ -191,13 +199,15 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify({ connections, depth, seconds, warmup, repeats, rows })}\n`);
     } else {
       process.stdout.write(`\nstatus round trips/s (median of ${repeats}; ${connections} connections x ${depth} in flight; load in another process)\n`);
-      process.stdout.write(`${'target'.padEnd(9)} ${'rt/s'.padStart(8)}  ${'best'.padStart(8)}  ${'vs none'.padStart(8)}  ${'ns/rt'.padStart(7)}  ${'ns/frame'.padStart(8)}  ${'cpu us/rt'.padStart(9)}  runs\n`);
+      process.stdout.write(`${'target'.padEnd(9)} ${'rt/s'.padStart(8)}  ${'best'.padStart(8)}  ${'vs none'.padStart(8)}  ${'ns/rt'.padStart(7)}  ${'ns/frame'.padStart(8)}  ${'cpu us/rt'.padStart(9)}  ${'client%'.padStart(7)}  runs\n`);
       for (const r of rows) {
         const pct = r.vsNonePct === undefined ? '' : `${r.vsNonePct >= 0 ? '-' : '+'}${Math.abs(r.vsNonePct).toFixed(1)}%`;
         process.stdout.write(
-          `${r.target.padEnd(9)} ${r.rate.toLocaleString('en-US').padStart(8)}  ${r.best.toLocaleString('en-US').padStart(8)}  ${pct.padStart(8)}  ${String(r.costNsPerRoundTrip ?? '').padStart(7)}  ${String(r.costNsPerFrame ?? '').padStart(8)}  ${r.serverCpuUsPerRoundTrip.toFixed(2).padStart(9)}  ${r.rates.join(' ')}\n`,
+          `${r.target.padEnd(9)} ${r.rate.toLocaleString('en-US').padStart(8)}  ${r.best.toLocaleString('en-US').padStart(8)}  ${pct.padStart(8)}  ${String(r.costNsPerRoundTrip ?? '').padStart(7)}  ${String(r.costNsPerFrame ?? '').padStart(8)}  ${r.serverCpuUsPerRoundTrip.toFixed(2).padStart(9)}  ${String(r.clientCpuPct).padStart(7)}  ${r.rates.join(' ')}\n`,
         );
       }
+      process.stdout.write('ns/rt and ns/frame: extra daemon CPU vs none per round trip / per frame (3 frames per round trip).\n');
+      process.stdout.write('client%: load client CPU (100 = one core: the client, not the daemon, limited the rate).\n');
       process.stdout.write('bare-ws echoes each request with ONE frame; the daemon answers status with TWO (stream_complete + call_tool_res).\n');
     }
     return ExitCode.Pass;

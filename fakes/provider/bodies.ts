@@ -15,12 +15,12 @@ function usage(r: Reply): object {
   };
 }
 
-export function completionBody(meta: CompletionMeta, r: Reply): string {
-  return JSON.stringify({
-    id: meta.id,
-    object: 'chat.completion',
-    created: meta.created,
-    model: meta.model,
+/**
+ * Everything after `"model":...,` in a completion: it depends on the reply only, so the server
+ * can reuse it for a repeated prompt and pay one string concatenation per answer.
+ */
+export function completionTail(r: Reply): string {
+  const rest = JSON.stringify({
     choices: [
       {
         index: 0,
@@ -32,6 +32,12 @@ export function completionBody(meta: CompletionMeta, r: Reply): string {
     usage: usage(r),
     system_fingerprint: 'fp_overbench',
   });
+  return rest.slice(1);
+}
+
+/** OpenAI's key order: id, object, created, model, choices, usage, system_fingerprint. */
+export function completionBody(meta: CompletionMeta, tail: string): string {
+  return `{"id":${JSON.stringify(meta.id)},"object":"chat.completion","created":${meta.created},"model":${JSON.stringify(meta.model)},${tail}`;
 }
 
 function chunk(meta: CompletionMeta, delta: object, finishReason: string | null): string {

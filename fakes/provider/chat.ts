@@ -8,8 +8,7 @@ import { completionBody, errorBody, MALFORMED_JSON, MALFORMED_SSE, streamEvents,
 import type { Behaviour } from './config.ts';
 import { drawFault } from './faults.ts';
 import { after, BodyTooLargeError, readBody, sendJson } from './http-io.ts';
-import { buildReply } from './reply.ts';
-import { parseChatRequest } from './request.ts';
+import type { PrepareResult } from './prepared.ts';
 import type { ProviderStats } from './stats.ts';
 
 export interface ChatContext {
@@ -18,7 +17,8 @@ export interface ChatContext {
   behaviour(): Behaviour;
   stats: ProviderStats;
   apiKey?: string;
-  replyWords: number;
+  /** Parsed request and reply for a body text (cached: see prepared.ts). */
+  prepare(text: string): PrepareResult;
   nextId(): string;
 }
 
@@ -60,13 +60,13 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
     sendJson(res, status, errorBody('invalid_request', (e as Error).message), idHeader);
     return;
   }
-  const parsed = parseChatRequest(text);
+  const parsed = ctx.prepare(text);
   if (!parsed.ok) {
     stats.byOutcome['400']++;
     sendJson(res, 400, errorBody('invalid_request', parsed.message, parsed.param), idHeader);
     return;
   }
-  const request = parsed.value;
+  const { request, reply, tail } = parsed.value;
   const b = ctx.behaviour();
   const fault = drawFault(ctx.rng, b.faults);
 
@@ -115,10 +115,9 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
       return;
     }
     const meta: CompletionMeta = { id: `chatcmpl-${requestId}`, created: Math.floor(Date.now() / 1000), model: request.model };
-    const reply = buildReply(request.messages, ctx.replyWords, request.maxTokens);
     if (!request.stream) {
       stats.byOutcome.ok++;
-      sendJson(res, 200, completionBody(meta, reply), idHeader);
+      sendJson(res, 200, completionBody(meta, tail), idHeader);
       return;
     }
     stats.byOutcome.stream++;

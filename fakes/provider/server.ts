@@ -22,6 +22,7 @@ import {
   type ProviderFakeOptions,
 } from './config.ts';
 import { readBody, sendJson } from './http-io.ts';
+import { createPreparer } from './prepared.ts';
 import { newStats } from './stats.ts';
 
 export { ProviderConfigError, type ProviderFakeOptions, type ProviderFaults } from './config.ts';
@@ -78,7 +79,7 @@ export async function startProviderFake(opts: ProviderFakeOptions = {}): Promise
     behaviour: () => behaviour,
     stats,
     apiKey: opts.apiKey,
-    replyWords,
+    prepare: createPreparer(replyWords),
     nextId: () => `${prefix}${(++seq).toString(36)}`,
   };
 
