@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processesMatching, processesWithEnv } from './redis/testing/procs.ts';
+import { firstLine } from './common/testing/first-line.ts';
+import { leftAfter, processesMatching, processesWithEnv } from './common/testing/procs.ts';
+import { redisPing } from './common/testing/redis-ping.ts';
 
 const MARK = 'OVERBENCH_FAKES_E2E';
 const children = new Set<ChildProcess>();
@@ -34,14 +36,7 @@ async function startFakes(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   children.add(child);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`fakes exited ${code} before its line: ${stderr}`)));
-  });
+  const line = await firstLine(child, () => stderr);
   return { child, mark, endpoints: JSON.parse(line) as Record<string, string>, line };
 }
 
@@ -51,11 +46,7 @@ async function stop(s: Started, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ c
   s.child.kill(signal);
   const code = await exited;
   children.delete(s.child);
-  let left = processesWithEnv(MARK, s.mark);
-  for (let i = 0; i < 50 && left.length > 0; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    left = processesWithEnv(MARK, s.mark);
-  }
+  const left = await leftAfter(() => processesWithEnv(MARK, s.mark), 2500);
   return { code, left };
 }
 
@@ -101,15 +92,6 @@ async function supabaseAnswers(base: string): Promise<unknown> {
   const res = await fetch(`${base}/rest/v1/conversations?select=title&title=eq.e2e`, { headers: { apikey: 'k' } });
   expect(res.status).toBe(200);
   return res.json();
-}
-
-async function redisPing(url: string): Promise<string> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    return await r.ping();
-  } finally {
-    r.disconnect();
-  }
 }
 
 // A test that failed half-way leaves its fakes running: stop them the polite way first (SIGKILL
@@ -194,23 +176,12 @@ describe('npm run fakes (process)', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.add(shell);
-    const line = await new Promise<string>((resolve) => {
-      let out = '';
-      shell.stdout!.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-      });
-    });
+    const line = await firstLine(shell);
     expect(JSON.parse(line)).toMatchObject({ redisKind: 'real' });
     expect(processesWithEnv(MARK, mark).length).toBeGreaterThanOrEqual(3);
     shell.kill('SIGKILL');
     children.delete(shell);
-    let left = processesWithEnv(MARK, mark);
-    for (let i = 0; i < 200 && left.length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      left = processesWithEnv(MARK, mark);
-    }
-    expect(left).toEqual([]);
+    expect(await leftAfter(() => processesWithEnv(MARK, mark), 10_000)).toEqual([]);
   }, 90_000);
 });
 

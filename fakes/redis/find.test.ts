@@ -11,19 +11,12 @@ import type { RunningServer } from '../common/running.ts';
 import { dockerAnswers } from './docker.ts';
 import { findRedis } from './find.ts';
 import { startRespFake } from './resp-fake.ts';
-import { descendants, gone, processesMatching } from './testing/procs.ts';
+import { firstLine } from '../common/testing/first-line.ts';
+import { descendants, gone, processesMatching } from '../common/testing/procs.ts';
+import { redisPing } from '../common/testing/redis-ping.ts';
 
 const PATH_ONLY = { PATH: process.env.PATH };
 const NO_DOCKER = 'unix:///nonexistent/docker.sock';
-
-async function ping(url: string): Promise<string> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    return await r.ping();
-  } finally {
-    r.disconnect();
-  }
-}
 
 describe('findRedis', () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -35,13 +28,13 @@ describe('findRedis', () => {
     const found = await findRedis({ mode: 'fake', env: PATH_ONLY });
     cleanup.push(() => found.close());
     expect(found.kind).toBe('fake');
-    expect(await ping(found.url)).toBe('PONG');
+    expect(await redisPing(found.url)).toBe('PONG');
   });
 
   it("mode 'real' starts redis-server on an ephemeral port and stops it on close", async () => {
     const found = await findRedis({ mode: 'real', env: PATH_ONLY });
     expect(found.kind).toBe('real');
-    expect(await ping(found.url)).toBe('PONG');
+    expect(await redisPing(found.url)).toBe('PONG');
     const port = new URL(found.url).port;
     const [pid] = processesMatching('redis-server', `127.0.0.1:${port}`);
     expect(pid).toBeGreaterThan(0);
@@ -62,7 +55,7 @@ describe('findRedis', () => {
     const found = await findRedis({ env: { ...PATH_ONLY, REDIS_URL: theirs.url } });
     expect(found).toMatchObject({ url: theirs.url, kind: 'real' });
     await found.close();
-    expect(await ping(theirs.url)).toBe('PONG');
+    expect(await redisPing(theirs.url)).toBe('PONG');
   });
 
   it('a REDIS_URL that does not answer is a UsageError naming it', async () => {
@@ -129,14 +122,7 @@ describe('redis-server does not outlive its parent', () => {
         env: { ...process.env, REDIS_URL: '' },
       });
       const exited = new Promise((r) => child.once('exit', r));
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          if (out.includes('\n')) resolve(out.split('\n')[0]);
-        });
-        void exited.then(() => reject(new Error(`child exited without a line: ${out}`)));
-      });
+      const line = await firstLine(child);
       const { pid, dir } = JSON.parse(line) as { pid: number; dir: string };
       expect(pid).toBeGreaterThan(0);
       expect(dir).toMatch(/overbench-redis-/);

@@ -1,5 +1,6 @@
 /** node:http plumbing of the Supabase fake: bounded binary bodies in, prepared responses out. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyBytes } from '../common/http-io.ts';
 
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
@@ -11,27 +12,10 @@ export interface FakeResponse {
   body: string | Buffer;
 }
 
-export class BodyTooLargeError extends Error {
-  override name = 'BodyTooLargeError';
-}
+export { BodyTooLargeError } from '../common/http-io.ts';
 
 export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLargeError(`request body larger than ${MAX_BODY_BYTES} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return readBodyBytes(req, MAX_BODY_BYTES);
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8';

@@ -3,32 +3,12 @@
  * and close() leaves no process and no directory behind. Missing binaries and an unreachable
  * database are one clear error.
  */
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresUnavailableError, startThrowawayCluster } from './postgres-cluster.ts';
 import { startSupabaseFake } from './server.ts';
-
-/** pids whose command line or working directory mentions `dir` (postgres children chdir into data/). */
-function processesUsing(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      let cwd = '';
-      try {
-        cwd = readlinkSync(`/proc/${entry}/cwd`);
-      } catch {
-        // not ours to read
-      }
-      if (cmdline.includes(dir) || cwd.startsWith(dir)) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
+import { processesUsing } from '../common/testing/procs.ts';
 
 const savedUrl = process.env.DATABASE_URL;
 beforeAll(() => {

@@ -1,16 +1,18 @@
 /**
- * A throwaway PostgreSQL cluster for the postgres store: initdb in a fresh temp dir, pg_ctl start
- * on an ephemeral 127.0.0.1 port with its unix socket inside that dir, durability off (it is
- * scratch), and close() = pg_ctl stop + remove the dir. As root, PostgreSQL refuses to run, so
- * the binaries run as user `postgres` (runuser) on a dir chowned to it. If the process exits
- * without close(), an exit hook stops the cluster synchronously.
+ * A throwaway PostgreSQL cluster for the postgres store: initdb in a fresh temp dir, postgres on
+ * an ephemeral 127.0.0.1 port with its unix socket inside that dir, durability off (it is
+ * scratch), and close() = immediate shutdown + remove the dir. As root, PostgreSQL refuses to
+ * run, so the binaries run as user `postgres` on a dir chowned to it. The postmaster runs tied
+ * to this process (fakes/common/tied-process.ts): if we exit, crash or are SIGKILLed, its
+ * watchdog shuts it down and removes the dir, so no cluster outlives the fake.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type pg from 'pg';
+import { freePort } from '../common/free-port.ts';
+import { startTied, type TiedProcess } from '../common/tied-process.ts';
 
 /** PostgreSQL is needed but cannot be found or started; the message says what to do. */
 export class PostgresUnavailableError extends Error {
@@ -69,21 +71,9 @@ function run(asPostgres: boolean, cmd: string, args: string[], timeoutMs: number
       clearTimeout(timer);
       reject(new PostgresUnavailableError(`store postgres: cannot run ${file}: ${e.message}`));
     });
-    // 'exit', not 'close': the server started by pg_ctl must not keep us waiting on shared pipes.
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? 1, output: output.trim() });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
     });
   });
 }
@@ -105,59 +95,83 @@ function clusterBaseDir(asPostgres: boolean): string {
 
 const lastLines = (text: string, n = 5): string => text.split('\n').filter(Boolean).slice(-n).join(' | ');
 
-export async function startThrowawayCluster(opts: { binDir?: string } = {}): Promise<ThrowawayCluster> {
-  const bin = findPgBinDir(opts.binDir);
-  const asPostgres = process.getuid?.() === 0;
-  const owner = asPostgres ? postgresUser() : null;
-  const dir = mkdtempSync(join(clusterBaseDir(asPostgres), 'overbench-pg-'));
-  const data = join(dir, 'data');
-  const log = join(dir, 'postgres.log');
-  const pgCtl = join(bin, 'pg_ctl');
-  let started = false;
-  const stopSync = (): void => {
-    if (started) spawnSync(asPostgres ? 'runuser' : pgCtl, [...(asPostgres ? ['-u', 'postgres', '--', pgCtl] : []), '-D', data, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', stopSync);
-  const fail = (message: string): never => {
-    stopSync();
-    process.off('exit', stopSync);
-    throw new PostgresUnavailableError(message);
-  };
+/** A fresh temp dir with an initdb'ed data/ configured for scratch use; removed again on failure. */
+async function initCluster(bin: string, owner: { uid: number; gid: number } | undefined): Promise<string> {
+  const dir = mkdtempSync(join(clusterBaseDir(owner !== undefined), 'overbench-pg-'));
+  // Until the watchdog owns the dir, an exit (even mid-initdb) must still remove it.
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   try {
     if (owner) chownSync(dir, owner.uid, owner.gid);
-    const init = await run(asPostgres, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], 120_000);
-    if (init.code !== 0) fail(`store postgres: initdb failed (${lastLines(init.output)})`);
+    const data = join(dir, 'data');
+    const init = await run(owner !== undefined, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], 120_000);
+    if (init.code !== 0) throw new PostgresUnavailableError(`store postgres: initdb failed (${lastLines(init.output)})`);
     // Scratch data: durability off; the socket lives in our private dir, TCP only on loopback.
     appendFileSync(data + '/postgresql.conf', [
       '', `unix_socket_directories = '${dir.replace(/'/g, "''")}'`, "listen_addresses = '127.0.0.1'",
       'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', "timezone = 'UTC'",
       'max_connections = 40', 'shared_buffers = 32MB', "log_min_messages = 'warning'", '',
     ].join('\n'));
-    // Another process may take the free port before PostgreSQL binds it: try a few.
+    return dir;
+  } catch (e) {
+    removeDir();
+    throw e;
+  } finally {
+    process.off('exit', removeDir);
+  }
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Whether the postmaster came up: it writes "ready" on line 8 of data/postmaster.pid once it
+ * accepts connections (what `pg_ctl -w` waits for). False when it exits or times out first.
+ */
+async function becameReady(server: TiedProcess, data: string): Promise<boolean> {
+  let ended = false;
+  void server.exited.then(() => (ended = true));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!ended && Date.now() < deadline) {
+    try {
+      if (readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() === 'ready') return true;
+    } catch {
+      // not written yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+export async function startThrowawayCluster(opts: { binDir?: string } = {}): Promise<ThrowawayCluster> {
+  const bin = findPgBinDir(opts.binDir);
+  const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
+  try {
+    // Another process may take the free port before PostgreSQL binds it: try a few. A failed
+    // start's watchdog removes its dir, so every attempt starts from a fresh initdb.
     for (let attempt = 1; ; attempt++) {
+      const dir = await initCluster(bin, owner);
+      const data = join(dir, 'data');
       const port = await freePort();
-      const start = await run(asPostgres, pgCtl, ['-D', data, '-l', log, '-o', `-p ${port}`, '-w', '-t', '60', 'start'], 90_000);
-      if (start.code === 0) {
-        started = true;
-        return {
-          dir,
-          port,
-          connection: { host: dir, port, user: 'postgres', database: 'postgres' },
-          close: async () => {
-            if (!existsSync(dir)) return;
-            started = false;
-            await run(asPostgres, pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop'], 60_000);
-            rmSync(dir, { recursive: true, force: true });
-            process.off('exit', stopSync);
-          },
-        };
+      // QUIT = immediate shutdown: no waiting for clients, nothing worth flushing in scratch data.
+      const server = await startTied(join(bin, 'postgres'), ['-D', data, '-p', String(port)], dir, {
+        stopSignal: 'QUIT',
+        exitSignal: 'SIGQUIT',
+        user: owner,
+      }).catch((e: Error) => {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+      });
+      if (await becameReady(server, data)) {
+        return { dir, port, connection: { host: dir, port, user: 'postgres', database: 'postgres' }, close: () => server.close() };
       }
-      const logText = existsSync(log) ? readFileSync(log, 'utf8') : '';
-      if (attempt >= 3 || !/could not bind|already in use/i.test(logText)) fail(`store postgres: pg_ctl start failed (${lastLines(start.output + '\n' + logText)})`);
+      await server.close();
+      const output = server.output();
+      if (attempt >= 3 || !/could not bind|already in use/i.test(output)) {
+        throw new PostgresUnavailableError(`store postgres: postgres did not start (${lastLines(output) || `not ready within ${READY_TIMEOUT_MS / 1000} s`})`);
+      }
     }
   } catch (e) {
     if (e instanceof PostgresUnavailableError) throw e;
-    return fail(`store postgres: cannot start a throwaway cluster (${(e as Error).message})`);
+    throw new PostgresUnavailableError(`store postgres: cannot start a throwaway cluster (${(e as Error).message})`);
   }
 }

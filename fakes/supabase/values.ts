@@ -4,19 +4,12 @@
  * (`2026-01-02T03:04:05.123456+00:00`, trailing zeros trimmed, UTC). Canonical timestamps sort
  * correctly as strings, which lets the memory store index and compare them without parsing.
  */
+import { SQL_TYPE } from './ddl.ts';
 import { invalidInput } from './errors.ts';
 import type { ColumnType } from './tables.ts';
 
-const SQL_TYPE_NAME: Record<ColumnType, string> = {
-  text: 'text',
-  uuid: 'uuid',
-  bigint: 'bigint',
-  integer: 'integer',
-  double: 'double precision',
-  boolean: 'boolean',
-  timestamptz: 'timestamp with time zone',
-  jsonb: 'json',
-};
+// Error messages name the type as PostgreSQL prints it, which differs from the DDL spelling for two.
+const SQL_TYPE_NAME: Record<ColumnType, string> = { ...SQL_TYPE, timestamptz: 'timestamp with time zone', jsonb: 'json' };
 
 const INT_RE = /^\s*[+-]?\d+\s*$/;
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;

@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { testConfig } from '../driver/fixtures/config.ts';
-import { forkDriver, type DriverProcess } from '../driver/fork.ts';
+import { forkDriver, type DriverProcess } from '../driver/process.ts';
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import type { BareWindowResult } from './bare-client.ts';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparePair } from '../report/test-fixture.ts';
-import { overbench } from '../report/test-cli.ts';
+import { overbench } from './test-cli.ts';
 
 describe('overbench compare (CLI)', () => {
   let dir: string;

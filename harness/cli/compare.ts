@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import { MetricName } from '../result/schema.ts';
 import { compareResults } from '../report/compare-results.ts';
 import { compareTable } from '../report/compare-table.ts';
 import { loadResult } from '../report/load-result.ts';
 import { defaultContext } from '../report/reporter.ts';
-import { parseInconclusive, verdictExitCode } from '../report/verdict-exit.ts';
 import { writeReport } from '../report/write-outputs.ts';
-import { UsageError } from './exit-codes.ts';
+import { ExitCode, UsageError, verdictExitCode } from './exit-codes.ts';
+import { commandLine, inconclusiveFlag, parseCommand, seedFlag } from './flags.ts';
 
 const USAGE =
   'usage: overbench compare OLD.json NEW.json [--metric p50|p95|p99|throughput|cpuPerRequest|nsPerOp]... [--budget PCT] [--html FILE] [--junit FILE] [--md FILE] [--seed N] [--inconclusive=pass|fail]';
@@ -17,30 +16,21 @@ const USAGE =
  * Exit code as DESIGN.md: 0 pass, 1 a budget failed, 2 bad input, 3 inconclusive.
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        metric: { type: 'string', multiple: true },
-        budget: { type: 'string' },
-        html: { type: 'string' },
-        junit: { type: 'string' },
-        md: { type: 'string' },
-        seed: { type: 'string' },
-        inconclusive: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      metric: { type: 'string', multiple: true },
+      budget: { type: 'string' },
+      html: { type: 'string' },
+      junit: { type: 'string' },
+      md: { type: 'string' },
+      seed: { type: 'string' },
+      inconclusive: { type: 'string' },
+    },
+    { usage: USAGE, positionals: true },
+  );
+  if (!parsed) return ExitCode.Pass;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (positionals.length !== 2) throw new UsageError(`expected OLD.json and NEW.json, got ${positionals.length} file(s); ${USAGE}`);
   const metrics = values.metric?.map((m) => {
     const ok = MetricName.safeParse(m);
@@ -49,14 +39,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   const budgetPct = values.budget === undefined ? undefined : Number(values.budget.replace(/%$/, ''));
   if (budgetPct !== undefined && !(Number.isFinite(budgetPct) && budgetPct >= 0)) throw new UsageError(`--budget must be a percentage >= 0, got "${values.budget}"`);
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  const inconclusive = parseInconclusive(values.inconclusive);
-  if (!inconclusive) throw new UsageError(`--inconclusive must be pass or fail, got "${values.inconclusive}"`);
+  const seed = seedFlag(values.seed);
+  const inconclusive = inconclusiveFlag(values.inconclusive);
 
   const [oldFile, newFile] = positionals;
   const [oldR, newR] = [await loadResult(oldFile), await loadResult(newFile)];
-  const command = ['overbench', 'compare', ...argv.map(shellQuote)].join(' ');
+  const command = commandLine('compare', argv);
   const outcome = compareResults(oldR, newR, { metrics, budgetPct, seed, command });
   process.stdout.write(compareTable(outcome));
 
@@ -65,7 +53,5 @@ export async function run(argv: string[]): Promise<number> {
   for (const [name, file] of outputs) {
     if (file) process.stdout.write(`wrote ${await writeReport(name, outcome.result, ctx, file)}\n`);
   }
-  return verdictExitCode(outcome.result.verdict, inconclusive);
+  return verdictExitCode(outcome.result.verdict, inconclusive === 'pass');
 }
-
-const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -1,14 +1,29 @@
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { InconclusivePolicy } from '../report/reporter.ts';
 import { UsageError } from './exit-codes.ts';
 
-/** node:util parseArgs in strict mode, its errors turned into one-line UsageErrors. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * node:util parseArgs in strict mode, its errors turned into one-line UsageErrors, and -h/--help
+ * for every command: null means the usage was printed and the command is done (exit 0).
+ */
+export function parseCommand<T extends Options>(argv: string[], options: T, spec: { usage: string; positionals?: boolean }) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: argv, options: { ...options, ...HELP }, strict: true, allowPositionals: spec.positionals ?? false });
   } catch (e) {
     // "Unknown option '--x'. To specify a positional argument..." -> keep the first sentence.
     throw new UsageError((e as Error).message.split('. ')[0]);
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(spec.usage.endsWith('\n') ? spec.usage : `${spec.usage}\n`);
+    return null;
+  }
+  return parsed;
 }
 
 export function intFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -16,6 +31,23 @@ export function intFlag(name: string, value: string | undefined, min: number): n
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} "${value}": expected an integer >= ${min}`);
   return n;
+}
+
+/** --seed: a non-negative integer, or undefined (the caller picks its default). */
+export function seedFlag(value: string | undefined): number | undefined {
+  return intFlag('seed', value, 0);
+}
+
+/** --inconclusive=pass|fail: whether noise may pass the gate (default fail). */
+export function inconclusiveFlag(value: string | undefined): InconclusivePolicy {
+  if (value === undefined || value === 'fail') return 'fail';
+  if (value === 'pass') return 'pass';
+  throw new UsageError(`--inconclusive "${value}": expected pass or fail`);
+}
+
+/** --out: the reports folder, absolute (default ./reports). */
+export function outFlag(value: string | undefined): string {
+  return path.resolve(value ?? 'reports');
 }
 
 /** The command line as a user could paste it again (for the result's `command`). */

@@ -1,58 +1,23 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, processesMatching } from '../../fakes/common/testing/procs.ts';
 import { processTree } from '../measure/proc-tree.ts';
 import { Result } from '../result/schema.ts';
 import { REPO_ROOT } from '../targets/paths.ts';
+import { overbench as runOverbench } from './test-cli.ts';
 
 /**
  * `overbench realistic` as a user runs it: a separate process, exit codes, files, stdout/stderr,
  * and no process left behind. Depends on the driver, the daemon and the fakes.
  */
-const BIN = path.join(REPO_ROOT, 'bin/overbench.mjs');
 const FIXTURE = path.join(REPO_ROOT, 'harness/targets/fixtures/exai-server.mjs');
 const TAG = `e2e-${process.pid}`;
 let dir: string;
 
-interface Ran {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function overbench(args: string[], opts: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'realistic', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`overbench ${args.join(' ')} did not finish; stderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      // Let the pipes deliver their last bytes.
-      setTimeout(() => resolve({ code, signal, stdout, stderr }), 50);
-    });
-    opts.onSpawn?.(child.pid!);
-  });
-}
-
-/** Alive = /proc entry exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const overbench = (args: string[], opts?: Parameters<typeof runOverbench>[1]) => runOverbench(['realistic', ...args], opts);
 
 function cmdline(pid: number): string {
   try {
@@ -64,10 +29,7 @@ function cmdline(pid: number): string {
 
 /** Processes still running whose command line carries this test run's tag. */
 function taggedProcesses(): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((pid) => pid !== process.pid && cmdline(pid).includes(TAG) && alive(pid));
+  return processesMatching(TAG).filter((pid) => pid !== process.pid);
 }
 
 const fixtureTarget = (extra = '') => `spawn:node ${FIXTURE} --port {port} --tag ${TAG} ${extra}`.trim();

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overbench } from '../report/test-cli.ts';
+import { overbench } from './test-cli.ts';
 import { realisticScenario, resultOf, sampleResult } from '../report/test-fixture.ts';
 
 describe('overbench report (CLI)', () => {

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadResult } from '../report/load-result.ts';
 import { defaultContext } from '../report/reporter.ts';
 import { ReportersMap, type ReporterName } from '../report/reporters/index.ts';
-import { parseInconclusive, verdictExitCode } from '../report/verdict-exit.ts';
 import { historyFileFor, historyFor, writeReport } from '../report/write-outputs.ts';
-import { UsageError } from './exit-codes.ts';
+import { ExitCode, UsageError, verdictExitCode } from './exit-codes.ts';
+import { inconclusiveFlag, parseCommand } from './flags.ts';
 
 const USAGE = 'usage: overbench report <result.json> [--html FILE] [--junit FILE] [--md FILE|-] [--history FILE] [--inconclusive=pass|fail]';
 
@@ -15,31 +14,21 @@ const USAGE = 'usage: overbench report <result.json> [--html FILE] [--junit FILE
  * be), so CI can gate on a stored file.
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        html: { type: 'string' },
-        junit: { type: 'string' },
-        md: { type: 'string' },
-        history: { type: 'string' },
-        inconclusive: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      html: { type: 'string' },
+      junit: { type: 'string' },
+      md: { type: 'string' },
+      history: { type: 'string' },
+      inconclusive: { type: 'string' },
+    },
+    { usage: USAGE, positionals: true },
+  );
+  if (!parsed) return ExitCode.Pass;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError(`expected one result file, got ${positionals.length}; ${USAGE}`);
-  const inconclusive = parseInconclusive(values.inconclusive);
-  if (!inconclusive) throw new UsageError(`--inconclusive must be pass or fail, got "${values.inconclusive}"`);
+  const inconclusive = inconclusiveFlag(values.inconclusive);
 
   const file = positionals[0];
   const result = await loadResult(file);
@@ -62,5 +51,5 @@ export async function run(argv: string[]): Promise<number> {
     const out = outputs.some(([, t]) => t === '-') ? process.stderr : process.stdout;
     out.write(`${result.verdict.toUpperCase()} (${result.runId}): wrote ${written.join(', ')}\n`);
   }
-  return verdictExitCode(result.verdict, inconclusive);
+  return verdictExitCode(result.verdict, inconclusive === 'pass');
 }

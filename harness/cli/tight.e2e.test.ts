@@ -1,29 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Result } from '../result/schema.ts';
+import { overbench as runOverbench } from './test-cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let out: string;
-
-function overbench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/overbench.mjs', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), 200_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+// a smoke tight run takes minutes on a busy 2-core machine
+const overbench = (args: string[]) => runOverbench(args, { timeoutMs: 200_000 });
 
 beforeAll(async () => {
   out = await mkdtemp(path.join(os.tmpdir(), 'overbench-tight-'));

@@ -1,14 +1,14 @@
 import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
 import { envInfo, newRunId, toolInfo } from '../result/build.ts';
-import { SCHEMA_VERSION, type Result, type Verdict } from '../result/schema.ts';
+import { SCHEMA_VERSION, type Result } from '../result/schema.ts';
 import { writeRun } from '../report/write-run.ts';
 import { overallVerdict } from '../stats/compare.ts';
 import { findRealisticCpu } from '../tight/context.ts';
 import { TIGHT_PROFILES, type TightProfile } from '../tight/profiles.ts';
 import { DEFAULT_SEED, runTight, type TightEvent } from '../tight/run.ts';
 import { contextLine, renderTight } from '../tight/table.ts';
-import { ExitCode, UsageError } from './exit-codes.ts';
-import { commandLine, intFlag, parseFlags } from './flags.ts';
+import { ExitCode, UsageError, verdictExitCode } from './exit-codes.ts';
+import { commandLine, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
 
 const HELP = `usage: overbench tight [options]
 
@@ -24,8 +24,6 @@ overhead vs the none backend, verdicts vs budgets (harness/tight/budgets.ts).
   --out DIR         reports folder (default reports)
   --json            print the result JSON only
 `;
-
-const exitOf: Record<Verdict, ExitCode> = { pass: ExitCode.Pass, fail: ExitCode.Fail, inconclusive: ExitCode.Inconclusive };
 
 function parseBackends(value: string | undefined): BackendName[] | undefined {
   if (value === undefined) return undefined;
@@ -57,20 +55,21 @@ function progress(json: boolean): (e: TightEvent) => void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: f } = parseFlags(argv, {
-    backends: { type: 'string' },
-    rounds: { type: 'string' },
-    profile: { type: 'string' },
-    seed: { type: 'string' },
-    clock: { type: 'string' },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (f.help) {
-    process.stdout.write(HELP);
-    return ExitCode.Pass;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      backends: { type: 'string' },
+      rounds: { type: 'string' },
+      profile: { type: 'string' },
+      seed: { type: 'string' },
+      clock: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    { usage: HELP },
+  );
+  if (!parsed) return ExitCode.Pass;
+  const { values: f } = parsed;
   if (f.profile !== undefined && !(TIGHT_PROFILES as readonly string[]).includes(f.profile)) {
     throw new UsageError(`--profile "${f.profile}": expected smoke, ci or full`);
   }
@@ -78,10 +77,10 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--clock "${f.clock}": expected cpu or wall`);
   }
   const profile = (f.profile ?? 'default') as TightProfile;
-  const seed = intFlag('seed', f.seed, 0) ?? DEFAULT_SEED;
+  const seed = seedFlag(f.seed) ?? DEFAULT_SEED;
   const rounds = intFlag('rounds', f.rounds, 1);
   const backends = parseBackends(f.backends);
-  const outDir = f.out ?? 'reports';
+  const outDir = outFlag(f.out);
   const json = f.json ?? false;
 
   // read before this run overwrites latest.json
@@ -112,5 +111,5 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${renderTight(scenarios, seed)}\n\n${contextLine(scenarios, realistic)}\n`);
     process.stdout.write(`verdict: ${verdict}; result in ${written.dir}\n`);
   }
-  return exitOf[verdict];
+  return verdictExitCode(verdict);
 }

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Driver } from './driver.ts';
 import { testConfig } from './fixtures/config.ts';
-import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
+import type { EchoTarget } from './fixtures/echo-target.ts';
+import { echoAndDriverPerTest } from './fixtures/per-test.ts';
 import { decodeHistogram } from './histogram.ts';
 
-let target: EchoTarget | undefined;
-let driver: Driver | undefined;
-afterEach(async () => {
-  await driver?.stop();
-  await target?.close();
-  driver = undefined;
-  target = undefined;
-});
+const { startTarget, startDriver } = echoAndDriverPerTest();
+let target: EchoTarget;
+let driver: Driver;
 
 /** Frames the target counted during `run`, to compare with what the driver says it sent/received. */
 async function serverDelta<T>(t: EchoTarget, run: () => Promise<T>): Promise<{ result: T; received: number; sent: number; calls: number }> {
@@ -24,8 +20,8 @@ async function serverDelta<T>(t: EchoTarget, run: () => Promise<T>): Promise<{ r
 
 describe('closed model', () => {
   it('counts requests, errors by kind, per-tool histograms and every frame exactly', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(
+    target = await startTarget();
+    driver = await startDriver(
       testConfig(target.url, {
         clients: 3,
         mix: [
@@ -61,16 +57,16 @@ describe('closed model', () => {
   });
 
   it('records no latency in a warm-up window but still counts', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url));
     const s = await driver.window(200, false);
     expect(s.requests).toBeGreaterThan(0);
     expect(decodeHistogram(s.histogram).totalCount).toBe(0);
   });
 
   it('sends nothing between windows', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { load: { model: 'closed', thinkTime: 'constant:v=5ms' } }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { load: { model: 'closed', thinkTime: 'constant:v=5ms' } }));
     await driver.window(200, true);
     const before = target.counts.framesReceived;
     await new Promise((r) => setTimeout(r, 200));
@@ -78,8 +74,8 @@ describe('closed model', () => {
   });
 
   it('thinks between requests (think time from the latency model)', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { clients: 2, load: { model: 'closed', thinkTime: 'constant:v=50ms' } }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { clients: 2, load: { model: 'closed', thinkTime: 'constant:v=50ms' } }));
     const s = await driver.window(1000, true);
     // 2 clients x ~1 request per 50 ms
     expect(s.requests).toBeGreaterThanOrEqual(25);
@@ -87,8 +83,8 @@ describe('closed model', () => {
   });
 
   it('varies the args of non-repeat entries and repeats the others exactly', async () => {
-    target = await startEchoTarget({ recordArgs: true });
-    driver = await Driver.start(
+    target = await startTarget({ recordArgs: true });
+    driver = await startDriver(
       testConfig(target.url, {
         clients: 1,
         mix: [
@@ -109,8 +105,8 @@ describe('closed model', () => {
   });
 
   it('times out a request that is never answered and moves on', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(
+    target = await startTarget();
+    driver = await startDriver(
       testConfig(target.url, {
         clients: 1,
         requestTimeoutMs: 100,
@@ -127,8 +123,8 @@ describe('closed model', () => {
   });
 
   it('churns: closes and resumes the SAME session id every N requests, handshakes counted', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { clients: 2, sessionPrefix: 'churny', churn: { everyRequests: 5 } }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { clients: 2, sessionPrefix: 'churny', churn: { everyRequests: 5 } }));
     const helloCount = target.counts.hellos.length;
     const { result: s, received, sent } = await serverDelta(target, () => driver!.window(500, true));
     const newHellos = target.counts.hellos.slice(helloCount);
@@ -144,8 +140,8 @@ describe('closed model', () => {
   });
 
   it('fails the call in flight when the target drops the connection, resumes the session, goes on', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { clients: 2, sessionPrefix: 'lost' }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { clients: 2, sessionPrefix: 'lost' }));
     const t = target;
     const h0 = t.counts.hellos.length;
     const kick = setTimeout(() => t.dropConnections(), 200);
@@ -163,8 +159,8 @@ describe('closed model', () => {
   });
 
   it('opens idle connections that only say hello', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { clients: 1, idleClients: 30, sessionPrefix: 'many' }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { clients: 1, idleClients: 30, sessionPrefix: 'many' }));
     expect(target.counts.connections).toBe(31);
     expect(target.counts.hellos.filter((h) => h.startsWith('many-idle-')).length).toBe(30);
     const s = await driver.window(200, true);
@@ -172,15 +168,15 @@ describe('closed model', () => {
   });
 
   it('rejects a refused hello with the reason', async () => {
-    target = await startEchoTarget({ token: 'right' });
+    target = await startTarget({ token: 'right' });
     await expect(Driver.start(testConfig(target.url, { token: 'wrong' }))).rejects.toThrow(/hello rejected: unauthorized/);
-    driver = await Driver.start(testConfig(target.url, { token: 'right' }));
+    driver = await startDriver(testConfig(target.url, { token: 'right' }));
     expect((await driver.window(100, true)).requests).toBeGreaterThan(0);
   });
 
   it('speaks MCP: JSON-RPC tools/call, tool errors and JSON-RPC errors counted', async () => {
-    target = await startEchoTarget({ protocol: 'mcp' });
-    driver = await Driver.start(
+    target = await startTarget({ protocol: 'mcp' });
+    driver = await startDriver(
       testConfig(target.url, {
         protocol: 'mcp',
         mix: [

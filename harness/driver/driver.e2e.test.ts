@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive } from '../../fakes/common/testing/procs.ts';
 import { testConfig } from './fixtures/config.ts';
 import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
-import { forkDriver, type DriverProcess } from './fork.ts';
+import { forkDriver, type DriverProcess } from './process.ts';
 import { decodeHistogram } from './histogram.ts';
 
 const targets: EchoTarget[] = [];
@@ -12,15 +13,6 @@ afterAll(async () => {
   for (const d of drivers) await d.kill();
   for (const t of targets) await t.close();
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('driver process over IPC', () => {
   it('start -> ready, windows -> stats, stop -> stopped and the process is gone', async () => {

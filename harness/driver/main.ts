@@ -7,7 +7,7 @@ import { Driver } from './driver.ts';
 import type { DriverMessage, ParentMessage } from './messages.ts';
 
 if (process.send === undefined) {
-  process.stderr.write('harness/driver/main.ts runs as a forked child with an IPC channel (see harness/driver/fork.ts)\n');
+  process.stderr.write('harness/driver/main.ts runs as a forked child with an IPC channel (see harness/driver/process.ts)\n');
   process.exit(2);
 }
 

@@ -1,22 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Driver } from './driver.ts';
+import { describe, expect, it } from 'vitest';
+import type { Driver } from './driver.ts';
 import { testConfig } from './fixtures/config.ts';
-import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
+import type { EchoTarget } from './fixtures/echo-target.ts';
+import { echoAndDriverPerTest } from './fixtures/per-test.ts';
 import { decodeHistogram, summarize } from './histogram.ts';
 
-let target: EchoTarget | undefined;
-let driver: Driver | undefined;
-afterEach(async () => {
-  await driver?.stop();
-  await target?.close();
-  driver = undefined;
-  target = undefined;
-});
+const { startTarget, startDriver } = echoAndDriverPerTest();
+let target: EchoTarget;
+let driver: Driver;
 
 describe('open model', () => {
   it('issues arrivals at the set rate (uniform: evenly spaced) and counts frames exactly', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { clients: 3, load: { model: 'open', ratePerSec: 400, arrival: 'uniform' } }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { clients: 3, load: { model: 'open', ratePerSec: 400, arrival: 'uniform' } }));
     const r0 = target.counts.framesReceived;
     const s0 = target.counts.framesSent;
     const s = await driver.window(1000, true);
@@ -31,26 +27,26 @@ describe('open model', () => {
   });
 
   it('draws poisson arrivals around the rate, reproducibly for a seed', async () => {
-    target = await startEchoTarget();
+    target = await startTarget();
     const cfg = testConfig(target.url, { load: { model: 'open', ratePerSec: 500 }, seed: 42 });
-    driver = await Driver.start(cfg);
+    driver = await startDriver(cfg);
     const a = await driver.window(1000, true);
     expect(a.requests).toBeGreaterThan(400);
     expect(a.requests).toBeLessThan(600);
     await driver.stop();
     // the schedule is a function of the seed alone: a fresh driver makes the same arrivals
-    driver = await Driver.start(cfg);
+    driver = await startDriver(cfg);
     const b = await driver.window(1000, true);
     expect(b.requests + b.dropped).toBe(a.requests + a.dropped);
     await driver.stop();
-    driver = await Driver.start({ ...cfg, seed: 43 });
+    driver = await startDriver({ ...cfg, seed: 43 });
     const c = await driver.window(1000, true);
     expect(c.requests).not.toBe(a.requests);
   });
 
   it('counts arrivals beyond maxInFlight as dropped, never sends them late', async () => {
-    target = await startEchoTarget({ replyDelayMs: 200 });
-    driver = await Driver.start(testConfig(target.url, { clients: 2, load: { model: 'open', ratePerSec: 200, arrival: 'uniform', maxInFlight: 10 } }));
+    target = await startTarget({ replyDelayMs: 200 });
+    driver = await startDriver(testConfig(target.url, { clients: 2, load: { model: 'open', ratePerSec: 200, arrival: 'uniform', maxInFlight: 10 } }));
     const c0 = target.counts.calls;
     const s = await driver.window(1000, true);
     const sent = target.counts.calls - c0;
@@ -65,8 +61,8 @@ describe('open model', () => {
   });
 
   it('fails requests in flight when the target drops connections, then reconnects', async () => {
-    target = await startEchoTarget({ replyDelayMs: 50 });
-    driver = await Driver.start(testConfig(target.url, { clients: 2, load: { model: 'open', ratePerSec: 200, arrival: 'uniform' } }));
+    target = await startTarget({ replyDelayMs: 50 });
+    driver = await startDriver(testConfig(target.url, { clients: 2, load: { model: 'open', ratePerSec: 200, arrival: 'uniform' } }));
     const t = target;
     // the target drops every connection once, mid-window; the clients resume their sessions
     const kick = setTimeout(() => t.dropConnections(), 300);
@@ -79,8 +75,8 @@ describe('open model', () => {
   });
 
   it('churns: a client stops taking arrivals, drains, resumes its session, rejoins', async () => {
-    target = await startEchoTarget({ replyDelayMs: 5 });
-    driver = await Driver.start(
+    target = await startTarget({ replyDelayMs: 5 });
+    driver = await startDriver(
       testConfig(target.url, { clients: 2, sessionPrefix: 'oc', churn: { everyRequests: 20 }, load: { model: 'open', ratePerSec: 300, arrival: 'uniform' } }),
     );
     const h0 = target.counts.hellos.length;
@@ -100,8 +96,8 @@ describe('open model', () => {
   });
 
   it('times out requests never answered, from their intended time', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { requestTimeoutMs: 200, mix: [{ weight: 1, tool: 'silent' }], load: { model: 'open', ratePerSec: 50, arrival: 'uniform' } }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { requestTimeoutMs: 200, mix: [{ weight: 1, tool: 'silent' }], load: { model: 'open', ratePerSec: 50, arrival: 'uniform' } }));
     const s = await driver.window(500, true);
     expect(s.errorsByKind.timeout).toBe(s.requests);
     expect(s.requests).toBeGreaterThanOrEqual(23);
@@ -109,8 +105,8 @@ describe('open model', () => {
   });
 
   it('times latency from the intended send time: arrivals delayed by a blocked event loop count the delay', async () => {
-    target = await startEchoTarget();
-    driver = await Driver.start(testConfig(target.url, { load: { model: 'open', ratePerSec: 200, arrival: 'uniform' } }));
+    target = await startTarget();
+    driver = await startDriver(testConfig(target.url, { load: { model: 'open', ratePerSec: 200, arrival: 'uniform' } }));
     // 300 ms into the window the driver's own event loop is blocked for 300 ms: ~60 arrivals go out late
     const block = setTimeout(() => {
       const until = performance.now() + 300;

@@ -1,5 +1,6 @@
 import type { FrameInfo, FrameKind, Handshake, HandshakeOptions, ProtocolAdapter } from './adapter.ts';
 import { exaiPrefix, fastRequestId, type FastPrefix } from './fast-path.ts';
+import { parseObject } from './json-object.ts';
 import { compileTemplate, errorCode, ID_TEXT, parseRequestId, withUniqueField } from './template.ts';
 
 /**
@@ -13,16 +14,6 @@ import { compileTemplate, errorCode, ID_TEXT, parseRequestId, withUniqueField } 
 const PARTIAL_OPS = new Set(['progress', 'stream_chunk', 'stream_complete']);
 /** Replies that end a request (we only send call_tool, but a target may answer others). */
 const TERMINAL_OPS = new Set(['call_tool_res', 'pong', 'list_tools_res', 'cancelled']);
-
-function parseObject(frame: string): Record<string, unknown> | undefined {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(frame);
-  } catch {
-    return undefined;
-  }
-  return msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? (msg as Record<string, unknown>) : undefined;
-}
 
 function handshake(opts: HandshakeOptions): Handshake {
   return {

@@ -1,4 +1,5 @@
 import type { FrameInfo, FrameKind, Handshake, HandshakeOptions, ProtocolAdapter } from './adapter.ts';
+import { parseObject } from './json-object.ts';
 import { compileTemplate, errorCode, ID_NUMBER, parseRequestId, withUniqueField } from './template.ts';
 
 /**
@@ -10,16 +11,6 @@ import { compileTemplate, errorCode, ID_NUMBER, parseRequestId, withUniqueField 
 export const MCP_PROTOCOL_VERSION = '2025-06-18';
 const INIT_ID = 'overbench-init';
 const LIST_ID = 'overbench-tools';
-
-function parseObject(frame: string): Record<string, unknown> | undefined {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(frame);
-  } catch {
-    return undefined;
-  }
-  return msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? (msg as Record<string, unknown>) : undefined;
-}
 
 /** The answer to a request the server sent us: ping gets `{}`, anything else "method not found". */
 function answerServerRequest(msg: Record<string, unknown>): string {

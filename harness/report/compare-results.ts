@@ -1,7 +1,7 @@
 import { UsageError } from '../cli/exit-codes.ts';
 import { Result, type Comparison, type MetricName, type RoundResult, type ScenarioResult, type VariantInfo } from '../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';
-import { METRICS } from './metric.ts';
+import { METRICS } from '../result/metrics.ts';
 import { inRunOrder } from './rounds.ts';
 
 export interface CompareOptions {

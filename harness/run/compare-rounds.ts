@@ -1,16 +1,7 @@
-import type { Comparison, MetricName, RoundResult } from '../result/schema.ts';
+import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
+import type { Comparison, RoundResult } from '../result/schema.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { compareMetric } from '../stats/compare.ts';
-
-type RealisticMetric = Extract<MetricName, 'p50' | 'p95' | 'p99' | 'throughput' | 'cpuPerRequest'>;
-
-const METRICS: { metric: RealisticMetric; higherIsWorse: boolean; value: (r: RoundResult) => number | null }[] = [
-  { metric: 'p50', higherIsWorse: true, value: (r) => r.latencyUs?.p50 ?? null },
-  { metric: 'p95', higherIsWorse: true, value: (r) => r.latencyUs?.p95 ?? null },
-  { metric: 'p99', higherIsWorse: true, value: (r) => r.latencyUs?.p99 ?? null },
-  { metric: 'throughput', higherIsWorse: false, value: (r) => r.throughput },
-  { metric: 'cpuPerRequest', higherIsWorse: true, value: (r) => r.cpuPerRequestUs },
-];
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
 export function validPairs(rounds: readonly RoundResult[]): [RoundResult, RoundResult][] {
@@ -30,7 +21,8 @@ export function validPairs(rounds: readonly RoundResult[]): [RoundResult, RoundR
 export function compareRounds(rounds: readonly RoundResult[], budgets: Budgets, seed: number): Comparison[] {
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
-  METRICS.forEach(({ metric, higherIsWorse, value }, i) => {
+  REALISTIC_METRICS.forEach((metric, i) => {
+    const { higherIsWorse, value } = METRICS[metric];
     const budgetPct = budgets[metric];
     if (budgetPct === undefined) return;
     const unavailable = rounds.length > 0 && rounds.every((r) => value(r) === null);

@@ -2,7 +2,7 @@ import { fetchMetricsTotals, fetchStats, type DaemonStats } from '../measure/dae
 import { startWindowMeter } from '../measure/window-meter.ts';
 import type { RoundResult } from '../result/schema.ts';
 import type { RunningTarget } from '../targets/types.ts';
-import type { DriverProcess } from './driver-process.ts';
+import type { DriverProcess } from '../driver/process.ts';
 import type { VariantName } from './events.ts';
 import { exactnessRound, type ExactnessRound } from './exactness.ts';
 import type { Guard } from './guard.ts';

@@ -1,7 +1,7 @@
 import { envInfo, newRunId, toolInfo } from '../result/build.ts';
 import { SCHEMA_VERSION, type Result, type ScenarioResult } from '../result/schema.ts';
 import { overallVerdict } from '../stats/compare.ts';
-import { ExitCode } from '../cli/exit-codes.ts';
+import { ExitCode, verdictExitCode } from '../cli/exit-codes.ts';
 
 /** The result file of a run (realistic, tight, or both for the gate). */
 export function buildResult(args: {
@@ -32,7 +32,5 @@ export function buildResult(args: {
  */
 export function exitCodeFor(result: Result, inconclusivePass: boolean): ExitCode {
   if (result.scenarios.some((s) => s.error)) return ExitCode.BadInput;
-  if (result.verdict === 'fail') return ExitCode.Fail;
-  if (result.verdict === 'inconclusive') return inconclusivePass ? ExitCode.Pass : ExitCode.Inconclusive;
-  return ExitCode.Pass;
+  return verdictExitCode(result.verdict, inconclusivePass);
 }

@@ -6,7 +6,7 @@ import { stopAllChildren } from '../targets/children.ts';
 import { startFakes, type RunningFakes } from '../targets/fakes-process.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import { compareRounds } from './compare-rounds.ts';
-import { DriverFault, DriverProcess } from './driver-process.ts';
+import { DriverFault, DriverProcess } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';

@@ -3,7 +3,7 @@ import type { DriverConfig } from '../driver/messages.ts';
 import type { RunningFakes } from '../targets/fakes-process.ts';
 import { startTarget } from '../targets/start.ts';
 import type { RunningTarget } from '../targets/types.ts';
-import type { DriverProcess } from './driver-process.ts';
+import type { DriverProcess } from '../driver/process.ts';
 import type { VariantName } from './events.ts';
 import type { ScenarioPlan } from './plan.ts';
 

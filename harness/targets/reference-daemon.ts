@@ -1,3 +1,6 @@
+// The ready line's type only: daemon/testing's spawn helper does not fit the harness (its children
+// must be process-group leaders in children.ts's registry, tsx loaded by absolute URL, PORT unset).
+import type { ReadyLine } from '../../daemon/testing/spawn-daemon.ts';
 import { UsageError } from '../cli/exit-codes.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
 import { describeTail, firstJsonLine } from './output-lines.ts';
@@ -5,16 +8,6 @@ import { REPO_ROOT, tsxArgs } from './paths.ts';
 import { startProcess } from './process.ts';
 import { waitForHandshake } from './ready.ts';
 import type { RunningTarget } from './types.ts';
-
-/** The daemon's ready line (contract). */
-interface ReadyLine {
-  event: 'ready';
-  pid: number;
-  host: string;
-  wsPort: number;
-  monitoringPort: number;
-  backend: string;
-}
 
 /** Daemon env that points it at the fakes; the GLM/Kimi base paths are the ones the provider fake serves. */
 export function worldEnv(fakes: FakesEndpoints): Record<string, string> {

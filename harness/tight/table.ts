@@ -1,7 +1,6 @@
-import { createRng } from '../../fakes/latency.ts';
 import type { ScenarioResult } from '../result/schema.ts';
-import { bootstrapMean } from '../stats/bootstrap.ts';
 import { median } from '../stats/compare.ts';
+import { nsInterval, nsPerOpValues } from '../stats/ns-per-op.ts';
 import type { RealisticCpu } from './context.ts';
 
 /**
@@ -27,17 +26,12 @@ function opsPerSec(ns: number | null): string {
 }
 
 function nsWithCi(xs: number[], seed: number): string {
-  if (xs.length === 0) return '-';
-  const ci = bootstrapMean(xs, createRng(seed), 2000);
-  return `${fmt(ci.estimate)} [${fmt(ci.low)}, ${fmt(ci.high)}]`;
+  const ci = nsInterval(xs, seed);
+  return ci ? `${fmt(ci.mean)} [${fmt(ci.low)}, ${fmt(ci.high)}]` : '-';
 }
 
 function extraMedian(s: ScenarioResult, variant: 'baseline' | 'instrumented', key: string): number | null {
   return median(s.rounds.filter((r) => r.variant === variant && r.extra?.[key] !== undefined).map((r) => r.extra![key]));
-}
-
-function nsOf(s: ScenarioResult, variant: 'baseline' | 'instrumented'): number[] {
-  return s.rounds.filter((r) => r.variant === variant && r.valid && r.nsPerOp !== undefined).map((r) => r.nsPerOp!);
 }
 
 export function renderTight(scenarios: readonly ScenarioResult[], seed: number): string {
@@ -55,7 +49,7 @@ export function renderTight(scenarios: readonly ScenarioResult[], seed: number):
   for (const [workload, list] of byWorkload) {
     const first = list[0];
     const rows: Row[] = [{
-      backend: 'none', ns: nsOf(first, 'baseline'), overhead: '(baseline)',
+      backend: 'none', ns: nsPerOpValues(first, 'baseline'), overhead: '(baseline)',
       bytesPerOp: extraMedian(first, 'baseline', 'bytesPerOp'), bytesPerClient: perClient.get('none') ?? null, budget: '', verdict: '',
     }];
     for (const s of list) {
@@ -63,7 +57,7 @@ export function renderTight(scenarios: readonly ScenarioResult[], seed: number):
       const pct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(2)}%`);
       rows.push({
         backend: s.variants.instrumented.backend ?? s.name,
-        ns: nsOf(s, 'instrumented'),
+        ns: nsPerOpValues(s, 'instrumented'),
         overhead: c ? `${pct(c.estimatePct)} [${pct(c.ciLowPct)}, ${pct(c.ciHighPct)}]` : '-',
         bytesPerOp: extraMedian(s, 'instrumented', 'bytesPerOp'),
         bytesPerClient: perClient.get(s.variants.instrumented.backend ?? '') ?? null,
@@ -93,9 +87,9 @@ function table(rows: string[][]): string {
 export function contextLine(scenarios: readonly ScenarioResult[], realistic: RealisticCpu | null): string {
   const hot = scenarios.filter((s) => s.name.startsWith('tight/hot-path/'));
   if (hot.length === 0) return 'context: no hot-path workload in this run';
-  const noneNs = median(nsOf(hot[0], 'baseline'));
+  const noneNs = median(nsPerOpValues(hot[0], 'baseline'));
   const added = hot.map((s) => {
-    const delta = (median(nsOf(s, 'instrumented')) ?? NaN) - (noneNs ?? NaN);
+    const delta = (median(nsPerOpValues(s, 'instrumented')) ?? NaN) - (noneNs ?? NaN);
     const share = realistic ? (delta / (realistic.cpuPerRequestUs * 1000)) * 100 : (delta / (noneNs ?? NaN)) * 100;
     return `${s.variants.instrumented.backend} ${delta >= 0 ? '+' : ''}${fmt(delta, 0)} ns (${share.toFixed(realistic ? 3 : 1)}%)`;
   });

@@ -1,6 +1,5 @@
-import { createRng } from '../../../fakes/latency.ts';
 import type { ScenarioResult } from '../../result/schema.ts';
-import { bootstrapMean } from '../../stats/bootstrap.ts';
+import { nsInterval, nsPerOpValues, type NsInterval } from '../../stats/ns-per-op.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { fmtBudget, fmtInterval, fmtNs, fmtOpsPerSec, fmtPct } from '../format.ts';
 import type { HistoryEntry } from '../history.ts';
@@ -16,19 +15,9 @@ export function tightName(s: ScenarioResult): { workload: string; backend: strin
   return { workload: s.name, backend: s.variants.instrumented.backend ?? 'instrumented' };
 }
 
-interface NsInterval {
-  mean: number;
-  low: number;
-  high: number;
-  n: number;
-}
-
-/** Mean ns/op of one variant over its valid rounds, with a 95% bootstrap interval (seeded: reports are reproducible). */
+/** Mean ns/op of one variant over its valid rounds, with a 95% bootstrap interval. */
 export function nsPerOpInterval(s: ScenarioResult, variant: 'baseline' | 'instrumented', seed = 1): NsInterval | null {
-  const xs = s.rounds.filter((r) => r.valid && r.variant === variant && r.nsPerOp != null).map((r) => r.nsPerOp as number);
-  if (xs.length === 0) return null;
-  const ci = bootstrapMean(xs, createRng(seed), 2000);
-  return { mean: ci.estimate, low: ci.low, high: ci.high, n: xs.length };
+  return nsInterval(nsPerOpValues(s, variant), seed);
 }
 
 /** Splits texts into the sentences all of them start with and what remains of each. */

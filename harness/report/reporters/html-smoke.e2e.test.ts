@@ -7,7 +7,7 @@ import type { Result } from '../../result/schema.ts';
 import { readHistory } from '../history.ts';
 import { loadResult } from '../load-result.ts';
 import { launchChromium, openReport } from '../test-browser.ts';
-import { overbench } from '../test-cli.ts';
+import { overbench } from '../../cli/test-cli.ts';
 import { parseXmlStrict } from '../xml-wellformed.ts';
 
 const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url);

@@ -1,33 +1,37 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import type { DriverConfig, DriverMessage, ParentMessage, WindowStats } from '../driver/messages.ts';
-import { stopChild, track } from '../targets/children.ts';
+import { fileURLToPath } from 'node:url';
+import { hasExited, stopChild, track } from '../targets/children.ts';
 import { describeTail, LineTail } from '../targets/output-lines.ts';
 import { REPO_ROOT, TSX_EXEC_ARGV } from '../targets/paths.ts';
+import type { DriverConfig, DriverMessage, ParentMessage, WindowStats } from './messages.ts';
 
 /** The driver failed (crashed, timed out, reported an error): the scenario cannot go on. */
 export class DriverFault extends Error {
   override name = 'DriverFault';
 }
 
-const DRIVER_MAIN = path.join(REPO_ROOT, 'harness/driver/main.ts');
+const DRIVER_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 /**
  * The load driver in its own process (so its CPU is not the target's), spoken to over the IPC
- * contract of harness/driver/messages.ts: start -> ready, window -> window-done, stop -> stopped.
+ * contract of messages.ts: start -> ready, window -> window-done, stop -> stopped.
  * One outstanding request at a time; the driver's death rejects it with the driver's last stderr.
  */
 export class DriverProcess {
   private pending: { resolve: (m: DriverMessage) => void; reject: (e: Error) => void; want: DriverMessage['type']; id?: number } | null = null;
   private deathReason: string | null = null;
   private nextId = 1;
+  /** Resolves (with why, stderr tail included) shortly after the process is gone. */
   readonly died: Promise<string>;
+  /** Resolves with the exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly stderr: LineTail,
     private readonly label: string,
   ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.died = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         setTimeout(() => {
@@ -61,8 +65,11 @@ export class DriverProcess {
     return this.child.pid ?? -1;
   }
 
-  /** Run the load for `durationMs`; the driver drains in-flight requests before answering. */
-  async window(durationMs: number, record: boolean, timeoutMs: number): Promise<WindowStats> {
+  /**
+   * Run the load for `durationMs`; the driver drains in-flight requests before answering.
+   * Without `timeoutMs`, a minute beyond the window (callers that know their request timeout pass it).
+   */
+  async window(durationMs: number, record: boolean, timeoutMs = durationMs + 60_000): Promise<WindowStats> {
     const id = this.nextId++;
     const reply = await this.request({ type: 'window', id, durationMs, record }, 'window-done', timeoutMs, id);
     if (reply.type !== 'window-done') throw new DriverFault(`${this.label} driver: unexpected reply ${reply.type}`);
@@ -79,6 +86,12 @@ export class DriverProcess {
     }
     this.pending = null;
     await stopChild(this.child, 2000);
+  }
+
+  /** SIGKILL (for a parent that is itself being torn down); resolves when it is gone. */
+  async kill(): Promise<void> {
+    if (!hasExited(this.child)) this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   private request(msg: ParentMessage, want: DriverMessage['type'], timeoutMs: number, id?: number): Promise<DriverMessage> {
@@ -123,4 +136,19 @@ export class DriverProcess {
     this.pending = null;
     p.resolve(m);
   }
+}
+
+/**
+ * Fork and start in one step (tests, bench:driver): resolves once `ready`; on a refused start
+ * (bad config, unreachable target) the process is killed and the driver's message rethrown.
+ */
+export async function forkDriver(config: DriverConfig, opts: { label?: string; startTimeoutMs?: number } = {}): Promise<DriverProcess> {
+  const d = DriverProcess.fork(opts.label ?? 'load');
+  try {
+    await d.start(config, opts.startTimeoutMs ?? 60_000);
+  } catch (e) {
+    await d.kill();
+    throw e;
+  }
+  return d;
 }

@@ -1,15 +1,8 @@
 /** /proc helpers for tests that must prove no process was left behind (Linux only). */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { alive } from '../alive.ts';
 
-/** True while pid exists and is not a zombie. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { alive };
 
 /** Wait up to `ms` for pid to go away; returns whether it did. */
 export async function gone(pid: number, ms = 5000): Promise<boolean> {
@@ -64,7 +57,7 @@ export function descendants(pid: number): number[] {
 
 /**
  * Live processes whose environment holds `NAME=value`. Children inherit the environment, even
- * daemons that left our process tree (pg_ctl's postgres), so a unique marker set on a spawned
+ * daemons that left our process tree (a double-forking server), so a unique marker set on a spawned
  * process finds everything it started.
  */
 export function processesWithEnv(name: string, value: string): number[] {
@@ -80,4 +73,36 @@ export function processesWithEnv(name: string, value: string): number[] {
     }
   }
   return out;
+}
+
+/** pids whose command line or working directory mentions `dir` (postgres children chdir into data/). */
+export function processesUsing(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      let cwd = '';
+      try {
+        cwd = readlinkSync(`/proc/${entry}/cwd`);
+      } catch {
+        // not ours to read
+      }
+      if (cmdline.includes(dir) || cwd.startsWith(dir)) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** What `list()` still returns after waiting up to `ms` for it to become empty (polled every 50 ms). */
+export async function leftAfter(list: () => number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = list();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = list();
+  }
+  return left;
 }

@@ -1,7 +1,8 @@
 /**
- * A free TCP port on host, for programs that cannot listen on port 0 and report back
- * (redis-server). Bind 0, read the port, close: another process may grab it before the
- * child binds, so callers retry on "address in use".
+ * A free TCP port on host, for programs that must be told their port up front and cannot listen
+ * on port 0 and report back (redis-server, postgres, a target daemon). Bind 0, read the port,
+ * close: another process may grab it before the child binds, so callers retry on "address in use"
+ * (or let the child fail with a real "port in use").
  */
 import net from 'node:net';
 
