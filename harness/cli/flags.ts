@@ -16,8 +16,9 @@ export function parseCommand<T extends Options>(argv: string[], options: T, spec
   try {
     parsed = parseArgs({ args: argv, options: { ...options, ...HELP }, strict: true, allowPositionals: spec.positionals ?? false });
   } catch (e) {
-    // "Unknown option '--x'. To specify a positional argument..." -> keep the first sentence.
-    throw new UsageError((e as Error).message.split('. ')[0]);
+    // "Unknown option '--x'. To specify a positional argument..." and "Option '--seed' argument is
+    // ambiguous.\nDid you forget..." -> keep the first sentence of the first line.
+    throw new UsageError((e as Error).message.split('\n')[0].split('. ')[0]);
   }
   if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(spec.usage.endsWith('\n') ? spec.usage : `${spec.usage}\n`);
