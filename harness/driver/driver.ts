@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRng, parseLatency } from '../../fakes/latency.ts';
@@ -36,7 +37,8 @@ export class Driver {
     const problems = validateDriverConfig(config);
     if (problems.length > 0) throw new Error(`driver config: ${problems.join('; ')}`);
     const adapter = adapterFor(config.protocol);
-    const mix = compileMix(config.mix, adapter);
+    // Unique per driver process, so no two drivers (variants, runs) send the same "unique" request.
+    const mix = compileMix(config.mix, adapter, `${config.sessionPrefix}.${randomBytes(4).toString('hex')}`);
     const rec = new WindowRecorder(mix.toolNames);
     const ctx = createContext({ url: config.url, token: config.token, adapter, rec });
     const churnEvery = config.churn?.everyRequests;

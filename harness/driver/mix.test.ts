@@ -26,6 +26,26 @@ describe('request mix', () => {
     expect(draw(3)).toEqual(frames);
   });
 
+  it('salts varied arguments so two drivers never send the same unique request', () => {
+    const entries = [
+      { weight: 1, tool: 'chat', args: { prompt: 'p' } },
+      { weight: 1, tool: 'chat', args: { prompt: 'same' }, repeat: true },
+    ];
+    const a = compileMix(entries, exaiAdapter, 'drv-a');
+    const b = compileMix(entries, exaiAdapter, 'drv-b');
+    const firstOf = (m: typeof a, repeat: boolean) => {
+      const rng = createRng(5);
+      for (;;) {
+        const f = m.pick(rng).build(1);
+        if (f.includes('"prompt":"same"') === repeat) return f;
+      }
+    };
+    expect(firstOf(a, false)).toContain('"prompt":"p [drv-a] #1"');
+    expect(firstOf(a, false)).not.toEqual(firstOf(b, false));
+    // Repeated entries stay identical across drivers: they are meant to hit the cache.
+    expect(firstOf(a, true)).toEqual(firstOf(b, true));
+  });
+
   it('varies the prompt, else the first string argument, else nothing', () => {
     expect(uniqueFieldOf({ model: 'm', prompt: 'p' })).toBe('prompt');
     expect(uniqueFieldOf({ n: 1, text: 't' })).toBe('text');

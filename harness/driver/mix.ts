@@ -25,7 +25,12 @@ export function uniqueFieldOf(args: Record<string, unknown>): string | undefined
   return Object.keys(args).find((k) => typeof args[k] === 'string');
 }
 
-export function compileMix(mix: readonly MixEntry[], adapter: ProtocolAdapter): CompiledMix {
+/**
+ * `salt` goes into every varied argument: request ids restart at 1 in every driver, and the
+ * baseline and instrumented daemons share one world (one Redis), so without it the variant that
+ * runs second in a round would be answered from the cache the first one filled.
+ */
+export function compileMix(mix: readonly MixEntry[], adapter: ProtocolAdapter, salt = ''): CompiledMix {
   const toolNames: string[] = [];
   const entries: CompiledEntry[] = [];
   const cumulative: number[] = [];
@@ -34,7 +39,9 @@ export function compileMix(mix: readonly MixEntry[], adapter: ProtocolAdapter): 
     let tool = toolNames.indexOf(e.tool);
     if (tool < 0) tool = toolNames.push(e.tool) - 1;
     const args = e.args ?? {};
-    entries.push({ tool, build: adapter.compileRequest(e.tool, args, e.repeat === true ? undefined : uniqueFieldOf(args)) });
+    const field = e.repeat === true ? undefined : uniqueFieldOf(args);
+    const salted = field === undefined || salt === '' ? args : { ...args, [field]: `${String(args[field])} [${salt}]` };
+    entries.push({ tool, build: adapter.compileRequest(e.tool, salted, field) });
     total += e.weight;
     cumulative.push(total);
   }
