@@ -1,15 +1,9 @@
 /** The reference daemon's monitoring endpoints (contract): /stats and /metrics.json. */
 
-export interface DaemonStats {
-  pid: number;
-  cpuUserUs: number;
-  cpuSystemUs: number;
-  rssBytes: number;
-  eventLoopUtilization: number;
-  eventLoopDelayP99Ms: number;
-  connections: number;
-  inflight: number;
-}
+/** The /stats body is the reference daemon's contract (issue 3); one type for both sides. */
+import type { ProcessStats as DaemonStats } from '../../daemon/monitoring/process-stats.ts';
+
+export type { DaemonStats };
 
 export interface MetricsTotals {
   backend: string;
