@@ -9,7 +9,8 @@ import { defineScenario } from '../index.ts';
  * costs microseconds must not move latency: 2% of the median is 2.4 ms, far above any honest
  * metrics cost, yet below what a lock or a synchronous flush on the hot path would add. p95/p99
  * get 3%/5% because tails of a lognormal provider are noisy even when paired by round.
- * CPU per request (Redis + Supabase + provider client + JSON, ~1-2 ms of CPU) may grow 5%.
+ * CPU per request (Redis + Supabase + provider client + JSON: measured 4.6-7 ms for this mix,
+ * mostly Node's fetch under supabase-js and the openai SDK) may grow 5%.
  *
  * Time (windows only; start-up and the drain of in-flight calls come on top): default
  * 2 x (2 + 6 x (1 + 6)) = 88 s; ci 2 x (1 + 5 x (0.25 + 1.5)) = 19.5 s; smoke 2 x (1 + 3 x 1.75) = 12.5 s.
