@@ -1,4 +1,5 @@
 import type { Comparison, Verdict } from '../result/schema.ts';
+import { describeInterval } from '../stats/compare.ts';
 import { fmtBudget, fmtInterval, fmtPct } from './format.ts';
 import { metricLabel } from './metric.ts';
 
@@ -9,13 +10,7 @@ import { metricLabel } from './metric.ts';
 export function comparisonWords(c: Comparison): string {
   if (c.note) return c.note;
   if (c.ciLowPct == null || c.ciHighPct == null) return 'Not measured: no usable rounds';
-  if (c.ciLowPct > c.budgetPct) return 'Performance has regressed beyond the budget';
-  if (c.ciHighPct <= c.budgetPct) {
-    if (c.ciLowPct <= 0 && c.ciHighPct >= 0) return 'No change in performance detected';
-    if (c.ciHighPct < 0) return 'Performance has improved';
-    return 'Change within the budget';
-  }
-  return 'Change within noise: the interval spans the budget';
+  return describeInterval(c.ciLowPct, c.ciHighPct, c.budgetPct);
 }
 
 /** One line with every number a reader needs: "p99 latency: +1.20% [−0.40%, +2.80%] vs budget +5% (8 rounds)". */

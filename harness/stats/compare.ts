@@ -52,7 +52,7 @@ export function compareMetric(input: CompareInput): Comparison {
   const ciLowPct = toPct(ci.low);
   const ciHighPct = toPct(ci.high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
-  let note = describe(ciLowPct, ciHighPct, budgetPct);
+  let note = describeInterval(ciLowPct, ciHighPct, budgetPct);
   if (logRatios.length < minRounds) {
     verdict = 'inconclusive';
     note = `Only ${logRatios.length} valid round(s), fewer than ${minRounds}: cannot decide`;
@@ -61,7 +61,7 @@ export function compareMetric(input: CompareInput): Comparison {
 }
 
 /** criterion.rs-style reading of an interval against a budget. */
-function describe(low: number, high: number, budget: number): string {
+export function describeInterval(low: number, high: number, budget: number): string {
   if (low > budget) return 'Performance has regressed beyond the budget';
   if (high <= budget) {
     if (low <= 0 && high >= 0) return 'No change in performance detected';
