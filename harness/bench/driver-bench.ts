@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { testConfig } from '../driver/fixtures/config.ts';
 import { forkDriver, type DriverProcess } from '../driver/process.ts';
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
+import { median as medianOf } from '../stats/compare.ts';
 import type { BareWindowResult } from './bare-client.ts';
 
 export const GOAL_RATIO = 0.9;
@@ -87,11 +88,8 @@ interface Round {
   driverP99Us: number;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** Rounds always exist here, so the statistics' median is never null. */
+const median = (xs: number[]): number => medianOf(xs) ?? Number.NaN;
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
