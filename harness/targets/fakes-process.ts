@@ -1,11 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../cli/exit-codes.ts';
 import type { ScenarioWorld } from '../scenario/schema.ts';
-import { firstJsonLine } from './output-lines.ts';
 import { REPO_ROOT, tsxArgs } from './paths.ts';
-import { startProcess } from './process.ts';
+import { awaitReadyLine, startProcess } from './process.ts';
 
 /** The JSON line fakes/main.ts prints when ready (contract). */
 export interface FakesEndpoints {
@@ -65,20 +63,15 @@ export async function startFakes(world: ScenarioWorld, seed: number, opts: { bas
     await proc.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    firstJsonLine<FakesEndpoints>(proc.stdout, (v) => typeof v.provider === 'string' && typeof v.redis === 'string'),
-    proc.died.then((why) => new UsageError(why)),
-    new Promise<UsageError>((r) => {
-      timer = setTimeout(() => r(new UsageError(`fakes not ready within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (outcome instanceof Error) {
+  const endpoints = await awaitReadyLine<FakesEndpoints>(
+    proc,
+    (v) => typeof v.provider === 'string' && typeof v.redis === 'string',
+    readyTimeoutMs,
+    () => `fakes not ready within ${readyTimeoutMs / 1000} s`,
+  ).catch(async (e: unknown) => {
     await cleanup();
-    throw outcome;
-  }
-  const endpoints = outcome;
+    throw e;
+  });
   return {
     endpoints,
     world: {

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { describeTail, LineTail } from './output-lines.ts';
+import { UsageError } from '../cli/exit-codes.ts';
+import { describeTail, firstJsonLine, LineTail } from './output-lines.ts';
 import { spawnTracked, stopChild } from './children.ts';
 
 /** A child process the harness owns: output drained and kept, death reported once, stop idempotent. */
@@ -52,4 +53,30 @@ export function startProcess(
       return stopped;
     },
   };
+}
+
+/**
+ * The child's ready line: the first JSON line on stdout that `accept` takes. If the child dies or
+ * is silent for `timeoutMs` first, it is stopped and a UsageError says why (exit 2).
+ */
+export async function awaitReadyLine<T>(
+  proc: OwnedProcess,
+  accept: (v: Record<string, unknown>) => boolean,
+  timeoutMs: number,
+  timeoutMessage: () => string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    firstJsonLine<T>(proc.stdout, accept),
+    proc.died.then((why) => new UsageError(why)),
+    new Promise<UsageError>((r) => {
+      timer = setTimeout(() => r(new UsageError(timeoutMessage())), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome instanceof UsageError) {
+    await proc.stop();
+    throw outcome;
+  }
+  return outcome;
 }

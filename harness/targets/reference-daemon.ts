@@ -3,9 +3,9 @@
 import type { ReadyLine } from '../../daemon/testing/spawn-daemon.ts';
 import { UsageError } from '../cli/exit-codes.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
-import { describeTail, firstJsonLine } from './output-lines.ts';
+import { describeTail } from './output-lines.ts';
 import { REPO_ROOT, tsxArgs } from './paths.ts';
-import { startProcess } from './process.ts';
+import { awaitReadyLine, startProcess } from './process.ts';
 import { waitForHandshake } from './ready.ts';
 import type { RunningTarget } from './types.ts';
 
@@ -48,19 +48,8 @@ export async function startReferenceDaemon(opts: {
     cwd: REPO_ROOT,
   });
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    firstJsonLine<ReadyLine>(proc.stdout, (v) => v.event === 'ready'),
-    proc.died.then((why) => new UsageError(why)),
-    new Promise<UsageError>((r) => {
-      timer = setTimeout(() => r(new UsageError(`${name}: no ready line within ${timeoutMs / 1000} s${describeTail(proc.stderr)}`)), timeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (outcome instanceof Error) {
-    await proc.stop();
-    throw outcome;
-  }
+  const outcome = await awaitReadyLine<ReadyLine>(proc, (v) => v.event === 'ready', timeoutMs, () =>
+    `${name}: no ready line within ${timeoutMs / 1000} s${describeTail(proc.stderr)}`);
   const url = `ws://127.0.0.1:${outcome.wsPort}`;
   const notReady = await waitForHandshake({ url, protocol: 'exai', token: opts.token ?? env.EXAI_WS_TOKEN, timeoutMs: 15_000, gone: proc.exitReason });
   if (notReady) {
