@@ -39,9 +39,9 @@ export class CallManager {
       rawName = msg.name;
       args = msg.arguments;
     } else {
-      const tool = msg.tool as Frame | undefined;
-      rawName = typeof tool === 'object' && tool !== null ? tool.name : msg.name;
-      args = msg.arguments ?? (typeof tool === 'object' && tool !== null ? tool.arguments : undefined);
+      const nested = typeof msg.tool === 'object' && msg.tool !== null ? (msg.tool as Frame) : null;
+      rawName = nested !== null ? nested.name : msg.name;
+      args = msg.arguments ?? nested?.arguments;
     }
     if (typeof rawName !== 'string' || rawName.length === 0) {
       this.invalid(conn, rid, msg.op === 'call_tool' ? '"name" must be a non-empty string' : '"tool.name" must be a non-empty string');

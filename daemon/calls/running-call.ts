@@ -129,9 +129,10 @@ export class RunningCall implements CallContext {
       this.origin.send(terminal);
       delivered = true;
     }
+    let joinerFrame: string | null = null;
     for (const j of this.joiners) {
       if (j.isOpen) {
-        j.send(forJoiner());
+        j.send((joinerFrame ??= forJoiner()));
         delivered = true;
       }
     }

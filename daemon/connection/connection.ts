@@ -73,11 +73,7 @@ export class Connection {
         return;
       }
       const limiter = this.ctx.rateLimiter;
-      if (limiter === null) {
-        this.dispatch(msg as Frame, t0);
-        return;
-      }
-      const verdict = limiter.take(this.transport.remoteIp, this.sessionId);
+      const verdict = limiter === null ? null : limiter.take(this.transport.remoteIp, this.sessionId);
       if (verdict === null) this.dispatch(msg as Frame, t0);
       else if (typeof verdict === 'string') this.rateLimited(msg as Frame, verdict);
       else this.afterRateCheck(verdict, msg as Frame, t0);
@@ -121,8 +117,7 @@ export class Connection {
 
   /** The transport is gone (either side closed it). Idempotent. */
   closed(): void {
-    if (this.helloTimer) clearTimeout(this.helloTimer);
-    this.helloTimer = null;
+    this.stopHelloTimer();
     const wasReady = this.state === READY;
     if (this.state === CLOSED) return;
     this.state = CLOSED;
@@ -208,8 +203,7 @@ export class Connection {
       return;
     }
     this.sessionId = typeof requested === 'string' ? requested : newSessionId();
-    if (this.helloTimer) clearTimeout(this.helloTimer);
-    this.helloTimer = null;
+    this.stopHelloTimer();
     this.open(this.sessionId, bytes);
     this.state = READY;
     this.send(F.helloAck(this.sessionId));
@@ -225,15 +219,18 @@ export class Connection {
 
   /** A failed handshake: counted against 'anonymous', optional refusal frame, then close. */
   private refuse(bytes: number, reply: string | null, code: number, reason: string, kind: ErrorKind): void {
-    if (this.helloTimer) clearTimeout(this.helloTimer);
-    this.helloTimer = null;
+    this.stopHelloTimer();
     this.open('anonymous', bytes);
     this.ctx.metrics.error(this.client, kind);
     if (reply !== null) this.ctx.metrics.frameSent(this.client!, this.transport.send(reply));
     this.transport.close(code, reason);
-    this.state = CLOSED;
-    this.ctx.live.connectionClosed();
-    this.ctx.metrics.connectionClosed(this.client!);
+    // The same bookkeeping as any close; idempotent if the transport already reported it.
+    this.closed();
+  }
+
+  private stopHelloTimer(): void {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
   }
 
   private helloTimedOut(): void {
