@@ -18,6 +18,7 @@ export class ClosedModel implements LoadModel {
 
   constructor(
     private readonly ctx: DriverContext,
+    private readonly clients: readonly BusyClient[],
     private readonly mix: CompiledMix,
     private readonly think: LatencyModel | undefined,
     private readonly churnEvery: number | undefined,
@@ -33,14 +34,13 @@ export class ClosedModel implements LoadModel {
   /** A client whose connection came (back) up. */
   onReady = (c: BusyClient): void => this.issue(c);
 
+  /** Every ready client sends its first request; one that is down reconnects (onReady starts it). */
   begin(_endAt: number): void {
     this.active = true;
-  }
-
-  /** Called by the driver after begin(), once per client. */
-  startClient(c: BusyClient): void {
-    if (c.conn.state === 'ready') this.issue(c);
-    else c.ensureConnected();
+    for (const c of this.clients) {
+      if (c.conn.state === 'ready') this.issue(c);
+      else c.ensureConnected();
+    }
   }
 
   stopIssuing(): void {

@@ -97,8 +97,7 @@ export class Connection {
   /** Put a request on the wire. */
   issue(p: Pending, frame: string): void {
     this.inflight.set(p.id, p);
-    this.ctx.rec.framesSent++;
-    (this.ws as WebSocket).send(frame);
+    this.send(frame);
   }
 
   private receive(data: Buffer): void {

@@ -52,7 +52,7 @@ export class Driver {
     }
     const model =
       load.model === 'closed'
-        ? new ClosedModel(ctx, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery)
+        ? new ClosedModel(ctx, clients, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery)
         : new OpenModel(ctx, clients, mix, createRng(config.seed >>> 0), {
             ratePerSec: load.ratePerSec,
             arrival: load.arrival ?? 'poisson',
@@ -84,7 +84,6 @@ export class Driver {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     this.model.begin(t0 + durationMs);
-    if (this.model instanceof ClosedModel) for (const c of this.clients) this.model.startClient(c);
     const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));
     await sleep(durationMs);
     this.model.stopIssuing();

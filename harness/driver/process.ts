@@ -84,7 +84,6 @@ export class DriverProcess {
     if (this.deathReason === null && this.child.connected) {
       await this.request({ type: 'stop' }, 'stopped', 5000).catch(() => undefined);
     }
-    this.pending = null;
     await stopChild(this.child, 2000);
   }
 

@@ -13,5 +13,9 @@ export function readRssBytes(pid: number): number {
 
 /** Sum of RSS over the tree (shared pages counted per process, as `ps` does). */
 export function treeRssBytes(root: number): number {
-  return processTree(root).reduce((sum, pid) => sum + readRssBytes(pid), 0);
+  return rssBytesOf(processTree(root));
+}
+
+export function rssBytesOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + readRssBytes(pid), 0);
 }

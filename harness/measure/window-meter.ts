@@ -1,5 +1,6 @@
-import { cpuBetween, sampleTreeCpu, type CpuSample } from './cpu.ts';
-import { treeRssBytes } from './rss.ts';
+import { cpuBetween, sampleCpu, sampleTreeCpu, type CpuSample } from './cpu.ts';
+import { processTree } from './proc-tree.ts';
+import { rssBytesOf } from './rss.ts';
 
 /** Start-of-window reading of a target's process tree; `end()` gives what the window cost. */
 export interface WindowMeter {
@@ -10,8 +11,9 @@ export function startWindowMeter(pid: number): WindowMeter {
   const before: CpuSample = sampleTreeCpu(pid);
   return {
     end() {
-      const cpuUs = cpuBetween(before, sampleTreeCpu(pid));
-      return { cpuUs, rssBytes: treeRssBytes(pid) };
+      // One walk of the tree (reads under /proc) serves both readings.
+      const pids = processTree(pid);
+      return { cpuUs: cpuBetween(before, sampleCpu(pids)), rssBytes: rssBytesOf(pids) };
     },
   };
 }

@@ -11,6 +11,8 @@ export class TargetDied extends Error {
   override name = 'TargetDied';
 }
 
+const abortError = (signal: AbortSignal): RunAborted => new RunAborted(String(signal.reason ?? 'SIGINT'));
+
 /**
  * Races every step of a scenario against the things that end it early: an abort (Ctrl-C) and the
  * death of any process it depends on. Without this a dead target would surface as a timeout
@@ -22,7 +24,7 @@ export class Guard {
 
   constructor(private readonly signal: AbortSignal) {
     this.aborted = new Promise((_, reject) => {
-      const fire = () => reject(new RunAborted(String(signal.reason ?? 'SIGINT')));
+      const fire = () => reject(abortError(signal));
       if (signal.aborted) fire();
       else signal.addEventListener('abort', fire, { once: true });
     });
@@ -44,6 +46,6 @@ export class Guard {
   }
 
   throwIfAborted(): void {
-    if (this.signal.aborted) throw new RunAborted(String(this.signal.reason ?? 'SIGINT'));
+    if (this.signal.aborted) throw abortError(this.signal);
   }
 }

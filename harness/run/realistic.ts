@@ -1,10 +1,8 @@
-import type { Result, ScenarioResult } from '../result/schema.ts';
-
-type WorldInfo = NonNullable<Result['env']['world']>;
+import type { ScenarioResult } from '../result/schema.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { RunListener } from './events.ts';
 import { planScenarios, type RunOverrides } from './plan.ts';
-import { runScenario } from './scenario-run.ts';
+import { runScenario, type ScenarioOutcome } from './scenario-run.ts';
 
 export interface RealisticOptions extends RunOverrides {
   scenarios: readonly LoadedScenario[];
@@ -16,7 +14,7 @@ export interface RealisticOptions extends RunOverrides {
 export interface RealisticOutcome {
   scenarios: ScenarioResult[];
   /** The fakes' world of the first scenario that had one (what the result's env.world records). */
-  world: WorldInfo | null;
+  world: ScenarioOutcome['world'];
 }
 
 /**
@@ -33,7 +31,7 @@ export async function runRealistic(opts: RealisticOptions): Promise<RealisticOut
     plannedSec: plans.reduce((s, p) => s + p.plannedSec, 0),
   });
   const scenarios: ScenarioResult[] = [];
-  let world: WorldInfo | null = null;
+  let world: ScenarioOutcome['world'] = null;
   for (const [index, plan] of plans.entries()) {
     const outcome = await runScenario(plan, { index, count: plans.length }, { signal: opts.signal, emit });
     scenarios.push(outcome.result);

@@ -43,6 +43,23 @@ export async function runScenario(
   const variantsInfo = { baseline: { ...plan.variants.baseline.info }, instrumented: { ...plan.variants.instrumented.info } };
   const emitWindow = (round: number, variant: VariantName, phase: Phase, durationSec: number) =>
     ctx.emit({ type: 'window-start', scenario: s.name, round, rounds: s.rounds, variant, phase, durationSec });
+  /** The scenario's result from whatever rounds ran (all of them, or those before an error). */
+  const finish = (end: Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exactness'> & { error?: string }): ScenarioOutcome => {
+    const result: ScenarioResult = {
+      name: s.name,
+      kind: 'realistic',
+      description: s.description,
+      profile: s.profile,
+      verdict: end.verdict,
+      variants: variantsInfo,
+      rounds,
+      comparisons: end.comparisons,
+      exactness: end.exactness,
+      ...(end.error !== undefined && { error: end.error }),
+    };
+    ctx.emit({ type: 'scenario-end', result });
+    return { result, world: fakes?.world ?? null };
+  };
 
   ctx.emit({ type: 'scenario-start', scenario: s.name, index: position.index, count: position.count, plannedSec: plan.plannedSec });
   // Forked first: their start-up (module loading) overlaps the fakes' and the targets'.
@@ -89,36 +106,11 @@ export async function runScenario(
 
     const exactness = summarizeExactness(exactRounds);
     const comparisons = compareRounds(rounds, s.budgets, plan.seed);
-    const result: ScenarioResult = {
-      name: s.name,
-      kind: 'realistic',
-      description: s.description,
-      profile: s.profile,
-      verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null),
-      variants: variantsInfo,
-      rounds,
-      comparisons,
-      exactness,
-    };
-    ctx.emit({ type: 'scenario-end', result });
-    return { result, world: fakes?.world ?? null };
+    return finish({ verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness });
   } catch (e) {
     // A death or a driver fault mid-run is data (the scenario's error); aborts and bad input rethrow.
     if (!(e instanceof TargetDied) && !(e instanceof DriverFault)) throw e;
-    const result: ScenarioResult = {
-      name: s.name,
-      kind: 'realistic',
-      description: s.description,
-      profile: s.profile,
-      verdict: 'inconclusive',
-      variants: variantsInfo,
-      rounds,
-      comparisons: [],
-      exactness: summarizeExactness(exactRounds),
-      error: (e as Error).message,
-    };
-    ctx.emit({ type: 'scenario-end', result });
-    return { result, world: fakes?.world ?? null };
+    return finish({ verdict: 'inconclusive', comparisons: [], exactness: summarizeExactness(exactRounds), error: (e as Error).message });
   } finally {
     // Drivers first (they close their connections), then the targets, then the fakes they use.
     await Promise.all(VARIANTS.map((n) => drivers[n].stop().catch(() => undefined)));

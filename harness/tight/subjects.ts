@@ -1,6 +1,6 @@
 import { createHotPath } from '../../daemon/hot-path.ts';
 import { createMetrics, readSnapshot } from '../../daemon/metrics/index.ts';
-import { StageId, type BackendName, type ClientRef, type MetricsBackend } from '../../daemon/metrics/types.ts';
+import { StageId, type BackendName, type ClientRef, type MetricsBackend, type MetricsSnapshot } from '../../daemon/metrics/types.ts';
 import type { TaskExactness, WorkloadKind } from './messages.ts';
 
 /**
@@ -93,19 +93,17 @@ function recordSubject(backendName: BackendName, clientCount: number): Subject {
       return st.ops;
     },
     verifySink: () => checkSink(st, clientCount),
-    async exactness() {
-      if (backendName === 'none') return null;
-      const s = await readSnapshot(m);
-      const recorded = s.totals.messagesReceived;
-      const last = clientCount - 1;
-      const perClientOk =
-        m.exact &&
-        s.clients['tight-0']?.messagesReceived === perClient(st.ops, clientCount, 0) &&
-        s.clients[`tight-${last}`]?.messagesSent === perClient(st.ops, clientCount, last);
-      if (!m.exact) return sampledExactness(m, st.ops, recorded);
-      const ok = recorded === st.ops && s.totals.messagesSent === st.ops && perClientOk;
-      return { expected: st.ops, recorded, ok, ...(!ok && { detail: `sent ${s.totals.messagesSent}, per-client ok ${perClientOk}` }) };
-    },
+    exactness: () =>
+      checkExactness(backendName, m, () => st.ops, (s, expected) => {
+        const last = clientCount - 1;
+        const perClientOk =
+          s.clients['tight-0']?.messagesReceived === perClient(expected, clientCount, 0) &&
+          s.clients[`tight-${last}`]?.messagesSent === perClient(expected, clientCount, last);
+        return {
+          ok: s.totals.messagesReceived === expected && s.totals.messagesSent === expected && perClientOk,
+          detail: `sent ${s.totals.messagesSent}, per-client ok ${perClientOk}`,
+        };
+      }),
     close: () => m.close(),
   };
 }
@@ -124,18 +122,15 @@ function hotPathSubject(backendName: BackendName, clientCount: number): Subject 
       return st.ops;
     },
     verifySink: () => checkSink(st, clientCount),
-    async exactness() {
-      if (backendName === 'none') return null;
-      const s = await readSnapshot(m);
-      const expectedReceived = clientCount + st.ops; // each hello counts as a received frame
-      const expectedSent = conns.reduce((a, c) => a + c.sent, 0);
-      if (!m.exact) return sampledExactness(m, expectedReceived, s.totals.messagesReceived);
-      const ok = s.totals.messagesReceived === expectedReceived && s.totals.messagesSent === expectedSent;
-      return {
-        expected: expectedReceived, recorded: s.totals.messagesReceived, ok,
-        ...(!ok && { detail: `sent: expected ${expectedSent}, recorded ${s.totals.messagesSent}` }),
-      };
-    },
+    exactness: () =>
+      // Each hello counts as a received frame.
+      checkExactness(backendName, m, () => clientCount + st.ops, (s, expected) => {
+        const expectedSent = conns.reduce((a, c) => a + c.sent, 0);
+        return {
+          ok: s.totals.messagesReceived === expected && s.totals.messagesSent === expectedSent,
+          detail: `sent: expected ${expectedSent}, recorded ${s.totals.messagesSent}`,
+        };
+      }),
     close: async () => {
       for (const c of conns) c.close();
       await m.close();
@@ -146,6 +141,26 @@ function hotPathSubject(backendName: BackendName, clientCount: number): Subject 
 function checkSink(st: LoopState, len: number): void {
   const want = expectedSink(st.ops, len);
   if (st.sink !== want) throw new Error(`benchmark sink ${st.sink} != ${want}: the loop did not run as written`);
+}
+
+/**
+ * What both subjects share: no check for `none`, a statistical one for a sampled backend, else
+ * `exact` judges the snapshot. `expectedReceived` is read after the snapshot, like the counts.
+ * `exact` returns its `detail` always; it is reported only when the check failed.
+ */
+async function checkExactness(
+  backendName: BackendName,
+  m: MetricsBackend,
+  expectedReceived: () => number,
+  exact: (s: MetricsSnapshot, expected: number) => { ok: boolean; detail: string },
+): Promise<TaskExactness | null> {
+  if (backendName === 'none') return null;
+  const s = await readSnapshot(m);
+  const expected = expectedReceived();
+  const recorded = s.totals.messagesReceived;
+  if (!m.exact) return sampledExactness(m, expected, recorded);
+  const { ok, detail } = exact(s, expected);
+  return { expected, recorded, ok, ...(!ok && { detail }) };
 }
 
 function sampledExactness(m: MetricsBackend, expected: number, recorded: number): TaskExactness {
