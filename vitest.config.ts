@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests spawn servers and processes; run files in forks, a few at a time, on a 2-core machine.
+// The second reporter closes the run with one line on tests skipped for a missing system binary.
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
@@ -9,5 +10,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    reporters: ['default', './common/testing/system-deps-reporter.ts'],
   },
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { Redis } from 'ioredis';
 import { FastMetrics } from './fast.ts';
 import { readClusterSnapshot } from './cluster.ts';
@@ -11,17 +12,17 @@ import { startRealRedis } from './redis.test-helper.ts';
 let server: { url: string; close(): Promise<void> };
 let redis: Redis;
 
-beforeAll(async () => {
-  server = await startRealRedis();
-  redis = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.close();
-});
 
-describe('fast backend flushing to a real redis-server', () => {
+describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server', () => {
+  beforeAll(async () => {
+    server = await startRealRedis();
+    redis = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.close();
+  });
   it('flushes counter deltas, and the cluster read sums two instances exactly', async () => {
     await redis.flushall();
     const a = new FastMetrics({ flushIntervalMs: 60_000 });

@@ -5,6 +5,7 @@
  * Another sequence: OVERBENCH_DIFF_SEED=<n> npx vitest run fakes/supabase/memory-vs-postgres.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { createRng, type Rng } from '../latency.ts';
 import { MemoryStore } from './memory-store.ts';
 import { startThrowawayCluster, type ThrowawayCluster } from './postgres-cluster.ts';
@@ -16,14 +17,6 @@ let cluster: ThrowawayCluster;
 let pgStore: Store;
 const memStore: Store = new MemoryStore();
 
-beforeAll(async () => {
-  cluster = await startThrowawayCluster();
-  pgStore = await PostgresStore.open(cluster.connection);
-});
-afterAll(async () => {
-  await pgStore?.close();
-  await cluster?.close();
-});
 
 const pick = <T,>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 
@@ -104,7 +97,15 @@ function view(r: { status: number; headers: Record<string, string>; body: string
   return { status: r.status, range: r.headers['content-range'], body };
 }
 
-describe('memory store vs PostgreSQL', () => {
+describeWithDeps(['postgres'], 'memory store vs PostgreSQL', () => {
+  beforeAll(async () => {
+    cluster = await startThrowawayCluster();
+    pgStore = await PostgresStore.open(cluster.connection);
+  });
+  afterAll(async () => {
+    await pgStore?.close();
+    await cluster?.close();
+  });
   it('agree on 400 random requests (seeded)', async () => {
     const rng = createRng(Number(process.env.OVERBENCH_DIFF_SEED ?? 20261127));
     const statuses = new Set<number>();

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { PostgresUnavailableError, startThrowawayCluster } from './postgres-cluster.ts';
 import { startSupabaseFake } from './server.ts';
 import { processesUsing } from '../common/testing/procs.ts';
@@ -18,7 +19,7 @@ afterAll(() => {
   if (savedUrl !== undefined) process.env.DATABASE_URL = savedUrl;
 });
 
-describe('throwaway PostgreSQL cluster', () => {
+describeWithDeps(['postgres'], 'throwaway PostgreSQL cluster', () => {
   it('serves the fake and close() stops every postgres process and removes the temp dir', async () => {
     const fake = await startSupabaseFake({ store: 'postgres' });
     const dir = fake.clusterDir!;

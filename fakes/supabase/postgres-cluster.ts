@@ -2,15 +2,17 @@
  * A throwaway PostgreSQL cluster for the postgres store: initdb in a fresh temp dir, postgres on
  * an ephemeral 127.0.0.1 port with its unix socket inside that dir, durability off (it is
  * scratch), and close() = immediate shutdown + remove the dir. As root, PostgreSQL refuses to
- * run, so the binaries run as user `postgres` on a dir chowned to it. The postmaster runs tied
+ * run, so the binaries run as user `postgres` (else `nobody`) on a dir chowned to it. The
+ * binaries are the system's or the npm-shipped ones (common/binaries.ts). The postmaster runs tied
  * to this process (fakes/common/tied-process.ts): if we exit, crash or are SIGKILLed, its
  * watchdog shuts it down and removes the dir, so no cluster outlives the fake.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type pg from 'pg';
+import { findPgBinDir as findPgBin } from '../../common/binaries.ts';
 import { freePort } from '../common/free-port.ts';
 import { startTied, type TiedProcess } from '../common/tied-process.ts';
 
@@ -27,40 +29,38 @@ export interface ThrowawayCluster {
   close(): Promise<void>;
 }
 
-const has = (dir: string): boolean => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
-
 export function findPgBinDir(explicit?: string): string {
-  const tried: string[] = [];
-  const candidates: string[] = [];
-  if (explicit) candidates.push(explicit);
-  else {
-    if (process.env.PG_BIN_DIR) candidates.push(process.env.PG_BIN_DIR);
-    const root = '/usr/lib/postgresql';
-    if (existsSync(root)) {
-      const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-      candidates.push(...versions.map((v) => join(root, v, 'bin')));
-    } else tried.push(`${root}/<version>/bin`);
-    candidates.push(...(process.env.PATH ?? '').split(delimiter).filter(Boolean));
-  }
-  for (const dir of candidates) {
-    if (has(dir)) return dir;
-    tried.push(dir);
-  }
+  const dir = findPgBin(explicit);
+  if (dir !== undefined) return dir;
   throw new PostgresUnavailableError(
     `store postgres: PostgreSQL binaries not found (no initdb and pg_ctl in ${explicit ? explicit : 'PG_BIN_DIR, /usr/lib/postgresql/<version>/bin or PATH'}); install PostgreSQL, set PG_BIN_DIR, or give a database URL (DATABASE_URL)`,
   );
 }
 
-function postgresUser(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new PostgresUnavailableError('store postgres: running as root, PostgreSQL must run as user "postgres", which does not exist (install the postgresql package)');
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
+interface Owner {
+  name: string;
+  uid: number;
+  gid: number;
 }
 
-/** Run a binary (as `postgres` when we are root); resolves with its exit code and output. */
-function run(asPostgres: boolean, cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
-  const [file, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+/**
+ * Who runs PostgreSQL when we are root (it refuses root): `postgres` where the postgresql package
+ * made that user, else `nobody` (a machine with only the npm-shipped binaries has no `postgres`).
+ */
+function clusterOwner(): Owner {
+  const users = readFileSync('/etc/passwd', 'utf8').split('\n');
+  for (const name of ['postgres', 'nobody']) {
+    const line = users.find((l) => l.startsWith(`${name}:`));
+    if (!line) continue;
+    const [, , uid, gid] = line.split(':');
+    return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  throw new PostgresUnavailableError('store postgres: running as root, PostgreSQL must run as another user, and neither "postgres" nor "nobody" exists');
+}
+
+/** Run a binary (as the owner when we are root); resolves with its exit code and output. */
+function run(owner: Owner | undefined, cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
+  const [file, argv] = owner ? ['runuser', ['-u', owner.name, '--', cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -96,7 +96,7 @@ function clusterBaseDir(asPostgres: boolean): string {
 const lastLines = (text: string, n = 5): string => text.split('\n').filter(Boolean).slice(-n).join(' | ');
 
 /** A fresh temp dir with an initdb'ed data/ configured for scratch use; removed again on failure. */
-async function initCluster(bin: string, owner: { uid: number; gid: number } | undefined): Promise<string> {
+async function initCluster(bin: string, owner: Owner | undefined): Promise<string> {
   const dir = mkdtempSync(join(clusterBaseDir(owner !== undefined), 'overbench-pg-'));
   // Until the watchdog owns the dir, an exit (even mid-initdb) must still remove it.
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
@@ -104,7 +104,7 @@ async function initCluster(bin: string, owner: { uid: number; gid: number } | un
   try {
     if (owner) chownSync(dir, owner.uid, owner.gid);
     const data = join(dir, 'data');
-    const init = await run(owner !== undefined, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], 120_000);
+    const init = await run(owner, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], 120_000);
     if (init.code !== 0) throw new PostgresUnavailableError(`store postgres: initdb failed (${lastLines(init.output)})`);
     // Scratch data: durability off; the socket lives in our private dir, TCP only on loopback.
     appendFileSync(data + '/postgresql.conf', [
@@ -144,7 +144,7 @@ async function becameReady(server: TiedProcess, data: string): Promise<boolean> 
 
 export async function startThrowawayCluster(opts: { binDir?: string } = {}): Promise<ThrowawayCluster> {
   const bin = findPgBinDir(opts.binDir);
-  const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const owner = process.getuid?.() === 0 ? clusterOwner() : undefined;
   try {
     // Another process may take the free port before PostgreSQL binds it: try a few. A failed
     // start's watchdog removes its dir, so every attempt starts from a fresh initdb.
@@ -156,7 +156,7 @@ export async function startThrowawayCluster(opts: { binDir?: string } = {}): Pro
       const server = await startTied(join(bin, 'postgres'), ['-D', data, '-p', String(port)], dir, {
         stopSignal: 'QUIT',
         exitSignal: 'SIGQUIT',
-        user: owner,
+        user: owner && { uid: owner.uid, gid: owner.gid },
       }).catch((e: Error) => {
         rmSync(dir, { recursive: true, force: true });
         throw e;

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { firstLine } from '../common/testing/first-line.ts';
 import { alive, descendants, gone, leftAfter } from '../common/testing/procs.ts';
 
@@ -17,7 +18,7 @@ afterAll(() => {
   if (parent && parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
 });
 
-describe('throwaway PostgreSQL cluster and a SIGKILLed parent', () => {
+describeWithDeps(['postgres'], 'throwaway PostgreSQL cluster and a SIGKILLed parent', () => {
   it('the postmaster, its children and the temp dir are gone within a few seconds', async () => {
     parent = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
       env: { ...process.env, DATABASE_URL: '' },

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { startSupabaseFake, type RunningSupabaseFake } from './server.ts';
 
 const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00$/;
@@ -14,7 +15,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Fresh ids per test: the tables are shared by every test of a block. */
 const uid = (prefix: string): string => `${prefix}-${randomUUID()}`;
 
-describe.each(['memory', 'postgres'] as const)('supabase-js against the %s store', (kind) => {
+for (const kind of ['memory', 'postgres'] as const) describeWithDeps(kind === 'postgres' ? ['postgres'] : [], `supabase-js against the ${kind} store`, () => {
   let fake: RunningSupabaseFake;
   let sb: SupabaseClient;
 

@@ -30,6 +30,7 @@ describe('closed model', () => {
           { weight: 1, tool: 'fail' },
           { weight: 1, tool: 'orphan' },
           { weight: 1, tool: 'overcap' },
+          { weight: 1, tool: 'session-error' },
         ],
       }),
     );
@@ -41,17 +42,21 @@ describe('closed model', () => {
     expect(s.framesSent).toBe(received);
     expect(s.framesReceived).toBe(sent);
     const streams = s.perTool.stream.requests;
-    expect(s.framesReceived).toBe(s.requests + 3 * streams);
+    const sessionErrors = s.perTool['session-error'].requests;
+    expect(s.framesReceived).toBe(s.requests + 3 * streams + sessionErrors);
     // errors by the code the target sent; id-less ones charged to the call that caused them
     expect(s.errorsByKind.TOOL_FAILED).toBe(s.perTool.fail.requests);
     expect(s.errorsByKind.TOOL_NOT_FOUND).toBe(s.perTool.orphan.requests);
     expect(s.errorsByKind.OVER_CAPACITY).toBe(s.perTool.overcap.requests);
-    expect(s.errors).toBe(s.perTool.fail.requests + s.perTool.orphan.requests + s.perTool.overcap.requests);
-    expect(Object.keys(s.perTool).sort()).toEqual(['echo', 'fail', 'orphan', 'overcap', 'stream']);
+    // a connection-level error is counted apart and ends no call: the call it interleaved with succeeds
+    expect(s.errorsByKind['connection:REDIS_ERROR']).toBe(sessionErrors);
+    expect(decodeHistogram(s.perTool['session-error'].histogram).totalCount).toBe(sessionErrors);
+    expect(s.errors).toBe(s.perTool.fail.requests + s.perTool.orphan.requests + s.perTool.overcap.requests + sessionErrors);
+    expect(Object.keys(s.perTool).sort()).toEqual(['echo', 'fail', 'orphan', 'overcap', 'session-error', 'stream']);
     // only successful requests are in the latency histograms; the overall one is their sum
     expect(decodeHistogram(s.perTool.echo.histogram).totalCount).toBe(s.perTool.echo.requests);
     expect(decodeHistogram(s.perTool.fail.histogram).totalCount).toBe(0);
-    expect(decodeHistogram(s.histogram).totalCount).toBe(s.perTool.echo.requests + streams);
+    expect(decodeHistogram(s.histogram).totalCount).toBe(s.perTool.echo.requests + streams + sessionErrors);
     expect(s.durationMs).toBeGreaterThanOrEqual(590);
     expect(s.driverCpuUs.user).toBeGreaterThan(0);
   });

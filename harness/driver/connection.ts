@@ -130,6 +130,8 @@ export class Connection {
       this.inflight.delete(oldest.id);
       rec.fail(oldest.tool, info.error ?? 'ERROR');
       this.onSettled(this, oldest);
+    } else if (kind === 'connection-error') {
+      rec.countError(`connection:${info.error ?? 'ERROR'}`);
     } else if (kind === 'invalid') {
       rec.countError('protocol');
     }

@@ -13,6 +13,11 @@ export type FrameKind =
   | 'partial'
   /** An error naming no request (the real EXAI daemon's defect): the oldest call in flight failed. */
   | 'orphan-error'
+  /**
+   * An error about the connection or session, not about any request (e.g. the session store was
+   * unreachable at hello): counted as an error of the window, and no call in flight is ended.
+   */
+  | 'connection-error'
   /** Nothing to do with requests (a hello_ack repeat, an unrelated notification). */
   | 'ignore'
   /** Not valid for the protocol (not JSON, a reply with a non-numeric id...): `info.error` says what. */
@@ -21,7 +26,7 @@ export type FrameKind =
 /** Filled in by `classify`; one object is reused for every frame so the hot loop allocates nothing. */
 export interface FrameInfo {
   requestId: number;
-  /** The error code the target sent (terminal or orphan-error), or what was invalid; else undefined. */
+  /** The error code the target sent (terminal, orphan- or connection-error), or what was invalid; else undefined. */
   error: string | undefined;
   /** A frame the driver must send back (e.g. a reply to a JSON-RPC ping request); rarely set. */
   reply: string | undefined;

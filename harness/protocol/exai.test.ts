@@ -56,6 +56,16 @@ describe('exai adapter', () => {
     ).toMatchObject({ kind: 'orphan-error', error: 'OVER_CAPACITY' });
   });
 
+  it('an id-less op:error that refuses no message is about the connection, not a call', () => {
+    // The reference daemon's session store failing after hello: no call may take it for its reply.
+    expect(classify('{"op":"error","request_id":null,"error":{"code":"REDIS_ERROR","message":"session store unavailable"}}')).toMatchObject({
+      kind: 'connection-error',
+      error: 'REDIS_ERROR',
+    });
+    expect(classify('{"op":"error","error":{"code":"VALIDATION_ERROR","message":"Invalid JSON"}}')).toMatchObject({ kind: 'orphan-error' });
+    expect(classify('{"op":"error","error":{}}')).toMatchObject({ kind: 'connection-error' });
+  });
+
   it('ends the named call on an op:error that carries its request id', () => {
     expect(classify('{"op":"error","request_id":"9","error":{"code":"OVER_CAPACITY","message":"x"}}')).toEqual({ kind: 'terminal', id: 9, error: 'OVER_CAPACITY' });
   });

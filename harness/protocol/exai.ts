@@ -6,14 +6,19 @@ import { compileTemplate, errorCode, ID_TEXT, parseRequestId, withUniqueField } 
 /**
  * The EXAI daemon protocol (shared/EXAI-PROTOCOL.md). Tolerates the real daemon's defect: an error
  * with neither `op` nor `request_id` is an `orphan-error`, which the driver charges to the oldest
- * call in flight on that connection. A rate-limit rejection (`op:error`, OVER_CAPACITY) without a
- * request id is treated the same way; with one, it ends that request.
+ * call in flight on that connection. The real daemon's id-less `op:error` frames refuse a message
+ * the client sent (OVER_CAPACITY: rate limit; VALIDATION_ERROR: bad JSON), so they are charged the
+ * same way; with a request id, they end that request. Any other id-less `op:error` (the reference
+ * daemon's REDIS_ERROR when the session store fails after hello) is about the connection, not a
+ * call: a `connection-error`, counted but never taken for a call's reply. See harness/protocol/README.md.
  */
 
 /** Non-terminal frames of a call. */
 const PARTIAL_OPS = new Set(['progress', 'stream_chunk', 'stream_complete']);
 /** Replies that end a request (we only send call_tool, but a target may answer others). */
 const TERMINAL_OPS = new Set(['call_tool_res', 'pong', 'list_tools_res', 'cancelled']);
+/** Codes of an id-less `op:error` that refuse the message just sent, so a call ends with them. */
+const REFUSAL_CODES = new Set(['OVER_CAPACITY', 'VALIDATION_ERROR']);
 
 function handshake(opts: HandshakeOptions): Handshake {
   return {
@@ -65,7 +70,7 @@ function classify(frame: string | Buffer, info: FrameInfo): FrameKind {
     if (terminal || PARTIAL_OPS.has(op) || op === 'error') {
       if (op === 'error' && (msg.request_id === undefined || msg.request_id === null)) {
         info.error = errorCode(msg.error);
-        return 'orphan-error';
+        return info.error !== undefined && REFUSAL_CODES.has(info.error) ? 'orphan-error' : 'connection-error';
       }
       const id = parseRequestId(msg.request_id);
       if (Number.isNaN(id)) {

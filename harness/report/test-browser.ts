@@ -4,13 +4,18 @@
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium } from '../../common/binaries.ts';
 
 // Browser globals for the evaluate callbacks; module-scoped so the project's Node typing (no DOM lib) is untouched.
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+export function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (executablePath === undefined) throw new Error('chromium not found (CHROMIUM_PATH, or chromium on PATH): apt-get install -y chromium');
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
 
 export interface PageReport {
   page: Page;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../../common/testing/system-deps.ts';
 import type { Result } from '../../result/schema.ts';
 import { readHistory } from '../history.ts';
 import { loadResult } from '../load-result.ts';
@@ -16,7 +17,7 @@ const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url);
  * The issue's acceptance test: a REAL smoke run (reference daemon, fakes, driver, 3 rounds) writes
  * its reports, and the HTML made from it opens in chromium offline with every chart drawn.
  */
-describe('reports of a real smoke run (overbench realistic --scenario chat-realistic --profile smoke)', () => {
+describeWithDeps(['chromium'], 'reports of a real smoke run (overbench realistic --scenario chat-realistic --profile smoke)', () => {
   let out: string;
   let runDir: string;
   let result: Result;

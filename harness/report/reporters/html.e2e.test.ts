@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../../common/testing/system-deps.ts';
 import { historyEntry } from '../history.ts';
 import { defaultContext } from '../reporter.ts';
 import { launchChromium, openReport } from '../test-browser.ts';
@@ -20,7 +21,7 @@ declare const Event: any;
 /** Where screenshots are kept for a human to look at (gitignored). */
 const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url);
 
-describe('html report in a real browser (Debian chromium via playwright-core)', () => {
+describeWithDeps(['chromium'], 'html report in a real browser (Debian chromium via playwright-core)', () => {
   let browser: Browser;
   let dir: string;
   let file: string;

@@ -1,0 +1,58 @@
+/**
+ * Tests that need a system binary (redis-server, PostgreSQL, Chromium) run where it is installed,
+ * are skipped where it is not, and say so: their suite's name carries `[needs <dep>]`, which the
+ * summary reporter (system-deps-reporter.ts) counts into one closing line with the install
+ * command. With OVERBENCH_REQUIRE_SYSTEM_DEPS=1 (CI) a missing binary fails instead of skipping,
+ * so CI can never go green by skipping.
+ */
+import { describe, it } from 'vitest';
+import { findChromium, findOnPath, findPgBinDir } from '../binaries.ts';
+
+export type SystemDep = 'redis-server' | 'postgres' | 'chromium';
+
+/** The Debian package that brings each binary. */
+export const DEBIAN_PACKAGE: Record<SystemDep, string> = {
+  'redis-server': 'redis-server',
+  postgres: 'postgresql',
+  chromium: 'chromium',
+};
+
+const FINDERS: Record<SystemDep, () => string | undefined> = {
+  'redis-server': () => findOnPath('redis-server'),
+  postgres: () => findPgBinDir(),
+  chromium: () => findChromium(),
+};
+
+const found = new Map<SystemDep, boolean>();
+
+export function hasSystemDep(dep: SystemDep): boolean {
+  let has = found.get(dep);
+  if (has === undefined) {
+    has = FINDERS[dep]() !== undefined;
+    found.set(dep, has);
+  }
+  return has;
+}
+
+export const requireSystemDeps = (env: NodeJS.ProcessEnv = process.env): boolean => env.OVERBENCH_REQUIRE_SYSTEM_DEPS === '1';
+
+/** The tag a suite's name carries; the reporter parses it back. */
+export const needsTag = (deps: readonly SystemDep[]): string => (deps.length === 0 ? '' : ` [needs ${deps.join(', ')}]`);
+
+/** `describe`, skipped when a dep is missing (or failing, when CI requires every dep). */
+export function describeWithDeps(deps: readonly SystemDep[], name: string, fn: () => void): void {
+  const missing = deps.filter((d) => !hasSystemDep(d));
+  const title = `${name}${needsTag(deps)}`;
+  if (missing.length === 0) {
+    describe(title, fn);
+  } else if (requireSystemDeps()) {
+    describe(title, () => {
+      it('has its system binaries', () => {
+        const pkgs = missing.map((d) => DEBIAN_PACKAGE[d]).join(' ');
+        throw new Error(`missing ${missing.join(', ')} and OVERBENCH_REQUIRE_SYSTEM_DEPS=1: apt-get install -y ${pkgs}`);
+      });
+    });
+  } else {
+    describe.skip(title, fn);
+  }
+}
