@@ -7,8 +7,7 @@ import type { Redis } from 'ioredis';
 import type { DaemonConfig } from './config.ts';
 import type { MetricsBackend } from './metrics/types.ts';
 import { createMetrics } from './metrics/index.ts';
-import type { DaemonContext } from './context.ts';
-import { buildContext } from './build-context.ts';
+import { buildParts, type DaemonParts } from './parts.ts';
 import { createRedis } from './stores/redis-client.ts';
 import { createSupabase } from './stores/conversation-store.ts';
 import { startWsServer } from './server/ws-server.ts';
@@ -19,7 +18,7 @@ export interface RunningDaemon {
   readonly wsPort: number;
   readonly monitoringPort: number;
   readonly metrics: MetricsBackend;
-  readonly ctx: DaemonContext;
+  readonly parts: DaemonParts;
   /** Graceful: running calls end with an error frame, connections close 1001, metrics flush. */
   close(): Promise<void>;
 }
@@ -32,13 +31,13 @@ export async function startDaemon(
   const metrics = opts.metrics ?? createMetrics(config.metricsBackend);
   const redis: Redis | null = config.redisUrl ? createRedis(config.redisUrl, log) : null;
   const supabase = config.supabaseUrl ? createSupabase(config.supabaseUrl, config.supabaseKey ?? 'anon') : null;
-  const ctx = buildContext(config, metrics, { redis, supabase }, log);
+  const parts = buildParts(config, metrics, { redis, supabase }, log);
 
-  const ws = await startWsServer(ctx);
+  const ws = await startWsServer(parts);
   let monitoring;
   try {
     monitoring = await startMonitoring({
-      host: config.monitoringHost, port: config.monitoringPort, metrics, live: ctx.live, redis, log,
+      host: config.monitoringHost, port: config.monitoringPort, metrics, live: parts.live, redis, log,
     });
   } catch (err) {
     await ws.close(0);
@@ -53,12 +52,12 @@ export async function startDaemon(
     wsPort: ws.port,
     monitoringPort: monitoring.port,
     metrics,
-    ctx,
+    parts,
     close() {
       closing ??= (async () => {
-        ctx.calls.stopAll();
+        parts.calls.stopAll();
         // Let the aborted calls send their terminal frames before the sockets close.
-        for (let i = 0; i < 100 && ctx.calls.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 100 && parts.calls.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
         await ws.close();
         await metrics.close().catch((err: Error) => log(`metrics flush failed: ${err.message}`));
         await monitoring.close();

@@ -15,12 +15,12 @@ it('closes a client that does not read, with its buffer bounded', async () => {
     c.ws.pause(); // stop reading: replies pile up in the kernel, then in the daemon
     const pad = 'x'.repeat(16 * 1024);
     // 64 MiB of replies requested, far past what kernel buffers and the 1 MiB limit hold.
-    for (let i = 0; i < 4096 && d.ctx.live.connections > 0; i++) {
+    for (let i = 0; i < 4096 && d.parts.live.connections > 0; i++) {
       c.send({ op: 'call_tool', request_id: `f${i}`, name: 'echo', arguments: { pad } });
       if (i % 64 === 63) await new Promise((r) => setTimeout(r, 5));
     }
-    for (let i = 0; i < 200 && d.ctx.live.connections > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(d.ctx.live.connections).toBe(0);
+    for (let i = 0; i < 200 && d.parts.live.connections > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(d.parts.live.connections).toBe(0);
     expect(metrics.errors).toContain('backpressure');
     expect(d.logs.some((l) => l.includes('client not reading'))).toBe(true);
     // What the daemon wrote is bounded by kernel socket buffers (tcp_wmem + tcp_rmem maxima,

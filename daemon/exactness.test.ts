@@ -35,7 +35,7 @@ describe.each(EXACT)('exact counts with METRICS_BACKEND=%s', (backend) => {
       await refused.closed();
       await a.close();
       await b.close();
-      for (let i = 0; i < 100 && d.ctx.live.connections > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && d.parts.live.connections > 0; i++) await new Promise((r) => setTimeout(r, 10));
       const snap = (await (await fetch(`${d.monitoringUrl}/metrics.json`)).json()) as MetricsSnapshot;
       expect(snap.backend).toBe(backend);
       expect(snap.exact).toBe(true);

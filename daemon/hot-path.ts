@@ -10,7 +10,7 @@
  */
 import type { MetricsBackend } from './metrics/types.ts';
 import { defaultConfig } from './config.ts';
-import { buildContext } from './build-context.ts';
+import { buildParts } from './parts.ts';
 import { Connection } from './connection/connection.ts';
 import type { Transport } from './connection/transport.ts';
 
@@ -52,11 +52,11 @@ class CountingTransport implements Transport {
 }
 
 export function createHotPath(metrics: MetricsBackend): HotPath {
-  const ctx = buildContext(defaultConfig({ rateLimit: false, metricsBackend: metrics.name }), metrics, { redis: null, supabase: null }, () => {});
+  const parts = buildParts(defaultConfig({ rateLimit: false, metricsBackend: metrics.name }), metrics, { redis: null, supabase: null }, () => {});
   return {
     connect(sessionId) {
       const t = new CountingTransport();
-      const conn = new Connection(ctx, t);
+      const conn = new Connection(parts, t);
       t.conn = conn;
       const hello = JSON.stringify({ op: 'hello', session_id: sessionId });
       conn.receive(hello, Buffer.byteLength(hello));

@@ -2,13 +2,14 @@
  * call_tool / tool_call: validation, tool lookup, the synchronous path for CPU-only tools, and the
  * registry of running async calls by (session, request id) for in-flight joins and cancel.
  */
-import type { DaemonContext } from '../context.ts';
-import type { Connection, Frame } from '../connection/connection.ts';
+import type { Peer } from '../protocol/peer.ts';
+import type { LiveState } from '../live-state.ts';
+import type { MetricsBackend } from '../metrics/types.ts';
 import type { Args } from '../tools/types.ts';
-import { stripToolSuffix } from '../tools/registry.ts';
+import { stripToolSuffix, type ToolRegistry } from '../tools/registry.ts';
 import * as F from '../protocol/frames.ts';
 import { describeFailure } from '../pipeline/stage-error.ts';
-import { RunningCall } from './running-call.ts';
+import { RunningCall, type CallDeps } from './running-call.ts';
 import { CallAborted } from './abort-reason.ts';
 
 const MAX_REQUEST_ID = 256;
@@ -16,18 +17,22 @@ const EMPTY_ARGS: Args = Object.freeze({}) as Args;
 
 export class CallManager {
   private readonly running = new Map<string, RunningCall>();
-  private ctx!: DaemonContext;
+  private readonly metrics: MetricsBackend;
 
-  /** Two-phase wiring: the context holds the manager and the manager needs the context. */
-  bind(ctx: DaemonContext): void {
-    this.ctx = ctx;
+  /** `deps` goes to every RunningCall; its metrics count the synchronous calls too. */
+  constructor(
+    private readonly tools: ToolRegistry,
+    private readonly live: LiveState,
+    private readonly deps: CallDeps,
+  ) {
+    this.metrics = deps.metrics;
   }
 
   get size(): number {
     return this.running.size;
   }
 
-  handle(conn: Connection, msg: Frame, t0: number): void {
+  handle(conn: Peer, msg: F.Frame, t0: number): void {
     const rid = msg.request_id;
     if (typeof rid !== 'string' || rid.length === 0 || rid.length > MAX_REQUEST_ID) {
       this.invalid(conn, rid, `request_id must be a non-empty string of at most ${MAX_REQUEST_ID} characters`);
@@ -39,7 +44,7 @@ export class CallManager {
       rawName = msg.name;
       args = msg.arguments;
     } else {
-      const nested = typeof msg.tool === 'object' && msg.tool !== null ? (msg.tool as Frame) : null;
+      const nested = typeof msg.tool === 'object' && msg.tool !== null ? (msg.tool as F.Frame) : null;
       rawName = nested !== null ? nested.name : msg.name;
       args = msg.arguments ?? nested?.arguments;
     }
@@ -53,7 +58,7 @@ export class CallManager {
       return;
     }
     const name = stripToolSuffix(rawName);
-    const tool = this.ctx.tools.get(name);
+    const tool = this.tools.get(name);
     if (tool === undefined) {
       conn.sendError(rid, 'tool_not_found', { code: 'TOOL_NOT_FOUND', message: `Unknown tool: ${name.slice(0, 128)}` }, true);
       return;
@@ -67,7 +72,7 @@ export class CallManager {
       } catch (err) {
         const { kind, wire } = describeFailure(err);
         conn.sendError(rid, kind, wire, true);
-        this.ctx.metrics.requestDone(conn.client!, tool.name, (performance.now() - t0) * 1000, false);
+        this.metrics.requestDone(conn.client!, tool.name, (performance.now() - t0) * 1000, false);
         return;
       }
       const idJson = JSON.stringify(rid);
@@ -75,7 +80,7 @@ export class CallManager {
       conn.send(F.streamComplete(idJson));
       // A sync tool's processing is the whole of its handling: one clock read serves both fields.
       conn.send(F.callToolRes(idJson, textJson, { latency_ms: ms, processing_ms: ms, provider_name: null }, F.ResultSource.Fresh));
-      this.ctx.metrics.requestDone(conn.client!, tool.name, ms * 1000, true);
+      this.metrics.requestDone(conn.client!, tool.name, ms * 1000, true);
       return;
     }
 
@@ -83,20 +88,20 @@ export class CallManager {
     const existing = this.running.get(key);
     if (existing !== undefined) {
       existing.join(conn);
-      this.ctx.metrics.dedupHit(conn.client!);
+      this.metrics.dedupHit(conn.client!);
       return;
     }
-    const call = new RunningCall(this.ctx, conn, tool, rid, args as Args, t0, () => {
+    const call = new RunningCall(this.deps, conn, tool, rid, args as Args, t0, () => {
       this.running.delete(key);
-      this.ctx.live.callEnded();
+      this.live.callEnded();
     });
     this.running.set(key, call);
-    this.ctx.live.callStarted();
+    this.live.callStarted();
     call.start();
   }
 
   /** Abort the session's call with this request id; false when there is none. */
-  cancel(conn: Connection, requestId: string): boolean {
+  cancel(conn: Peer, requestId: string): boolean {
     const call = this.running.get(`${conn.sessionId}\n${requestId}`);
     if (call === undefined) return false;
     call.stop(new CallAborted('cancelled', `call ${requestId} cancelled by the client`));
@@ -108,7 +113,7 @@ export class CallManager {
     for (const call of this.running.values()) call.stop(new CallAborted('shutdown', 'daemon shutting down'));
   }
 
-  private invalid(conn: Connection, rid: unknown, why: string): void {
+  private invalid(conn: Peer, rid: unknown, why: string): void {
     const id = typeof rid === 'string' || typeof rid === 'number' ? rid : null;
     conn.sendError(id, 'validation', { code: 'INVALID_REQUEST', message: `Invalid message: ${why}`, details: { op: 'call_tool' } }, true);
   }

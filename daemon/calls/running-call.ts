@@ -3,13 +3,23 @@
  * chunks, cancel and timeout through one AbortController, joiners (the same request id sent again)
  * answered with from_inflight, and the result queued for the session when its client is gone.
  */
-import type { DaemonContext } from '../context.ts';
-import type { ClientRef } from '../metrics/types.ts';
-import type { Connection } from '../connection/connection.ts';
+import type { ClientRef, MetricsBackend } from '../metrics/types.ts';
+import type { Peer } from '../protocol/peer.ts';
+import type { SessionRegistry } from '../session/session-registry.ts';
 import type { Args, AsyncTool, CallContext, ToolOutcome } from '../tools/types.ts';
 import * as F from '../protocol/frames.ts';
 import { CallAborted } from './abort-reason.ts';
 import { describeFailure } from '../pipeline/stage-error.ts';
+
+/** What every running call needs of the daemon: one object, built once and shared by all calls. */
+export interface CallDeps {
+  readonly metrics: MetricsBackend;
+  /** Where a terminal frame goes when nobody who asked is connected any more. */
+  readonly sessions: Pick<SessionRegistry, 'deliver'>;
+  readonly log: (line: string) => void;
+  readonly toolTimeoutSec: number;
+  readonly progressIntervalSec: number;
+}
 
 export class RunningCall implements CallContext {
   readonly signal: AbortSignal;
@@ -18,13 +28,13 @@ export class RunningCall implements CallContext {
   readonly sessionId: string;
   private readonly abort = new AbortController();
   private readonly idJson: string;
-  private readonly joiners: Connection[] = [];
+  private readonly joiners: Peer[] = [];
   private progressTimer: NodeJS.Timeout | null = null;
   private readonly timeoutTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly ctx: DaemonContext,
-    private readonly origin: Connection,
+    private readonly deps: CallDeps,
+    private readonly origin: Peer,
     private readonly tool: AsyncTool,
     readonly requestId: string,
     readonly args: Args,
@@ -35,10 +45,10 @@ export class RunningCall implements CallContext {
     this.client = origin.client!;
     this.sessionId = origin.sessionId;
     this.idJson = JSON.stringify(requestId);
-    const timeoutMs = ctx.config.toolTimeoutSec * 1000;
+    const timeoutMs = deps.toolTimeoutSec * 1000;
     this.deadlineMs = receivedAtMs + timeoutMs;
     this.timeoutTimer = setTimeout(
-      () => this.stop(new CallAborted('timeout', `tool ${tool.name} timed out after ${ctx.config.toolTimeoutSec} s`)),
+      () => this.stop(new CallAborted('timeout', `tool ${tool.name} timed out after ${deps.toolTimeoutSec} s`)),
       timeoutMs,
     );
   }
@@ -60,7 +70,7 @@ export class RunningCall implements CallContext {
     );
   }
 
-  join(conn: Connection): void {
+  join(conn: Peer): void {
     this.joiners.push(conn);
   }
 
@@ -70,7 +80,7 @@ export class RunningCall implements CallContext {
 
   running(): void {
     if (this.progressTimer !== null || this.signal.aborted) return;
-    const every = this.ctx.config.progressIntervalSec * 1000;
+    const every = this.deps.progressIntervalSec * 1000;
     this.progressTimer = setInterval(() => {
       // Progress is the first thing a slow client loses (see Connection.sendDroppable).
       if (this.origin.isOpen) this.origin.sendDroppable(F.progress(this.idJson));
@@ -96,18 +106,18 @@ export class RunningCall implements CallContext {
     this.deliver(F.callToolRes(this.idJson, textJson, latency, source), out.fromCache ? null : F.streamComplete(this.idJson), () =>
       F.callToolRes(this.idJson, textJson, latency, F.ResultSource.Inflight),
     );
-    this.ctx.metrics.requestDone(this.client, this.tool.name, (now - this.receivedAtMs) * 1000, true);
+    this.deps.metrics.requestDone(this.client, this.tool.name, (now - this.receivedAtMs) * 1000, true);
   }
 
   private failed(err: unknown): void {
     const now = performance.now();
     this.finish();
     const { kind, wire } = describeFailure(err);
-    if (kind === 'internal') this.ctx.log(`call ${this.requestId} (${this.tool.name}) failed: ${(err as Error)?.stack ?? String(err)}`);
-    this.ctx.metrics.error(this.client, kind);
+    if (kind === 'internal') this.deps.log(`call ${this.requestId} (${this.tool.name}) failed: ${(err as Error)?.stack ?? String(err)}`);
+    this.deps.metrics.error(this.client, kind);
     const frame = F.callToolError(this.requestId, wire);
     this.deliver(frame, null, () => frame);
-    this.ctx.metrics.requestDone(this.client, this.tool.name, (now - this.receivedAtMs) * 1000, false);
+    this.deps.metrics.requestDone(this.client, this.tool.name, (now - this.receivedAtMs) * 1000, false);
   }
 
   private finish(): void {
@@ -136,6 +146,6 @@ export class RunningCall implements CallContext {
         delivered = true;
       }
     }
-    if (!delivered) this.ctx.sessions.deliver(this.sessionId, terminal);
+    if (!delivered) this.deps.sessions.deliver(this.sessionId, terminal);
   }
 }

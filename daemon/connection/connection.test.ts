@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.ts';
 import type { Transport } from './transport.ts';
-import { buildContext } from '../build-context.ts';
+import { buildParts } from '../parts.ts';
 import { defaultConfig } from '../config.ts';
 import { RecordingMetrics } from '../testing/recording-metrics.ts';
 
@@ -25,10 +25,10 @@ class ScriptedTransport implements Transport {
 
 function setup() {
   const metrics = new RecordingMetrics();
-  const ctx = buildContext(defaultConfig({ rateLimit: false, sendSoftBytes: 100, sendHardBytes: 1000 }), metrics, { redis: null, supabase: null }, () => {});
+  const parts = buildParts(defaultConfig({ rateLimit: false, sendSoftBytes: 100, sendHardBytes: 1000 }), metrics, { redis: null, supabase: null }, () => {});
   const t = new ScriptedTransport();
-  const conn = new Connection(ctx, t);
-  return { metrics, ctx, t, conn };
+  const conn = new Connection(parts, t);
+  return { metrics, parts, t, conn };
 }
 
 const hello = (conn: Connection, extra = '') => {
@@ -38,7 +38,7 @@ const hello = (conn: Connection, extra = '') => {
 
 describe('Connection backpressure', () => {
   it('drops progress above the soft limit, keeps replies, closes above the hard limit', () => {
-    const { t, conn, metrics, ctx } = setup();
+    const { t, conn, metrics, parts } = setup();
     hello(conn);
     t.bufferedAmount = 500;
     expect(conn.sendDroppable('{"op":"progress"}')).toBe(false);
@@ -50,7 +50,7 @@ describe('Connection backpressure', () => {
     expect(t.closedWith?.[1]).toMatch(/Backpressure/);
     expect(conn.isOpen).toBe(false);
     expect(metrics.errors).toContain('backpressure');
-    expect(ctx.live.connections).toBe(0);
+    expect(parts.live.connections).toBe(0);
     // Nothing more is queued once closed.
     expect(conn.send('x')).toBe(false);
     expect(t.sent).toHaveLength(2);

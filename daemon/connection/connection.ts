@@ -5,36 +5,76 @@
  * Metrics rule (contracts.md): every message frame received or sent is counted, hello and
  * hello_ack included; the client ref is resolved once, at hello ('anonymous' when hello fails).
  */
-import type { ClientRef, ErrorKind } from '../metrics/types.ts';
-import type { DaemonContext } from '../context.ts';
+import type { ClientRef, ErrorKind, MetricsBackend } from '../metrics/types.ts';
+import type { DaemonConfig } from '../config.ts';
+import type { LiveState } from '../live-state.ts';
+import type { ToolRegistry } from '../tools/registry.ts';
+import type { RateLimiter, RateVerdict } from '../resilience/rate-limiter.ts';
+import type { SessionRegistry } from '../session/session-registry.ts';
+import type { CallManager } from '../calls/call-manager.ts';
+import type { Peer } from '../protocol/peer.ts';
 import type { Transport } from './transport.ts';
 import { CloseCode } from './close-codes.ts';
 import * as F from '../protocol/frames.ts';
 import { validSessionId, newSessionId } from '../session/session-id.ts';
-import type { RateVerdict } from '../resilience/rate-limiter.ts';
 import { timingSafeEqual } from 'node:crypto';
 
 const AWAITING_HELLO = 0;
 const READY = 1;
 const CLOSED = 2;
 
-/** Incoming frames are untrusted JSON; fields are checked where they are used. */
-export type Frame = Record<string, unknown>;
+/**
+ * What a Connection is built with: the daemon's shared parts (one object for every connection,
+ * parts.ts). The connection keeps each one in its own field, so a frame reads them in one step.
+ */
+export interface ConnectionDeps {
+  readonly config: Pick<DaemonConfig, 'helloTimeoutSec' | 'sendSoftBytes' | 'sendHardBytes' | 'token'>;
+  readonly metrics: MetricsBackend;
+  readonly live: LiveState;
+  readonly tools: ToolRegistry;
+  /** null when EXAI_RATE_LIMIT=off. */
+  readonly rateLimiter: RateLimiter | null;
+  readonly sessions: SessionRegistry;
+  readonly calls: CallManager;
+  /** Diagnostics that are not frames (store failures in the background); stderr in the daemon. */
+  readonly log: (line: string) => void;
+}
 
-export class Connection {
+export class Connection implements Peer {
   client: ClientRef | null = null;
   sessionId = '';
   /** Frames not sent because the client was too slow (progress first). */
   dropped = 0;
   private state = AWAITING_HELLO;
   private helloTimer: NodeJS.Timeout | null = null;
+  private readonly metrics: MetricsBackend;
+  private readonly live: LiveState;
+  private readonly tools: ToolRegistry;
+  private readonly rateLimiter: RateLimiter | null;
+  private readonly sessions: SessionRegistry;
+  private readonly calls: CallManager;
+  private readonly log: (line: string) => void;
+  private readonly sendSoftBytes: number;
+  private readonly sendHardBytes: number;
+  private readonly token: string | null;
 
   constructor(
-    private readonly ctx: DaemonContext,
+    deps: ConnectionDeps,
     private readonly transport: Transport,
   ) {
-    ctx.live.connectionOpened();
-    const ms = ctx.config.helloTimeoutSec * 1000;
+    this.metrics = deps.metrics;
+    this.live = deps.live;
+    this.tools = deps.tools;
+    this.rateLimiter = deps.rateLimiter;
+    this.sessions = deps.sessions;
+    this.calls = deps.calls;
+    this.log = deps.log;
+    const { config } = deps;
+    this.sendSoftBytes = config.sendSoftBytes;
+    this.sendHardBytes = config.sendHardBytes;
+    this.token = config.token;
+    this.live.connectionOpened();
+    const ms = config.helloTimeoutSec * 1000;
     this.helloTimer = setTimeout(() => this.helloTimedOut(), ms);
     this.helloTimer.unref();
   }
@@ -51,7 +91,7 @@ export class Connection {
   receive(text: string, bytes: number): void {
     if (this.state === READY) {
       const t0 = performance.now();
-      const m = this.ctx.metrics;
+      const m = this.metrics;
       m.frameReceived(this.client!, bytes);
       let msg: unknown;
       try {
@@ -72,11 +112,11 @@ export class Connection {
         });
         return;
       }
-      const limiter = this.ctx.rateLimiter;
+      const limiter = this.rateLimiter;
       const verdict = limiter === null ? null : limiter.take(this.transport.remoteIp, this.sessionId);
-      if (verdict === null) this.dispatch(msg as Frame, t0);
-      else if (typeof verdict === 'string') this.rateLimited(msg as Frame, verdict);
-      else this.afterRateCheck(verdict, msg as Frame, t0);
+      if (verdict === null) this.dispatch(msg as F.Frame, t0);
+      else if (typeof verdict === 'string') this.rateLimited(msg as F.Frame, verdict);
+      else this.afterRateCheck(verdict, msg as F.Frame, t0);
       return;
     }
     if (this.state === AWAITING_HELLO) this.hello(text, bytes);
@@ -85,18 +125,18 @@ export class Connection {
   /** Send a frame that must arrive (replies, chunks); closes the connection when the client stalls. */
   send(text: string): boolean {
     if (this.state !== READY) return false;
-    if (this.transport.bufferedAmount > this.ctx.config.sendHardBytes) {
+    if (this.transport.bufferedAmount > this.sendHardBytes) {
       this.overflow();
       return false;
     }
-    this.ctx.metrics.frameSent(this.client!, this.transport.send(text));
+    this.metrics.frameSent(this.client!, this.transport.send(text));
     return true;
   }
 
   /** Send a frame that may be skipped when the client is slow (progress). */
   sendDroppable(text: string): boolean {
     if (this.state !== READY) return false;
-    if (this.transport.bufferedAmount > this.ctx.config.sendSoftBytes) {
+    if (this.transport.bufferedAmount > this.sendSoftBytes) {
       this.dropped++;
       return false;
     }
@@ -105,7 +145,7 @@ export class Connection {
 
   /** Error reply that always carries the request id (the real daemon's id-less errors are a defect). */
   sendError(requestId: F.RequestId, kind: ErrorKind, err: F.WireError, asCallResult = false): void {
-    this.ctx.metrics.error(this.client, kind);
+    this.metrics.error(this.client, kind);
     this.send(asCallResult ? F.callToolError(requestId, err) : F.opError(requestId, err));
   }
 
@@ -121,27 +161,27 @@ export class Connection {
     const wasReady = this.state === READY;
     if (this.state === CLOSED) return;
     this.state = CLOSED;
-    this.ctx.live.connectionClosed();
-    if (this.client) this.ctx.metrics.connectionClosed(this.client);
-    if (wasReady) this.ctx.sessions.detach(this);
+    this.live.connectionClosed();
+    if (this.client) this.metrics.connectionClosed(this.client);
+    if (wasReady) this.sessions.detach(this);
   }
 
-  private dispatch(msg: Frame, t0: number): void {
+  private dispatch(msg: F.Frame, t0: number): void {
     const op = msg.op;
     switch (op) {
       case 'call_tool':
       case 'tool_call':
-        this.ctx.calls.handle(this, msg, t0);
+        this.calls.handle(this, msg, t0);
         return;
       case 'ping':
         this.send(F.pong(idOf(msg)));
         return;
       case 'list_tools':
-        this.send(F.listToolsRes(idOf(msg), this.ctx.tools.toolsJson()));
+        this.send(F.listToolsRes(idOf(msg), this.tools.toolsJson()));
         return;
       case 'cancel': {
         const id = idOf(msg);
-        this.send(F.cancelled(id, typeof id === 'string' && this.ctx.calls.cancel(this, id)));
+        this.send(F.cancelled(id, typeof id === 'string' && this.calls.cancel(this, id)));
         return;
       }
       case 'hello':
@@ -155,7 +195,7 @@ export class Connection {
     }
   }
 
-  private afterRateCheck(p: Promise<RateVerdict>, msg: Frame, t0: number): void {
+  private afterRateCheck(p: Promise<RateVerdict>, msg: F.Frame, t0: number): void {
     p.then(
       (v) => {
         if (this.state !== READY) return;
@@ -164,14 +204,14 @@ export class Connection {
       },
       (err: unknown) => {
         // The limiter's store failed: fail open (a Redis outage must not stop the daemon), but say so.
-        this.ctx.metrics.error(this.client, 'redis');
-        this.ctx.log(`rate limiter store failed, message allowed: ${(err as Error).message}`);
+        this.metrics.error(this.client, 'redis');
+        this.log(`rate limiter store failed, message allowed: ${(err as Error).message}`);
         if (this.state === READY) this.dispatch(msg, t0);
       },
     );
   }
 
-  private rateLimited(msg: Frame, reason: string): void {
+  private rateLimited(msg: F.Frame, reason: string): void {
     this.sendError(idOf(msg), 'rate_limited', {
       code: 'OVER_CAPACITY',
       message: `Rate limit exceeded: ${reason}`,
@@ -187,12 +227,12 @@ export class Connection {
       this.refuse(bytes, null, CloseCode.BadJson, 'invalid JSON', 'protocol');
       return;
     }
-    const frame = (typeof msg === 'object' && msg !== null ? msg : {}) as Frame;
+    const frame = (typeof msg === 'object' && msg !== null ? msg : {}) as F.Frame;
     if (frame.op !== 'hello') {
       this.refuse(bytes, F.helloRefused('missing_hello'), CloseCode.MissingHello, 'missing hello', 'protocol');
       return;
     }
-    const token = this.ctx.config.token;
+    const token = this.token;
     if (token !== null && !tokenMatches(frame.token, token)) {
       this.refuse(bytes, F.helloRefused('unauthorized'), CloseCode.Unauthorized, 'unauthorized', 'auth');
       return;
@@ -207,11 +247,11 @@ export class Connection {
     this.open(this.sessionId, bytes);
     this.state = READY;
     this.send(F.helloAck(this.sessionId));
-    this.ctx.sessions.attach(this, typeof requested === 'string');
+    this.sessions.attach(this, typeof requested === 'string');
   }
 
   private open(clientId: string, helloBytes: number): void {
-    const m = this.ctx.metrics;
+    const m = this.metrics;
     this.client = m.client(clientId);
     m.connectionOpened(this.client);
     if (helloBytes >= 0) m.frameReceived(this.client, helloBytes);
@@ -221,8 +261,8 @@ export class Connection {
   private refuse(bytes: number, reply: string | null, code: number, reason: string, kind: ErrorKind): void {
     this.stopHelloTimer();
     this.open('anonymous', bytes);
-    this.ctx.metrics.error(this.client, kind);
-    if (reply !== null) this.ctx.metrics.frameSent(this.client!, this.transport.send(reply));
+    this.metrics.error(this.client, kind);
+    if (reply !== null) this.metrics.frameSent(this.client!, this.transport.send(reply));
     this.transport.close(code, reason);
     // The same bookkeeping as any close; idempotent if the transport already reported it.
     this.closed();
@@ -241,14 +281,14 @@ export class Connection {
 
   private overflow(): void {
     this.dropped++;
-    this.ctx.metrics.error(this.client, 'backpressure');
-    this.ctx.log(`closing session ${this.sessionId}: send buffer over ${this.ctx.config.sendHardBytes} bytes (client not reading)`);
+    this.metrics.error(this.client, 'backpressure');
+    this.log(`closing session ${this.sessionId}: send buffer over ${this.sendHardBytes} bytes (client not reading)`);
     this.transport.close(CloseCode.PolicyViolation, 'Backpressure: client is not reading, send buffer full');
     this.closed();
   }
 }
 
-function idOf(msg: Frame): F.RequestId {
+function idOf(msg: F.Frame): F.RequestId {
   const id = msg.request_id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }

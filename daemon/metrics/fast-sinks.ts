@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { COLUMN_NAMES, STRIDE, SUMMED_COLUMNS } from './fast-layout.ts';
-import type { FastMetrics } from './fast.ts';
+import type { FlushSource } from './fast-flush-source.ts';
 import {
   clientField, INDEX_KEY, INSTANCE_TTL_SEC, instanceKey, latencyKey, totalField,
 } from './redis-keys.ts';
@@ -28,7 +28,7 @@ export class FastSinks {
   private failing = { redis: false, supabase: false };
 
   constructor(
-    private readonly metrics: FastMetrics,
+    private readonly metrics: FlushSource,
     private readonly sinks: MetricsSinks,
     private readonly opts: { flushIntervalMs: number; rollupIntervalMs: number },
   ) {

@@ -2,6 +2,7 @@ import { CoarseClock } from './coarse-clock.ts';
 import { COUNTER_NAMES } from './counter-names.ts';
 import { Col, STRIDE, SUMMED_COLUMNS } from './fast-layout.ts';
 import { FastSinks } from './fast-sinks.ts';
+import type { FlushSource } from './fast-flush-source.ts';
 import { LogHistogram } from './log-histogram.ts';
 import { renderPrometheus } from './render-prometheus.ts';
 import { summarizeHistogram } from './summarize.ts';
@@ -49,7 +50,7 @@ const BYTES_SENT = Col.bytesSent;
 const LAST_ACTIVITY = Col.lastActivityMs;
 const KIND_INDEX = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<ErrorKind, number>;
 
-export class FastMetrics implements MetricsBackend {
+export class FastMetrics implements MetricsBackend, FlushSource {
   readonly name: BackendName = 'fast';
   readonly exact = true;
 

@@ -1,8 +1,12 @@
 /**
- * Outgoing frames of EXAI-PROTOCOL.md, serialised once each. The frames on the status round trip
- * (stream_complete, call_tool_res) are built by concatenation around pre-escaped parts, so a reply
- * is one string built once, never an object stringified and re-parsed.
+ * Frames of EXAI-PROTOCOL.md: the type of an incoming one, and the outgoing ones, serialised once
+ * each. The frames on the status round trip (stream_complete, call_tool_res) are built by
+ * concatenation around pre-escaped parts, so a reply is one string built once, never an object
+ * stringified and re-parsed.
  */
+
+/** Incoming frames are untrusted JSON; fields are checked where they are used. */
+export type Frame = Record<string, unknown>;
 
 /** Request ids are echoed verbatim; JSON.stringify escapes whatever the client sent. */
 export type RequestId = string | number | null;

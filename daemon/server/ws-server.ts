@@ -5,13 +5,14 @@
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DaemonContext } from '../context.ts';
-import { Connection } from '../connection/connection.ts';
+import type { DaemonConfig } from '../config.ts';
+import { Connection, type ConnectionDeps } from '../connection/connection.ts';
 import { CloseCode } from '../connection/close-codes.ts';
 import { Admission } from './admission.ts';
 import { WsTransport } from './ws-transport.ts';
 
-interface Peer {
+/** One open socket and its connection, tracked for pings and shutdown. */
+interface Socket {
   ws: WebSocket;
   conn: Connection;
   /** performance.now() of the unanswered ping, 0 when none is outstanding. */
@@ -24,8 +25,14 @@ export interface RunningWsServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startWsServer(ctx: DaemonContext): Promise<RunningWsServer> {
-  const cfg = ctx.config;
+export type WsServerConfig = Pick<
+  DaemonConfig,
+  'host' | 'port' | 'maxBytes' | 'maxConnections' | 'maxConnectionsPerIp' | 'pingIntervalSec' | 'pingTimeoutSec'
+>;
+
+/** `parts` are what each Connection is built with; the server itself uses their metrics and log. */
+export async function startWsServer(parts: ConnectionDeps & { readonly config: WsServerConfig }): Promise<RunningWsServer> {
+  const cfg = parts.config;
   const wss = new WebSocketServer({
     host: cfg.host,
     port: cfg.port,
@@ -34,30 +41,30 @@ export async function startWsServer(ctx: DaemonContext): Promise<RunningWsServer
     perMessageDeflate: false,
   });
   const admission = new Admission(cfg.maxConnections, cfg.maxConnectionsPerIp);
-  const peers = new Set<Peer>();
+  const sockets = new Set<Socket>();
 
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const ip = req.socket.remoteAddress ?? 'unknown';
     const refused = admission.admit(ip);
     if (refused !== null) {
-      ctx.metrics.error(null, 'rate_limited');
+      parts.metrics.error(null, 'rate_limited');
       ws.close(CloseCode.PolicyViolation, refused);
       return;
     }
-    const conn = new Connection(ctx, new WsTransport(ws, ip));
-    const peer: Peer = { ws, conn, pingSentAt: 0 };
-    peers.add(peer);
+    const conn = new Connection(parts, new WsTransport(ws, ip));
+    const socket: Socket = { ws, conn, pingSentAt: 0 };
+    sockets.add(socket);
     // Binary frames are read as UTF-8 text too: the protocol is JSON either way.
     ws.on('message', (data: Buffer) => conn.receive(data.toString(), data.length));
     ws.on('pong', () => {
-      peer.pingSentAt = 0;
+      socket.pingSentAt = 0;
     });
     ws.on('error', (err: Error & { code?: string }) => {
       // ws closes the socket itself (1009 for an oversized frame, 1002 for a protocol error).
-      ctx.metrics.error(conn.client, err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'validation' : 'protocol');
+      parts.metrics.error(conn.client, err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'validation' : 'protocol');
     });
     ws.on('close', () => {
-      peers.delete(peer);
+      sockets.delete(socket);
       admission.release(ip);
       conn.closed();
     });
@@ -67,19 +74,19 @@ export async function startWsServer(ctx: DaemonContext): Promise<RunningWsServer
     wss.once('listening', resolve);
     wss.once('error', reject);
   });
-  wss.on('error', (err) => ctx.log(`ws server: ${err.message}`));
+  wss.on('error', (err) => parts.log(`ws server: ${err.message}`));
 
-  // Protocol pings (not messages: not counted). One ping outstanding per peer; a peer whose ping
+  // Protocol pings (not messages: not counted). One ping outstanding per socket; a socket whose ping
   // has gone unanswered for the pong timeout is terminated.
   const timeoutMs = cfg.pingTimeoutSec * 1000;
   const sweep = () => {
     const now = performance.now();
-    for (const p of peers) if (p.pingSentAt > 0 && now - p.pingSentAt >= timeoutMs) p.ws.terminate();
+    for (const p of sockets) if (p.pingSentAt > 0 && now - p.pingSentAt >= timeoutMs) p.ws.terminate();
   };
   const pingTimer = setInterval(() => {
     sweep();
     const now = performance.now();
-    for (const p of peers) {
+    for (const p of sockets) {
       if (p.pingSentAt === 0) {
         p.pingSentAt = now;
         p.ws.ping();
@@ -94,14 +101,14 @@ export async function startWsServer(ctx: DaemonContext): Promise<RunningWsServer
     async close(graceMs = 3000) {
       clearInterval(pingTimer);
       const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
-      const gone = [...peers].map((p) => new Promise<void>((resolve) => {
+      const gone = [...sockets].map((p) => new Promise<void>((resolve) => {
         if (p.ws.readyState === p.ws.CLOSED) return resolve();
         p.ws.once('close', () => resolve());
         p.conn.close(CloseCode.GoingAway, 'server shutting down');
       }));
       const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([Promise.all(gone), timer]);
-      for (const p of peers) p.ws.terminate();
+      for (const p of sockets) p.ws.terminate();
       await closed;
     },
   };

@@ -3,14 +3,14 @@
  * with its session_id is counted as a reconnect and receives the results that finished while it
  * was away (from the pending queue). Results for a session with no live connection are queued.
  */
-import type { Connection } from '../connection/connection.ts';
+import type { Peer } from '../protocol/peer.ts';
 import type { MetricsBackend } from '../metrics/types.ts';
 import type { SessionStore } from '../stores/session-store.ts';
 import type { PendingQueue } from '../stores/pending-queue.ts';
 import * as F from '../protocol/frames.ts';
 
 export class SessionRegistry {
-  private readonly live = new Map<string, Connection>();
+  private readonly live = new Map<string, Peer>();
 
   constructor(
     private readonly store: SessionStore,
@@ -20,7 +20,7 @@ export class SessionRegistry {
   ) {}
 
   /** After hello_ack: register, detect a resume, deliver what is pending. Runs in the background. */
-  attach(conn: Connection, clientChoseId: boolean): void {
+  attach(conn: Peer, clientChoseId: boolean): void {
     const sid = conn.sessionId;
     const previous = this.live.get(sid);
     this.live.set(sid, conn);
@@ -36,11 +36,11 @@ export class SessionRegistry {
     );
   }
 
-  detach(conn: Connection): void {
+  detach(conn: Peer): void {
     if (this.live.get(conn.sessionId) === conn) this.live.delete(conn.sessionId);
   }
 
-  current(sessionId: string): Connection | undefined {
+  current(sessionId: string): Peer | undefined {
     const c = this.live.get(sessionId);
     return c !== undefined && c.isOpen ? c : undefined;
   }
@@ -59,7 +59,7 @@ export class SessionRegistry {
     });
   }
 
-  private async deliverPending(conn: Connection): Promise<void> {
+  private async deliverPending(conn: Peer): Promise<void> {
     try {
       const frames = await this.pending.drain(conn.sessionId);
       for (const f of frames) {

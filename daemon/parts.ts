@@ -1,12 +1,13 @@
 /**
  * Assemble the daemon's parts from a config, a metrics backend and its store clients. The real
  * daemon (app.ts) passes Redis/Supabase clients; the hot path passes none and gets memory stores.
+ * Each part is given, through its constructor, only the parts it uses; the whole set is what a
+ * Connection is built with (ConnectionDeps), plus the config for the server around them.
  */
 import type { Redis } from 'ioredis';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { DaemonConfig, ProviderConfig } from './config.ts';
 import type { MetricsBackend } from './metrics/types.ts';
-import type { DaemonContext } from './context.ts';
 import { LiveState } from './live-state.ts';
 import { ToolRegistry } from './tools/registry.ts';
 import { createStatusTool } from './tools/status.ts';
@@ -22,18 +23,24 @@ import { createResultCache } from './stores/result-cache.ts';
 import { createConversationStore } from './stores/conversation-store.ts';
 import { SessionRegistry } from './session/session-registry.ts';
 import { CallManager } from './calls/call-manager.ts';
+import type { ConnectionDeps } from './connection/connection.ts';
 
 export interface StoreClients {
   redis: Redis | null;
   supabase: SupabaseClient | null;
 }
 
-export function buildContext(
+/** The daemon's parts, built once: every Connection is built with them. */
+export interface DaemonParts extends ConnectionDeps {
+  readonly config: DaemonConfig;
+}
+
+export function buildParts(
   config: DaemonConfig,
   metrics: MetricsBackend,
   clients: StoreClients,
   log: (line: string) => void,
-): DaemonContext {
+): DaemonParts {
   const live = new LiveState();
   const { redis } = clients;
   const sessionStore = createSessionStore(redis, config.sessionTtlSec);
@@ -72,17 +79,13 @@ export function buildContext(
     rateLimiter = redis ? new RedisRateLimiter(redis, limits) : new MemoryRateLimiter(limits);
   }
 
-  const calls = new CallManager();
-  const ctx: DaemonContext = {
-    config,
+  const sessions = new SessionRegistry(sessionStore, createPendingQueue(redis, config.pendingMax, config.pendingTtlSec), metrics, log);
+  const calls = new CallManager(tools, live, {
     metrics,
-    live,
-    tools,
-    rateLimiter,
-    sessions: new SessionRegistry(sessionStore, createPendingQueue(redis, config.pendingMax, config.pendingTtlSec), metrics, log),
-    calls,
+    sessions,
     log,
-  };
-  calls.bind(ctx);
-  return ctx;
+    toolTimeoutSec: config.toolTimeoutSec,
+    progressIntervalSec: config.progressIntervalSec,
+  });
+  return { config, metrics, live, tools, rateLimiter, sessions, calls, log };
 }
