@@ -26,7 +26,7 @@ export function countSkippedByDep(modules: ReadonlyArray<TestModule>): Map<Syste
 export function summaryLine(counts: Map<SystemDep, number>): string | undefined {
   if (counts.size === 0) return undefined;
   const deps = [...counts.keys()].sort();
-  const what = deps.map((d) => `${d} (${counts.get(d)} tests)`).join(', ');
+  const what = deps.map((d) => `${d} (${counts.get(d)} test${counts.get(d) === 1 ? '' : 's'})`).join(', ');
   const pkgs = deps.map((d) => DEBIAN_PACKAGE[d]).join(' ');
   return `Skipped for missing system binaries: ${what}. Install them with: sudo apt-get update && sudo apt-get install -y ${pkgs}`;
 }
