@@ -1,12 +1,16 @@
 /**
  * `npm run daemon`: the reference EXAI daemon. Config from the environment (a bad value exits 2
- * naming the variable), one JSON "ready" line on stdout, graceful stop on SIGTERM/SIGINT.
+ * naming the variable), one JSON "ready" line on stdout, graceful stop on SIGTERM/SIGINT and when
+ * its parent dies (a killed harness or `npm run daemon` must not leave a daemon serving nobody).
  */
+import { stopWithParent } from '../common/orphan.ts';
 import { parseConfig, ConfigError } from './config.ts';
 import { startDaemon } from './app.ts';
 import { ExitCode } from '../harness/cli/exit-codes.ts';
 
 async function main(): Promise<number> {
+  // Before start-up ends, the parent's death exits at once (143); after, it is a graceful SIGTERM.
+  stopWithParent();
   let config;
   try {
     config = parseConfig(process.env);
@@ -31,15 +35,22 @@ async function main(): Promise<number> {
   process.stdout.write(
     `${JSON.stringify({ event: 'ready', pid: process.pid, host: daemon.host, wsPort: daemon.wsPort, monitoringPort: daemon.monitoringPort, backend: daemon.metrics.name })}\n`,
   );
+  // The first signal starts a graceful close; a second one means "now", unless it comes within a
+  // second: that is the same stop (a Ctrl-C reaches the whole process group, and `npm run`
+  // forwards it to us again). The listeners stay, so no repeat ever meets the default action.
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    let stoppingSince = 0;
+    const onSignal = () => {
+      if (stoppingSince === 0) {
+        stoppingSince = Date.now();
+        resolve();
+      } else if (Date.now() - stoppingSince >= 1000) {
+        process.exit(ExitCode.Fail);
+      }
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   });
-  // A second signal while closing means "now".
-  const force = () => process.exit(ExitCode.Fail);
-  process.once('SIGTERM', force);
-  process.once('SIGINT', force);
   await daemon.close();
   return ExitCode.Pass;
 }

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { onParentDeath } from '../common/orphan.ts';
 import { ExitCode, UsageError } from '../harness/cli/exit-codes.ts';
 import { WORLD_CONFIG_KEYS, validateWorldConfig, type WorldConfig } from './world-config.ts';
 import type { World } from './world.ts';
@@ -139,12 +140,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // A harness that dies without signalling us (SIGKILL) leaves us reparented: stop then too,
-  // rather than serving (and keeping redis-server/PostgreSQL alive) for nobody.
-  const parent = process.ppid;
-  const orphanWatch = setInterval(() => {
-    if (process.ppid !== parent) onSignal();
-  }, 1000).unref();
+  // A parent that dies without signalling us (SIGKILL of the harness or of `npm run fakes`)
+  // leaves us reparented: stop then too, rather than serving (and keeping redis-server/PostgreSQL
+  // alive) for nobody.
+  const stopWatching = onParentDeath(onSignal);
   try {
     const parsed = parseFlags(argv);
     if (parsed.help) {
@@ -167,7 +166,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    clearInterval(orphanWatch);
+    stopWatching();
     await world?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stopWithParent } from '../../common/orphan.ts';
+import { tsxExecArgv } from '../../common/tsx.ts';
 import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
 import { REPO_ROOT, spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
 import type { WindowRequest, WindowResult } from './load-client.ts';
@@ -64,7 +66,7 @@ async function daemonTarget(backend: BackendName): Promise<Target> {
 }
 
 async function bareTarget(): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'daemon/bench/bare-echo-server.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, tsxExecArgv('daemon/bench/bare-echo-server.ts'), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bare echo server exited ${code}`)));
@@ -84,7 +86,7 @@ async function bareTarget(): Promise<Target> {
 }
 
 function startLoadClient(): ChildProcess {
-  return fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  return fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], { execArgv: tsxExecArgv(), stdio: 'inherit' });
 }
 
 function runWindow(client: ChildProcess, req: WindowRequest): Promise<WindowResult> {
@@ -149,9 +151,18 @@ async function main(): Promise<number> {
     client.kill();
     await Promise.all(targets.map((t) => t.stop().catch(() => {})));
   };
-  const onSignal = () => void stopAll().then(() => process.exit(ExitCode.Fail));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: a Ctrl-C arrives twice under `npm run` (the group's, then npm's forward), and
+  // the default action of the second would end us before the targets are stopped.
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stopAll().then(() => process.exit(ExitCode.Fail));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A parent killed without a word (SIGKILL of npm) counts as a SIGTERM.
+  stopWithParent();
   try {
     for (const b of backends) targets.push(await daemonTarget(b as BackendName));
     if (!values['no-bare']) targets.push(await bareTarget());

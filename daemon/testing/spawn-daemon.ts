@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { tsxExecArgv } from '../../common/tsx.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,7 +29,7 @@ export interface SpawnedDaemon {
 }
 
 export function spawnDaemonProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'daemon/main.ts'], {
+  return spawn(process.execPath, tsxExecArgv('daemon/main.ts'), {
     cwd: REPO_ROOT,
     env: { ...process.env, EXAI_WS_PORT: '0', EXAI_MONITORING_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,6 +16,8 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stopWithParent } from '../../common/orphan.ts';
+import { tsxExecArgv } from '../../common/tsx.ts';
 import type { FakeName } from './serve-fake.ts';
 
 interface Case {
@@ -121,7 +123,7 @@ const children = new Set<ChildProcess>();
 
 /** Start a fake in a child process and resolve with its URL (first stdout line). */
 function spawnFake(name: FakeName): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(SERVE, [name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(SERVE, [name], { execArgv: tsxExecArgv(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -283,6 +285,8 @@ process.on('SIGTERM', () => {
   stopAll();
   process.exit(143);
 });
+// A parent killed without a word (SIGKILL of npm) counts as a SIGTERM.
+stopWithParent();
 
 main(process.argv.slice(2)).then(
   (code) => {

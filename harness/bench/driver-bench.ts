@@ -13,6 +13,8 @@ import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopWithParent } from '../../common/orphan.ts';
+import { tsxExecArgv } from '../../common/tsx.ts';
 import { testConfig } from '../driver/fixtures/config.ts';
 import { forkDriver, type DriverProcess } from '../driver/process.ts';
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
@@ -56,7 +58,7 @@ function parseArgs(argv: string[]): Options {
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 async function startTarget(children: ChildProcess[]): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', here('../driver/fixtures/echo-target-main.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, tsxExecArgv(here('../driver/fixtures/echo-target-main.ts')), { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -66,7 +68,7 @@ async function startTarget(children: ChildProcess[]): Promise<string> {
 }
 
 async function startBare(url: string, connections: number, children: ChildProcess[]) {
-  const child = fork(here('./bare-client.ts'), [url, String(connections)], { execArgv: ['--import', 'tsx'] });
+  const child = fork(here('./bare-client.ts'), [url, String(connections)], { execArgv: tsxExecArgv() });
   children.push(child);
   await once(child, 'message');
   return {
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => (cleanup(), process.exit(130)));
   process.on('SIGTERM', () => (cleanup(), process.exit(143)));
+  // A parent killed without a word (SIGKILL of npm) counts as a SIGTERM.
+  stopWithParent();
   const log = (s: string): void => {
     if (!o.json) process.stdout.write(`${s}\n`);
   };

@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!f.json) process.stderr.write('bench:tight (ci profile)...\n');
     // Loaded only when the gate runs: `realistic` must not pay for the tight bench's modules.
     const { runTight } = await import('../tight/run.ts');
-    const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgress });
+    const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgress, signal });
     if (signal.aborted) throw new RunAborted(String(signal.reason));
     if (!f.json) for (const s of tight) process.stdout.write(`${renderScenario(s)}\n\n`);
     const realistic = await runRealistic({ scenarios, seed, signal, onEvent, profile: 'ci', backend: f.backend });

@@ -2,6 +2,8 @@ import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
 import { envInfo, newRunId, toolInfo } from '../result/build.ts';
 import { SCHEMA_VERSION, type Result } from '../result/schema.ts';
 import { writeRun } from '../report/write-run.ts';
+import { RunAborted } from '../run/guard.ts';
+import { SIGNAL_EXIT, withInterrupts } from '../run/interrupt.ts';
 import { overallVerdict } from '../stats/compare.ts';
 import { findRealisticCpu } from '../tight/context.ts';
 import { TIGHT_PROFILES, type TightProfile } from '../tight/profiles.ts';
@@ -86,10 +88,17 @@ export async function run(argv: string[]): Promise<number> {
   // read before this run overwrites latest.json
   const realistic = await findRealisticCpu(outDir);
   const startedAt = new Date().toISOString();
-  const scenarios = await runTight({
-    profile, seed, ...(rounds !== undefined && { rounds }), ...(backends && { backends }),
-    clock: (f.clock as 'cpu' | 'wall' | undefined) ?? 'cpu', onEvent: progress(json),
-  });
+  let scenarios;
+  try {
+    // SIGINT/SIGTERM (or the parent's death) stop the workers and write nothing: exit 130/143.
+    scenarios = await withInterrupts((signal) => runTight({
+      profile, seed, ...(rounds !== undefined && { rounds }), ...(backends && { backends }),
+      clock: (f.clock as 'cpu' | 'wall' | undefined) ?? 'cpu', onEvent: progress(json), signal,
+    }));
+  } catch (e) {
+    if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as 'SIGINT' | 'SIGTERM'] ?? ExitCode.BadInput;
+    throw e;
+  }
   const verdict = overallVerdict(scenarios.map((s) => s.verdict));
   const result: Result = {
     schemaVersion: SCHEMA_VERSION,

@@ -1,5 +1,5 @@
 /**
- * The driver process: forked by the harness (child_process.fork, execArgv ['--import', 'tsx']) so
+ * The driver process: forked by the harness (child_process.fork, tsx loaded by absolute URL) so
  * that its CPU is not the target's and can be measured apart. Controlled only over IPC
  * (harness/driver/messages.ts); it never prints. If the parent goes away it closes and exits.
  */

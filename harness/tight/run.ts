@@ -1,6 +1,7 @@
 import { createRng } from '../../fakes/latency.ts';
 import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
 import type { ScenarioResult } from '../result/schema.ts';
+import { RunAborted } from '../run/guard.ts';
 import { PROFILE_SETTINGS, defaultBackends, taskSpec, workloads, type TightProfile, type WorkloadPlan } from './profiles.ts';
 import { buildScenarios, type Records, type TaskRecord } from './scenarios.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -14,6 +15,8 @@ export interface TightOptions {
   /** 'cpu' (default): time by the process's CPU time, robust on a shared machine; 'wall': performance.now. */
   clock?: 'cpu' | 'wall';
   onEvent?: (e: TightEvent) => void;
+  /** Aborted (SIGINT/SIGTERM): the run stops at the next step, its workers are stopped, RunAborted is thrown. */
+  signal?: AbortSignal;
 }
 
 /** The run loop reports through events; printers listen (it never touches the terminal). */
@@ -44,6 +47,10 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
   const records: Records = Object.fromEntries(plan.map((w) => [w.name, {}]));
   const pool = await WorkerPool.start(backends);
   let done = 0;
+  // Checked between worker requests (a slice lasts a fraction of a second), never inside one.
+  const checkAborted = () => {
+    if (opts.signal?.aborted) throw new RunAborted(String(opts.signal.reason ?? 'SIGINT'));
+  };
   try {
     for (let round = 0; round < settings.rounds; round++) {
       for (const [wi, w] of plan.entries()) {
@@ -54,6 +61,7 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
           const slot: TaskRecord = { outcome: null, position };
           slots.set(backend, slot);
           (records[w.name][backend] ??= [])[round] = slot;
+          checkAborted();
           await pool.open(backend, spec).catch((err: Error) => (slot.error = firstLine(err)));
         }
         // ABBA: forward on even slices, backward on odd ones
@@ -61,11 +69,13 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
           for (const backend of k % 2 === 0 ? order : [...order].reverse()) {
             const slot = slots.get(backend)!;
             if (slot.error) continue;
+            checkAborted();
             await pool.slice(backend, k === 0).catch((err: Error) => (slot.error = firstLine(err)));
           }
         }
         for (const backend of order) {
           const slot = slots.get(backend)!;
+          checkAborted();
           // close even after a failure: it frees the worker's subject
           const outcome = await pool.close(backend).catch((err: Error) => {
             slot.error ??= firstLine(err);

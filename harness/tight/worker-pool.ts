@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tsxExecArgv } from '../../common/tsx.ts';
 import type { BackendName } from '../../daemon/metrics/types.ts';
 import type { FromWorker, SliceTiming, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
 
@@ -25,7 +26,8 @@ export class WorkerPool {
 
   private spawn(backend: BackendName): Promise<void> {
     const child = fork(WORKER, [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      // tsx by absolute URL: a bare `--import tsx` resolves from the cwd, the user's project
+      execArgv: tsxExecArgv('--expose-gc'),
       // a worker's stdout must never reach ours (--json prints the result alone)
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
