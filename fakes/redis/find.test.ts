@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { UsageError } from '../../harness/cli/exit-codes.ts';
 import { LatencySpecError } from '../latency.ts';
 import type { RunningServer } from '../common/running.ts';
@@ -29,18 +30,6 @@ describe('findRedis', () => {
     cleanup.push(() => found.close());
     expect(found.kind).toBe('fake');
     expect(await redisPing(found.url)).toBe('PONG');
-  });
-
-  it("mode 'real' starts redis-server on an ephemeral port and stops it on close", async () => {
-    const found = await findRedis({ mode: 'real', env: PATH_ONLY });
-    expect(found.kind).toBe('real');
-    expect(await redisPing(found.url)).toBe('PONG');
-    const port = new URL(found.url).port;
-    const [pid] = processesMatching('redis-server', `127.0.0.1:${port}`);
-    expect(pid).toBeGreaterThan(0);
-    await found.close();
-    expect(await gone(pid)).toBe(true);
-    expect(processesMatching('redis-server', `127.0.0.1:${port}`)).toEqual([]);
   });
 
   it("mode 'real' without REDIS_URL or redis-server is a clear UsageError", async () => {
@@ -72,6 +61,37 @@ describe('findRedis', () => {
     expect(found.kind).toBe('fake');
   });
 
+  it('a bad latency spec is rejected before anything starts', async () => {
+    const before = new Set(descendants(process.pid));
+    await expect(findRedis({ mode: 'real', env: PATH_ONLY, latency: 'constant:v=5' })).rejects.toThrow(LatencySpecError);
+    expect(descendants(process.pid).filter((pid) => !before.has(pid))).toEqual([]);
+    // The spec is checked first: with no redis-server either, the spec is what is reported.
+    await expect(findRedis({ mode: 'real', env: { PATH: '/nonexistent' }, latency: 'constant:v=5' })).rejects.toThrow(LatencySpecError);
+  });
+
+  it('rejects an unknown mode', async () => {
+    await expect(findRedis({ mode: 'bogus' as never })).rejects.toThrow(/redis mode "bogus"/);
+  });
+});
+
+describeWithDeps(['redis-server'], 'findRedis with redis-server installed', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanup) await c();
+  });
+
+  it("mode 'real' starts redis-server on an ephemeral port and stops it on close", async () => {
+    const found = await findRedis({ mode: 'real', env: PATH_ONLY });
+    expect(found.kind).toBe('real');
+    expect(await redisPing(found.url)).toBe('PONG');
+    const port = new URL(found.url).port;
+    const [pid] = processesMatching('redis-server', `127.0.0.1:${port}`);
+    expect(pid).toBeGreaterThan(0);
+    await found.close();
+    expect(await gone(pid)).toBe(true);
+    expect(processesMatching('redis-server', `127.0.0.1:${port}`)).toEqual([]);
+  });
+
   it("mode 'auto' on this machine takes the redis-server binary", async () => {
     const found = await findRedis({ env: PATH_ONLY });
     cleanup.push(() => found.close());
@@ -91,21 +111,9 @@ describe('findRedis', () => {
       r.disconnect();
     }
   });
-
-  it('a bad latency spec is rejected before anything starts', async () => {
-    const before = new Set(descendants(process.pid));
-    await expect(findRedis({ mode: 'real', env: PATH_ONLY, latency: 'constant:v=5' })).rejects.toThrow(LatencySpecError);
-    expect(descendants(process.pid).filter((pid) => !before.has(pid))).toEqual([]);
-    // The spec is checked first: with no redis-server either, the spec is what is reported.
-    await expect(findRedis({ mode: 'real', env: { PATH: '/nonexistent' }, latency: 'constant:v=5' })).rejects.toThrow(LatencySpecError);
-  });
-
-  it('rejects an unknown mode', async () => {
-    await expect(findRedis({ mode: 'bogus' as never })).rejects.toThrow(/redis mode "bogus"/);
-  });
 });
 
-describe('redis-server does not outlive its parent', () => {
+describeWithDeps(['redis-server'], 'redis-server does not outlive its parent', () => {
   const findTs = new URL('./find.ts', import.meta.url).pathname;
   const script = (end: string) => `
     import { findRedis } from ${JSON.stringify(findTs)};

@@ -4,7 +4,8 @@
  * 'real'}) with REDIS_URL hidden, so a developer's own Redis is never written to.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { findRedis, type FoundRedis } from './find.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -15,10 +16,7 @@ function expectTtl(actual: number, seconds: number): void {
   expect(actual).toBeLessThanOrEqual(seconds);
 }
 
-describe.each([
-  { backend: 'fake' as const },
-  { backend: 'real' as const },
-])('ioredis against the $backend Redis', ({ backend }) => {
+for (const backend of ['fake', 'real'] as const) describeWithDeps(backend === 'real' ? ['redis-server'] : [], `ioredis against the ${backend} Redis`, () => {
   let found: FoundRedis;
   const clients: Redis[] = [];
   let r: Redis;

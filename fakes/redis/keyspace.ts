@@ -1,10 +1,11 @@
 /**
- * The RESP fake's data: 16 numbered databases of strings and hashes, with expiry in absolute
+ * The RESP fake's data: 16 numbered databases of strings, hashes and lists, with expiry in absolute
  * unix milliseconds as Redis keeps it. Expired keys vanish lazily when touched and are also
  * swept in the background (a bounded slice per tick, like Redis's active expire cycle), so
  * memory does not grow with keys that are never read again.
  */
-export type Value = string | Map<string, string>;
+/** A string, a hash (Map) or a list (array, head first). An empty hash or list is never stored. */
+export type Value = string | Map<string, string> | string[];
 
 export const DB_COUNT = 16;
 
@@ -39,6 +40,13 @@ export class Database {
   delete(key: string): boolean {
     this.expires.delete(key);
     return this.data.delete(key);
+  }
+
+  /** FLUSHDB: every key and TTL gone. */
+  clear(): void {
+    this.data.clear();
+    this.expires.clear();
+    this.sweepCursor = undefined;
   }
 
   expireAt(key: string): number | undefined {

@@ -1,9 +1,9 @@
 /** What only the fake needs checking: its password mode, its limits, and its edges on the wire. */
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../common/running.ts';
-import { COMMAND_NAMES } from './dispatch.ts';
+import { COMMAND_NAMES, isImplemented } from './dispatch.ts';
 import { Database } from './keyspace.ts';
 import { startRespFake } from './resp-fake.ts';
 
@@ -55,20 +55,48 @@ describe('RESP fake', () => {
 
   it('implements exactly the documented subset', () => {
     expect([...COMMAND_NAMES].sort()).toEqual([
-      'auth', 'client', 'del', 'discard', 'exec', 'exists', 'expire', 'get', 'hello', 'hget', 'hgetall', 'hincrby',
-      'hset', 'incr', 'incrby', 'info', 'multi', 'pexpire', 'ping', 'quit', 'select', 'set', 'setex', 'ttl',
+      'auth', 'client', 'dbsize', 'del', 'discard', 'eval', 'evalsha', 'exec', 'exists', 'expire', 'flushall', 'flushdb', 'get',
+      'hdel', 'hello', 'hexists', 'hget', 'hgetall', 'hincrby', 'hlen', 'hmget', 'hset', 'hsetnx', 'incr', 'incrby', 'info',
+      'keys', 'llen', 'lpop', 'lpush', 'lrange', 'ltrim', 'multi', 'pexpire', 'ping', 'quit', 'rpop', 'rpush', 'script',
+      'select', 'set', 'setex', 'ttl',
     ]);
+    expect(isImplemented('GET')).toBe(true);
+    expect(isImplemented('client|setinfo')).toBe(true);
+    expect(isImplemented('CLIENT|KILL')).toBe(false);
+    expect(isImplemented('WATCH')).toBe(false);
   });
 
   it('answers commands outside its subset with unknown command, never silently', async () => {
     const r = new Redis(fake.url);
     try {
-      for (const cmd of [['LPUSH', 'l', 'x'], ['FLUSHALL'], ['WATCH', 'k'], ['KEYS', '*'], ['SUBSCRIBE', 'c']]) {
+      for (const cmd of [['LINDEX', 'l', '0'], ['WATCH', 'k'], ['SUBSCRIBE', 'c'], ['SADD', 's', 'm']]) {
         await expect(r.call(cmd[0], ...cmd.slice(1))).rejects.toThrow(`ERR unknown command '${cmd[0]}'`);
       }
     } finally {
       r.disconnect();
     }
+  });
+
+  it('says on stderr once per name that a command is not implemented', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const r = new Redis(fake.url);
+    try {
+      for (const cmd of [['ZADD', 'z', '1', 'm'], ['zadd', 'z', '2', 'n'], ['ZaDd'], ['GETDEL', 'k'], ['ZADD'], ['CLIENT', 'KILL', 'x'], ['CLIENT', 'kill']]) {
+        await r.call(cmd[0], ...cmd.slice(1)).catch(() => {});
+      }
+      await r.eval("return redis.pcall('ZRANGE', 'z', 0, -1)", 0).catch(() => {});
+      await r.eval("return redis.pcall('zrange', 'z', 0, -1)", 0).catch(() => {});
+    } finally {
+      r.disconnect();
+    }
+    const lines = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('redis fake:'));
+    stderr.mockRestore();
+    expect(lines).toEqual([
+      'redis fake: unimplemented command ZADD (first seen; further ones not logged)\n',
+      'redis fake: unimplemented command GETDEL (first seen; further ones not logged)\n',
+      'redis fake: unimplemented command CLIENT|KILL (first seen; further ones not logged)\n',
+      'redis fake: unimplemented command ZRANGE (from a script) (first seen; further ones not logged)\n',
+    ]);
   });
 
   it('serves inline commands and closes the connection on a protocol error', async () => {

@@ -1,8 +1,9 @@
 /**
  * The RESP fake: a Redis stand-in on node:net for runs without a redis-server. It answers the
- * commands the daemon uses (see dispatch.ts) in RESP2 or RESP3 and says `-ERR unknown command`
- * to anything else, so a daemon that starts using something new fails loudly instead of
- * silently getting wrong answers.
+ * commands the daemon uses (daemon-commands.json, recorded from the daemon; see dispatch.ts),
+ * Lua scripts included, in RESP2 or RESP3, and says `-ERR unknown command` to anything else
+ * (and once per name on stderr), so a daemon that starts using something new fails loudly
+ * instead of silently getting wrong answers.
  */
 import net from 'node:net';
 import type { RunningServer } from '../common/running.ts';
@@ -20,12 +21,16 @@ export interface RespFakeOptions {
   password?: string;
   /** What HELLO and INFO report; ioredis only checks that it is >= 6 for RESP3. */
   version?: string;
+  /** A Lua script running longer is stopped with an error (default 5000 ms, Redis's busy time). */
+  scriptTimeLimitMs?: number;
 }
 
 export async function startRespFake(opts: RespFakeOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const keyspace = new Keyspace();
-  const state: ServerState = { keyspace, password: opts.password, version: opts.version ?? '7.2.0', nextClientId: 1 };
+  const state: ServerState = {
+    keyspace, password: opts.password, version: opts.version ?? '7.2.0', nextClientId: 1, scriptTimeLimitMs: opts.scriptTimeLimitMs,
+  };
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((socket) => {

@@ -91,8 +91,8 @@ function select(ctx: Ctx, args: string[]): string {
 
 /**
  * Just what ioredis reads at connect (its ready check wants `loading:0`), plus the keyspace
- * line so a curious human sees the fake's contents. Always a bulk string, which ioredis
- * accepts in both protocols.
+ * line so a curious human sees the fake's contents. A bulk string in RESP2 and, as Redis sends
+ * it, a verbatim string ("txt") in RESP3.
  */
 function info(ctx: Ctx): string {
   const lines = [
@@ -102,7 +102,8 @@ function info(ctx: Ctx): string {
   ctx.server.keyspace.dbs.forEach((db, i) => {
     if (db.data.size > 0) lines.push(`db${i}:keys=${db.data.size},expires=${db.expires.size},avg_ttl=0`);
   });
-  return bulk(lines.join('\r\n') + '\r\n');
+  const text = lines.join('\r\n') + '\r\n';
+  return ctx.client.proto === 3 ? `=${text.length + 4}\r\ntxt:${text}\r\n` : bulk(text);
 }
 
 function quit(ctx: Ctx): string {
@@ -125,18 +126,18 @@ function clientSetname(ctx: Ctx, args: string[]): string {
 }
 
 export const connectionCommands: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
-  ['hello', { arity: -1, run: hello, noAuth: true }],
-  ['auth', { arity: -2, run: auth, noAuth: true }],
+  ['hello', { arity: -1, run: hello, noAuth: true, noScript: true }],
+  ['auth', { arity: -2, run: auth, noAuth: true, noScript: true }],
   ['ping', { arity: -1, run: ping }],
   ['select', { arity: 2, run: select }],
   ['info', { arity: -1, run: info }],
-  ['quit', { arity: -1, run: quit, noAuth: true, notQueued: true }],
+  ['quit', { arity: -1, run: quit, noAuth: true, notQueued: true, noScript: true }],
   ['client', {
     arity: -2,
     run: () => OK, // never called: dispatch resolves the subcommand
     subcommands: new Map<string, CommandSpec>([
-      ['setname', { arity: 3, run: clientSetname }],
-      ['setinfo', { arity: 4, run: clientSetinfo }],
+      ['setname', { arity: 3, run: clientSetname, noScript: true }],
+      ['setinfo', { arity: 4, run: clientSetinfo, noScript: true }],
     ]),
   }],
 ]);

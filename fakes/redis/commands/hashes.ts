@@ -1,6 +1,6 @@
-/** Hash commands: HGET, HSET, HINCRBY, HGETALL. */
+/** Hash commands: HGET, HSET, HSETNX, HMGET, HEXISTS, HDEL, HLEN, HINCRBY, HGETALL. */
 import { addInt64, parseInt64 } from '../int64.ts';
-import { NOT_INTEGER, OVERFLOW, WRONGTYPE, bulk, error, integer, mapFor, nil, wrongArity } from '../resp-reply.ts';
+import { NOT_INTEGER, ONE, OVERFLOW, WRONGTYPE, ZERO, bulk, error, integer, mapFor, nil, wrongArity } from '../resp-reply.ts';
 import type { CommandSpec, Ctx } from './types.ts';
 
 const HASH_NOT_INTEGER = error('ERR hash value is not an integer');
@@ -16,7 +16,7 @@ function hashAt(ctx: Ctx, key: string, create: boolean): Map<string, string> | u
     ctx.db.set(key, h);
     return h;
   }
-  return typeof v === 'string' ? WRONGTYPE : v;
+  return v instanceof Map ? v : WRONGTYPE;
 }
 
 function hget(ctx: Ctx, args: string[]): string {
@@ -37,6 +37,52 @@ function hset(ctx: Ctx, args: string[]): string {
     h.set(args[i], args[i + 1]);
   }
   return integer(added);
+}
+
+/** HSETNX key field value: 1 when the field was set, 0 when it already existed. */
+function hsetnx(ctx: Ctx, args: string[]): string {
+  const h = hashAt(ctx, args[1], false);
+  if (typeof h === 'string') return h;
+  if (h?.has(args[2])) return ZERO;
+  if (h) h.set(args[2], args[3]);
+  else ctx.db.set(args[1], new Map([[args[2], args[3]]]));
+  return ONE;
+}
+
+/** HMGET key field [field ...]: a value or nil per field (all nil when there is no hash). */
+function hmget(ctx: Ctx, args: string[]): string {
+  const h = hashAt(ctx, args[1], false);
+  if (typeof h === 'string') return h;
+  const none = nil(ctx.client.proto);
+  let out = `*${args.length - 2}\r\n`;
+  for (let i = 2; i < args.length; i++) {
+    const v = h?.get(args[i]);
+    out += v === undefined ? none : bulk(v);
+  }
+  return out;
+}
+
+function hexists(ctx: Ctx, args: string[]): string {
+  const h = hashAt(ctx, args[1], false);
+  if (typeof h === 'string') return h;
+  return h?.has(args[2]) ? ONE : ZERO;
+}
+
+/** HDEL key field [field ...]: how many were removed; the key goes with its last field. */
+function hdel(ctx: Ctx, args: string[]): string {
+  const h = hashAt(ctx, args[1], false);
+  if (typeof h === 'string') return h;
+  if (!h) return ZERO;
+  let n = 0;
+  for (let i = 2; i < args.length; i++) if (h.delete(args[i])) n++;
+  if (h.size === 0) ctx.db.delete(args[1]);
+  return integer(n);
+}
+
+function hlen(ctx: Ctx, args: string[]): string {
+  const h = hashAt(ctx, args[1], false);
+  if (typeof h === 'string') return h;
+  return integer(h ? h.size : 0);
 }
 
 function hincrby(ctx: Ctx, args: string[]): string {
@@ -65,6 +111,11 @@ function hgetall(ctx: Ctx, args: string[]): string {
 export const hashCommands: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
   ['hget', { arity: 3, run: hget }],
   ['hset', { arity: -4, run: hset }],
+  ['hsetnx', { arity: 4, run: hsetnx }],
+  ['hmget', { arity: -3, run: hmget }],
+  ['hexists', { arity: 3, run: hexists }],
+  ['hdel', { arity: -3, run: hdel }],
+  ['hlen', { arity: 2, run: hlen }],
   ['hincrby', { arity: 4, run: hincrby }],
   ['hgetall', { arity: 2, run: hgetall }],
 ]);

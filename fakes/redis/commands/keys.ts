@@ -1,5 +1,6 @@
-/** Generic key commands: DEL, EXISTS, EXPIRE, PEXPIRE (with NX/XX/GT/LT), TTL. */
-import { NOT_INTEGER, ONE, ZERO, error, integer, invalidExpire } from '../resp-reply.ts';
+/** Generic key commands: DEL, EXISTS, EXPIRE, PEXPIRE (with NX/XX/GT/LT), TTL, KEYS. */
+import { globMatch } from '../glob.ts';
+import { NOT_INTEGER, ONE, ZERO, bulk, error, integer, invalidExpire } from '../resp-reply.ts';
 import { expireAt } from './expire-time.ts';
 import type { CommandSpec, Ctx } from './types.ts';
 
@@ -57,10 +58,22 @@ function ttl(ctx: Ctx, args: string[]): string {
   return integer(Math.floor((Math.max(0, at - ctx.now) + 500) / 1000));
 }
 
+/** KEYS pattern: every live key that matches, in the store's order (Redis's is its hash order). */
+function keys(ctx: Ctx, args: string[]): string {
+  const pattern = args[1];
+  const all = pattern === '*';
+  const out: string[] = [];
+  for (const key of ctx.db.data.keys()) {
+    if ((all || globMatch(pattern, key)) && ctx.db.get(key, ctx.now) !== undefined) out.push(bulk(key));
+  }
+  return `*${out.length}\r\n${out.join('')}`;
+}
+
 export const keyCommands: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
   ['del', { arity: -2, run: del }],
   ['exists', { arity: -2, run: exists }],
   ['expire', { arity: -3, run: expire('expire', 1000) }],
   ['pexpire', { arity: -3, run: expire('pexpire', 1) }],
   ['ttl', { arity: 2, run: ttl }],
+  ['keys', { arity: 2, run: keys }],
 ]);

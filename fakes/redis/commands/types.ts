@@ -1,5 +1,6 @@
 /** What a command handler sees, and how the command table describes a command. */
 import type { Database, Keyspace } from '../keyspace.ts';
+import type { LuaScripting } from '../lua/engine.ts';
 import type { Proto } from '../resp-reply.ts';
 
 /** Server-wide state shared by every connection of one fake. */
@@ -10,6 +11,10 @@ export interface ServerState {
   /** Reported by HELLO and INFO. */
   readonly version: string;
   nextClientId: number;
+  /** The Lua state and script cache, made at the first EVAL / SCRIPT (one per server, as in Redis). */
+  scripting?: LuaScripting;
+  /** A script running longer than this is stopped with an error (default 5000 ms). */
+  readonly scriptTimeLimitMs?: number;
 }
 
 /** Per-connection state. */
@@ -46,6 +51,8 @@ export interface CommandSpec {
   readonly noAuth?: boolean;
   /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, QUIT). */
   readonly notQueued?: boolean;
+  /** Refused from scripts (Redis's CMD_NOSCRIPT): "This Redis command is not allowed from script". */
+  readonly noScript?: boolean;
   /** Container commands (CLIENT): subcommand name (lowercase) -> spec. */
   readonly subcommands?: ReadonlyMap<string, CommandSpec>;
 }
