@@ -28,10 +28,15 @@ export interface SpawnedDaemon {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/** The daemon's world variables: a test daemon meets only the world its test gives it. */
+const WORLD_VARS = ['REDIS_URL', 'SUPABASE_URL', 'SUPABASE_KEY', 'GLM_API_URL', 'KIMI_API_URL'];
+
 export function spawnDaemonProcess(env: Record<string, string>): ChildProcess {
+  const inherited = { ...process.env };
+  for (const name of WORLD_VARS) delete inherited[name];
   return spawn(process.execPath, tsxExecArgv('daemon/main.ts'), {
     cwd: REPO_ROOT,
-    env: { ...process.env, EXAI_WS_PORT: '0', EXAI_MONITORING_PORT: '0', ...env },
+    env: { ...inherited, EXAI_WS_PORT: '0', EXAI_MONITORING_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
