@@ -6,7 +6,7 @@
 import { stopWithParent } from '../common/orphan.ts';
 import { parseConfig, ConfigError } from './config.ts';
 import { startDaemon } from './app.ts';
-import { ExitCode } from '../harness/cli/exit-codes.ts';
+import { ExitCode } from '../common/exit-codes.ts';
 
 async function main(): Promise<number> {
   // Before start-up ends, the parent's death exits at once (143); after, it is a graceful SIGTERM.

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { onParentDeath } from '../common/orphan.ts';
-import { ExitCode, UsageError } from '../harness/cli/exit-codes.ts';
+import { ExitCode, UsageError } from '../common/exit-codes.ts';
 import { WORLD_CONFIG_KEYS, validateWorldConfig, type WorldConfig } from './world-config.ts';
 import type { World } from './world.ts';
 

@@ -5,8 +5,8 @@
  * message names the key (prefixed by where it came from, e.g. the config file).
  */
 import { z } from 'zod';
-import { UsageError } from '../harness/cli/exit-codes.ts';
-import { LatencySpecError, parseLatency } from './latency.ts';
+import { UsageError } from '../common/exit-codes.ts';
+import { LatencySpecError, parseLatency } from '../common/latency.ts';
 import { requireRealRedis } from './redis/find.ts';
 import { PostgresUnavailableError, findPgBinDir } from './supabase/postgres-cluster.ts';
 

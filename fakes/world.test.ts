@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../harness/cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { startRespFake } from './redis/resp-fake.ts';
 import { validateWorldConfig } from './world-config.ts';
 import { startWorld } from './world.ts';

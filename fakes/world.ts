@@ -3,7 +3,7 @@
  * started together from one WorldConfig and stopped together. Used by `npm run fakes`
  * (fakes/main.ts) and by anything that embeds the fakes in-process.
  */
-import { UsageError } from '../harness/cli/exit-codes.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { ProviderConfigError, startProviderFake } from './provider/server.ts';
 import { findRedis, type RedisKind } from './redis/find.ts';
 import { PostgresUnavailableError, SupabaseConfigError, startSupabaseFake } from './supabase/server.ts';

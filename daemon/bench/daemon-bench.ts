@@ -19,7 +19,7 @@ import { tsxExecArgv } from '../../common/tsx.ts';
 import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
 import { REPO_ROOT, spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
 import type { WindowRequest, WindowResult } from './load-client.ts';
-import { ExitCode } from '../../harness/cli/exit-codes.ts';
+import { ExitCode } from '../../common/exit-codes.ts';
 
 interface Target {
   name: string;

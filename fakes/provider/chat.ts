@@ -3,7 +3,7 @@
  * SSE stream. Every random choice comes from the fake's seeded generator, in request order.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Rng } from '../latency.ts';
+import type { Rng } from '../../common/latency.ts';
 import { completionBody, errorBody, MALFORMED_JSON, MALFORMED_SSE, streamEvents, type CompletionMeta } from './bodies.ts';
 import type { Behaviour } from './config.ts';
 import { drawFault } from './faults.ts';

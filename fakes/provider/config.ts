@@ -3,7 +3,7 @@
  * (POST /__control), and its validation into the behaviour the server reads per request.
  */
 import { z } from 'zod';
-import { LatencySpecError, parseLatency, type LatencyModel } from '../latency.ts';
+import { LatencySpecError, parseLatency, type LatencyModel } from '../../common/latency.ts';
 
 export interface ProviderFaults {
   /** Fraction of requests answered 429 with Retry-After (immediately: a rate limiter rejects before work). */

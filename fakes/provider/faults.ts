@@ -1,5 +1,5 @@
 /** Which fault, if any, a request gets: one draw from the seeded generator against cumulative rates. */
-import type { Rng } from '../latency.ts';
+import type { Rng } from '../../common/latency.ts';
 import type { FaultRates } from './config.ts';
 
 export type Fault = 'none' | '429' | '500' | '503' | 'hang' | 'malformed';

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningServer } from '../common/running.ts';
-import { createRng } from '../latency.ts';
+import { createRng } from '../../common/latency.ts';
 import { errorBody } from './bodies.ts';
 import { handleChat, type ChatContext } from './chat.ts';
 import {

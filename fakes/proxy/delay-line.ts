@@ -8,7 +8,7 @@
  */
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { LatencyModel, Rng } from '../latency.ts';
+import type { LatencyModel, Rng } from '../../common/latency.ts';
 
 // Past this many bytes in flight the source is paused, so a slow line cannot buffer without bound.
 const HIGH_WATER = 4 * 1024 * 1024;

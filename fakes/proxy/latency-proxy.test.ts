@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../common/running.ts';
-import { LatencySpecError } from '../latency.ts';
+import { LatencySpecError } from '../../common/latency.ts';
 import { startLatencyProxy } from './latency-proxy.ts';
 
 /** A TCP echo server that counts connections; on the client's FIN it says "bye" and ends. */

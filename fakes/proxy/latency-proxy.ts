@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { RunningServer } from '../common/running.ts';
-import { createRng, parseLatency } from '../latency.ts';
+import { createRng, parseLatency } from '../../common/latency.ts';
 import { DelayLine } from './delay-line.ts';
 
 export interface LatencyProxyOptions {

@@ -8,8 +8,8 @@
  * its URL is returned; the spec is added once per client -> server chunk, i.e. once per
  * request/reply round trip.
  */
-import { UsageError } from '../../harness/cli/exit-codes.ts';
-import { parseLatency } from '../latency.ts';
+import { UsageError } from '../../common/exit-codes.ts';
+import { parseLatency } from '../../common/latency.ts';
 import { startLatencyProxy } from '../proxy/latency-proxy.ts';
 import { dockerAnswers, startRedisContainer } from './docker.ts';
 import { pingRedis } from './ping.ts';

@@ -5,7 +5,7 @@
 import { accessSync, constants, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort } from '../common/free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import { pingRedis } from './ping.ts';
 import { startTied } from '../common/tied-process.ts';
 

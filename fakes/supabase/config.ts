@@ -3,7 +3,7 @@
  * (POST /__control), validated into the behaviour the server reads on every request.
  */
 import { z } from 'zod';
-import { LatencySpecError, parseLatency, type LatencyModel } from '../latency.ts';
+import { LatencySpecError, parseLatency, type LatencyModel } from '../../common/latency.ts';
 import type { StoreKind } from './store.ts';
 
 export interface SupabaseFakeOptions {

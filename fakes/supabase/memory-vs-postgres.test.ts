@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
-import { createRng, type Rng } from '../latency.ts';
+import { createRng, type Rng } from '../../common/latency.ts';
 import { MemoryStore } from './memory-store.ts';
 import { startThrowawayCluster, type ThrowawayCluster } from './postgres-cluster.ts';
 import { PostgresStore } from './postgres-store.ts';

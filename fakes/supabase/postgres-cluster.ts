@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { findPgBinDir as findPgBin } from '../../common/binaries.ts';
-import { freePort } from '../common/free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import { startTied, type TiedProcess } from '../common/tied-process.ts';
 
 /** PostgreSQL is needed but cannot be found or started; the message says what to do. */

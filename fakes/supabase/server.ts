@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRng, sleepUs } from '../latency.ts';
+import { createRng, sleepUs } from '../../common/latency.ts';
 import type { RunningServer } from '../common/running.ts';
 import { SupabaseConfigError, applyControl, describeBehaviour, initialBehaviour, type Behaviour, type SupabaseFakeOptions } from './config.ts';
 import { injectedUnavailable } from './errors.ts';

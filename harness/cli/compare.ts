@@ -4,7 +4,7 @@ import { compareTable } from '../report/compare-table.ts';
 import { loadResult } from '../report/load-result.ts';
 import { defaultContext } from '../report/reporter.ts';
 import { writeReport } from '../report/write-outputs.ts';
-import { ExitCode, UsageError, verdictExitCode } from './exit-codes.ts';
+import { ExitCode, UsageError, verdictExitCode } from '../../common/exit-codes.ts';
 import { commandLine, inconclusiveFlag, parseCommand, seedFlag } from './flags.ts';
 
 const USAGE =

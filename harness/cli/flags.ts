@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { InconclusivePolicy } from '../report/reporter.ts';
-import { UsageError } from './exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -6,7 +6,7 @@ import { runRealistic } from '../run/realistic.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { installExitCleanup } from '../targets/children.ts';
-import { ExitCode } from './exit-codes.ts';
+import { ExitCode } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
 

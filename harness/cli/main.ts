@@ -1,4 +1,4 @@
-import { ExitCode, UsageError } from './exit-codes.ts';
+import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 
 /** Each subcommand module exports `run(argv): Promise<exit code>`; loaded lazily so `--help` is instant. */
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };

@@ -3,7 +3,7 @@ import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { PROFILE_NAMES, type ProfileName } from '../scenario/schema.ts';
 import { installExitCleanup } from '../targets/children.ts';
-import { ExitCode, UsageError } from './exit-codes.ts';
+import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
 

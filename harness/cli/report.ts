@@ -3,7 +3,7 @@ import { loadResult } from '../report/load-result.ts';
 import { defaultContext } from '../report/reporter.ts';
 import { ReportersMap, type ReporterName } from '../report/reporters/index.ts';
 import { historyFileFor, historyFor, writeReport } from '../report/write-outputs.ts';
-import { ExitCode, UsageError, verdictExitCode } from './exit-codes.ts';
+import { ExitCode, UsageError, verdictExitCode } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, parseCommand } from './flags.ts';
 
 const USAGE = 'usage: overbench report <result.json> [--html FILE] [--junit FILE] [--md FILE|-] [--history FILE] [--inconclusive=pass|fail]';

@@ -7,7 +7,7 @@ import { RunAborted } from '../run/guard.ts';
 import { SIGNAL_EXIT, withInterrupts } from '../run/interrupt.ts';
 import type { RealisticOutcome } from '../run/realistic.ts';
 import { buildResult, exitCodeFor } from '../run/result.ts';
-import { ExitCode } from './exit-codes.ts';
+import { ExitCode } from '../../common/exit-codes.ts';
 import { commandLine } from './flags.ts';
 
 /** Print the outcome: the JSON alone, or where the result went plus one line per scenario error. */

@@ -9,7 +9,7 @@ import { findRealisticCpu } from '../tight/context.ts';
 import { TIGHT_PROFILES, type TightProfile } from '../tight/profiles.ts';
 import { DEFAULT_SEED, runTight, type TightEvent } from '../tight/run.ts';
 import { contextLine, renderTight } from '../tight/table.ts';
-import { ExitCode, UsageError, verdictExitCode } from './exit-codes.ts';
+import { ExitCode, UsageError, verdictExitCode } from '../../common/exit-codes.ts';
 import { commandLine, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
 
 const HELP = `usage: overbench tight [options]

@@ -1,4 +1,4 @@
-import type { Rng } from '../../fakes/latency.ts';
+import type { Rng } from '../../common/latency.ts';
 
 /**
  * Inter-arrival times of the open model, in ms. `poisson`: exponential gaps (independent

@@ -1,5 +1,5 @@
-import type { Rng } from '../../fakes/latency.ts';
-import { createRng } from '../../fakes/latency.ts';
+import type { Rng } from '../../common/latency.ts';
+import { createRng } from '../../common/latency.ts';
 import { Connection } from './connection.ts';
 import type { DriverContext } from './context.ts';
 

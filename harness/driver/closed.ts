@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { LatencyModel } from '../../fakes/latency.ts';
+import type { LatencyModel } from '../../common/latency.ts';
 import type { BusyClient } from './client.ts';
 import type { Pending } from './connection.ts';
 import type { DriverContext } from './context.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRng, parseLatency } from '../../fakes/latency.ts';
+import { createRng, parseLatency } from '../../common/latency.ts';
 import { adapterFor } from '../protocol/index.ts';
 import { BusyClient } from './client.ts';
 import { ClosedModel } from './closed.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../fakes/latency.ts';
+import { createRng } from '../../common/latency.ts';
 import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, summarize } from './histogram.ts';
 
 describe('latency histograms (us)', () => {

@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/schema.ts';
 /** Closed model (k6: constant-vus): every client sends, awaits the terminal frame, thinks, repeats. */
 export interface ClosedLoad {
   model: 'closed';
-  /** Latency spec (fakes/latency.ts), e.g. 'exponential:mean=50ms'; absent = no think time. */
+  /** Latency spec (common/latency.ts), e.g. 'exponential:mean=50ms'; absent = no think time. */
   thinkTime?: string;
 }
 

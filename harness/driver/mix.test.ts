@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../fakes/latency.ts';
+import { createRng } from '../../common/latency.ts';
 import { exaiAdapter } from '../protocol/exai.ts';
 import { compileMix, uniqueFieldOf } from './mix.ts';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../../fakes/latency.ts';
+import type { Rng } from '../../common/latency.ts';
 import type { ProtocolAdapter, RequestBuilder } from '../protocol/index.ts';
 import type { MixEntry } from './messages.ts';
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Rng } from '../../fakes/latency.ts';
+import type { Rng } from '../../common/latency.ts';
 import { interArrival } from './arrivals.ts';
 import type { BusyClient } from './client.ts';
 import type { Pending } from './connection.ts';

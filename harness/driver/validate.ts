@@ -1,4 +1,4 @@
-import { parseLatency } from '../../fakes/latency.ts';
+import { parseLatency } from '../../common/latency.ts';
 import type { DriverConfig } from './messages.ts';
 import { MAX_SESSION_ID, sessionIds } from './session-ids.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { compareResults } from './compare-results.ts';
 import { compareTable } from './compare-table.ts';
 import { comparePair as pair, realisticScenario, resultOf } from './test-fixture.ts';

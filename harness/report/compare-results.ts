@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { Result, type Comparison, type MetricName, type RoundResult, type ScenarioResult, type VariantInfo } from '../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';
 import { METRICS } from '../result/metrics.ts';

@@ -6,4 +6,4 @@ export { loadResult, parseResult } from './load-result.ts';
 export { compareResults, type CompareOptions, type CompareOutcome } from './compare-results.ts';
 export { compareTable } from './compare-table.ts';
 export { appendHistory, readHistory, historyEntry, HistoryEntry } from './history.ts';
-export { verdictExitCode } from '../cli/exit-codes.ts';
+export { verdictExitCode } from '../../common/exit-codes.ts';

@@ -3,7 +3,7 @@
  * seeded lognormal, rounds interleaved as a run makes them, comparisons computed with the real
  * statistics. Test support only; nothing in the product imports it.
  */
-import { createRng, type Rng } from '../../fakes/latency.ts';
+import { createRng, type Rng } from '../../common/latency.ts';
 import { encodeHistogram, newHistogram, summarize } from '../driver/histogram.ts';
 import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type RoundResult, type ScenarioResult } from '../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';

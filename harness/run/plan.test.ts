@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
 import { planScenarios } from './plan.ts';

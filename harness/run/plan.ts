@@ -1,5 +1,5 @@
 import { BACKEND_NAMES } from '../../daemon/metrics/types.ts';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import type { VariantInfo } from '../result/schema.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { applyProfile, plannedSeconds, type ResolvedScenario } from '../scenario/profile.ts';

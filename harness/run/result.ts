@@ -1,7 +1,7 @@
 import { envInfo, newRunId, toolInfo } from '../result/build.ts';
 import { SCHEMA_VERSION, type Result, type ScenarioResult } from '../result/schema.ts';
 import { overallVerdict } from '../stats/compare.ts';
-import { ExitCode, verdictExitCode } from '../cli/exit-codes.ts';
+import { ExitCode, verdictExitCode } from '../../common/exit-codes.ts';
 
 /** The result file of a run (realistic, tight, or both for the gate). */
 export function buildResult(args: {

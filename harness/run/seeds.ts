@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../../fakes/latency.ts';
+import { createRng, type Rng } from '../../common/latency.ts';
 
 /** FNV-1a: a scenario's seed depends on the run seed and its name, not on which others were selected. */
 export function scenarioSeed(runSeed: number, name: string): number {

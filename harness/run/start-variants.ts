@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import type { DriverConfig } from '../driver/messages.ts';
 import type { RunningFakes } from '../targets/fakes-process.ts';
 import { startTarget } from '../targets/start.ts';

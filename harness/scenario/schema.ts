@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseLatency } from '../../fakes/latency.ts';
+import { parseLatency } from '../../common/latency.ts';
 
 /**
  * The scenario file (DESIGN.md, "Scenario file"): plain data, checked here at the boundary before

@@ -1,4 +1,4 @@
-import type { Rng } from '../../fakes/latency.ts';
+import type { Rng } from '../../common/latency.ts';
 
 export interface Interval {
   estimate: number;

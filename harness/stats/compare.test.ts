@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../fakes/latency.ts';
+import { createRng } from '../../common/latency.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from './compare.ts';
 
 /** Rounds of a metric around `level`, with multiplicative noise of +-noise (uniform), seeded. */

@@ -1,4 +1,4 @@
-import { createRng } from '../../fakes/latency.ts';
+import { createRng } from '../../common/latency.ts';
 import type { ScenarioResult } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
 

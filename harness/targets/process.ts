@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { describeTail, firstJsonLine, LineTail } from './output-lines.ts';
 import { spawnTracked, stopChild } from './children.ts';
 

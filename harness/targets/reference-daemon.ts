@@ -1,7 +1,7 @@
 // The ready line's type only: daemon/testing's spawn helper does not fit the harness (its children
 // must be process-group leaders in children.ts's registry, tsx loaded by absolute URL, PORT unset).
 import type { ReadyLine } from '../../daemon/testing/spawn-daemon.ts';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
 import { describeTail } from './output-lines.ts';
 import { REPO_ROOT, tsxArgs } from './paths.ts';

@@ -1,5 +1,5 @@
-import { UsageError } from '../cli/exit-codes.ts';
-import { freePort } from '../../fakes/common/free-port.ts';
+import { UsageError } from '../../common/exit-codes.ts';
+import { freePort } from '../../common/free-port.ts';
 import { describeTail } from './output-lines.ts';
 import { startProcess } from './process.ts';
 import { waitForHandshake, type Protocol } from './ready.ts';

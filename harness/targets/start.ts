@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
 import type { Protocol } from './ready.ts';
 import { startReferenceDaemon } from './reference-daemon.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { liveChildren } from './children.ts';
 import { probeHandshake } from './ready.ts';
 import { parseTargetSpec, startTarget } from './start.ts';

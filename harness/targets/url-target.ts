@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { waitForHandshake, type Protocol } from './ready.ts';
 import type { RunningTarget } from './types.ts';
 

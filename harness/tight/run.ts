@@ -1,4 +1,4 @@
-import { createRng } from '../../fakes/latency.ts';
+import { createRng } from '../../common/latency.ts';
 import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
 import type { ScenarioResult } from '../result/schema.ts';
 import { RunAborted } from '../run/guard.ts';
