@@ -6,16 +6,16 @@
  *   a call that finishes while its client is away (pending queue push) and the resume that
  *   drains it, many connections at once, /metrics.json?scope=cluster (reads every instance's
  *   flushed counters), and a graceful close (final flush, QUIT).
- * Used by record-commands.ts (against a recorded real Redis) and by daemon-commands.e2e.test.ts
+ * Used by scripts/record-redis-commands.ts (against a recorded real Redis) and by daemon/redis-commands.e2e.test.ts
  * (against a real Redis and against the RESP fake). It only reads Redis itself through
  * `inspectUrl`, a direct connection the recorder does not see.
  */
 import { Redis } from 'ioredis';
-import { startProviderFake } from '../provider/server.ts';
-import { startSupabaseFake } from '../supabase/server.ts';
-import { startTestDaemon } from '../../daemon/testing/in-process.ts';
-import { controlProvider, providerEnv } from '../../daemon/testing/provider-control.ts';
-import { WsTestClient, type Json } from '../../daemon/testing/ws-test-client.ts';
+import { startProviderFake } from '../../fakes/provider/server.ts';
+import { startSupabaseFake } from '../../fakes/supabase/server.ts';
+import { startTestDaemon } from './in-process.ts';
+import { controlProvider, providerEnv } from './provider-control.ts';
+import { WsTestClient, type Json } from './ws-test-client.ts';
 
 export interface WorkloadResult {
   /** Error frames and call results carrying an error, from every client. */

@@ -2,13 +2,13 @@
  * Record which Redis commands the reference daemon sends, and write them to
  * fakes/redis/daemon-commands.json: the set the RESP fake must implement.
  *
- *   node --import tsx fakes/redis/record-commands.ts [--skip-harness] [--skip-daemon-tests] [--out FILE]
+ *   npm run redis:record-commands [--skip-harness] [--skip-daemon-tests] [--out FILE]
  *
  * A throwaway redis-server is started (findRedis 'real', a developer's REDIS_URL is ignored so
  * their data is never touched) and watched by a command recorder (command-recorder.ts: a tap
  * that parses every request, plus MONITOR for the commands scripts run). Each source of traffic
  * gets its own recorder, so the fixture says where each command came from:
- * - workload: daemon-workload.ts, an in-process daemon with the fast backend (Redis sink) and
+ * - workload: daemon/testing/redis-workload.ts, an in-process daemon with the fast backend (Redis sink) and
  *   rate limits on (the token-bucket script) through hello, chat miss + hit, status, echo,
  *   pending results + resume, many connections, /metrics.json?scope=cluster, close;
  * - harness:<scenario>: `overbench realistic --scenario <scenario> --profile smoke` for every
@@ -22,13 +22,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { startCommandRecorder } from './command-recorder.ts';
-import { driveDaemonWorkload } from './daemon-workload.ts';
-import { findRedis } from './find.ts';
+import { startCommandRecorder } from '../fakes/redis/command-recorder.ts';
+import { driveDaemonWorkload } from '../daemon/testing/redis-workload.ts';
+import { findRedis } from '../fakes/redis/find.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..', '..');
-export const FIXTURE = join(HERE, 'daemon-commands.json');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURE = join(ROOT, 'fakes', 'redis', 'daemon-commands.json');
 
 export interface DaemonCommands {
   comment: string;
@@ -122,10 +121,10 @@ async function main(argv: string[]): Promise<void> {
   const fixture: DaemonCommands = {
     comment:
       `The Redis commands the reference daemon sends (names as Redis's commandstats give them; X|Y is a subcommand), ` +
-      `recorded by \`node --import tsx fakes/redis/record-commands.ts\` against redis-server ${version} through a ` +
+      `recorded by \`npm run redis:record-commands\` against redis-server ${version} through a ` +
       `request tap plus MONITOR (which shows the commands EVAL scripts run), from: ${ran}. ` +
       `"daemon-tests" includes the daemon tests' own clients. The RESP fake must implement every one ` +
-      `(daemon-commands.e2e.test.ts checks both).`,
+      `(daemon/redis-commands.e2e.test.ts checks both).`,
     redisServer: version,
     commands,
     sources,

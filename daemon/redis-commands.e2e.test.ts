@@ -2,21 +2,21 @@
  * Keeps daemon-commands.json (the Redis commands the reference daemon sends) current and the
  * RESP fake complete for it:
  * - every command in the fixture is implemented by the fake;
- * - the daemon, driven through everything it does with Redis (daemon-workload.ts), sends a real
+ * - the daemon, driven through everything it does with Redis (daemon/testing/redis-workload.ts), sends a real
  *   redis-server nothing that is not in the fixture (recorded through a tap and MONITOR);
  * - the same workload on the RESP fake runs without a single Redis error, and the fake reports
  *   no unimplemented command.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeWithDeps } from '../../common/testing/system-deps.ts';
-import { startCommandRecorder } from './command-recorder.ts';
-import { driveDaemonWorkload } from './daemon-workload.ts';
-import fixture from './daemon-commands.json' with { type: 'json' };
-import { isImplemented } from './dispatch.ts';
-import { findRedis } from './find.ts';
-import { startRespFake } from './resp-fake.ts';
+import { describeWithDeps } from '../common/testing/system-deps.ts';
+import { startCommandRecorder } from '../fakes/redis/command-recorder.ts';
+import { driveDaemonWorkload } from './testing/redis-workload.ts';
+import fixture from '../fakes/redis/daemon-commands.json' with { type: 'json' };
+import { isImplemented } from '../fakes/redis/dispatch.ts';
+import { findRedis } from '../fakes/redis/find.ts';
+import { startRespFake } from '../fakes/redis/resp-fake.ts';
 
-const RERECORD = 'run `node --import tsx fakes/redis/record-commands.ts` and implement what is new in the fake';
+const RERECORD = 'run `npm run redis:record-commands` and implement what is new in the fake';
 
 /** The daemon's log lines that mean a Redis operation failed. */
 const redisTrouble = (logs: string[]) => logs.filter((l) => /redis|rate limiter|pending|session store/i.test(l));
