@@ -6,12 +6,23 @@
 import { parseInt64 } from '../int64.ts';
 import { NOSCRIPT, LuaScripting, type CommandExists, type ScriptCall } from '../lua/engine.ts';
 import { NOT_INTEGER, OK, array, bulk, error } from '../resp-reply.ts';
-import type { CommandSpec, Ctx } from './types.ts';
+import type { CommandSpec, Ctx, ServerState } from './types.ts';
 
 const ONE_ARRAY_ITEM = [':0\r\n', ':1\r\n'];
 
+/**
+ * The Lua state and script cache of each fake server, made at its first EVAL / SCRIPT (one per
+ * server, as in Redis). Kept here rather than on ServerState, so the command types need not know
+ * the engine (which itself runs commands).
+ */
+const engines = new WeakMap<ServerState, LuaScripting>();
+
 export function scriptingCommands(call: ScriptCall, exists: CommandExists): ReadonlyMap<string, CommandSpec> {
-  const engine = (ctx: Ctx): LuaScripting => (ctx.server.scripting ??= new LuaScripting(ctx.server, call, exists));
+  const engine = (ctx: Ctx): LuaScripting => {
+    let lua = engines.get(ctx.server);
+    if (lua === undefined) engines.set(ctx.server, (lua = new LuaScripting(ctx.server, call, exists)));
+    return lua;
+  };
 
   /** Redis's evalGenericCommand: numkeys first, then the script, then the run. */
   function evalGeneric(ctx: Ctx, args: string[], bySha: boolean): string {
@@ -44,7 +55,7 @@ export function scriptingCommands(call: ScriptCall, exists: CommandExists): Read
   };
 
   const scriptExists = (ctx: Ctx, args: string[]): string => {
-    const lua = ctx.server.scripting;
+    const lua = engines.get(ctx.server);
     const out: string[] = [];
     for (let i = 2; i < args.length; i++) out.push(ONE_ARRAY_ITEM[lua?.has(args[i]) ? 1 : 0]);
     return array(out);
@@ -55,7 +66,7 @@ export function scriptingCommands(call: ScriptCall, exists: CommandExists): Read
       const opt = args[2].toLowerCase();
       if (opt !== 'sync' && opt !== 'async') return error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
     } else if (args.length > 3) return error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
-    ctx.server.scripting?.reset();
+    engines.get(ctx.server)?.reset();
     return OK;
   };
 

@@ -1,6 +1,5 @@
 /** What a command handler sees, and how the command table describes a command. */
 import type { Database, Keyspace } from '../keyspace.ts';
-import type { LuaScripting } from '../lua/engine.ts';
 import type { Proto } from '../resp-reply.ts';
 
 /** Server-wide state shared by every connection of one fake. */
@@ -11,8 +10,6 @@ export interface ServerState {
   /** Reported by HELLO and INFO. */
   readonly version: string;
   nextClientId: number;
-  /** The Lua state and script cache, made at the first EVAL / SCRIPT (one per server, as in Redis). */
-  scripting?: LuaScripting;
   /** A script running longer than this is stopped with an error (default 5000 ms). */
   readonly scriptTimeLimitMs?: number;
 }
