@@ -18,7 +18,11 @@ export interface Step {
   readonly minVersion?: string;
 }
 
-/** The daemon's token bucket, as in daemon/resilience/rate-limiter.ts (time passed in ARGV). */
+/**
+ * The daemon's token bucket, as in daemon/resilience/rate-limiter.ts (time passed in ARGV). A copy
+ * on purpose: fakes/ imports nothing of daemon/, and the conformance script must not change when
+ * the daemon does; daemon/redis-commands.e2e.test.ts runs the daemon's own script on the fake.
+ */
 const TOKEN_BUCKET = `
 local now = tonumber(ARGV[1])
 local tokens = {}
