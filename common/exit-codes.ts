@@ -1,4 +1,4 @@
-/** Exit codes are the CI gate's contract (DESIGN.md): never use bare numbers elsewhere. */
+/** Exit codes are the CI gate's contract (README, "Commands"): never use bare numbers elsewhere. */
 export const ExitCode = {
   Pass: 0,
   Fail: 1,

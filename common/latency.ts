@@ -6,7 +6,7 @@
  * Grammar: `dist:key=value,key=value`. Durations carry a unit (`us`, `ms`, `s`); a bare number is
  * an error, except `0` (zero in any unit) and the values inside an empirical file, where a bare
  * number means milliseconds (the unit most latency exports use).
- * `constant:5ms` is accepted as shorthand for `constant:v=5ms` (DESIGN.md writes it that way).
+ * `constant:5ms` is accepted as shorthand for `constant:v=5ms` (the scenario format's own examples write it so).
  * `normal` is truncated at 0 by resampling (clamping only after 16 misses in a row);
  * `lognormal` takes median and p99: mu = ln(median), sigma = (ln(p99) - ln(median)) / 2.3263.
  * `empirical:file=` draws one of the file's values uniformly (no interpolation).

@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, gone } from '../fakes/common/testing/procs.ts';
+import { alive } from './proc.ts';
+import { gone } from './testing/procs.ts';
 import { tsxExecArgv } from './tsx.ts';
 
 const ORPHAN = new URL('./orphan.ts', import.meta.url).href;

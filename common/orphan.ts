@@ -11,29 +11,18 @@
  * seen through: when one of them is re-parented, the process that started it is gone, and so is
  * ours. Only then is /proc read on each tick (one small file per wrapper).
  */
-import { readFileSync } from 'node:fs';
+import { readCmdline, readStat } from './proc.ts';
 
 const POLL_MS = 500;
 const MAX_WRAPPERS = 3;
 
-/** The parent of `pid` from /proc, or null once it is gone (or off Linux). */
-function parentOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
-}
+/** The parent of `pid`, or null once it is gone (or off Linux). */
+const parentOf = (pid: number): number | null => readStat(pid)?.ppid ?? null;
 
 /** A non-interactive shell running one command line (`sh -c ...`): npm's and npx's script shell. */
 function isShellWrapper(pid: number): boolean {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return /(^|\/)(sh|dash|bash|zsh)$/.test(argv[0] ?? '') && argv[1] === '-c';
-  } catch {
-    return false;
-  }
+  const argv = readCmdline(pid) ?? [];
+  return /(^|\/)(sh|dash|bash|zsh)$/.test(argv[0] ?? '') && argv[1] === '-c';
 }
 
 /** The shell wrappers above us, each with the parent it has now (our own parent is process.ppid). */

@@ -5,11 +5,20 @@
  * anywhere) when overbench is installed as a dependency or run from another folder.
  */
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** The overbench package (a checkout or node_modules/overbench): where daemon/main.ts and fakes/main.ts live. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** execArgv for fork(), or the leading arguments of spawn(process.execPath, ...): a fresh array. */
 export function tsxExecArgv(...extra: string[]): string[] {
   return ['--import', TSX_LOADER, ...extra];
+}
+
+/** Node arguments that run a TypeScript entry point of this package: `--import <tsx> <abs file> ...args`. */
+export function tsxArgs(relFile: string, args: readonly string[] = []): string[] {
+  return tsxExecArgv(path.join(REPO_ROOT, relFile), ...args);
 }

@@ -1,5 +1,5 @@
 /**
- * The daemon's real frame handling in process, without a socket (contracts.md, for bench:tight):
+ * The daemon's real frame handling in process, without a socket (bench:tight's hot-path workload):
  * the same Connection, CallManager and tools as the ws server, over a Transport that counts what
  * it is given. A `call_tool status` frame runs parse -> validate -> route -> tool -> serialise ->
  * send synchronously, with exactly the metrics calls the daemon makes per frame.

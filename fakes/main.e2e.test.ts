@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnChild } from '../common/child-process/child.ts';
+import { readyLine } from '../common/child-process/ready-line.ts';
+import { leftAfter, processesMatching, processesWithEnv } from '../common/testing/procs.ts';
 import { hasSystemDep } from '../common/testing/system-deps.ts';
-import { firstLine } from './common/testing/first-line.ts';
-import { leftAfter, processesMatching, processesWithEnv } from './common/testing/procs.ts';
 import { redisPing } from './common/testing/redis-ping.ts';
 
 const MARK = 'OVERBENCH_FAKES_E2E';
@@ -23,22 +24,19 @@ interface Started {
   child: ChildProcess;
   mark: string;
   endpoints: Record<string, string>;
-  line: string;
 }
 
-/** Spawn fakes/main.ts; resolves at its first stdout line. */
+/** Spawn fakes/main.ts; resolves at its ready line (the endpoints). */
 async function startFakes(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const mark = randomUUID();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'fakes/main.ts', ...args], {
+  const fakes = spawnChild(process.execPath, ['--import', 'tsx', 'fakes/main.ts', ...args], {
+    name: 'fakes',
     cwd: process.cwd(),
     env: { ...process.env, REDIS_URL: '', DATABASE_URL: '', ...env, [MARK]: mark },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const line = await firstLine(child, () => stderr);
-  return { child, mark, endpoints: JSON.parse(line) as Record<string, string>, line };
+  children.add(fakes.process);
+  const endpoints = await readyLine<Record<string, string>>(fakes, undefined, 90_000);
+  return { child: fakes.process, mark, endpoints };
 }
 
 /** Signal it, wait for the exit code, and wait (briefly) for everything it started to be gone. */
@@ -175,13 +173,15 @@ describe('npm run fakes (process)', () => {
   it('stops by itself when its parent is killed without a signal to it', async () => {
     const mark = randomUUID();
     // The parent is a shell that we SIGKILL: fakes/main.ts is left reparented and must notice.
-    const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx fakes/main.ts --redis ${realRedis ? 'real' : 'fake'} & wait`], {
+    const sh = spawnChild('sh', ['-c', `"${process.execPath}" --import tsx fakes/main.ts --redis ${realRedis ? 'real' : 'fake'} & wait`], {
+      name: 'sh running the fakes',
       env: { ...process.env, REDIS_URL: '', [MARK]: mark },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    const shell = sh.process;
     children.add(shell);
-    const line = await firstLine(shell);
-    expect(JSON.parse(line)).toMatchObject({ redisKind: realRedis ? 'real' : 'fake' });
+    const endpoints = await readyLine(sh, undefined, 90_000);
+    expect(endpoints).toMatchObject({ redisKind: realRedis ? 'real' : 'fake' });
     expect(processesWithEnv(MARK, mark).length).toBeGreaterThanOrEqual(realRedis ? 3 : 1);
     shell.kill('SIGKILL');
     children.delete(shell);

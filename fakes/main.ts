@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgv, type FlagOptions } from '../common/argv.ts';
 import { onParentDeath } from '../common/orphan.ts';
 import { ExitCode, UsageError } from '../common/exit-codes.ts';
 import { WORLD_CONFIG_KEYS, validateWorldConfig, type WorldConfig } from './world-config.ts';
@@ -40,16 +41,23 @@ Latency specs: constant:v=  uniform:min=,max=  normal:mean=,sd=  lognormal:media
   exponential:mean=  empirical:file=PATH   (units us, ms, s)`;
 
 type FlagKind = 'string' | 'number';
+/** The world's settings as flags: every one takes a value; numbers are checked to be numbers here. */
 const FLAGS: Record<string, { key: keyof WorldConfig; kind: FlagKind }> = {
-  '--provider-latency': { key: 'providerLatency', kind: 'string' },
-  '--provider-error-rate': { key: 'providerErrorRate', kind: 'number' },
-  '--provider-key': { key: 'providerKey', kind: 'string' },
-  '--supabase-latency': { key: 'supabaseLatency', kind: 'string' },
-  '--supabase-error-rate': { key: 'supabaseErrorRate', kind: 'number' },
-  '--redis': { key: 'redis', kind: 'string' },
-  '--redis-latency': { key: 'redisLatency', kind: 'string' },
-  '--store': { key: 'store', kind: 'string' },
-  '--seed': { key: 'seed', kind: 'number' },
+  'provider-latency': { key: 'providerLatency', kind: 'string' },
+  'provider-error-rate': { key: 'providerErrorRate', kind: 'number' },
+  'provider-key': { key: 'providerKey', kind: 'string' },
+  'supabase-latency': { key: 'supabaseLatency', kind: 'string' },
+  'supabase-error-rate': { key: 'supabaseErrorRate', kind: 'number' },
+  redis: { key: 'redis', kind: 'string' },
+  'redis-latency': { key: 'redisLatency', kind: 'string' },
+  store: { key: 'store', kind: 'string' },
+  seed: { key: 'seed', kind: 'number' },
+};
+
+const OPTIONS: FlagOptions = {
+  ...Object.fromEntries(Object.keys(FLAGS).map((name) => [name, { type: 'string' }])),
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 };
 
 interface Parsed {
@@ -58,36 +66,21 @@ interface Parsed {
   flags: Record<string, unknown>;
 }
 
-/** `--flag value` and `--flag=value`; every problem names the flag. */
+/** `--flag value` and `--flag=value` (node:util parseArgs, strict); every problem names the flag. */
 export function parseFlags(argv: readonly string[]): Parsed {
-  const out: Parsed = { help: false, flags: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
-      out.help = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (see --help)`);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    let value = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (name !== '--config' && !(name in FLAGS)) throw new UsageError(`unknown flag ${name} (see --help)`);
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    }
-    if (name === '--config') {
-      out.configFile = value;
-      continue;
-    }
-    const { key, kind } = FLAGS[name];
-    if (kind === 'number') {
-      const n = Number(value);
-      if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name}: "${value}" is not a number`);
-      out.flags[key] = n;
-    } else {
+  const { values } = parseArgv(argv, OPTIONS);
+  const out: Parsed = { help: values.help === true, flags: {} };
+  if (typeof values.config === 'string') out.configFile = values.config;
+  for (const [name, { key, kind }] of Object.entries(FLAGS)) {
+    const value = values[name];
+    if (typeof value !== 'string') continue;
+    if (kind === 'string') {
       out.flags[key] = value;
+      continue;
     }
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name}: "${value}" is not a number`);
+    out.flags[key] = n;
   }
   return out;
 }
@@ -122,8 +115,8 @@ export function resolveConfig(parsed: Parsed): { config: WorldConfig; baseDir: s
     validateWorldConfig(fromFile, { where: `--config ${parsed.configFile}: `, baseDir, checkBinaries: false });
   }
   // Flags are checked on their own first, so an error names the flag, not a config key.
-  for (const [flag, { key }] of Object.entries(FLAGS)) {
-    if (key in parsed.flags) validateWorldConfig({ [key]: parsed.flags[key] }, { label: () => flag, checkBinaries: false });
+  for (const [name, { key }] of Object.entries(FLAGS)) {
+    if (key in parsed.flags) validateWorldConfig({ [key]: parsed.flags[key] }, { label: () => `--${name}`, checkBinaries: false });
   }
   return { config: validateWorldConfig({ ...fromFile, ...parsed.flags }, { baseDir }), baseDir };
 }

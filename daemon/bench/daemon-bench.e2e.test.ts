@@ -1,7 +1,7 @@
 /** bench:daemon's smoke mode: every target starts, takes load and is reported; processes stop. */
 import { expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../testing/spawn-daemon.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
 
 it('runs in --test mode and reports every target as JSON', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'daemon/bench/daemon-bench.ts', '--test', '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -9,17 +9,18 @@
  *   npm run bench:daemon -- [--seconds 3] [--warmup 1] [--repeats 3] [--connections 4] [--depth 8]
  *                           [--backends none,fast,...] [--no-bare] [--json] [--test]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { stopWithParent } from '../../common/orphan.ts';
-import { tsxExecArgv } from '../../common/tsx.ts';
-import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
-import { REPO_ROOT, spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
-import type { WindowRequest, WindowResult } from './load-client.ts';
+import { spawnChild } from '../../common/child-process/child.ts';
+import { forkChild, type Forked } from '../../common/child-process/fork.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
+import { stopWithParent } from '../../common/orphan.ts';
+import { cpuTimeUs } from '../../common/proc.ts';
+import { tsxArgs } from '../../common/tsx.ts';
+import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
+import { spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
+import type { LoadClientMessage, LoadClientReply, WindowRequest, WindowResult } from './load-client.ts';
 
 interface Target {
   name: string;
@@ -41,13 +42,6 @@ interface Sample {
 /** Frames per status round trip on the daemon: call_tool in, stream_complete + call_tool_res out. */
 const FRAMES_PER_ROUND_TRIP = 3;
 
-function procCpuUs(pid: number): number {
-  // utime + stime, clock ticks (100 Hz on Linux): coarse, used only for the bare server.
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10_000;
-}
-
 async function daemonTarget(backend: BackendName): Promise<Target> {
   const d: SpawnedDaemon = await spawnDaemon({ METRICS_BACKEND: backend, EXAI_RATE_LIMIT: 'off', EXAI_MAX_CONNECTIONS_PER_IP: '1000' });
   return {
@@ -66,37 +60,30 @@ async function daemonTarget(backend: BackendName): Promise<Target> {
 }
 
 async function bareTarget(): Promise<Target> {
-  const child = spawn(process.execPath, tsxExecArgv('daemon/bench/bare-echo-server.ts'), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bare echo server exited ${code}`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
+  const server = spawnChild(process.execPath, tsxArgs('daemon/bench/bare-echo-server.ts'), { name: 'bare echo server', stdio: ['ignore', 'pipe', 'inherit'] });
+  const { port } = await readyLine<{ port: number }>(server);
   return {
     name: 'bare-ws',
     url: `ws://127.0.0.1:${port}`,
     protocol: 'echo',
-    pid: child.pid!,
-    cpuUs: async () => procCpuUs(child.pid!),
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    pid: server.pid,
+    // utime + stime in clock ticks: coarse, used only for the bare server.
+    cpuUs: async () => cpuTimeUs(server.pid) ?? 0,
+    stop: () => server.stop(),
   };
 }
 
-function startLoadClient(): ChildProcess {
-  return fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], { execArgv: tsxExecArgv(), stdio: 'inherit' });
+type LoadClient = Forked<LoadClientMessage, LoadClientReply>;
+
+function startLoadClient(): LoadClient {
+  const file = fileURLToPath(new URL('./load-client.ts', import.meta.url));
+  return forkChild(file, { name: 'load client', stdio: ['inherit', 'inherit', 'inherit'], goodbye: { type: 'stop' } });
 }
 
-function runWindow(client: ChildProcess, req: WindowRequest): Promise<WindowResult> {
-  return new Promise((resolve, reject) => {
-    client.once('message', (m: WindowResult | { type: 'error'; message: string }) => {
-      if (m.type === 'result') resolve(m);
-      else reject(new Error(`load client: ${m.message}`));
-    });
-    client.send(req);
-  });
+async function runWindow(client: LoadClient, req: WindowRequest): Promise<WindowResult> {
+  const m = await client.request(req, () => true);
+  if (m.type === 'error') throw new Error(`load client: ${m.message}`);
+  return m;
 }
 
 const median = (xs: number[]): number => {
@@ -148,8 +135,7 @@ async function main(): Promise<number> {
   const targets: Target[] = [];
   const client = startLoadClient();
   const stopAll = async () => {
-    client.kill();
-    await Promise.all(targets.map((t) => t.stop().catch(() => {})));
+    await Promise.all([client.stop(), ...targets.map((t) => t.stop().catch(() => {}))]);
   };
   // `on`, not `once`: a Ctrl-C arrives twice under `npm run` (the group's, then npm's forward), and
   // the default action of the second would end us before the targets are stopped.
@@ -223,7 +209,6 @@ async function main(): Promise<number> {
     }
     return ExitCode.Pass;
   } finally {
-    client.send({ type: 'stop' });
     await stopAll();
   }
 }

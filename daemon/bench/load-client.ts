@@ -5,6 +5,7 @@
  * The reply check is a prefix test, not a JSON parse: the client must stay cheaper than the server.
  */
 import WebSocket from 'ws';
+import { connectToParent } from '../../common/child-process/fork.ts';
 
 export interface WindowRequest {
   type: 'window';
@@ -17,6 +18,9 @@ export interface WindowRequest {
   measureMs: number;
 }
 
+/** parent -> load client: a window to run, or the end. */
+export type LoadClientMessage = WindowRequest | { type: 'stop' };
+
 export interface WindowResult {
   type: 'result';
   roundTrips: number;
@@ -24,6 +28,9 @@ export interface WindowResult {
   rate: number;
   clientCpuUs: number;
 }
+
+/** load client -> parent: a window's result, or why it failed. */
+export type LoadClientReply = WindowResult | { type: 'error'; message: string };
 
 const STATUS = '{"op":"call_tool","request_id":"b","name":"status","arguments":{}}';
 const TERMINAL = '{"op":"call_tool_res"';
@@ -74,11 +81,11 @@ async function runWindow(req: WindowRequest): Promise<WindowResult> {
   return { type: 'result', roundTrips: count, seconds, rate: count / seconds, clientCpuUs: cpu.user + cpu.system };
 }
 
-process.on('message', (msg: WindowRequest | { type: 'stop' }) => {
+// The parent's disconnect (or death) ends the client.
+const send = connectToParent<LoadClientMessage, LoadClientReply>((msg) => {
   if (msg.type === 'stop') process.exit(0);
   runWindow(msg).then(
-    (r) => process.send!(r),
-    (err: Error) => process.send!({ type: 'error', message: err.message }),
+    (r) => send(r),
+    (err: Error) => send({ type: 'error', message: err.message }),
   );
 });
-process.on('disconnect', () => process.exit(0));

@@ -2,8 +2,9 @@
  * One client connection: handshake, per-frame accounting, rate limit, op routing and bounded
  * sending. Transport-agnostic (see transport.ts): the ws server and the hot path share this code.
  *
- * Metrics rule (contracts.md): every message frame received or sent is counted, hello and
- * hello_ack included; the client ref is resolved once, at hello ('anonymous' when hello fails).
+ * Metrics rule (the harness's exactness check relies on it: README, "How a verdict is reached"):
+ * every message frame received or sent is counted, hello and hello_ack included; the client ref
+ * is resolved once, at hello ('anonymous' when hello fails).
  */
 import type { ClientRef, ErrorKind, MetricsBackend } from '../metrics/types.ts';
 import type { DaemonConfig } from '../config.ts';

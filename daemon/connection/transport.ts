@@ -1,6 +1,7 @@
 /**
  * The one thing a Connection needs from the wire. The ws server and the in-process hot path both
- * implement it, so they run the same frame handling code (DESIGN.md: no copy of the hot path).
+ * implement it, so they run the same frame handling code (never a copy of the hot path: bench:tight
+ * measures the daemon's own).
  */
 export interface Transport {
   /** Queue one text frame; returns its size in bytes. */

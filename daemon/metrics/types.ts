@@ -1,5 +1,5 @@
 /**
- * The one small interface every metrics backend implements (DESIGN.md, daemon/).
+ * The one small interface every metrics backend implements (daemon/README.md).
  * The daemon calls these on its hot path; a backend decides what each costs.
  *
  * Identity: the daemon resolves a ClientRef once per connection (`client(id)`, at hello time,

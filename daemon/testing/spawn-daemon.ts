@@ -3,11 +3,9 @@
  * line. Used by the end-to-end tests and by bench:daemon.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
-import { tsxExecArgv } from '../../common/tsx.ts';
-
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { Child } from '../../common/child-process/child.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
+import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 
 export interface ReadyLine {
   event: 'ready';
@@ -23,7 +21,6 @@ export interface SpawnedDaemon {
   readonly ready: ReadyLine;
   readonly url: string;
   readonly monitoringUrl: string;
-  stderr(): string;
   /** SIGTERM and wait for the exit code (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -34,58 +31,29 @@ const WORLD_VARS = ['REDIS_URL', 'SUPABASE_URL', 'SUPABASE_KEY', 'GLM_API_URL', 
 export function spawnDaemonProcess(env: Record<string, string>): ChildProcess {
   const inherited = { ...process.env };
   for (const name of WORLD_VARS) delete inherited[name];
-  return spawn(process.execPath, tsxExecArgv('daemon/main.ts'), {
+  return spawn(process.execPath, tsxArgs('daemon/main.ts'), {
     cwd: REPO_ROOT,
     env: { ...inherited, EXAI_WS_PORT: '0', EXAI_MONITORING_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-export function waitExit(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((r) => child.once('exit', (code) => r(code)));
+/** The exit code once the process is gone. */
+export async function waitExit(child: ChildProcess): Promise<number | null> {
+  return (await new Child(child, { name: 'daemon' }).exited).code;
 }
 
 export async function spawnDaemon(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedDaemon> {
-  const child = spawnDaemonProcess(env);
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  const ready = await new Promise<ReadyLine>((resolveReady, reject) => {
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`daemon not ready in ${timeoutMs} ms; stderr: ${err}`));
-    }, timeoutMs);
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        try {
-          resolveReady(JSON.parse(out.slice(0, nl)) as ReadyLine);
-        } catch {
-          reject(new Error(`daemon printed a non-JSON first line: ${out.slice(0, nl)}`));
-        }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`daemon exited with ${code} before ready; stderr: ${err}`));
-    });
-  });
+  const daemon = new Child(spawnDaemonProcess(env), { name: 'daemon' });
+  const ready = await readyLine<ReadyLine>(daemon, (v) => v.event === 'ready', timeoutMs);
   return {
-    child,
+    child: daemon.process,
     ready,
     url: `ws://127.0.0.1:${ready.wsPort}`,
     monitoringUrl: `http://127.0.0.1:${ready.monitoringPort}`,
-    stderr: () => err,
     async stop(graceMs = 10_000) {
-      const exited = waitExit(child);
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exited;
-      clearTimeout(t);
-      return code;
+      await daemon.stop(graceMs);
+      return (await daemon.exited).code;
     },
   };
 }

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { alive } from '../common/testing/procs.ts';
+import { alive } from '../../common/proc.ts';
 
 const SCRIPT = fileURLToPath(new URL('./fakes-bench.ts', import.meta.url));
 

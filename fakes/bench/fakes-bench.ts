@@ -11,13 +11,15 @@
  * Exit: 0 every goal met, 1 a goal missed, 2 bad flags or a fake that would not start.
  */
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Child } from '../../common/child-process/child.ts';
+import { forkChild } from '../../common/child-process/fork.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
+import { UsageError } from '../../common/exit-codes.ts';
 import { stopWithParent } from '../../common/orphan.ts';
-import { tsxExecArgv } from '../../common/tsx.ts';
+import { cpuTimeUs } from '../../common/proc.ts';
 import type { FakeName } from './serve-fake.ts';
 
 interface Case {
@@ -84,8 +86,6 @@ interface Row {
   capacityPerCore: number | null;
 }
 
-class BadInput extends Error {}
-
 function parseFlags(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -102,11 +102,11 @@ function parseFlags(argv: string[]) {
   });
   const num = (name: string, text: string, min: number): number => {
     const n = Number(text);
-    if (!Number.isFinite(n) || n < min) throw new BadInput(`--${name}: expected a number >= ${min}, got "${text}"`);
+    if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name}: expected a number >= ${min}, got "${text}"`);
     return n;
   };
   if (values.only !== undefined && values.only !== 'provider' && values.only !== 'supabase') {
-    throw new BadInput(`--only: expected provider or supabase, got "${values.only}"`);
+    throw new UsageError(`--only: expected provider or supabase, got "${values.only}"`);
   }
   return {
     durationSec: num('duration', values.duration, 1),
@@ -119,61 +119,16 @@ function parseFlags(argv: string[]) {
 }
 
 const SERVE = fileURLToPath(new URL('./serve-fake.ts', import.meta.url));
-const children = new Set<ChildProcess>();
+const children = new Set<Child>();
 
-/** Start a fake in a child process and resolve with its URL (first stdout line). */
-function spawnFake(name: FakeName): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(SERVE, [name], { execArgv: tsxExecArgv(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+/** Start a fake in a child process and resolve with its URL (its ready line). */
+async function spawnFake(name: FakeName): Promise<{ url: string; child: Child }> {
+  const child = forkChild(SERVE, { name: `${name} fake`, args: [name], stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new BadInput(`${name} fake did not start within 30 s`)), 30_000);
-    const fail = (e: Error): void => {
-      clearTimeout(timer);
-      stopChild(child).finally(() => reject(e));
-    };
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve({ url: (JSON.parse(buf.slice(0, nl)) as { url: string }).url, child });
-      } catch {
-        fail(new BadInput(`${name} fake printed "${buf.slice(0, nl)}" instead of its URL`));
-      }
-    });
-    child.once('exit', (code) => fail(new BadInput(`${name} fake exited with code ${code} before it was ready`)));
-  });
+  void child.exited.then(() => children.delete(child));
+  const { url } = await readyLine<{ url: string }>(child, (v) => typeof v.url === 'string', 30_000);
+  return { url, child };
 }
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Linux: user+system CPU of a process in microseconds, from /proc/PID/stat (clock ticks of 10 ms). */
-function processCpuUs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at ") ".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1_000_000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-const CLOCK_TICKS = 100;
 
 function load(url: string, c: Case, connections: number, durationSec: number): Promise<autocannon.Result> {
   return autocannon({
@@ -186,10 +141,10 @@ function load(url: string, c: Case, connections: number, durationSec: number): P
   });
 }
 
-async function runCase(url: string, pid: number | undefined, c: Case, opts: ReturnType<typeof parseFlags>, say: (s: string) => void): Promise<Row> {
+async function runCase(url: string, pid: number, c: Case, opts: ReturnType<typeof parseFlags>, say: (s: string) => void): Promise<Row> {
   if (c.setup) {
     const res = await fetch(url + c.setup.path, { method: c.setup.method, headers: c.headers, body: c.setup.body });
-    if (res.status >= 300) throw new BadInput(`${c.fake} setup ${c.setup.method} ${c.setup.path} answered ${res.status}: ${await res.text()}`);
+    if (res.status >= 300) throw new UsageError(`${c.fake} setup ${c.setup.method} ${c.setup.path} answered ${res.status}: ${await res.text()}`);
   }
   if (opts.warmupSec > 0) {
     say(`${c.fake} ${c.label}: warm-up ${opts.warmupSec}s`);
@@ -197,9 +152,10 @@ async function runCase(url: string, pid: number | undefined, c: Case, opts: Retu
   }
   const before = loadavg()[0];
   say(`${c.fake} ${c.label}: measuring ${opts.durationSec}s with ${opts.connections} connections`);
-  const cpu0 = processCpuUs(pid);
+  // user+system from /proc/PID/stat: clock ticks of 10 ms.
+  const cpu0 = cpuTimeUs(pid);
   const r = await load(url, c, opts.connections, opts.durationSec);
-  const cpu1 = processCpuUs(pid);
+  const cpu1 = cpuTimeUs(pid);
   const reqPerSec = r.requests.average;
   const cpuPerReq = cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? (cpu1 - cpu0) / r.requests.total : null;
   return {
@@ -255,11 +211,11 @@ async function main(argv: string[]): Promise<number> {
   for (const fake of ['provider', 'supabase'] as const) {
     if (opts.only && opts.only !== fake) continue;
     const { url, child } = await spawnFake(fake);
-    if (child.pid !== undefined) fakePids.push(child.pid);
+    fakePids.push(child.pid);
     try {
       for (const c of CASES.filter((x) => x.fake === fake)) rows.push(await runCase(url, child.pid, c, opts, say));
     } finally {
-      await stopChild(child);
+      await child.stop();
     }
   }
   const env = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
@@ -275,7 +231,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const stopAll = (): void => {
-  for (const c of children) c.kill('SIGTERM');
+  for (const c of children) c.signal('SIGTERM');
 };
 process.on('SIGINT', () => {
   stopAll();
@@ -295,6 +251,6 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     stopAll();
     process.stderr.write(`bench:fakes: ${(e as Error).message}\n`);
-    process.exitCode = e instanceof BadInput ? 2 : 1;
+    process.exitCode = e instanceof UsageError ? 2 : 1;
   },
 );

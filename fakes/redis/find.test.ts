@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnChild } from '../../common/child-process/child.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { UsageError } from '../../common/exit-codes.ts';
 import { LatencySpecError } from '../../common/latency.ts';
@@ -12,8 +13,7 @@ import type { RunningServer } from '../common/running.ts';
 import { dockerAnswers } from './docker.ts';
 import { findRedis } from './find.ts';
 import { startRespFake } from './resp-fake.ts';
-import { firstLine } from '../common/testing/first-line.ts';
-import { descendants, gone, processesMatching } from '../common/testing/procs.ts';
+import { descendants, gone, processesMatching } from '../../common/testing/procs.ts';
 import { redisPing } from '../common/testing/redis-ping.ts';
 
 const PATH_ONLY = { PATH: process.env.PATH };
@@ -125,17 +125,16 @@ describeWithDeps(['redis-server'], 'redis-server does not outlive its parent', (
   for (const how of ['exit', 'SIGKILL'] as const) {
     it(`parent ends by ${how}: redis-server gone, temp dir removed`, async () => {
       const end = how === 'exit' ? 'process.exit(0);' : 'setInterval(() => {}, 1000);';
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(end)], {
+      const parent = spawnChild(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(end)], {
+        name: 'parent of redis-server',
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, REDIS_URL: '' },
       });
-      const exited = new Promise((r) => child.once('exit', r));
-      const line = await firstLine(child);
-      const { pid, dir } = JSON.parse(line) as { pid: number; dir: string };
+      const { pid, dir } = await readyLine<{ pid: number; dir: string }>(parent);
       expect(pid).toBeGreaterThan(0);
       expect(dir).toMatch(/overbench-redis-/);
-      if (how === 'SIGKILL') child.kill('SIGKILL');
-      await exited;
+      if (how === 'SIGKILL') parent.signal('SIGKILL');
+      await parent.exited;
       expect(await gone(pid)).toBe(true);
       // The watchdog removes the dir right after redis-server exits.
       for (let i = 0; i < 100 && existsSync(dir); i++) await new Promise((r) => setTimeout(r, 20));

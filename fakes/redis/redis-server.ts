@@ -1,13 +1,13 @@
 /**
  * A throwaway redis-server: ephemeral port on 127.0.0.1, no persistence, its own temp dir,
- * gone when closed or when this process ends (see fakes/common/tied-process.ts).
+ * gone when closed or when this process ends (see common/child-process/tied.ts).
  */
 import { accessSync, constants, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from '../../common/free-port.ts';
 import { pingRedis } from './ping.ts';
-import { startTied } from '../common/tied-process.ts';
+import { startTied } from '../../common/child-process/tied.ts';
 
 /** The first executable `redis-server` on PATH, or undefined. */
 export function findRedisServerBinary(path = process.env.PATH ?? ''): string | undefined {

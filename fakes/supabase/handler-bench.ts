@@ -6,17 +6,25 @@
  *
  *   npx tsx fakes/supabase/handler-bench.ts [--time-ms 300]
  */
-import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
+import { parseArgv } from '../../common/argv.ts';
+import { fmtNumber, fmtSig } from '../../common/format.ts';
+import { textTable } from '../../common/table.ts';
 import { MemoryStore } from './memory-store.ts';
 import { handleRest, type RestRequest } from './rest.ts';
 
-const { values } = parseArgs({ options: { 'time-ms': { type: 'string', default: '300' } } });
-const timeMs = Number(values['time-ms']);
-if (!(timeMs > 0)) {
-  process.stderr.write(`--time-ms: expected a positive number, got "${values['time-ms']}"\n`);
-  process.exit(2);
+function timeMsFlag(): number {
+  try {
+    const { values } = parseArgv(process.argv.slice(2), { 'time-ms': { type: 'string', default: '300' } });
+    const ms = Number(values['time-ms']);
+    if (ms > 0) return ms;
+    process.stderr.write(`--time-ms: expected a positive number, got "${values['time-ms']}"\n`);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+  }
+  return process.exit(2);
 }
+const timeMs = timeMsFlag();
 
 const store = new MemoryStore();
 const NO_BODY = Buffer.alloc(0);
@@ -49,11 +57,12 @@ bench
     must(post({ conversation_id: 'bench', role: 'user', content: 'again', idempotency_key: 'same' }, 'on_conflict=idempotency_key', { prefer: 'resolution=merge-duplicates' })));
 await bench.run();
 
-console.log(`Supabase fake request handling (memory store, no HTTP), ${timeMs} ms per case`);
-for (const task of bench.tasks) {
+const rows = bench.tasks.map((task) => {
   const r = task.result;
   if (r.state !== 'completed') throw new Error(`${task.name}: ${r.state}`);
   // Median, not mean: on a shared machine the mean is mostly scheduler and GC pauses.
   const us = r.latency.p50 * 1000;
-  console.log(`${task.name.padEnd(46)} ${us.toFixed(1).padStart(7)} us/op (median)  ${Math.round(1e6 / us).toLocaleString('en-US').padStart(9)} ops/s`);
-}
+  return [task.name, fmtSig(us), fmtNumber(1e6 / us, 0)];
+});
+console.log(`Supabase fake request handling (memory store, no HTTP), ${timeMs} ms per case`);
+console.log(textTable([{ header: 'case' }, { header: 'us/op (median)', align: 'right' }, { header: 'ops/s', align: 'right' }], rows));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { PostgresUnavailableError, startThrowawayCluster } from './postgres-cluster.ts';
 import { startSupabaseFake } from './server.ts';
-import { processesUsing } from '../common/testing/procs.ts';
+import { processesUsing } from '../../common/testing/procs.ts';
 
 const savedUrl = process.env.DATABASE_URL;
 beforeAll(() => {

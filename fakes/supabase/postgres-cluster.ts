@@ -4,7 +4,7 @@
  * scratch), and close() = immediate shutdown + remove the dir. As root, PostgreSQL refuses to
  * run, so the binaries run as user `postgres` (else `nobody`) on a dir chowned to it. The
  * binaries are the system's or the npm-shipped ones (common/binaries.ts). The postmaster runs tied
- * to this process (fakes/common/tied-process.ts): if we exit, crash or are SIGKILLed, its
+ * to this process (common/child-process/tied.ts): if we exit, crash or are SIGKILLed, its
  * watchdog shuts it down and removes the dir, so no cluster outlives the fake.
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { findPgBinDir as findPgBin } from '../../common/binaries.ts';
 import { freePort } from '../../common/free-port.ts';
-import { startTied, type TiedProcess } from '../common/tied-process.ts';
+import { startTied, type TiedProcess } from '../../common/child-process/tied.ts';
 
 /** PostgreSQL is needed but cannot be found or started; the message says what to do. */
 export class PostgresUnavailableError extends Error {

@@ -3,13 +3,15 @@
  * cluster behind: the tied-process watchdog notices the parent is gone, shuts the postmaster
  * down and removes the temp dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnChild } from '../../common/child-process/child.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
-import { firstLine } from '../common/testing/first-line.ts';
-import { alive, descendants, gone, leftAfter } from '../common/testing/procs.ts';
+import { alive } from '../../common/proc.ts';
+import { descendants, gone, leftAfter } from '../../common/testing/procs.ts';
 
 const FIXTURE = fileURLToPath(new URL('./testing/cluster-parent.ts', import.meta.url));
 let parent: ChildProcess | undefined;
@@ -20,13 +22,9 @@ afterAll(() => {
 
 describeWithDeps(['postgres'], 'throwaway PostgreSQL cluster and a SIGKILLed parent', () => {
   it('the postmaster, its children and the temp dir are gone within a few seconds', async () => {
-    parent = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-      env: { ...process.env, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    parent.stderr!.on('data', (d) => (stderr += d));
-    const { dir, postmasterPid } = JSON.parse(await firstLine(parent, () => stderr)) as { dir: string; postmasterPid: number };
+    const fixture = spawnChild(process.execPath, ['--import', 'tsx', FIXTURE], { name: 'cluster parent', env: { ...process.env, DATABASE_URL: '' } });
+    parent = fixture.process;
+    const { dir, postmasterPid } = await readyLine<{ dir: string; postmasterPid: number }>(fixture, undefined, 80_000);
     expect(alive(postmasterPid)).toBe(true);
     expect(existsSync(dir)).toBe(true);
     const postgresChildren = descendants(postmasterPid); // checkpointer, walwriter, ...

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { connectToParent } from '../../common/child-process/fork.ts';
 
 export interface BareWindowResult {
   type: 'done';
@@ -14,6 +15,9 @@ export interface BareWindowResult {
   durationMs: number;
   cpuUs: number;
 }
+
+export type BareClientMessage = { type: 'window'; durationMs: number } | { type: 'stop' };
+export type BareClientReply = { type: 'ready' } | BareWindowResult;
 
 const [url, connArg] = process.argv.slice(2);
 const connections = Number(connArg ?? 4);
@@ -42,14 +46,13 @@ async function connect(i: number): Promise<WebSocket> {
 }
 
 const sockets = await Promise.all(Array.from({ length: connections }, (_, i) => connect(i)));
-process.send!({ type: 'ready' });
 
-process.on('message', (msg: { type: string; durationMs?: number }) => {
+// The parent's disconnect (or death) ends the client.
+const send = connectToParent<BareClientMessage, BareClientReply>((msg) => {
   if (msg.type === 'stop') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);
   }
-  if (msg.type !== 'window') return;
   roundTrips = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -60,7 +63,7 @@ process.on('message', (msg: { type: string; durationMs?: number }) => {
     const durationMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     // let the last replies arrive (they are not counted) so the next window starts quiet
-    setTimeout(() => process.send!({ type: 'done', roundTrips, durationMs, cpuUs: cpu.user + cpu.system } satisfies BareWindowResult), 50);
+    setTimeout(() => void send({ type: 'done', roundTrips, durationMs, cpuUs: cpu.user + cpu.system }), 50);
   }, msg.durationMs);
 });
-process.on('disconnect', () => process.exit(0));
+void send({ type: 'ready' });

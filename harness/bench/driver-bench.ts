@@ -8,18 +8,18 @@
  * Flags: --seconds S (per measurement, default 3), --rounds N (default 3), --connections N
  * (default 4), --json, --test (tiny run for CI smoke tests).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnChild, type Child } from '../../common/child-process/child.ts';
+import { forkChild } from '../../common/child-process/fork.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
 import { stopWithParent } from '../../common/orphan.ts';
 import { tsxExecArgv } from '../../common/tsx.ts';
 import { testConfig } from '../driver/fixtures/config.ts';
 import { forkDriver, type DriverProcess } from '../driver/process.ts';
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import { median as medianOf } from '../stats/compare.ts';
-import type { BareWindowResult } from './bare-client.ts';
+import type { BareClientMessage, BareClientReply, BareWindowResult } from './bare-client.ts';
 
 export const GOAL_RATIO = 0.9;
 
@@ -57,26 +57,18 @@ function parseArgs(argv: string[]): Options {
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-async function startTarget(children: ChildProcess[]): Promise<string> {
-  const child = spawn(process.execPath, tsxExecArgv(here('../driver/fixtures/echo-target-main.ts')), { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`echo target exited (code ${code}) before it was ready`)));
-  });
-  return (JSON.parse(line) as { url: string }).url;
+async function startTarget(children: Child[]): Promise<string> {
+  const target = spawnChild(process.execPath, tsxExecArgv(here('../driver/fixtures/echo-target-main.ts')), { name: 'echo target', stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(target);
+  return (await readyLine<{ url: string }>(target)).url;
 }
 
-async function startBare(url: string, connections: number, children: ChildProcess[]) {
-  const child = fork(here('./bare-client.ts'), [url, String(connections)], { execArgv: tsxExecArgv() });
-  children.push(child);
-  await once(child, 'message');
+async function startBare(url: string, connections: number, children: Child[]) {
+  const bare = forkChild<BareClientMessage, BareClientReply>(here('./bare-client.ts'), { name: 'bare client', args: [url, String(connections)], stdio: ['inherit', 'inherit', 'inherit'] });
+  children.push(bare);
+  await bare.next((m) => m.type === 'ready');
   return {
-    async window(durationMs: number): Promise<BareWindowResult> {
-      const done = once(child, 'message') as Promise<[BareWindowResult]>;
-      child.send({ type: 'window', durationMs });
-      return (await done)[0];
-    },
+    window: (durationMs: number) => bare.request({ type: 'window', durationMs }, (m): m is BareWindowResult => m.type === 'done'),
   };
 }
 
@@ -95,10 +87,10 @@ const median = (xs: number[]): number => medianOf(xs) ?? Number.NaN;
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const children: ChildProcess[] = [];
+  const children: Child[] = [];
   let driver: DriverProcess | undefined;
   const cleanup = (): void => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    for (const c of children) c.signal('SIGTERM');
     void driver?.kill();
   };
   process.on('SIGINT', () => (cleanup(), process.exit(130)));

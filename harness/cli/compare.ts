@@ -13,7 +13,7 @@ const USAGE =
 /**
  * `overbench compare`: is NEW's instrumented variant slower than OLD's? Console table always;
  * HTML/JUnit/Markdown on request, rendered by the ordinary reporters with OLD/NEW labels.
- * Exit code as DESIGN.md: 0 pass, 1 a budget failed, 2 bad input, 3 inconclusive.
+ * Exit code as every command's (README, "Commands"): 0 pass, 1 a budget failed, 2 bad input, 3 inconclusive.
  */
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(

@@ -1,11 +1,10 @@
 import { renderScenario } from '../console/scenario-table.ts';
-import type { TightEvent } from '../tight/run.ts';
+import { tightProgressLine } from '../console/tight-progress.ts';
 import { RunAborted } from '../run/guard.ts';
 import { planScenarios } from '../run/plan.ts';
 import { runRealistic } from '../run/realistic.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
-import { installExitCleanup } from '../targets/children.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
@@ -13,13 +12,6 @@ import { runAndReport } from './run-and-report.ts';
 const USAGE = `usage: overbench gate [--backend B] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
 The CI gate: the ci profile of bench:tight and of every built-in realistic scenario, one result,
 exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.`;
-
-/** A one-line tight progress on a terminal (tight's own events; the realistic half has its reporter). */
-function tightProgress(e: TightEvent): void {
-  if (!process.stderr.isTTY) return;
-  if (e.type === 'task') process.stderr.write(`\r\x1b[2Kbench:tight (ci) ${e.done}/${e.tasks} ${e.workload} ${e.backend}`);
-  if (e.type === 'done') process.stderr.write('\r\x1b[2K');
-}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
@@ -38,7 +30,6 @@ export async function run(argv: string[]): Promise<number> {
   const inconclusive = inconclusiveFlag(f.inconclusive);
   const seed = seedFlag(f.seed) ?? randomSeed();
   const outDir = outFlag(f.out);
-  installExitCleanup();
   const scenarios = await loadScenarios([]);
   // Check the realistic half before spending minutes on the tight half.
   planScenarios(scenarios, { profile: 'ci', backend: f.backend }, seed);
@@ -46,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!f.json) process.stderr.write('bench:tight (ci profile)...\n');
     // Loaded only when the gate runs: `realistic` must not pay for the tight bench's modules.
     const { runTight } = await import('../tight/run.ts');
-    const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgress, signal });
+    const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgressLine(), signal });
     if (signal.aborted) throw new RunAborted(String(signal.reason));
     if (!f.json) for (const s of tight) process.stdout.write(`${renderScenario(s)}\n\n`);
     const realistic = await runRealistic({ scenarios, seed, signal, onEvent, profile: 'ci', backend: f.backend });

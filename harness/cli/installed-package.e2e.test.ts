@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../targets/paths.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
 
 const run = promisify(execFile);
 const VERDICT_CODES = [0, 1, 3];

@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { alignRows } from '../../common/table.ts';
 
 /** Each subcommand module exports `run(argv): Promise<exit code>`; loaded lazily so `--help` is instant. */
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
@@ -14,7 +15,7 @@ const commands: Record<string, Command> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = alignRows(Object.entries(commands).map(([name, c]) => [name, c.summary]), [], '  ');
   return `usage: overbench <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 

@@ -12,13 +12,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, readCmdline, readStat } from '../../common/proc.ts';
+import { descendants, leftAfter, processesWithEnv } from '../../common/testing/procs.ts';
 import { hasSystemDep } from '../../common/testing/system-deps.ts';
-import { alive, descendants, leftAfter, processesWithEnv } from '../../fakes/common/testing/procs.ts';
-import { REPO_ROOT } from '../targets/paths.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
 
 const MARK = 'OVERBENCH_NPM_STOP_E2E';
 type Stop = 'SIGTERM to npm' | 'SIGINT to the group' | 'SIGKILL of npm';
@@ -31,22 +32,12 @@ const dirs: string[] = [];
 
 /** pid and command line, for messages and matching. */
 function describePid(pid: number): string {
-  try {
-    return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
-  } catch {
-    return `${pid}: (gone)`;
-  }
+  const argv = readCmdline(pid);
+  return `${pid}: ${argv ? argv.join(' ').trim() : '(gone)'}`;
 }
 
-/** Start time (clock ticks since boot, /proc/PID/stat field 22): tells a pid from its reuse. */
-function startTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
+/** Start time: tells a pid from its reuse. */
+const startTime = (pid: number): number | null => readStat(pid)?.starttime ?? null;
 
 /**
  * Everything of one run: the npm process's descendants (redis-server among them: it overwrites its

@@ -4,11 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSystemDep } from '../../common/testing/system-deps.ts';
-import { alive, processesMatching } from '../../fakes/common/testing/procs.ts';
-import { processTree } from '../measure/proc-tree.ts';
+import { processesMatching } from '../../common/testing/procs.ts';
 import { Result } from '../result/schema.ts';
-import { REPO_ROOT } from '../targets/paths.ts';
-import { overbench as runOverbench } from './test-cli.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
+import { count, interruptWhen, overbench as runOverbench } from './test-cli.ts';
 
 /**
  * `overbench realistic` as a user runs it: a separate process, exit codes, files, stdout/stderr,
@@ -19,14 +18,6 @@ const TAG = `e2e-${process.pid}`;
 let dir: string;
 
 const overbench = (args: string[], opts?: Parameters<typeof runOverbench>[1]) => runOverbench(['realistic', ...args], opts);
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 /** Processes still running whose command line carries this test run's tag. */
 function taggedProcesses(): number[] {
@@ -151,32 +142,11 @@ describe('a target that dies mid-run', () => {
   }, 70_000);
 });
 
-/**
- * Start a run, wait until its process tree satisfies `ready` (by command lines), wait `delayMs`
- * more, SIGINT it, and return what was running at that moment (pid and command line).
- */
+/** A realistic run, interrupted once its process tree satisfies `ready` and `delayMs` more have passed. */
 async function interruptMidRun(args: string[], ready: (cmds: string[]) => boolean, delayMs: number, timeoutMs: number, signal: NodeJS.Signals = 'SIGINT') {
   const out = path.join(dir, `out-sigint-${Math.random().toString(36).slice(2)}`);
-  let seen: { pid: number; cmd: string }[] = [];
-  const ran = await overbench([...args, '--out', out], {
-    timeoutMs,
-    onSpawn: (pid) => {
-      const poll = setInterval(() => {
-        if (!ready(processTree(pid).map(cmdline))) return;
-        clearInterval(poll);
-        setTimeout(() => {
-          seen = processTree(pid).filter((p) => p !== pid).map((p) => ({ pid: p, cmd: cmdline(p) }));
-          process.kill(pid, signal);
-        }, delayMs);
-      }, 100);
-      setTimeout(() => clearInterval(poll), timeoutMs).unref();
-    },
-  });
-  const left = seen.filter((p) => alive(p.pid)).map((p) => `${p.pid}: ${p.cmd}`);
-  return { ran, seen: seen.map((p) => p.cmd), left, out };
+  return { ...(await interruptWhen(['realistic', ...args, '--out', out], { ready, delayMs, timeoutMs, signal })), out };
 }
-
-const count = (cmds: string[], what: string) => cmds.filter((c) => c.includes(what)).length;
 
 describe('SIGINT mid-run', () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

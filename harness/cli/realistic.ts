@@ -2,7 +2,6 @@ import { runRealistic } from '../run/realistic.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { PROFILE_NAMES, type ProfileName } from '../scenario/schema.ts';
-import { installExitCleanup } from '../targets/children.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
@@ -45,7 +44,6 @@ export async function run(argv: string[]): Promise<number> {
   const baselinePid = intFlag('baseline-pid', f['baseline-pid'], 1);
   const instrumentedPid = intFlag('instrumented-pid', f['instrumented-pid'], 1);
   const outDir = outFlag(f.out);
-  installExitCleanup();
   const scenarios = await loadScenarios(f.scenario ?? []);
   return runAndReport({ sub: 'realistic', argv, seed, outDir, json: Boolean(f.json), inconclusive }, (signal, onEvent) =>
     runRealistic({

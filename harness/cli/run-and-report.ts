@@ -1,17 +1,38 @@
-import { consoleReporter } from '../console/reporter.ts';
+import { runPrinter } from '../console/run-printer.ts';
 import type { InconclusivePolicy } from '../report/reporter.ts';
 import { writeRun } from '../report/write-run.ts';
+import { buildResult, type RunOutcome } from '../result/build.ts';
+import { exitCodeFor } from '../result/exit-code.ts';
 import type { Result } from '../result/schema.ts';
 import type { RunListener } from '../run/events.ts';
 import { RunAborted } from '../run/guard.ts';
 import { SIGNAL_EXIT, withInterrupts } from '../run/interrupt.ts';
-import type { RealisticOutcome } from '../run/realistic.ts';
-import { buildResult, exitCodeFor } from '../run/result.ts';
+import { installExitCleanup } from '../targets/children.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { commandLine } from './flags.ts';
 
+/** What every measuring command (tight, realistic, gate) hands the lifecycle besides its body. */
+export interface RunCommand {
+  /** The subcommand, for the result's `command`. */
+  sub: string;
+  argv: readonly string[];
+  seed: number;
+  outDir: string;
+  /** --json: stdout carries the result JSON alone (no progress, no tables). */
+  json: boolean;
+  inconclusive: InconclusivePolicy;
+  /** Printed on stdout before the verdict line, unless --json (tight's table of every backend). */
+  summary?: (result: Result) => string;
+}
+
+/**
+ * The measuring part of a command. It stops at the next step once `signal` aborts (SIGINT/SIGTERM),
+ * ending every process it started, and throws RunAborted. `onEvent` prints progress (none with --json).
+ */
+export type RunBody = (signal: AbortSignal, onEvent: RunListener | undefined) => Promise<RunOutcome>;
+
 /** Print the outcome: the JSON alone, or where the result went plus one line per scenario error. */
-export function printOutcome(result: Result, files: string[], json: boolean): void {
+function printOutcome(result: Result, files: string[], json: boolean): void {
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     process.stdout.write(`verdict: ${result.verdict.toUpperCase()} over ${result.comparisonsMade ?? 0} comparisons (seed ${result.seed})\n`);
@@ -21,28 +42,31 @@ export function printOutcome(result: Result, files: string[], json: boolean): vo
 }
 
 /**
- * The life of a `realistic` or `gate` run around its scenarios: console progress (unless --json),
- * Ctrl-C/SIGTERM handling, then one result file, the printed outcome and the exit code.
+ * The one life of every measuring command around its body: console progress (unless --json),
+ * SIGINT/SIGTERM turned into an abort (children stopped, nothing written, exit 130/143), then one
+ * result built, written with every report (reports/<run-id>/, latest.*, history), the printed
+ * outcome, and the exit code of its verdict (README, "Exit codes"; --inconclusive=pass).
  */
-export async function runAndReport(
-  o: { sub: string; argv: readonly string[]; seed: number; outDir: string; json: boolean; inconclusive: InconclusivePolicy },
-  scenarios: (signal: AbortSignal, onEvent: RunListener | undefined) => Promise<RealisticOutcome>,
-): Promise<number> {
-  const reporter = o.json ? null : consoleReporter();
+export async function runAndReport(cmd: RunCommand, body: RunBody): Promise<number> {
+  installExitCleanup();
+  const printer = cmd.json ? null : runPrinter();
   const startedAt = new Date();
   try {
     return await withInterrupts(async (signal) => {
-      const outcome = await scenarios(signal, reporter?.listener);
-      const result = buildResult({ ...outcome, startedAt, seed: o.seed, command: commandLine(o.sub, o.argv) });
-      const { files } = await writeRun(result, { outDir: o.outDir, inconclusive: o.inconclusive });
-      reporter?.listener({ type: 'run-end', result });
-      printOutcome(result, files, o.json);
-      return exitCodeFor(result, o.inconclusive === 'pass');
+      const outcome = await body(signal, printer?.listener);
+      // A signal that came as the body finished still means "stop": nothing is written.
+      if (signal.aborted) throw new RunAborted(String(signal.reason));
+      const result = buildResult({ ...outcome, startedAt, seed: cmd.seed, command: commandLine(cmd.sub, cmd.argv) });
+      const { files } = await writeRun(result, { outDir: cmd.outDir, inconclusive: cmd.inconclusive });
+      printer?.listener({ type: 'run-end', result });
+      if (cmd.summary && !cmd.json) process.stdout.write(`${cmd.summary(result)}\n`);
+      printOutcome(result, files, cmd.json);
+      return exitCodeFor(result, cmd.inconclusive === 'pass');
     });
   } catch (e) {
-    if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as 'SIGINT' | 'SIGTERM'] ?? ExitCode.BadInput;
+    if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as keyof typeof SIGNAL_EXIT] ?? ExitCode.BadInput;
     throw e;
   } finally {
-    reporter?.dispose();
+    printer?.dispose();
   }
 }

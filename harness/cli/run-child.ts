@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { tsxArgs } from '../targets/paths.ts';
+import { tsxArgs } from '../../common/tsx.ts';
 
 /**
  * Run one of this repo's entry points (daemon/main.ts, fakes/main.ts) as a child with our stdio,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../targets/paths.ts';
+import { alive, processTree, readCmdline } from '../../common/proc.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
 
 /**
  * Test support: runs the real `overbench` CLI (bin/overbench.mjs) in a child process, as a user
@@ -44,3 +45,39 @@ export function overbench(args: string[], opts: { cwd?: string; timeoutMs?: numb
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   });
 }
+
+/** A process's command line, '' once it is gone. */
+function cmdline(pid: number): string {
+  return readCmdline(pid)?.join(' ') ?? '';
+}
+
+/**
+ * Run overbench, wait until its process tree satisfies `ready` (by command lines), wait `delayMs`
+ * more, send it `signal`, and resolve with how it ended, what was running below it at that moment
+ * (command lines) and which of those are still alive (`pid: command line`).
+ */
+export async function interruptWhen(
+  args: string[],
+  o: { ready: (cmds: string[]) => boolean; delayMs: number; timeoutMs: number; signal?: NodeJS.Signals },
+): Promise<{ ran: Ran; seen: string[]; left: string[] }> {
+  let seen: { pid: number; cmd: string }[] = [];
+  const ran = await overbench(args, {
+    timeoutMs: o.timeoutMs,
+    onSpawn: (pid) => {
+      const poll = setInterval(() => {
+        if (!o.ready(processTree(pid).map(cmdline))) return;
+        clearInterval(poll);
+        setTimeout(() => {
+          seen = processTree(pid).filter((p) => p !== pid).map((p) => ({ pid: p, cmd: cmdline(p) }));
+          process.kill(pid, o.signal ?? 'SIGINT');
+        }, o.delayMs);
+      }, 100);
+      setTimeout(() => clearInterval(poll), o.timeoutMs).unref();
+    },
+  });
+  const left = seen.filter((p) => alive(p.pid)).map((p) => `${p.pid}: ${p.cmd}`);
+  return { ran, seen: seen.map((p) => p.cmd), left };
+}
+
+/** How many command lines contain `what`. */
+export const count = (cmds: string[], what: string): number => cmds.filter((c) => c.includes(what)).length;

@@ -1,16 +1,12 @@
 import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
-import { envInfo, newRunId, toolInfo } from '../result/build.ts';
-import { SCHEMA_VERSION, type Result } from '../result/schema.ts';
-import { writeRun } from '../report/write-run.ts';
-import { RunAborted } from '../run/guard.ts';
-import { SIGNAL_EXIT, withInterrupts } from '../run/interrupt.ts';
-import { overallVerdict } from '../stats/compare.ts';
-import { findRealisticCpu } from '../tight/context.ts';
+import { tightProgress } from '../console/tight-progress.ts';
+import { findRealisticCpu } from '../tight/realistic-cpu.ts';
 import { TIGHT_PROFILES, type TightProfile } from '../tight/profiles.ts';
-import { DEFAULT_SEED, runTight, type TightEvent } from '../tight/run.ts';
+import { DEFAULT_SEED, runTight } from '../tight/run.ts';
 import { contextLine, renderTight } from '../tight/table.ts';
-import { ExitCode, UsageError, verdictExitCode } from '../../common/exit-codes.ts';
-import { commandLine, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
+import { ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { inconclusiveFlag, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
+import { runAndReport } from './run-and-report.ts';
 
 const HELP = `usage: overbench tight [options]
 
@@ -25,6 +21,9 @@ overhead vs the none backend, verdicts vs budgets (harness/tight/budgets.ts).
   --clock cpu|wall  time by process CPU time (default; robust on a shared machine) or wall time
   --out DIR         reports folder (default reports)
   --json            print the result JSON only
+  --inconclusive=pass
+                    exit 0, not 3, when noise leaves a verdict undecided
+exit: 0 pass, 1 a budget failed (or a backend miscounted), 2 bad input, 3 inconclusive
 `;
 
 function parseBackends(value: string | undefined): BackendName[] | undefined {
@@ -39,23 +38,6 @@ function parseBackends(value: string | undefined): BackendName[] | undefined {
   return names as BackendName[];
 }
 
-function progress(json: boolean): (e: TightEvent) => void {
-  if (json) return () => {};
-  const tty = process.stderr.isTTY;
-  return (e) => {
-    if (e.type === 'start') {
-      process.stderr.write(`bench:tight profile ${e.profile}: ${e.rounds} rounds x ${e.workloads.length} workloads x ${e.backends.length} backends (${e.backends.join(', ')}), seed ${e.seed}\n`);
-    } else if (e.type === 'task') {
-      const eta = e.done > 0 ? ((e.elapsedMs / e.done) * (e.tasks - e.done)) / 1000 : 0;
-      const line = `round ${e.round + 1} ${e.workload.padEnd(13)} ${e.backend.padEnd(7)} ${e.nsPerOp === null ? `error: ${e.error}` : `${e.nsPerOp.toFixed(1)} ns/op`}  [${e.done}/${e.tasks}, ${(e.elapsedMs / 1000).toFixed(0)} s, ~${eta.toFixed(0)} s left]`;
-      if (tty) process.stderr.write(`\r\x1b[K${line}`);
-      else if (e.error || e.done === e.tasks || e.done % 25 === 0) process.stderr.write(`${line}\n`);
-    } else if (e.type === 'done') {
-      process.stderr.write(`${tty ? '\r\x1b[K' : ''}done in ${(e.elapsedMs / 1000).toFixed(1)} s\n`);
-    }
-  };
-}
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -67,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
       clock: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      inconclusive: { type: 'string' },
     },
     { usage: HELP },
   );
@@ -84,41 +67,16 @@ export async function run(argv: string[]): Promise<number> {
   const backends = parseBackends(f.backends);
   const outDir = outFlag(f.out);
   const json = f.json ?? false;
+  const inconclusive = inconclusiveFlag(f.inconclusive);
+  const clock = (f.clock as 'cpu' | 'wall' | undefined) ?? 'cpu';
 
   // read before this run overwrites latest.json
   const realistic = await findRealisticCpu(outDir);
-  const startedAt = new Date().toISOString();
-  let scenarios;
-  try {
-    // SIGINT/SIGTERM (or the parent's death) stop the workers and write nothing: exit 130/143.
-    scenarios = await withInterrupts((signal) => runTight({
-      profile, seed, ...(rounds !== undefined && { rounds }), ...(backends && { backends }),
-      clock: (f.clock as 'cpu' | 'wall' | undefined) ?? 'cpu', onEvent: progress(json), signal,
-    }));
-  } catch (e) {
-    if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as 'SIGINT' | 'SIGTERM'] ?? ExitCode.BadInput;
-    throw e;
-  }
-  const verdict = overallVerdict(scenarios.map((s) => s.verdict));
-  const result: Result = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: toolInfo(),
-    runId: newRunId(),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    command: commandLine('tight', argv),
-    seed,
-    env: envInfo(null),
-    verdict,
-    comparisonsMade: scenarios.reduce((a, s) => a + s.comparisons.length, 0),
-    scenarios,
-  };
-  const written = await writeRun(result, { outDir });
-  if (json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } else {
-    process.stdout.write(`${renderTight(scenarios, seed)}\n\n${contextLine(scenarios, realistic)}\n`);
-    process.stdout.write(`verdict: ${verdict}; result in ${written.dir}\n`);
-  }
-  return verdictExitCode(verdict);
+  return runAndReport(
+    { sub: 'tight', argv, seed, outDir, json, inconclusive, summary: (result) => `${renderTight(result.scenarios, seed)}\n\n${contextLine(result.scenarios, realistic)}` },
+    async (signal) => ({
+      scenarios: await runTight({ profile, seed, ...(rounds !== undefined && { rounds }), ...(backends && { backends }), clock, onEvent: json ? undefined : tightProgress(), signal }),
+      world: null,
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import type { RunEvent, RunListener } from '../run/events.ts';
-import { formatDuration } from './format.ts';
+import { fmtClock } from '../../common/format.ts';
 
 /**
  * The live line on a terminal: scenario, round, variant, phase, elapsed and remaining (planned
@@ -76,6 +76,6 @@ export class ProgressLine {
     const remaining = this.planned - this.doneSec - inWindow;
     const c = this.current;
     const what = this.status || (c ? `${c.phase === 'initial-warmup' ? 'initial warm-up' : `round ${c.round}/${c.rounds}`}  ${c.variant}  ${c.phase === 'measure' ? 'measuring' : 'warming up'}` : '');
-    this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${formatDuration(elapsed)}  remaining ~${formatDuration(remaining)}`);
+    this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${fmtClock(elapsed)}  remaining ~${fmtClock(remaining)}`);
   }
 }

@@ -25,7 +25,7 @@ describe('scenario table', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('chat-realistic (smoke): FAIL  0/1 rounds valid');
     expect(lines[1]).toMatch(/metric\s+baseline\s+instrumented\s+overhead \[95% CI\]\s+budget\s+verdict/);
-    expect(text).toMatch(/p50\s+121 ms\s+122 ms\s+\+1\.2% \[-0\.5%, \+3\.1%\]\s+2%\s+inconclusive/);
+    expect(text).toMatch(/p50\s+121 ms\s+122 ms\s+\+1\.2% \[-0\.5%, \+3\.1%\]\s+\+2%\s+inconclusive/);
     expect(text).toMatch(/throughput\s+88\.2 req\/s/);
     expect(text).toContain('p50: Change within noise: the interval spans the budget');
     expect(text).toContain("exactness: MISMATCH: recorded 9, expected 10 (daemon's message totals vs the driver's frames): round 1");

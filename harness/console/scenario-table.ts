@@ -1,6 +1,8 @@
-import type { RoundResult, ScenarioResult } from '../result/schema.ts';
+import type { WindowResult as RoundResult, ScenarioResult } from '../result/schema.ts';
 import { validPairs } from '../run/compare-rounds.ts';
-import { formatMetric, formatPct, renderTable } from './format.ts';
+import { fmtBudget, fmtChange, fmtNumber, LIVE_PCT_DIGITS } from '../../common/format.ts';
+import { textTable, type Column } from '../../common/table.ts';
+import { fmtMetricValue } from '../report/metric.ts';
 
 function errorsLine(rounds: readonly RoundResult[], variant: 'baseline' | 'instrumented'): string {
   const mine = rounds.filter((r) => r.variant === variant);
@@ -10,8 +12,13 @@ function errorsLine(rounds: readonly RoundResult[], variant: 'baseline' | 'instr
   for (const r of mine) for (const [k, v] of Object.entries(r.errorsByKind ?? {})) kinds[k] = (kinds[k] ?? 0) + v;
   const detail = Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join(', ');
   const dropped = mine.reduce((n, r) => n + (r.dropped ?? 0), 0);
-  return `${variant} ${errors}/${requests}${detail ? ` (${detail})` : ''}${dropped ? `, dropped ${dropped}` : ''}`;
+  return `${variant} ${fmtNumber(errors, 0)}/${fmtNumber(requests, 0)}${detail ? ` (${detail})` : ''}${dropped ? `, dropped ${fmtNumber(dropped, 0)}` : ''}`;
 }
+
+const COLUMNS: Column[] = [
+  { header: 'metric' }, { header: 'baseline', align: 'right' }, { header: 'instrumented', align: 'right' },
+  { header: 'overhead [95% CI]', align: 'right' }, { header: 'budget', align: 'right' }, { header: 'verdict' },
+];
 
 /** The per-scenario table (metric, baseline, instrumented, overhead [CI], budget, verdict) and notes under it. */
 export function renderScenario(s: ScenarioResult): string {
@@ -24,20 +31,20 @@ export function renderScenario(s: ScenarioResult): string {
   if (s.comparisons.length > 0) {
     const rows = s.comparisons.map((c) => [
       c.metric,
-      formatMetric(c.metric, c.baselineMedian),
-      formatMetric(c.metric, c.instrumentedMedian),
-      `${formatPct(c.estimatePct)} [${formatPct(c.ciLowPct)}, ${formatPct(c.ciHighPct)}]`,
-      `${c.budgetPct}%`,
+      fmtMetricValue(c.metric, c.baselineMedian),
+      fmtMetricValue(c.metric, c.instrumentedMedian),
+      fmtChange(c.estimatePct, c.ciLowPct, c.ciHighPct, LIVE_PCT_DIGITS),
+      fmtBudget(c.budgetPct),
       c.verdict,
     ]);
-    out.push(renderTable(['metric', 'baseline', 'instrumented', 'overhead [95% CI]', 'budget', 'verdict'], rows).replace(/^/gm, '  '));
+    out.push(textTable(COLUMNS, rows, '  '));
     // Say in words why a metric did not pass (criterion-style notes from the statistics).
     for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) out.push(`  ${c.metric}: ${c.note}`);
   }
   if (s.exactness) {
     const e = s.exactness;
     const what = s.kind === 'realistic' ? " (daemon's message totals vs the driver's frames)" : '';
-    out.push(`  exactness: ${e.ok ? 'ok' : 'MISMATCH'}: recorded ${e.recorded}, expected ${e.expected}${what}${e.ok ? '' : `: ${e.detail ?? ''}`}`);
+    out.push(`  exactness: ${e.ok ? 'ok' : 'MISMATCH'}: recorded ${fmtNumber(e.recorded, 0)}, expected ${fmtNumber(e.expected, 0)}${what}${e.ok ? '' : `: ${e.detail ?? ''}`}`);
   }
   for (const r of invalid) out.push(`  invalid: round ${r.round} ${r.variant}: ${r.invalidReason ?? 'invalid'}`);
   if (s.rounds.some((r) => r.errors > 0)) out.push(`  errors: ${errorsLine(s.rounds, 'baseline')}; ${errorsLine(s.rounds, 'instrumented')}`);

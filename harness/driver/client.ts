@@ -1,7 +1,7 @@
 import type { Rng } from '../../common/latency.ts';
 import { createRng } from '../../common/latency.ts';
-import { Connection } from './connection.ts';
-import type { DriverContext } from './context.ts';
+import { DriverConnection } from './driver-connection.ts';
+import type { SharedState } from './shared-state.ts';
 
 const RECONNECT_DELAY_MS = 100;
 const RECONNECT_RETRY_MS = 250;
@@ -12,7 +12,7 @@ const RECONNECT_RETRY_MS = 250;
  * every N requests) and recovery after the target dropped the connection, only while a window runs.
  */
 export class BusyClient {
-  readonly conn: Connection;
+  readonly conn: DriverConnection;
   readonly rng: Rng;
   /** Requests issued on the current connection (for churn). */
   sinceConnect = 0;
@@ -21,7 +21,7 @@ export class BusyClient {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    ctx: DriverContext,
+    shared: SharedState,
     readonly index: number,
     sessionId: string,
     seed: number,
@@ -29,7 +29,7 @@ export class BusyClient {
     /** Called when the connection is (again) ready during a window. */
     private readonly onReady: (c: BusyClient) => void,
   ) {
-    this.conn = new Connection(ctx, sessionId);
+    this.conn = new DriverConnection(shared, sessionId);
     // Distinct, reproducible streams per client: same seed, same request sequence per client.
     this.rng = createRng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
     this.conn.onLost = () => this.scheduleReconnect(RECONNECT_DELAY_MS);

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { LatencyModel } from '../../common/latency.ts';
 import type { BusyClient } from './client.ts';
-import type { Pending } from './connection.ts';
-import type { DriverContext } from './context.ts';
+import type { Pending } from './driver-connection.ts';
+import type { SharedState } from './shared-state.ts';
 import type { CompiledMix } from './mix.ts';
 import type { LoadModel } from './model.ts';
 
@@ -17,7 +17,7 @@ export class ClosedModel implements LoadModel {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly ctx: DriverContext,
+    private readonly shared: SharedState,
     private readonly clients: readonly BusyClient[],
     private readonly mix: CompiledMix,
     private readonly think: LatencyModel | undefined,
@@ -52,7 +52,7 @@ export class ClosedModel implements LoadModel {
   private issue(c: BusyClient): void {
     if (!this.active || c.conn.state !== 'ready' || c.conn.inflight.size > 0) return;
     const e = this.mix.pick(c.rng);
-    const id = ++this.ctx.lastRequestId;
+    const id = ++this.shared.lastRequestId;
     const frame = e.build(id);
     const p: Pending = { id, tool: e.tool, start: performance.now() };
     c.sinceConnect++;

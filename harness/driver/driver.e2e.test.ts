@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive } from '../../fakes/common/testing/procs.ts';
+import { alive } from '../../common/proc.ts';
 import { testConfig } from './fixtures/config.ts';
 import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
 import { forkDriver, type DriverProcess } from './process.ts';

@@ -5,8 +5,8 @@ import { createRng, parseLatency } from '../../common/latency.ts';
 import { adapterFor } from '../protocol/index.ts';
 import { BusyClient } from './client.ts';
 import { ClosedModel } from './closed.ts';
-import { Connection } from './connection.ts';
-import { createContext, type DriverContext } from './context.ts';
+import { DriverConnection } from './driver-connection.ts';
+import { createSharedState, type SharedState } from './shared-state.ts';
 import type { DriverConfig, WindowStats } from './messages.ts';
 import { compileMix } from './mix.ts';
 import { OpenModel } from './open.ts';
@@ -27,9 +27,9 @@ const DRAIN_POLL_MS = 2;
 export class Driver {
   private constructor(
     private readonly config: DriverConfig,
-    private readonly ctx: DriverContext,
+    private readonly shared: SharedState,
     private readonly clients: BusyClient[],
-    private readonly idle: Connection[],
+    private readonly idle: DriverConnection[],
     private readonly model: ClosedModel | OpenModel,
   ) {}
 
@@ -40,7 +40,7 @@ export class Driver {
     // Unique per driver process, so no two drivers (variants, runs) send the same "unique" request.
     const mix = compileMix(config.mix, adapter, `${config.sessionPrefix}.${randomBytes(4).toString('hex')}`);
     const rec = new WindowRecorder(mix.toolNames);
-    const ctx = createContext({ url: config.url, token: config.token, adapter, rec });
+    const shared = createSharedState({ url: config.url, token: config.token, adapter, rec });
     const churnEvery = config.churn?.everyRequests;
     const load = config.load;
     const ids = sessionIds(config.sessionPrefix);
@@ -48,12 +48,12 @@ export class Driver {
     const isActive = (): boolean => model.isActive();
     const onReady = (c: BusyClient): void => model.onReady(c);
     for (let i = 0; i < config.clients; i++) {
-      clients.push(new BusyClient(ctx, i, ids.busy(i), config.seed, isActive, onReady));
+      clients.push(new BusyClient(shared, i, ids.busy(i), config.seed, isActive, onReady));
     }
     const model =
       load.model === 'closed'
-        ? new ClosedModel(ctx, clients, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery)
-        : new OpenModel(ctx, clients, mix, createRng(config.seed >>> 0), {
+        ? new ClosedModel(shared, clients, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery)
+        : new OpenModel(shared, clients, mix, createRng(config.seed >>> 0), {
             ratePerSec: load.ratePerSec,
             arrival: load.arrival ?? 'poisson',
             maxInFlight: load.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
@@ -63,9 +63,9 @@ export class Driver {
       model.attach(c);
       if (churnEvery !== undefined) c.staggerChurn(clients.length, churnEvery);
     }
-    const idle: Connection[] = [];
-    for (let i = 0; i < (config.idleClients ?? 0); i++) idle.push(new Connection(ctx, ids.idle(i)));
-    const driver = new Driver(config, ctx, clients, idle, model);
+    const idle: DriverConnection[] = [];
+    for (let i = 0; i < (config.idleClients ?? 0); i++) idle.push(new DriverConnection(shared, ids.idle(i)));
+    const driver = new Driver(config, shared, clients, idle, model);
     try {
       await openAll(clients.map((c) => c.conn));
       await openAll(idle);
@@ -78,7 +78,7 @@ export class Driver {
 
   /** Run the load for `durationMs`, stop issuing, drain (bounded by requestTimeoutMs), report. */
   async window(durationMs: number, record: boolean): Promise<WindowStats> {
-    const { rec } = this.ctx;
+    const { rec } = this.shared;
     const timeoutMs = this.config.requestTimeoutMs;
     rec.reset(record);
     const cpu0 = process.cpuUsage();
@@ -110,7 +110,7 @@ export class Driver {
 }
 
 /** Open connections in batches; the first failure rejects (the caller closes the rest). */
-async function openAll(conns: readonly Connection[]): Promise<void> {
+async function openAll(conns: readonly DriverConnection[]): Promise<void> {
   for (let i = 0; i < conns.length; i += OPEN_BATCH) {
     await Promise.all(conns.slice(i, i + OPEN_BATCH).map((c) => c.open()));
   }

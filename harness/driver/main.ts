@@ -3,25 +3,14 @@
  * that its CPU is not the target's and can be measured apart. Controlled only over IPC
  * (harness/driver/messages.ts); it never prints. If the parent goes away it closes and exits.
  */
+import { connectToParent } from '../../common/child-process/fork.ts';
 import { Driver } from './driver.ts';
 import type { DriverMessage, ParentMessage } from './messages.ts';
-
-if (process.send === undefined) {
-  process.stderr.write('harness/driver/main.ts runs as a forked child with an IPC channel (see harness/driver/process.ts)\n');
-  process.exit(2);
-}
 
 let driver: Driver | undefined;
 let exiting = false;
 // Messages are handled one at a time, in order: a stop never overtakes a running window.
 let queue: Promise<void> = Promise.resolve();
-
-function send(msg: DriverMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.connected) return resolve();
-    process.send!(msg, undefined, {}, () => resolve());
-  });
-}
 
 async function exit(code: number): Promise<void> {
   if (exiting) return;
@@ -58,13 +47,15 @@ async function handle(msg: ParentMessage): Promise<void> {
   }
 }
 
-process.on('message', (msg: ParentMessage) => {
-  queue = queue.then(() => handle(msg)).catch(async (e: unknown) => {
-    await send({ type: 'error', message: `driver failed: ${(e as Error).stack ?? String(e)}` });
-    await exit(1);
-  });
-});
-// The parent died or closed the channel: nobody will read our results, and nothing may linger.
-process.on('disconnect', () => void exit(0));
+const send = connectToParent<ParentMessage, DriverMessage>(
+  (msg) => {
+    queue = queue.then(() => handle(msg)).catch(async (e: unknown) => {
+      await send({ type: 'error', message: `driver failed: ${(e as Error).stack ?? String(e)}` });
+      await exit(1);
+    });
+  },
+  // The parent died or closed the channel: nobody will read our results, and nothing may linger.
+  () => void exit(0),
+);
 process.on('SIGTERM', () => void exit(0));
 process.on('SIGINT', () => void exit(0));

@@ -24,7 +24,7 @@ export interface OpenLoad {
 
 export type DriverLoad = ClosedLoad | OpenLoad;
 
-/** One entry of the scenario's request mix (DESIGN.md). */
+/** One entry of the scenario's request mix (`mix`, harness/scenario/schema.ts). */
 export interface MixEntry {
   weight: number;
   tool: string;

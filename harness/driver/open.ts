@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Rng } from '../../common/latency.ts';
 import { interArrival } from './arrivals.ts';
 import type { BusyClient } from './client.ts';
-import type { Pending } from './connection.ts';
-import type { DriverContext } from './context.ts';
+import type { Pending } from './driver-connection.ts';
+import type { SharedState } from './shared-state.ts';
 import type { CompiledMix } from './mix.ts';
 import type { LoadModel } from './model.ts';
 
@@ -40,7 +40,7 @@ export class OpenModel implements LoadModel {
   private readonly gap: () => number;
 
   constructor(
-    private readonly ctx: DriverContext,
+    private readonly shared: SharedState,
     private readonly clients: readonly BusyClient[],
     private readonly mix: CompiledMix,
     private readonly rng: Rng,
@@ -102,15 +102,15 @@ export class OpenModel implements LoadModel {
   private dispatch(intended: number, now: number): void {
     const e = this.mix.pick(this.rng);
     if (this.inFlight >= this.opts.maxInFlight) {
-      this.ctx.rec.dropped++;
+      this.shared.rec.dropped++;
       return;
     }
     const c = this.nextClient();
     if (c === undefined) {
-      this.ctx.rec.fail(e.tool, 'closed');
+      this.shared.rec.fail(e.tool, 'closed');
       return;
     }
-    const id = ++this.ctx.lastRequestId;
+    const id = ++this.shared.lastRequestId;
     const frame = e.build(id);
     const p: Pending = { id, tool: e.tool, start: intended < now ? intended : now };
     this.inFlight++;

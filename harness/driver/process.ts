@@ -1,8 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hasExited, stopChild, track } from '../targets/children.ts';
-import { describeTail, LineTail } from '../targets/output-lines.ts';
-import { REPO_ROOT, TSX_EXEC_ARGV } from '../targets/paths.ts';
+import { forkChild, type Forked } from '../../common/child-process/fork.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
+import { track } from '../targets/children.ts';
 import type { DriverConfig, DriverMessage, ParentMessage, WindowStats } from './messages.ts';
 
 /** The driver failed (crashed, timed out, reported an error): the scenario cannot go on. */
@@ -18,31 +17,19 @@ const DRIVER_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
  * One outstanding request at a time; the driver's death rejects it with the driver's last stderr.
  */
 export class DriverProcess {
-  private pending: { resolve: (m: DriverMessage) => void; reject: (e: Error) => void; want: DriverMessage['type']; id?: number } | null = null;
-  private deathReason: string | null = null;
+  private outstanding: DriverMessage['type'] | null = null;
   private nextId = 1;
-  /** Resolves (with why, stderr tail included) shortly after the process is gone. */
+  /** Resolves (with why, stderr tail included) shortly after the process is gone, unless it was stopped. */
   readonly died: Promise<string>;
   /** Resolves with the exit code (null when a signal ended it). */
   readonly exited: Promise<number | null>;
 
   private constructor(
-    private readonly child: ChildProcess,
-    private readonly stderr: LineTail,
+    private readonly proc: Forked<ParentMessage, DriverMessage>,
     private readonly label: string,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    this.died = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        setTimeout(() => {
-          this.deathReason = `${label} driver ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${describeTail(stderr)}`;
-          this.pending?.reject(new DriverFault(this.deathReason));
-          this.pending = null;
-          resolve(this.deathReason);
-        }, 50);
-      });
-    });
-    child.on('message', (m: DriverMessage) => this.onMessage(m));
+    this.died = proc.died;
+    this.exited = proc.exited.then((e) => e.code);
   }
 
   /**
@@ -50,10 +37,8 @@ export class DriverProcess {
    * scenario forks drivers while the fakes and targets come up, and sends `start` later.
    */
   static fork(label: string): DriverProcess {
-    const child = track(
-      fork(DRIVER_MAIN, [], { execArgv: TSX_EXEC_ARGV, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], cwd: REPO_ROOT }),
-    );
-    return new DriverProcess(child, new LineTail(child.stderr), label);
+    const proc = forkChild<ParentMessage, DriverMessage>(DRIVER_MAIN, { name: `${label} driver`, group: true, stdio: ['ignore', 'ignore', 'pipe'], cwd: REPO_ROOT });
+    return new DriverProcess(track(proc), label);
   }
 
   /** Send `start`; resolves once the driver reports `ready` (connections open, hello done). */
@@ -62,7 +47,7 @@ export class DriverProcess {
   }
 
   get pid(): number {
-    return this.child.pid ?? -1;
+    return this.proc.pid;
   }
 
   /**
@@ -78,62 +63,31 @@ export class DriverProcess {
 
   /** Graceful `stop` (closes its connections), then the process group is ended whatever happened. */
   async stop(): Promise<void> {
-    // An outstanding start/window (the run was interrupted) is over: reject it, clearing its timer.
-    this.pending?.reject(new DriverFault(`${this.label} driver: stopped`));
-    this.pending = null;
-    if (this.deathReason === null && this.child.connected) {
-      await this.request({ type: 'stop' }, 'stopped', 5000).catch(() => undefined);
-    }
-    await stopChild(this.child, 2000);
+    // An outstanding start/window (the run was interrupted) is over.
+    this.proc.cancel(`${this.label} driver: stopped`);
+    await this.proc.request({ type: 'stop' }, (m) => m.type === 'stopped', 5000).catch(() => undefined);
+    await this.proc.stop(2000);
   }
 
   /** SIGKILL (for a parent that is itself being torn down); resolves when it is gone. */
   async kill(): Promise<void> {
-    if (!hasExited(this.child)) this.child.kill('SIGKILL');
-    await this.exited;
+    this.proc.signal('SIGKILL');
+    await this.proc.exited;
   }
 
-  private request(msg: ParentMessage, want: DriverMessage['type'], timeoutMs: number, id?: number): Promise<DriverMessage> {
-    if (this.deathReason) return Promise.reject(new DriverFault(this.deathReason));
-    if (this.pending) return Promise.reject(new DriverFault(`${this.label} driver: a ${this.pending.want} is still outstanding`));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = null;
-        reject(new DriverFault(`${this.label} driver: no ${want} within ${Math.round(timeoutMs / 1000)} s${describeTail(this.stderr)}`));
-      }, timeoutMs);
-      this.pending = {
-        want,
-        id,
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.child.send(msg, (err) => {
-        if (err && this.pending) {
-          this.pending.reject(new DriverFault(`${this.label} driver: IPC send failed: ${err.message}`));
-          this.pending = null;
-        }
-      });
-    });
-  }
-
-  private onMessage(m: DriverMessage): void {
-    const p = this.pending;
-    if (!p) return;
-    if (m.type === 'error') {
-      this.pending = null;
-      p.reject(new DriverFault(`${this.label} driver: ${m.message}`));
-      return;
+  private async request(msg: ParentMessage, want: DriverMessage['type'], timeoutMs: number, id?: number): Promise<DriverMessage> {
+    if (this.outstanding) throw new DriverFault(`${this.label} driver: a ${this.outstanding} is still outstanding`);
+    this.outstanding = want;
+    try {
+      // A window-done of another id is a late reply to a timed-out window.
+      const reply = await this.proc.request(msg, (m) => m.type === 'error' || (m.type === want && (m.type !== 'window-done' || m.id === id)), timeoutMs, want);
+      if (reply.type === 'error') throw new DriverFault(`${this.label} driver: ${reply.message}`);
+      return reply;
+    } catch (e) {
+      throw e instanceof DriverFault ? e : new DriverFault((e as Error).message);
+    } finally {
+      this.outstanding = null;
     }
-    if (m.type !== p.want) return;
-    if (m.type === 'window-done' && m.id !== p.id) return; // a late reply to a timed-out window
-    this.pending = null;
-    p.resolve(m);
   }
 }
 

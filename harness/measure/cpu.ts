@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { processTree, threadsOf } from './proc-tree.ts';
+import { processTree, readStat, threadCpuNs, threadsOf } from '../../common/proc.ts';
 
 /**
  * CPU of a process tree. The amount comes from /proc/PID/task/TID/schedstat (nanoseconds on CPU,
@@ -15,33 +14,14 @@ export interface CpuSample {
   ticks: Map<number, { user: number; system: number }>;
 }
 
-function readSchedstatNs(pid: number, tid: number): number | null {
-  try {
-    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-  } catch {
-    return null;
-  }
-}
-
-/** utime and stime (fields 14, 15) from /proc/PID/stat; comm may hold spaces, so split after the last ')'. */
-export function readStatTicks(pid: number): { user: number; system: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: Number(fields[11]), system: Number(fields[12]) };
-  } catch {
-    return null;
-  }
-}
-
 export function sampleCpu(pids: readonly number[]): CpuSample {
   const threadNs = new Map<number, number>();
   const ticks = new Map<number, { user: number; system: number }>();
   for (const pid of pids) {
-    const t = readStatTicks(pid);
-    if (t) ticks.set(pid, t);
+    const stat = readStat(pid);
+    if (stat) ticks.set(pid, { user: stat.utime, system: stat.stime });
     for (const tid of threadsOf(pid)) {
-      const ns = readSchedstatNs(pid, tid);
+      const ns = threadCpuNs(pid, tid);
       if (ns !== null) threadNs.set(tid, ns);
     }
   }

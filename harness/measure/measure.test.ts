@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processTree, readRssBytes, treeRssBytes } from '../../common/proc.ts';
 import { cpuBetween, sampleTreeCpu } from './cpu.ts';
-import { processTree } from './proc-tree.ts';
-import { readRssBytes, treeRssBytes } from './rss.ts';
 import { startWindowMeter } from './window-meter.ts';
 
 const children: ChildProcess[] = [];

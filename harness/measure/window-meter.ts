@@ -1,6 +1,5 @@
+import { processTree, rssBytesOf } from '../../common/proc.ts';
 import { cpuBetween, sampleCpu, sampleTreeCpu, type CpuSample } from './cpu.ts';
-import { processTree } from './proc-tree.ts';
-import { rssBytesOf } from './rss.ts';
 
 /** Start-of-window reading of a target's process tree; `end()` gives what the window cost. */
 export interface WindowMeter {

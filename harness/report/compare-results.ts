@@ -1,5 +1,5 @@
 import { UsageError } from '../../common/exit-codes.ts';
-import { Result, type Comparison, type MetricName, type RoundResult, type ScenarioResult, type VariantInfo } from '../result/schema.ts';
+import { Result, type Comparison, type MetricName, type WindowResult as RoundResult, type ScenarioResult, type VariantInfo } from '../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';
 import { METRICS } from '../result/metrics.ts';
 import { inRunOrder } from './rounds.ts';

@@ -1,6 +1,7 @@
 /**
- * Escaping for the three text formats we emit. One place, so a scenario named `<a & "b">` or a
- * command line with `</script>` in it cannot break any of them.
+ * Escaping for XML (JUnit), HTML and JSON inside a script tag. One place, so a scenario named
+ * `<a & "b">` or a command line with `</script>` in it cannot break any of them. Markdown cells are
+ * escaped by the Markdown table renderer (common/table.ts, escapeMdCell).
  */
 
 // Characters XML 1.0 forbids even escaped (C0 controls other than tab, LF, CR; lone surrogates; FFFE/FFFF).
@@ -28,14 +29,4 @@ export function jsonForScript(data: unknown): string {
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-}
-
-/** A Markdown table cell: pipes escaped, line breaks flattened, HTML-significant characters as entities. */
-export function escapeMdCell(s: string | number): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ');
 }

@@ -1,4 +1,4 @@
-import type { RoundResult } from '../result/schema.ts';
+import type { WindowResult as RoundResult } from '../result/schema.ts';
 
 /** Windows in the order they ran: round by round, first-run variant first. */
 export function inRunOrder(rounds: readonly RoundResult[]): RoundResult[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram } from '../driver/histogram.ts';
-import type { RoundResult } from '../result/schema.ts';
+import type { WindowResult as RoundResult } from '../result/schema.ts';
 import { MAX_NINES, ninesToPercentile, spectrumOf } from './spectrum.ts';
 
 function window(variant: RoundResult['variant'], values: number[], valid = true): RoundResult {

@@ -1,5 +1,5 @@
 import { mergeEncoded } from '../driver/histogram.ts';
-import type { RoundResult } from '../result/schema.ts';
+import type { WindowResult as RoundResult } from '../result/schema.ts';
 
 /** Highest "nines" drawn: 5 = the 99.999th percentile. */
 export const MAX_NINES = 5;

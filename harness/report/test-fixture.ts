@@ -5,7 +5,7 @@
  */
 import { createRng, type Rng } from '../../common/latency.ts';
 import { encodeHistogram, newHistogram, summarize } from '../driver/histogram.ts';
-import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type RoundResult, type ScenarioResult } from '../result/schema.ts';
+import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type WindowResult as RoundResult, type ScenarioResult } from '../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';
 import { METRICS } from '../result/metrics.ts';
 import { validPairs } from './rounds.ts';

@@ -1,6 +1,6 @@
-import type { Comparison, Verdict } from '../result/schema.ts';
+import type { Comparison, Exactness, Verdict } from '../result/schema.ts';
 import { describeInterval } from '../stats/compare.ts';
-import { fmtBudget, fmtInterval, fmtPct } from './format.ts';
+import { fmtBudget, fmtInterval, fmtNumber, fmtPct } from '../../common/format.ts';
 import { metricLabel } from './metric.ts';
 
 /**
@@ -18,5 +18,8 @@ export function comparisonLine(c: Comparison): string {
   const rounds = c.rounds != null ? ` over ${c.rounds} round${c.rounds === 1 ? '' : 's'}` : '';
   return `${metricLabel(c.metric)} overhead ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} (95% CI${rounds}), budget ${fmtBudget(c.budgetPct)}`;
 }
+
+/** An exactness check's counts: "4,990 of 5,000 recorded". */
+export const recordedOf = (e: Exactness) => `${fmtNumber(e.recorded, 0)} of ${fmtNumber(e.expected, 0)} recorded`;
 
 export const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { Result } from './schema.ts';
+import { overallVerdict } from '../stats/compare.ts';
+import { SCHEMA_VERSION, type Result, type ScenarioResult } from './schema.ts';
 
 const root = new URL('../../', import.meta.url);
 
@@ -34,5 +35,28 @@ export function envInfo(world: Result['env']['world']): Result['env'] {
     cpus: cpus.length,
     gitSha: gitSha(),
     world,
+  };
+}
+
+/** What a run measured: its scenarios, and the fakes' world they ran in (null: none, as in tight). */
+export interface RunOutcome {
+  scenarios: ScenarioResult[];
+  world: Result['env']['world'];
+}
+
+/** The result file of every run (tight, realistic, or both for the gate), from what it measured. */
+export function buildResult(args: RunOutcome & { startedAt: Date; seed: number; command: string }): Result {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: toolInfo(),
+    runId: newRunId(args.startedAt),
+    startedAt: args.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: args.command,
+    seed: args.seed,
+    env: envInfo(args.world),
+    verdict: overallVerdict(args.scenarios.map((s) => s.verdict)),
+    comparisonsMade: args.scenarios.reduce((n, s) => n + s.comparisons.length, 0),
+    scenarios: args.scenarios,
   };
 }

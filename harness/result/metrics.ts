@@ -1,12 +1,12 @@
-import type { MetricName, RoundResult } from './schema.ts';
+import type { MetricName, WindowResult } from './schema.ts';
 
 /** What each compared metric is: the run loop compares by it, the reports label and format by it. */
 export interface MetricInfo {
   label: string;
   unit: string;
   higherIsWorse: boolean;
-  /** The round's value for this metric, or null when the round did not measure it. */
-  value(round: RoundResult): number | null;
+  /** The window's value for this metric, or null when the window did not measure it. */
+  value(window: WindowResult): number | null;
 }
 
 export const METRICS: Record<MetricName, MetricInfo> = {

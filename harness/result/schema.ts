@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The result file (DESIGN.md, "Result file"): the contract between a run and every renderer.
+ * The result file (README, "Commands": `<run-id>/result.json`): the contract between a run and every
+ * renderer.
  * Renderers read only this; keep it backwards compatible or bump schemaVersion.
  */
 export const SCHEMA_VERSION = 1;
@@ -22,8 +23,11 @@ export const LatencySummary = z.object({
 });
 export type LatencySummary = z.infer<typeof LatencySummary>;
 
-/** One variant's measured window in one round. Tight rounds carry nsPerOp and leave the rest null. */
-export const RoundResult = z.object({
+/**
+ * One variant's measured window in one round: a scenario's `rounds` holds two per round (the field
+ * keeps its name). Tight windows carry nsPerOp and leave the rest null.
+ */
+export const WindowResult = z.object({
   round: z.number().int().nonnegative(),
   variant: z.enum(['baseline', 'instrumented']),
   /** 0 if this variant ran first in its round, 1 if second. */
@@ -43,16 +47,16 @@ export const RoundResult = z.object({
   rssBytes: z.number().nullable(),
   driverCpuPct: z.number().nullable(),
   valid: z.boolean(),
-  /** Why a round was excluded (driver saturated, target died...). */
+  /** Why a window was excluded (driver saturated, target died...). */
   invalidReason: z.string().optional(),
   /** Tight benchmarks: nanoseconds per operation, empty batch subtracted. */
   nsPerOp: z.number().optional(),
   /** Per-tool latency summaries, when the driver recorded them. */
   perTool: z.record(z.string(), z.object({ requests: z.number(), latencyUs: LatencySummary.nullable() })).optional(),
-  /** Tight benchmarks: extra per-round measurements (bytes/op, bytes/client...). */
+  /** Tight benchmarks: extra per-window measurements (bytes/op, bytes/client...). */
   extra: z.record(z.string(), z.number()).optional(),
 });
-export type RoundResult = z.infer<typeof RoundResult>;
+export type WindowResult = z.infer<typeof WindowResult>;
 
 export const Comparison = z.object({
   metric: MetricName,
@@ -95,7 +99,8 @@ export const ScenarioResult = z.object({
   profile: z.string().optional(),
   verdict: Verdict,
   variants: z.object({ baseline: VariantInfo, instrumented: VariantInfo }),
-  rounds: z.array(RoundResult),
+  /** Every measured window, both variants of every round (the name predates WindowResult). */
+  rounds: z.array(WindowResult),
   comparisons: z.array(Comparison),
   exactness: Exactness.nullable(),
   /** A scenario that could not run (target died...) is data, not a throw. */

@@ -1,13 +1,13 @@
 import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
-import type { Comparison, RoundResult } from '../result/schema.ts';
+import type { Comparison, WindowResult } from '../result/schema.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { compareMetric } from '../stats/compare.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
-export function validPairs(rounds: readonly RoundResult[]): [RoundResult, RoundResult][] {
-  const byRound = new Map<number, Partial<Record<'baseline' | 'instrumented', RoundResult>>>();
+export function validPairs(rounds: readonly WindowResult[]): [WindowResult, WindowResult][] {
+  const byRound = new Map<number, Partial<Record<'baseline' | 'instrumented', WindowResult>>>();
   for (const r of rounds) byRound.set(r.round, { ...byRound.get(r.round), [r.variant]: r });
-  const pairs: [RoundResult, RoundResult][] = [];
+  const pairs: [WindowResult, WindowResult][] = [];
   for (const [, p] of [...byRound].sort((a, b) => a[0] - b[0])) {
     if (p.baseline?.valid && p.instrumented?.valid) pairs.push([p.baseline, p.instrumented]);
   }
@@ -18,7 +18,7 @@ export function validPairs(rounds: readonly RoundResult[]): [RoundResult, RoundR
  * One comparison per metric that has a budget. A metric the targets cannot provide (CPU of a url
  * target without a pid) is left out rather than judged on nothing.
  */
-export function compareRounds(rounds: readonly RoundResult[], budgets: Budgets, seed: number): Comparison[] {
+export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number): Comparison[] {
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {

@@ -1,4 +1,4 @@
-import type { Result, RoundResult, ScenarioResult } from '../result/schema.ts';
+import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 
 /**
  * What the run loop reports while it runs (autocannon/tinybench style): the loop never touches
@@ -12,7 +12,7 @@ export type RunEvent =
   | { type: 'scenario-start'; scenario: string; index: number; count: number; plannedSec: number }
   | { type: 'scenario-ready'; scenario: string; baseline: string; instrumented: string; world: string | null }
   | { type: 'window-start'; scenario: string; round: number; rounds: number; variant: VariantName; phase: Phase; durationSec: number }
-  | { type: 'round-done'; scenario: string; result: RoundResult }
+  | { type: 'round-done'; scenario: string; result: WindowResult }
   | { type: 'scenario-end'; result: ScenarioResult }
   | { type: 'run-end'; result: Result };
 

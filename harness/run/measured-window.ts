@@ -1,12 +1,12 @@
 import { fetchMetricsTotals, fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
 import { startWindowMeter } from '../measure/window-meter.ts';
-import type { RoundResult } from '../result/schema.ts';
+import type { WindowResult } from '../result/schema.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import type { DriverProcess } from '../driver/process.ts';
 import type { VariantName } from './events.ts';
 import { exactnessRound, type ExactnessRound } from './exactness.ts';
 import type { Guard } from './guard.ts';
-import { buildRoundResult } from './round-result.ts';
+import { buildWindowResult } from './window-result.ts';
 
 /** One variant of a running scenario: its target, its driver, and whether its counts are checked. */
 export interface LiveVariant {
@@ -49,7 +49,7 @@ export async function measuredWindow(
   at: { round: number; order: number; seconds: number; timeoutMs: number },
   guard: Guard,
   exactRounds: ExactnessRound[],
-): Promise<RoundResult> {
+): Promise<WindowResult> {
   const monitoring = v.target.monitoringUrl;
   const statsBefore = monitoring ? await guard.run(fetchStats(monitoring)) : null;
   const totalsBefore = v.checkExactness && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
@@ -59,7 +59,7 @@ export async function measuredWindow(
   const totalsAfter = totalsBefore && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
   const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
   if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(at.round, stats, totalsBefore, totalsAfter));
-  return buildRoundResult({
+  return buildWindowResult({
     round: at.round,
     variant: v.name,
     order: at.order,

@@ -1,3 +1,4 @@
+import type { RunOutcome } from '../result/build.ts';
 import type { ScenarioResult } from '../result/schema.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { RunListener } from './events.ts';
@@ -11,18 +12,12 @@ export interface RealisticOptions extends RunOverrides {
   onEvent?: RunListener;
 }
 
-export interface RealisticOutcome {
-  scenarios: ScenarioResult[];
-  /** The fakes' world of the first scenario that had one (what the result's env.world records). */
-  world: ScenarioOutcome['world'];
-}
-
 /**
  * Every selected scenario, one after another (never two at once: they would measure each other).
  * All scenarios are planned and checked before the first process starts; a bad one is exit 2
- * with nothing started.
+ * with nothing started. The outcome's world is that of the first scenario that had fakes.
  */
-export async function runRealistic(opts: RealisticOptions): Promise<RealisticOutcome> {
+export async function runRealistic(opts: RealisticOptions): Promise<RunOutcome> {
   const emit: RunListener = opts.onEvent ?? (() => {});
   const plans = planScenarios(opts.scenarios, opts, opts.seed);
   emit({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram } from '../driver/histogram.ts';
 import type { WindowStats } from '../driver/messages.ts';
-import { RoundResult } from '../result/schema.ts';
+import { WindowResult } from '../result/schema.ts';
 import { compareRounds, validPairs } from './compare-rounds.ts';
 import { exactnessRound, summarizeExactness } from './exactness.ts';
-import { buildRoundResult } from './round-result.ts';
+import { buildWindowResult } from './window-result.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
 
 function stats(latencyUs: number, requests: number, over: Partial<WindowStats> = {}): WindowStats {
@@ -18,14 +18,14 @@ function stats(latencyUs: number, requests: number, over: Partial<WindowStats> =
 }
 
 function round(r: number, variant: 'baseline' | 'instrumented', latencyUs: number, cpuUs: number, valid = true) {
-  const res = buildRoundResult({ round: r, variant, order: 0, stats: stats(latencyUs, 1000), target: { cpuUs: { user: cpuUs * 1000, system: 0 }, rssBytes: 1 } });
+  const res = buildWindowResult({ round: r, variant, order: 0, stats: stats(latencyUs, 1000), target: { cpuUs: { user: cpuUs * 1000, system: 0 }, rssBytes: 1 } });
   return valid ? res : { ...res, valid: false, invalidReason: 'test' };
 }
 
-describe('RoundResult from a driver window', () => {
+describe('WindowResult from a driver window', () => {
   it('summarises the histogram, derives throughput, CPU per request and driver CPU, and validates', () => {
-    const r = buildRoundResult({ round: 1, variant: 'baseline', order: 1, stats: stats(500, 1000, { errors: 10 }), target: { cpuUs: { user: 30_000, system: 10_000 }, rssBytes: 5 } });
-    expect(RoundResult.parse(r)).toEqual(r);
+    const r = buildWindowResult({ round: 1, variant: 'baseline', order: 1, stats: stats(500, 1000, { errors: 10 }), target: { cpuUs: { user: 30_000, system: 10_000 }, rssBytes: 5 } });
+    expect(WindowResult.parse(r)).toEqual(r);
     expect(r.latencyUs!.p50).toBeGreaterThanOrEqual(500);
     expect(r.latencyUs!.p50).toBeLessThan(512);
     expect(r.throughput).toBe(495); // successful requests per second
@@ -36,11 +36,11 @@ describe('RoundResult from a driver window', () => {
   });
 
   it('a saturated driver or an empty window invalidates the round, with the reason', () => {
-    const hot = buildRoundResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 100, { driverCpuUs: { user: 1_900_000, system: 0 } }), target: { cpuUs: null, rssBytes: null } });
+    const hot = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 100, { driverCpuUs: { user: 1_900_000, system: 0 } }), target: { cpuUs: null, rssBytes: null } });
     expect(hot.valid).toBe(false);
     expect(hot.invalidReason).toMatch(/driver saturated: 95% of a core > 90%/);
     expect(hot.cpuPerRequestUs).toBeNull();
-    const empty = buildRoundResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 0), target: { cpuUs: null, rssBytes: null } });
+    const empty = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 0), target: { cpuUs: null, rssBytes: null } });
     expect(empty.invalidReason).toMatch(/no request completed/);
     expect(empty.latencyUs).toBeNull();
   });
@@ -68,7 +68,7 @@ describe('comparisons over rounds', () => {
   });
 
   it('leaves out a metric no round can provide (CPU of a url target without a pid)', () => {
-    const r = buildRoundResult({ round: 1, variant: 'baseline', order: 0, stats: stats(100, 10), target: { cpuUs: null, rssBytes: null } });
+    const r = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(100, 10), target: { cpuUs: null, rssBytes: null } });
     const x = { ...r, variant: 'instrumented' as const };
     expect(compareRounds([r, x], { cpuPerRequest: 5, throughput: 2 }, 1).map((c) => c.metric)).toEqual(['throughput']);
   });

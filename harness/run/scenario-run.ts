@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Result, RoundResult, ScenarioResult } from '../result/schema.ts';
+import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { initialWarmupSec } from '../scenario/profile.ts';
 import { scenarioVerdict } from '../stats/compare.ts';
 import { stopAllChildren } from '../targets/children.ts';
@@ -36,7 +36,7 @@ export async function runScenario(
   const s = plan.scenario;
   const guard = new Guard(ctx.signal);
   const started: RunningTarget[] = [];
-  const rounds: RoundResult[] = [];
+  const rounds: WindowResult[] = [];
   const exactRounds: ExactnessRound[] = [];
   let fakes: RunningFakes | null = null;
   const live = {} as Record<VariantName, LiveVariant>;

@@ -4,7 +4,7 @@ import type { ProfileName, Scenario } from './schema.ts';
 export type ResolvedScenario = Omit<Scenario, 'profiles'> & { profile: ProfileName | 'default' };
 
 /**
- * Apply a profile over the top-level values (DESIGN.md: default = the top-level values). A scenario
+ * Apply a profile over the top-level values (the default profile is the top-level values). A scenario
  * without that profile runs its top-level values. Budgets merge key by key so a profile can relax
  * one budget without repeating the others.
  */

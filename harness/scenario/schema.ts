@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { parseLatency } from '../../common/latency.ts';
 
 /**
- * The scenario file (DESIGN.md, "Scenario file"): plain data, checked here at the boundary before
+ * The scenario file (README, "Scenarios"): plain data, checked here at the boundary before
  * any process starts. Every object is strict: a misspelt key is an error, never silently ignored.
  * Defaults live in this one file.
  *
- * Extensions beyond the DESIGN.md example (all optional): `idleClients` (silent connections beside
+ * Extensions beyond the basic format (all optional): `idleClients` (silent connections beside
  * the busy ones), `churn` (reconnect with session resume), `requestTimeoutSec`, and a top-level
  * `env` applied to both variants' processes (each variant's own env wins).
  */

@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { readyLine } from '../../common/child-process/ready-line.ts';
+import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import type { ScenarioWorld } from '../scenario/schema.ts';
-import { REPO_ROOT, tsxArgs } from './paths.ts';
-import { awaitReadyLine, startProcess } from './process.ts';
+import { spawnTracked } from './children.ts';
 
 /** The JSON line fakes/main.ts prints when ready (contract). */
 export interface FakesEndpoints {
@@ -51,24 +52,16 @@ export function worldConfig(world: ScenarioWorld, seed: number, baseDir = proces
 
 /** `node --import tsx fakes/main.ts --config F` with the scenario's world; ready when it prints its endpoints. */
 export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningFakes> {
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-world-'));
   const config = path.join(dir, 'world.json');
   await writeFile(config, JSON.stringify(worldConfig(world, seed, opts.baseDir)));
-  const proc = startProcess('fakes', process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), {
-    env: process.env,
-    cwd: REPO_ROOT,
-  });
+  const proc = spawnTracked(process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), { name: 'fakes', env: process.env, cwd: REPO_ROOT });
   const cleanup = async () => {
     await proc.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  const endpoints = await awaitReadyLine<FakesEndpoints>(
-    proc,
-    (v) => typeof v.provider === 'string' && typeof v.redis === 'string',
-    readyTimeoutMs,
-    () => `fakes not ready within ${readyTimeoutMs / 1000} s`,
-  ).catch(async (e: unknown) => {
+  const isEndpoints = (v: Record<string, unknown>) => typeof v.provider === 'string' && typeof v.redis === 'string';
+  const endpoints = await readyLine<FakesEndpoints>(proc, isEndpoints, opts.readyTimeoutMs ?? 60_000).catch(async (e: unknown) => {
     await cleanup();
     throw e;
   });

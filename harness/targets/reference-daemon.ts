@@ -1,11 +1,12 @@
 // The ready line's type only: daemon/testing's spawn helper does not fit the harness (its children
-// must be process-group leaders in children.ts's registry, tsx loaded by absolute URL, PORT unset).
+// must be process-group leaders in children.ts's registry and keep the world the user points them at).
 import type { ReadyLine } from '../../daemon/testing/spawn-daemon.ts';
+import { describeTail } from '../../common/child-process/output.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
 import { UsageError } from '../../common/exit-codes.ts';
+import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
+import { spawnTracked } from './children.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
-import { describeTail } from './output-lines.ts';
-import { REPO_ROOT, tsxArgs } from './paths.ts';
-import { awaitReadyLine, startProcess } from './process.ts';
 import { waitForHandshake } from './ready.ts';
 import type { RunningTarget } from './types.ts';
 
@@ -43,15 +44,14 @@ export async function startReferenceDaemon(opts: {
     EXAI_MONITORING_PORT: '0',
   };
   const name = `${opts.label} reference daemon (METRICS_BACKEND=${env.METRICS_BACKEND ?? 'default'})`;
-  const proc = startProcess(name, process.execPath, tsxArgs('daemon/main.ts'), {
+  const proc = spawnTracked(process.execPath, tsxArgs('daemon/main.ts'), {
+    name,
     env: { ...process.env, PORT: undefined, ...env },
     cwd: REPO_ROOT,
   });
-  const timeoutMs = opts.readyTimeoutMs ?? 60_000;
-  const outcome = await awaitReadyLine<ReadyLine>(proc, (v) => v.event === 'ready', timeoutMs, () =>
-    `${name}: no ready line within ${timeoutMs / 1000} s${describeTail(proc.stderr)}`);
+  const outcome = await readyLine<ReadyLine>(proc, (v) => v.event === 'ready', opts.readyTimeoutMs ?? 60_000);
   const url = `ws://127.0.0.1:${outcome.wsPort}`;
-  const notReady = await waitForHandshake({ url, protocol: 'exai', token: opts.token ?? env.EXAI_WS_TOKEN, timeoutMs: 15_000, gone: proc.exitReason });
+  const notReady = await waitForHandshake({ url, protocol: 'exai', token: opts.token ?? env.EXAI_WS_TOKEN, timeoutMs: 15_000, gone: () => proc.exitReason() });
   if (notReady) {
     await proc.stop();
     throw new UsageError(`${name} on ${url}: ${notReady}${describeTail(proc.stderr)}`);
@@ -65,6 +65,6 @@ export async function startReferenceDaemon(opts: {
     backend: outcome.backend,
     env,
     died: proc.died,
-    stop: proc.stop,
+    stop: () => proc.stop(),
   };
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../../common/exit-codes.ts';
 import { freePort } from '../../common/free-port.ts';
-import { describeTail } from './output-lines.ts';
-import { startProcess } from './process.ts';
+import { describeTail } from '../../common/child-process/output.ts';
+import { spawnTracked } from './children.ts';
 import { waitForHandshake, type Protocol } from './ready.ts';
 import type { RunningTarget } from './types.ts';
 
@@ -24,20 +24,20 @@ export async function startSpawnTarget(opts: SpawnTargetOptions): Promise<Runnin
   const port = await freePort();
   const command = opts.command.replaceAll('{port}', String(port));
   const env = { ...opts.env, PORT: String(port), EXAI_WS_PORT: String(port) };
-  const proc = startProcess(`${opts.label} target "${command}"`, command, [], { env: { ...process.env, ...env }, shell: true });
+  const proc = spawnTracked(command, [], { name: `${opts.label} target "${command}"`, env: { ...process.env, ...env }, shell: true });
   const url = `ws://127.0.0.1:${port}`;
   const notReady = await waitForHandshake({
     url,
     protocol: opts.protocol,
     token: opts.token,
     timeoutMs: opts.readyTimeoutMs ?? 30_000,
-    gone: proc.exitReason,
+    gone: () => proc.exitReason(),
   });
   if (notReady) {
     const dead = proc.exitReason();
     await proc.stop();
     throw new UsageError(dead ?? `${opts.label} target "${command}" on ${url}: ${notReady}${describeTail(proc.stderr)}`);
   }
-  return { target: `spawn:${opts.command}`, url, pid: proc.pid, monitoringUrl: null, env, died: proc.died, stop: proc.stop };
+  return { target: `spawn:${opts.command}`, url, pid: proc.pid, monitoringUrl: null, env, died: proc.died, stop: () => proc.stop() };
 }
 

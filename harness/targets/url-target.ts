@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { UsageError } from '../../common/exit-codes.ts';
+import { alive } from '../../common/proc.ts';
 import { waitForHandshake, type Protocol } from './ready.ts';
 import type { RunningTarget } from './types.ts';
 
@@ -14,7 +14,7 @@ export async function connectUrlTarget(opts: {
   token?: string;
   label: string;
 }): Promise<RunningTarget> {
-  if (opts.pid !== undefined && !existsSync(`/proc/${opts.pid}`)) {
+  if (opts.pid !== undefined && !alive(opts.pid)) {
     throw new UsageError(`${opts.label} pid ${opts.pid}: no such process`);
   }
   const notReady = await waitForHandshake({ url: opts.url, protocol: opts.protocol, token: opts.token, timeoutMs: 5000 });
@@ -23,7 +23,7 @@ export async function connectUrlTarget(opts: {
   const died = new Promise<string>((resolve) => {
     if (opts.pid === undefined) return;
     poll = setInterval(() => {
-      if (!existsSync(`/proc/${opts.pid}`)) {
+      if (!alive(opts.pid!)) {
         clearInterval(poll);
         resolve(`${opts.label} target ${opts.url}: pid ${opts.pid} is gone`);
       }

@@ -1,5 +1,5 @@
 import type { BackendName } from '../../daemon/metrics/types.ts';
-import type { Comparison, Exactness, RoundResult, ScenarioResult } from '../result/schema.ts';
+import type { Comparison, Exactness, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { compareMetric, median, scenarioVerdict } from '../stats/compare.ts';
 import { budgetFor } from './budgets.ts';
 import type { TaskOutcome } from './messages.ts';
@@ -37,7 +37,7 @@ export function buildScenarios(input: BuildInput): ScenarioResult[] {
   return out;
 }
 
-function roundResult(round: number, variant: 'baseline' | 'instrumented', rec: TaskRecord | undefined, other: TaskRecord | undefined, w: WorkloadPlan): RoundResult {
+function windowResult(round: number, variant: 'baseline' | 'instrumented', rec: TaskRecord | undefined, other: TaskRecord | undefined, w: WorkloadPlan): WindowResult {
   const o = rec?.outcome ?? null;
   const ns = o?.nsPerOp;
   return {
@@ -63,9 +63,9 @@ function buildScenario(input: BuildInput, w: WorkloadPlan, b: BackendName): Scen
   const base = input.records[w.name]?.none ?? [];
   const inst = input.records[w.name]?.[b] ?? [];
   const hotNone = input.records['hot-path']?.none ?? [];
-  const rounds: RoundResult[] = [];
+  const rounds: WindowResult[] = [];
   for (let r = 0; r < input.rounds; r++) {
-    rounds.push(roundResult(r, 'baseline', base[r], inst[r], w), roundResult(r, 'instrumented', inst[r], base[r], w));
+    rounds.push(windowResult(r, 'baseline', base[r], inst[r], w), windowResult(r, 'instrumented', inst[r], base[r], w));
   }
   const comparison = w.kind === 'hot-path' ? compareHotPath(input, base, inst) : compareRecord(input, w, base, inst, hotNone);
   const exactness = sumExactness(inst);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realisticScenario, resultOf, tightScenario } from '../report/test-fixture.ts';
-import { findRealisticCpu } from './context.ts';
+import { findRealisticCpu } from './realistic-cpu.ts';
 import { contextLine, renderTight } from './table.ts';
 
 const dirs: string[] = [];
@@ -21,9 +21,10 @@ describe('the tight table', () => {
     const text = renderTight(scenarios, 1);
     const lines = text.split('\n');
     expect(lines[1]).toMatch(/backend\s+ops\/s\s+ns\/op \[95% CI\]\s+overhead vs none \[95% CI\]\s+bytes\/op\s+bytes\/client\s+budget\s+verdict/);
-    expect(lines[2]).toMatch(/^none\s/);
-    expect(text).toMatch(/\nfast\s.*<= 5%/);
-    expect(text).toMatch(/\nlegacy\s.*<= 5%\s+fail/);
+    expect(lines[2]).toMatch(/^-+\s/);
+    expect(lines[3]).toMatch(/^none\s/);
+    expect(text).toMatch(/\nfast\s.*\+5%/);
+    expect(text).toMatch(/\nlegacy\s.*\+5%\s+fail/);
   });
 });
 
@@ -41,7 +42,7 @@ describe('context line', () => {
     expect(found!.cpuPerRequestUs).toBeGreaterThan(0);
     const line = contextLine(scenarios, found);
     expect(line).toMatch(/^context: a realistic request costs the daemon \d+ us of CPU/);
-    expect(line).toMatch(/fast [+-]\d+ ns \(-?\d+\.\d{3}%\), legacy \+\d+ ns/);
+    expect(line).toMatch(/fast [+-]\d+ ns \(-?\d+\.\d{3}%\), legacy \+[\d,]+ ns/);
   });
 
   it('falls back to the hot path alone when no realistic result exists', async () => {

@@ -1,7 +1,9 @@
 import type { ScenarioResult } from '../result/schema.ts';
 import { median } from '../stats/compare.ts';
 import { nsInterval, nsPerOpValues } from '../stats/ns-per-op.ts';
-import type { RealisticCpu } from './context.ts';
+import type { RealisticCpu } from './realistic-cpu.ts';
+import { fmtBudget, fmtChange, fmtInterval, fmtNumber, fmtScaled, fmtShare, fmtSig, fmtSigned, LIVE_PCT_DIGITS, MISSING } from '../../common/format.ts';
+import { textTable, type Column } from '../../common/table.ts';
 
 /**
  * The seed's table redone, one block per workload: backend, ops/s, ns/op [95% CI], overhead vs
@@ -17,17 +19,11 @@ interface Row {
   verdict: string;
 }
 
-const fmt = (x: number | null, digits = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
-
-function opsPerSec(ns: number | null): string {
-  if (ns === null || !(ns > 0)) return '-';
-  const ops = 1e9 / ns;
-  return ops >= 1e6 ? `${(ops / 1e6).toFixed(2)} M` : ops >= 1e3 ? `${(ops / 1e3).toFixed(1)} k` : ops.toFixed(0);
-}
+const opsPerSec = (ns: number | null) => (ns !== null && ns > 0 ? fmtScaled(1e9 / ns) : MISSING);
 
 function nsWithCi(xs: number[], seed: number): string {
   const ci = nsInterval(xs, seed);
-  return ci ? `${fmt(ci.mean)} [${fmt(ci.low)}, ${fmt(ci.high)}]` : '-';
+  return ci ? `${fmtSig(ci.mean)} ${fmtInterval(ci.low, ci.high, fmtSig)}` : MISSING;
 }
 
 function extraMedian(s: ScenarioResult, variant: 'baseline' | 'instrumented', key: string): number | null {
@@ -54,30 +50,32 @@ export function renderTight(scenarios: readonly ScenarioResult[], seed: number):
     }];
     for (const s of list) {
       const c = s.comparisons[0];
-      const pct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(2)}%`);
       rows.push({
         backend: s.variants.instrumented.backend ?? s.name,
         ns: nsPerOpValues(s, 'instrumented'),
-        overhead: c ? `${pct(c.estimatePct)} [${pct(c.ciLowPct)}, ${pct(c.ciHighPct)}]` : '-',
+        overhead: c ? fmtChange(c.estimatePct, c.ciLowPct, c.ciHighPct, LIVE_PCT_DIGITS) : MISSING,
         bytesPerOp: extraMedian(s, 'instrumented', 'bytesPerOp'),
         bytesPerClient: perClient.get(s.variants.instrumented.backend ?? '') ?? null,
-        budget: c ? `<= ${c.budgetPct}%` : '-',
+        budget: c ? fmtBudget(c.budgetPct) : MISSING,
         verdict: s.verdict + (s.exactness && !s.exactness.ok ? ' (miscounts)' : ''),
       });
     }
-    const header = ['backend', 'ops/s', 'ns/op [95% CI]', workload === 'hot-path' ? 'overhead vs none [95% CI]' : 'share of a frame [95% CI]', 'bytes/op', 'bytes/client', 'budget', 'verdict'];
     const lines = rows.map((r, i) => [
       r.backend, opsPerSec(median(r.ns)), nsWithCi(r.ns, seed + i), r.overhead,
-      fmt(r.bytesPerOp, 0), fmt(r.bytesPerClient, 0), r.budget, r.verdict,
+      fmtNumber(r.bytesPerOp, 0), fmtNumber(r.bytesPerClient, 0), r.budget, r.verdict,
     ]);
-    blocks.push(`${first.name.replace(/\/[^/]+$/, '')}: ${first.description ?? ''}\n${table([header, ...lines])}`);
+    blocks.push(`${first.name.replace(/\/[^/]+$/, '')}: ${first.description ?? ''}\n${textTable(columns(workload), lines)}`);
   }
   return blocks.join('\n\n');
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+function columns(workload: string): Column[] {
+  const overhead = workload === 'hot-path' ? 'overhead vs none [95% CI]' : 'share of a frame [95% CI]';
+  return [
+    { header: 'backend' },
+    ...['ops/s', 'ns/op [95% CI]', overhead, 'bytes/op', 'bytes/client', 'budget'].map((header) => ({ header, align: 'right' as const })),
+    { header: 'verdict' },
+  ];
 }
 
 /**
@@ -91,10 +89,10 @@ export function contextLine(scenarios: readonly ScenarioResult[], realistic: Rea
   const added = hot.map((s) => {
     const delta = (median(nsPerOpValues(s, 'instrumented')) ?? NaN) - (noneNs ?? NaN);
     const share = realistic ? (delta / (realistic.cpuPerRequestUs * 1000)) * 100 : (delta / (noneNs ?? NaN)) * 100;
-    return `${s.variants.instrumented.backend} ${delta >= 0 ? '+' : ''}${fmt(delta, 0)} ns (${share.toFixed(realistic ? 3 : 1)}%)`;
+    return `${s.variants.instrumented.backend} ${fmtSigned(delta)} ns (${fmtShare(share, realistic ? 3 : 1)})`;
   });
   if (!realistic) {
-    return `context: no realistic result under reports yet; per status call (1 frame in, its replies out; ${fmt(noneNs, 0)} ns in process without metrics) the backends add: ${added.join(', ')}`;
+    return `context: no realistic result under reports yet; per status call (1 frame in, its replies out; ${fmtNumber(noneNs, 0)} ns in process without metrics) the backends add: ${added.join(', ')}`;
   }
-  return `context: a realistic request costs the daemon ${fmt(realistic.cpuPerRequestUs, 0)} us of CPU (median baseline round of ${realistic.scenarios.join(', ')} in ${realistic.file}); per status call (1 frame in, its replies out) the backends add: ${added.join(', ')} of that`;
+  return `context: a realistic request costs the daemon ${fmtNumber(realistic.cpuPerRequestUs, 0)} us of CPU (median baseline round of ${realistic.scenarios.join(', ')} in ${realistic.file}); per status call (1 frame in, its replies out) the backends add: ${added.join(', ')} of that`;
 }

@@ -1,3 +1,4 @@
+import { connectToParent } from '../../common/child-process/fork.ts';
 import type { BackendName } from '../../daemon/metrics/types.ts';
 import { median } from '../stats/compare.ts';
 import { bytesPerClient, bytesPerOp } from './heap.ts';
@@ -70,24 +71,21 @@ async function closeTask(): Promise<TaskOutcome> {
   }
 }
 
-function send(msg: FromWorker): void {
-  process.send!(msg);
-}
-
 type ReplyData = Extract<FromWorker, { type: 'reply' }>['data'];
 
 function reply(id: number, work: () => Promise<ReplyData>): void {
   work().then(
-    (data) => send({ type: 'reply', id, data }),
-    (err: Error) => send({ type: 'failed', id, message: err.stack ?? err.message }),
+    (data) => void send({ type: 'reply', id, data }),
+    (err: Error) => void send({ type: 'failed', id, message: err.stack ?? err.message }),
   );
 }
 
-process.on('message', (msg: ToWorker) => {
+// The parent's disconnect (or death) ends the worker.
+const send = connectToParent<ToWorker, FromWorker>((msg) => {
   switch (msg.type) {
     case 'init':
       backend = msg.backend;
-      send({ type: 'ready' });
+      void send({ type: 'ready' });
       return;
     case 'open':
       return reply(msg.id, async () => openTask(msg.spec));
@@ -99,5 +97,3 @@ process.on('message', (msg: ToWorker) => {
       process.disconnect();
   }
 });
-// the parent's disconnect (or death) ends the worker
-process.on('disconnect', () => process.exit(0));

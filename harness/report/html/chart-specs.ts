@@ -1,4 +1,4 @@
-import type { MetricName, RoundResult, ScenarioResult } from '../../result/schema.ts';
+import type { MetricName, WindowResult as RoundResult, ScenarioResult } from '../../result/schema.ts';
 import type { HistoryEntry } from '../history.ts';
 import { metricLabel } from '../metric.ts';
 import { inRunOrder } from '../rounds.ts';

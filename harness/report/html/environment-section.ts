@@ -1,4 +1,5 @@
 import type { Result } from '../../result/schema.ts';
+import { fmtSeconds } from '../../../common/format.ts';
 import { escapeHtml as h } from '../escape.ts';
 
 /** Where and how the numbers were made, and the command that makes them again. */
@@ -14,7 +15,7 @@ export function environmentSection(result: Result): string {
     ['tool', `${result.tool.name} ${result.tool.version}`],
     ['run id', result.runId],
     ['started', result.startedAt],
-    ['finished', `${result.finishedAt}${Number.isFinite(seconds) ? ` (${seconds.toFixed(0)} s)` : ''}`],
+    ['finished', `${result.finishedAt}${Number.isFinite(seconds) ? ` (${fmtSeconds(seconds)})` : ''}`],
   ];
   if (result.seed != null) rows.push(['seed', String(result.seed)]);
   rows.push(['comparisons made', String(result.comparisonsMade ?? result.scenarios.reduce((n, s) => n + s.comparisons.length, 0))]);

@@ -1,6 +1,6 @@
 import type { Comparison, Verdict } from '../../result/schema.ts';
 import { escapeXml as x } from '../escape.ts';
-import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtPct } from '../../../common/format.ts';
 import { metricLabel } from '../metric.ts';
 
 const VERDICT_COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#cf222e', inconclusive: '#9a6700' };

@@ -1,6 +1,6 @@
-import type { RoundResult, ScenarioResult, VariantInfo } from '../../result/schema.ts';
+import type { WindowResult as RoundResult, ScenarioResult, VariantInfo } from '../../result/schema.ts';
+import { fmtBytes, fmtNumber, fmtShare, fmtSigned, fmtUs } from '../../../common/format.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { fmtBytes, fmtNumber, fmtUs } from '../format.ts';
 import type { HistoryEntry } from '../history.ts';
 import { inRunOrder, validPairs } from '../rounds.ts';
 import { badge } from './badge.ts';
@@ -57,7 +57,7 @@ function variantText(v: VariantInfo): string {
 function exactnessHtml(s: ScenarioResult): string {
   if (!s.exactness) return '';
   const e = s.exactness;
-  const text = `${e.ok ? 'All counted' : 'MISCOUNTED'}: the metrics recorded ${e.recorded.toLocaleString('en-US')} of ${e.expected.toLocaleString('en-US')} frames the driver counted (difference ${e.recorded - e.expected})${e.detail ? `. ${e.detail}` : ''}`;
+  const text = `${e.ok ? 'All counted' : 'MISCOUNTED'}: the metrics recorded ${fmtNumber(e.recorded, 0)} of ${fmtNumber(e.expected, 0)} frames the driver counted (difference ${fmtSigned(e.recorded - e.expected)})${e.detail ? `. ${e.detail}` : ''}`;
   return `<h3>Exactness</h3><p class="${e.ok ? '' : 'note bad'}">${badge(e.ok ? 'pass' : 'fail')} ${h(text)}</p>`;
 }
 
@@ -72,9 +72,9 @@ function roundsTable(rounds: readonly RoundResult[], labels: Labels): string {
   const body = inRunOrder(rounds).map((r) => {
     const kinds = r.errorsByKind && Object.keys(r.errorsByKind).length ? ` (${Object.entries(r.errorsByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
     return `<tr class="${r.valid ? '' : 'invalid'}"><td class="num">${r.round}</td><td>${h(r.variant === 'baseline' ? labels.baseline : labels.instrumented)}</td><td class="num">${r.order === 0 ? 'first' : 'second'}</td>` +
-      `<td class="num">${fmtNumber(r.requests, 0)}</td><td class="num">${fmtNumber(r.errors, 0)}${h(kinds)}${r.dropped ? `, ${r.dropped} dropped` : ''}</td><td class="num">${fmtNumber(r.throughput, 1)}</td>` +
+      `<td class="num">${fmtNumber(r.requests, 0)}</td><td class="num">${fmtNumber(r.errors, 0)}${h(kinds)}${r.dropped ? `, ${fmtNumber(r.dropped, 0)} dropped` : ''}</td><td class="num">${fmtNumber(r.throughput, 1)}</td>` +
       `<td class="num">${fmtUs(r.latencyUs?.p50)}</td><td class="num">${fmtUs(r.latencyUs?.p99)}</td><td class="num">${fmtUs(r.latencyUs?.p999)}</td><td class="num">${fmtUs(r.latencyUs?.max)}</td>` +
-      `<td class="num">${fmtUs(r.cpuPerRequestUs)}</td><td class="num">${fmtBytes(r.rssBytes)}</td><td class="num">${r.driverCpuPct == null ? 'n/a' : `${fmtNumber(r.driverCpuPct, 0)}%`}</td>` +
+      `<td class="num">${fmtUs(r.cpuPerRequestUs)}</td><td class="num">${fmtBytes(r.rssBytes)}</td><td class="num">${fmtShare(r.driverCpuPct)}</td>` +
       `<td class="why">${r.valid ? 'valid' : h(r.invalidReason ?? 'invalid')}</td></tr>`;
   });
   return `<table class="rounds"><thead><tr><th class="num">round</th><th>variant</th><th class="num">ran</th><th class="num">requests</th><th class="num">errors</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th class="num">CPU/req</th><th class="num">RSS</th><th class="num">driver CPU</th><th>status</th></tr></thead><tbody>${body.join('\n')}</tbody></table>`;

@@ -1,7 +1,7 @@
 import type { ScenarioResult } from '../../result/schema.ts';
 import { nsInterval, nsPerOpValues, type NsInterval } from '../../stats/ns-per-op.ts';
+import { fmtBudget, fmtInterval, fmtNs, fmtNumber, fmtOpsPerSec, fmtPct, MISSING } from '../../../common/format.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { fmtBudget, fmtInterval, fmtNs, fmtOpsPerSec, fmtPct } from '../format.ts';
 import type { HistoryEntry } from '../history.ts';
 import { comparisonWords } from '../wording.ts';
 import { badge } from './badge.ts';
@@ -31,11 +31,11 @@ export function splitCommonSentences(texts: readonly string[]): { common: string
 
 function exactnessCell(s: ScenarioResult): string {
   const e = s.exactness;
-  if (!e) return '<span class="muted">n/a</span>';
-  return e.ok ? 'exact' : `<strong class="bad">MISCOUNTED</strong><br>${e.recorded.toLocaleString('en-US')} of ${e.expected.toLocaleString('en-US')}${e.detail ? `<br><span class="small muted">${h(e.detail)}</span>` : ''}`;
+  if (!e) return `<span class="muted">${MISSING}</span>`;
+  return e.ok ? 'exact' : `<strong class="bad">MISCOUNTED</strong><br>${fmtNumber(e.recorded, 0)} of ${fmtNumber(e.expected, 0)}${e.detail ? `<br><span class="small muted">${h(e.detail)}</span>` : ''}`;
 }
 
-const nsText = (i: NsInterval | null) => (i ? `${fmtNs(i.mean)} <span class="muted">[${fmtNs(i.low)}, ${fmtNs(i.high)}]</span>` : 'n/a');
+const nsText = (i: NsInterval | null) => (i ? `${fmtNs(i.mean)} <span class="muted">${fmtInterval(i.low, i.high, fmtNs)}</span>` : MISSING);
 
 /**
  * The seed-style table: per workload, the baseline's cost, then each backend's ns/op and ops/s
@@ -54,12 +54,12 @@ export function tightSection(scenarios: readonly ScenarioResult[], labels: Label
     });
     // What every backend's reading says alike (how the workload is measured) is said once, on the baseline row.
     const { common, rest } = splitCommonSentences(readings);
-    rows.push(`<tr class="group"><td rowspan="${list.length + 1}"><strong>${h(workload)}</strong></td><td>${h(list[0].variants.baseline.backend ?? labels.baseline)} <span class="muted">(${h(labels.baseline)})</span></td><td class="num">${nsText(base)}</td><td class="num">${fmtOpsPerSec(base?.mean)}</td><td class="num">–</td><td class="num"></td><td></td><td class="num">${base?.n ?? 0}</td><td></td><td class="why small">${h(common)}</td></tr>`);
+    rows.push(`<tr class="group"><td rowspan="${list.length + 1}"><strong>${h(workload)}</strong></td><td>${h(list[0].variants.baseline.backend ?? labels.baseline)} <span class="muted">(${h(labels.baseline)})</span></td><td class="num">${nsText(base)}</td><td class="num">${fmtOpsPerSec(base?.mean)}</td><td class="num"></td><td class="num"></td><td></td><td class="num">${base?.n ?? 0}</td><td></td><td class="why small">${h(common)}</td></tr>`);
     for (const [k, s] of list.entries()) {
       const inst = nsPerOpInterval(s, 'instrumented', seed);
       const c = s.comparisons.find((x) => x.metric === 'nsPerOp');
       rows.push(`<tr id="${scenarioAnchor(s.name)}"><td>${h(tightName(s).backend)}${labels.instrumented === 'instrumented' ? '' : ` <span class="muted">(${h(labels.instrumented)})</span>`}</td><td class="num">${nsText(inst)}</td><td class="num">${fmtOpsPerSec(inst?.mean)}</td>` +
-        `<td class="num">${c ? `${fmtPct(c.estimatePct, 1)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct, 1)}</span>` : 'n/a'}</td><td class="num">${c ? fmtBudget(c.budgetPct) : ''}</td><td>${badge(s.verdict)}</td><td class="num">${inst?.n ?? 0}</td><td>${exactnessCell(s)}</td><td class="why small">${h(rest[k])}</td></tr>`);
+        `<td class="num">${c ? `${fmtPct(c.estimatePct)} <span class="muted">${fmtInterval(c.ciLowPct, c.ciHighPct)}</span>` : MISSING}</td><td class="num">${c ? fmtBudget(c.budgetPct) : ''}</td><td>${badge(s.verdict)}</td><td class="num">${inst?.n ?? 0}</td><td>${exactnessCell(s)}</td><td class="why small">${h(rest[k])}</td></tr>`);
     }
   }
   const charts: ChartSpec[] = [];

@@ -1,9 +1,9 @@
 import type { Result, ScenarioResult, Verdict } from '../../result/schema.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtNumber, fmtPct, fmtSigned } from '../../../common/format.ts';
 import { metricLabel } from '../metric.ts';
 import type { RenderContext } from '../reporter.ts';
-import { comparisonWords } from '../wording.ts';
+import { comparisonWords, recordedOf } from '../wording.ts';
 import { badge } from './badge.ts';
 
 /** The answer first: overall verdict, then every scenario's comparisons with numbers and words. */
@@ -21,7 +21,7 @@ export function verdictSection(result: Result, ctx: RenderContext): string {
 <p><strong>${made}</strong> budget comparison${made === 1 ? '' : 's'} over <strong>${result.scenarios.length}</strong> scenario${result.scenarios.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('inconclusive')} inconclusive.${policy}</p>
 <p class="muted">Overhead is ${h(ctx.labels.instrumented)} relative to ${h(ctx.labels.baseline)}, positive = worse (for throughput, a drop), with 95% bootstrap intervals over rounds.
 A comparison passes when its whole interval is within budget, fails when the whole interval is above it, and is inconclusive otherwise.
-With ${made} intervals at 95%, about ${(made * 0.05).toFixed(1)} may miss the true value by chance alone.</p>
+With ${made} intervals at 95%, about ${fmtNumber(made * 0.05, 1)} may miss the true value by chance alone.</p>
 </div></div>
 <table>
 <thead><tr><th>scenario</th><th>metric</th><th>verdict</th><th class="num">overhead</th><th class="num">95% CI</th><th class="num">budget</th><th class="num">rounds</th><th>reading</th></tr></thead>
@@ -38,7 +38,7 @@ function scenarioRows(s: ScenarioResult): string {
   });
   if (s.exactness) {
     const e = s.exactness;
-    rows.push(`<td>exactness</td><td>${badge(e.ok ? 'pass' : 'fail')}</td><td class="num" colspan="3">${e.recorded} of ${e.expected} recorded</td><td></td><td>${h(e.ok ? 'Every counted frame was recorded' : `Metrics miscounted by ${e.recorded - e.expected}`)}${e.detail ? ` (${h(e.detail)})` : ''}</td>`);
+    rows.push(`<td>exactness</td><td>${badge(e.ok ? 'pass' : 'fail')}</td><td class="num" colspan="3">${recordedOf(e)}</td><td></td><td>${h(e.ok ? 'Every counted frame was recorded' : `Metrics miscounted by ${fmtSigned(e.recorded - e.expected)}`)}${e.detail ? ` (${h(e.detail)})` : ''}</td>`);
   }
   if (s.error) rows.push(`<td colspan="7" class="why">did not complete: ${h(s.error)}</td>`);
   if (rows.length === 0) rows.push('<td colspan="7" class="muted">no comparisons</td>');

@@ -1,6 +1,6 @@
 import type { Comparison, Result, ScenarioResult } from '../../result/schema.ts';
 import { escapeXml as x } from '../escape.ts';
-import { fmtBudget } from '../format.ts';
+import { fmtBudget, fmtNumber, fmtSigned } from '../../../common/format.ts';
 import { metricLabel } from '../metric.ts';
 import type { InconclusivePolicy, RenderContext, Reporter } from '../reporter.ts';
 import { validPairs } from '../rounds.ts';
@@ -58,7 +58,7 @@ export function scenarioCases(s: ScenarioResult, inconclusive: InconclusivePolic
   for (const c of s.comparisons) cases.push({ name: caseName(c), outcome: comparisonOutcome(c, inconclusive) });
   if (s.exactness) {
     const e = s.exactness;
-    const text = `expected ${e.expected}, recorded ${e.recorded} (difference ${e.recorded - e.expected})${e.detail ? `: ${e.detail}` : ''}`;
+    const text = `expected ${fmtNumber(e.expected, 0)}, recorded ${fmtNumber(e.recorded, 0)} (difference ${fmtSigned(e.recorded - e.expected)})${e.detail ? `: ${e.detail}` : ''}`;
     cases.push({
       name: 'exactness: every counted frame recorded',
       outcome: e.ok ? { kind: 'passed', text } : { kind: 'failure', type: 'exactness', message: `metrics miscounted: ${text}`, text },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtNumber, fmtPct } from '../../../common/format.ts';
 import { metricLabel } from '../metric.ts';
 import { defaultContext } from '../reporter.ts';
 import { sampleResult } from '../test-fixture.ts';
@@ -20,7 +20,7 @@ describe('markdown reporter', () => {
   it('has one row per comparison and exactness check, in order, with the numbers of the result', () => {
     const expected = result.scenarios.flatMap((s) => [
       ...s.comparisons.map((c) => [s.name, metricLabel(c.metric), fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtBudget(c.budgetPct), c.verdict]),
-      ...(s.exactness ? [[s.name, 'exactness', `${s.exactness.recorded} of ${s.exactness.expected} recorded`, '', '', s.exactness.ok ? 'pass' : 'fail']] : []),
+      ...(s.exactness ? [[s.name, 'exactness', `${fmtNumber(s.exactness.recorded, 0)} of ${fmtNumber(s.exactness.expected, 0)} recorded`, '', '', s.exactness.ok ? 'pass' : 'fail']] : []),
     ]);
     expect(rows).toHaveLength(expected.length);
     rows.forEach((row, i) => {

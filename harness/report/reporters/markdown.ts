@@ -1,9 +1,9 @@
 import type { Comparison, Result, ScenarioResult, Verdict } from '../../result/schema.ts';
-import { escapeMdCell as cell } from '../escape.ts';
-import { fmtBudget, fmtInterval, fmtPct } from '../format.ts';
+import { fmtBudget, fmtInterval, fmtPct, MISSING } from '../../../common/format.ts';
+import { escapeMdCell as cell, markdownTable, type Column } from '../../../common/table.ts';
 import { metricLabel } from '../metric.ts';
 import type { RenderContext, Reporter } from '../reporter.ts';
-import { VERDICT_TEXT } from '../wording.ts';
+import { recordedOf, VERDICT_TEXT } from '../wording.ts';
 
 /** Compact summary for $GITHUB_STEP_SUMMARY or a PR comment: one table row per budget comparison. */
 export const markdownReporter: Reporter = {
@@ -19,9 +19,7 @@ export const markdownReporter: Reporter = {
         `${result.comparisonsMade ?? comparisons} comparison${comparisons === 1 ? '' : 's'} (95% intervals)` +
         `${ctx.labels.baseline !== 'baseline' ? `, ${cell(ctx.labels.instrumented)} vs ${cell(ctx.labels.baseline)}` : ''}.`,
       '',
-      '| scenario | metric | overhead | 95% CI | budget | verdict |',
-      '|---|---|---:|---|---:|---|',
-      ...result.scenarios.flatMap(scenarioRows),
+      markdownTable(COLUMNS, result.scenarios.flatMap(scenarioRows)),
     ];
     const notes = result.scenarios.flatMap(scenarioNotes);
     if (notes.length) lines.push('', ...notes);
@@ -30,19 +28,24 @@ export const markdownReporter: Reporter = {
   },
 };
 
-/** The table rows of one scenario; exported so tests can count them against the result. */
-export function scenarioRows(s: ScenarioResult): string[] {
+const COLUMNS: Column[] = [
+  { header: 'scenario' }, { header: 'metric' }, { header: 'overhead', align: 'right' },
+  { header: '95% CI', align: 'right' }, { header: 'budget', align: 'right' }, { header: 'verdict' },
+];
+
+/** The table rows (cells, not yet escaped) of one scenario; exported so tests can count them against the result. */
+export function scenarioRows(s: ScenarioResult): string[][] {
   const rows = s.comparisons.map((c) => comparisonRow(s.name, c));
   if (s.exactness) {
     const e = s.exactness;
-    rows.push(`| ${cell(s.name)} | exactness | ${cell(`${e.recorded} of ${e.expected} recorded`)} | | | ${verdictCell(e.ok ? 'pass' : 'fail')} |`);
+    rows.push([s.name, 'exactness', recordedOf(e), '', '', verdictCell(e.ok ? 'pass' : 'fail')]);
   }
-  if (s.comparisons.length === 0 && !s.exactness) rows.push(`| ${cell(s.name)} | (none) | n/a | | | ${verdictCell(s.verdict)} |`);
+  if (s.comparisons.length === 0 && !s.exactness) rows.push([s.name, '(none)', MISSING, '', '', verdictCell(s.verdict)]);
   return rows;
 }
 
-function comparisonRow(scenario: string, c: Comparison): string {
-  return `| ${cell(scenario)} | ${cell(metricLabel(c.metric))} | ${fmtPct(c.estimatePct)} | ${fmtInterval(c.ciLowPct, c.ciHighPct)} | ${fmtBudget(c.budgetPct)} | ${verdictCell(c.verdict)} |`;
+function comparisonRow(scenario: string, c: Comparison): string[] {
+  return [scenario, metricLabel(c.metric), fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtBudget(c.budgetPct), verdictCell(c.verdict)];
 }
 
 function scenarioNotes(s: ScenarioResult): string[] {

@@ -1,6 +1,6 @@
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import type { WindowStats } from '../driver/messages.ts';
-import type { RoundResult } from '../result/schema.ts';
+import type { WindowResult } from '../result/schema.ts';
 import type { VariantName } from './events.ts';
 
 /** A driver above this share of one core may have delayed its own sends: the round is not trusted. */
@@ -14,17 +14,17 @@ export interface TargetWindow {
 }
 
 /**
- * One variant's measured window as a RoundResult. Throughput counts successful requests (a target
+ * One variant's measured window as a WindowResult. Throughput counts successful requests (a target
  * that answers faster with errors must not look better); CPU per request divides by every finished
  * request, since failed ones cost CPU too.
  */
-export function buildRoundResult(args: {
+export function buildWindowResult(args: {
   round: number;
   variant: VariantName;
   order: number;
   stats: WindowStats;
   target: TargetWindow;
-}): RoundResult {
+}): WindowResult {
   const { stats, target } = args;
   const seconds = stats.durationMs / 1000;
   const driverCpuPct = stats.durationMs > 0 ? ((stats.driverCpuUs.user + stats.driverCpuUs.system) / (stats.durationMs * 1000)) * 100 : null;
@@ -34,11 +34,11 @@ export function buildRoundResult(args: {
     reasons.push(`driver saturated: ${driverCpuPct.toFixed(0)}% of a core > ${DRIVER_SATURATION_PCT}%`);
   }
   if (stats.requests === 0) reasons.push('no request completed');
-  const perTool: RoundResult['perTool'] = {};
+  const perTool: WindowResult['perTool'] = {};
   for (const [tool, t] of Object.entries(stats.perTool)) {
     perTool[tool] = { requests: t.requests, latencyUs: t.requests > 0 ? summarize(decodeHistogram(t.histogram)) : null };
   }
-  const result: RoundResult = {
+  const result: WindowResult = {
     round: args.round,
     variant: args.variant,
     order: args.order,

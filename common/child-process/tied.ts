@@ -1,13 +1,13 @@
 /**
- * Start a server binary so that it cannot outlive us. The binary runs under a small `sh`
- * watchdog that holds our end of a pipe on its stdin: when we close it (close()), exit, crash
- * or are killed with SIGKILL, the pipe reaches EOF and the watchdog stops the server (with the
- * stop signal) and removes its scratch directory. On a normal exit an 'exit' handler also
+ * Start a server binary (redis-server, postgres) so that it cannot outlive us. The binary runs
+ * under a small `sh` watchdog that holds our end of a pipe on its stdin: when we close it
+ * (close()), exit, crash or are killed with SIGKILL, the pipe reaches EOF and the watchdog stops
+ * the server (with the stop signal) and removes its scratch directory. On a normal exit an 'exit' handler also
  * signals the server synchronously, so nothing is left even for an instant after `process.exit()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { alive } from './alive.ts';
+import { alive } from '../proc.ts';
 
 // $1 = dir to remove afterwards, $2 = stop signal, the rest = the command. Background jobs of a
 // non-interactive shell get /dev/null as stdin, so the watcher reads a duplicate (fd 3) of the real one.

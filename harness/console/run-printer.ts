@@ -3,10 +3,11 @@ import { ProgressLine } from './progress.ts';
 import { renderScenario } from './scenario-table.ts';
 
 /**
- * The terminal reporter: a live progress line on stderr when it is a TTY (else one line per
- * scenario on stdout), a table per scenario on stdout as each finishes. `--json` mode uses no reporter at all (stdout carries only the JSON).
+ * Prints a run as it goes, from its events: a live progress line on stderr when it is a TTY (else
+ * one line per scenario on stdout), a table per scenario on stdout as each finishes. `--json` mode
+ * uses no printer at all (stdout carries only the JSON).
  */
-export function consoleReporter(opts: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {}): { listener: RunListener; dispose(): void } {
+export function runPrinter(opts: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {}): { listener: RunListener; dispose(): void } {
   const out = opts.out ?? process.stdout;
   const err = opts.err ?? process.stderr;
   const progress = err.isTTY ? new ProgressLine(err) : null;

@@ -2,7 +2,7 @@ import { newFrameInfo, type FrameInfo, type ProtocolAdapter } from '../protocol/
 import type { WindowRecorder } from './recorder.ts';
 
 /** What every connection of one driver shares: the wire format, the counters, the id sequence. */
-export interface DriverContext {
+export interface SharedState {
   readonly url: string;
   readonly token: string | undefined;
   readonly adapter: ProtocolAdapter;
@@ -14,7 +14,7 @@ export interface DriverContext {
   readonly handshakeTimeoutMs: number;
 }
 
-export function createContext(opts: { url: string; token?: string; adapter: ProtocolAdapter; rec: WindowRecorder; handshakeTimeoutMs?: number }): DriverContext {
+export function createSharedState(opts: { url: string; token?: string; adapter: ProtocolAdapter; rec: WindowRecorder; handshakeTimeoutMs?: number }): SharedState {
   return {
     url: opts.url,
     token: opts.token,

@@ -28,27 +28,8 @@ export class LineTail {
   }
 }
 
-/** The first line that parses as a JSON object accepted by `accept`. */
-export function firstJsonLine<T>(tail: LineTail, accept: (v: Record<string, unknown>) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const off = tail.onLine((line) => {
-      const t = line.trim();
-      if (!t.startsWith('{')) return;
-      try {
-        const v = JSON.parse(t) as Record<string, unknown>;
-        if (accept(v)) {
-          off();
-          resolve(v as T);
-        }
-      } catch {
-        // A log line that merely starts with "{": keep reading.
-      }
-    });
-  });
-}
-
-/** "last stderr lines: a | b | c" or '' when there are none. */
-export function describeTail(tail: LineTail, n = 5): string {
-  const lines = tail.last(n).map((l) => l.trim()).filter(Boolean);
+/** "; last stderr lines: a | b | c", or '' when there are none (or no tail). */
+export function describeTail(tail: LineTail | null, n = 5): string {
+  const lines = (tail?.last(n) ?? []).map((l) => l.trim()).filter(Boolean);
   return lines.length ? `; last stderr lines: ${lines.join(' | ')}` : '';
 }

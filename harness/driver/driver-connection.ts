@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Handshake } from '../protocol/index.ts';
-import type { DriverContext } from './context.ts';
+import type { SharedState } from './shared-state.ts';
 
 /** A request on the wire. `start` is performance.now() ms: the send time, or the intended time (open model). */
 export interface Pending {
@@ -18,32 +18,32 @@ const noop = (): void => {};
  * One WebSocket connection: handshake, requests in flight (oldest first, Map insertion order),
  * every frame counted, every reply checked. It reports to its load model through two callbacks.
  */
-export class Connection {
+export class DriverConnection {
   state: ConnectionState = 'new';
   readonly inflight = new Map<number, Pending>();
   /** A request ended (recorded already). */
-  onSettled: (conn: Connection, p: Pending) => void = noop;
+  onSettled: (conn: DriverConnection, p: Pending) => void = noop;
   /** The socket closed without us asking (in-flight requests were already failed as `closed`). */
-  onLost: (conn: Connection) => void = noop;
+  onLost: (conn: DriverConnection) => void = noop;
   private ws: WebSocket | undefined;
   private handshake: Handshake | undefined;
 
   constructor(
-    private readonly ctx: DriverContext,
+    private readonly shared: SharedState,
     readonly sessionId: string,
   ) {}
 
   /** Connect and complete the protocol handshake (frames counted); rejects with the reason. */
   open(): Promise<void> {
-    const { ctx } = this;
-    const hsOpts = { token: ctx.token, sessionId: this.sessionId };
+    const { shared } = this;
+    const hsOpts = { token: shared.token, sessionId: this.sessionId };
     this.state = 'connecting';
     return new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(ctx.url, {
-        headers: ctx.adapter.upgradeHeaders(hsOpts),
+      const ws = new WebSocket(shared.url, {
+        headers: shared.adapter.upgradeHeaders(hsOpts),
         perMessageDeflate: false,
         skipUTF8Validation: true,
-        handshakeTimeout: ctx.handshakeTimeoutMs,
+        handshakeTimeout: shared.handshakeTimeoutMs,
       });
       this.ws = ws;
       let settled = false;
@@ -55,10 +55,10 @@ export class Connection {
         this.handshake = undefined;
         this.state = 'closed';
         ws.terminate();
-        reject(new Error(`${ctx.url} session ${this.sessionId}: ${why}`));
+        reject(new Error(`${shared.url} session ${this.sessionId}: ${why}`));
       };
-      const timer = setTimeout(() => fail(`no handshake within ${ctx.handshakeTimeoutMs} ms`), ctx.handshakeTimeoutMs);
-      const hs = ctx.adapter.handshake(hsOpts);
+      const timer = setTimeout(() => fail(`no handshake within ${shared.handshakeTimeoutMs} ms`), shared.handshakeTimeoutMs);
+      const hs = shared.adapter.handshake(hsOpts);
       this.handshake = hs;
       ws.on('open', () => {
         for (const f of hs.first()) this.send(f);
@@ -68,7 +68,7 @@ export class Connection {
           this.receive(data);
           return;
         }
-        this.ctx.rec.framesReceived++;
+        this.shared.rec.framesReceived++;
         const step = hs.onFrame(data.toString());
         if (step.failed !== undefined) return fail(step.failed);
         if (step.send !== undefined) for (const f of step.send) this.send(f);
@@ -90,7 +90,7 @@ export class Connection {
   }
 
   send(frame: string): void {
-    this.ctx.rec.framesSent++;
+    this.shared.rec.framesSent++;
     (this.ws as WebSocket).send(frame);
   }
 
@@ -101,16 +101,16 @@ export class Connection {
   }
 
   private receive(data: Buffer): void {
-    const { ctx } = this;
-    const { rec, info } = ctx;
+    const { shared } = this;
+    const { rec, info } = shared;
     rec.framesReceived++;
-    const kind = ctx.adapter.classify(data, info);
+    const kind = shared.adapter.classify(data, info);
     if (info.reply !== undefined) this.send(info.reply);
     if (kind === 'terminal') {
       const p = this.inflight.get(info.requestId);
       if (p === undefined) {
         // A reply to a request that already timed out is late, not wrong; one we never sent is wrong.
-        if (info.requestId > ctx.lastRequestId) rec.countError('protocol');
+        if (info.requestId > shared.lastRequestId) rec.countError('protocol');
         return;
       }
       this.inflight.delete(p.id);
@@ -148,7 +148,7 @@ export class Connection {
     for (const p of this.inflight.values()) {
       if (now - p.start < timeoutMs) return; // insertion order is start order
       this.inflight.delete(p.id);
-      this.ctx.rec.fail(p.tool, 'timeout');
+      this.shared.rec.fail(p.tool, 'timeout');
       this.onSettled(this, p);
     }
   }
@@ -156,7 +156,7 @@ export class Connection {
   private failAll(kind: string): void {
     for (const p of this.inflight.values()) {
       this.inflight.delete(p.id);
-      this.ctx.rec.fail(p.tool, kind);
+      this.shared.rec.fail(p.tool, kind);
       this.onSettled(this, p);
     }
   }
