@@ -35,8 +35,11 @@ function importGraph(): Map<string, string[]> {
   return graph;
 }
 
-/** Test code: tests, fixtures and test helpers may reach further down than the code they test. */
-const isTestCode = (f: string): boolean => /\.test\.ts$|\.test-helper\.ts$|(^|\/)(testing|fixtures)\//.test(f);
+/**
+ * Test code: tests (`*.test.ts`, `*.e2e.test.ts` when they start processes), their helpers (a
+ * `testing/` folder beside the code they serve) and the programs or data they run (`fixtures/`).
+ */
+const isTestCode = (f: string): boolean => /\.test\.ts$|(^|\/)(testing|fixtures)\//.test(f);
 const layerOf = (f: string): string => (f.includes('/') ? f.slice(0, f.indexOf('/')) : f);
 
 /**

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeWithDeps } from '../common/testing/system-deps.ts';
-import { startCommandRecorder } from '../fakes/redis/command-recorder.ts';
+import { startCommandRecorder } from '../fakes/redis/testing/command-recorder.ts';
 import { driveDaemonWorkload } from './testing/redis-workload.ts';
 import fixture from '../fakes/redis/daemon-commands.json' with { type: 'json' };
 import { isImplemented } from '../fakes/redis/dispatch.ts';

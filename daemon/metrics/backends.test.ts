@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, readSnapshot } from './index.ts';
 import { COUNTER_NAMES, PROM_COUNTER_NAMES } from './counter-names.ts';
-import { runScript } from './script.test-helper.ts';
+import { runScript } from './testing/run-script.ts';
 import { SampledMetrics } from './sampled.ts';
 import type { BackendName, MetricsBackend } from './types.ts';
 

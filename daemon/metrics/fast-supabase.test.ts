@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { startSupabaseFake } from '../../fakes/supabase/server.ts';
 import { FastMetrics } from './fast.ts';
-import { runScript } from './script.test-helper.ts';
+import { runScript } from './testing/run-script.ts';
 
 let fake: Awaited<ReturnType<typeof startSupabaseFake>>;
 let supabase: SupabaseClient;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FastMetrics } from './fast.ts';
 import { STRIDE } from './fast-layout.ts';
-import { runScript } from './script.test-helper.ts';
+import { runScript } from './testing/run-script.ts';
 import { StageId } from './types.ts';
 
 const open: FastMetrics[] = [];

@@ -8,12 +8,13 @@
  * its URL is returned; the spec is added once per client -> server chunk, i.e. once per
  * request/reply round trip.
  */
+import { findOnPath } from '../../common/binaries.ts';
 import { UsageError } from '../../common/exit-codes.ts';
 import { parseLatency } from '../../common/latency.ts';
 import { startLatencyProxy } from '../proxy/latency-proxy.ts';
 import { dockerAnswers, startRedisContainer } from './docker.ts';
 import { pingRedis } from './ping.ts';
-import { findRedisServerBinary, startRedisServer } from './redis-server.ts';
+import { startRedisServer } from './redis-server.ts';
 import { startRespFake } from './resp-fake.ts';
 
 export type RedisMode = 'auto' | 'real' | 'fake';
@@ -65,7 +66,7 @@ async function fromRedisUrl(url: string): Promise<FoundRedis> {
 
 /** Throws the UsageError of `--redis real` when there is neither REDIS_URL nor redis-server. */
 export function requireRealRedis(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.REDIS_URL || findRedisServerBinary(env.PATH ?? '')) return;
+  if (env.REDIS_URL || findOnPath('redis-server', env.PATH ?? '')) return;
   throw new UsageError('--redis real: no REDIS_URL is set and no redis-server is on PATH (install redis-server, or use --redis auto|fake)');
 }
 
@@ -74,7 +75,7 @@ async function pick(opts: FindRedisOptions): Promise<FoundRedis> {
   const mode = opts.mode ?? 'auto';
   if (mode !== 'fake') {
     if (env.REDIS_URL) return fromRedisUrl(env.REDIS_URL);
-    const bin = findRedisServerBinary(env.PATH ?? '');
+    const bin = findOnPath('redis-server', env.PATH ?? '');
     if (bin) {
       const server = await startRedisServer(bin).catch((e: Error) => {
         throw new UsageError(e.message);

@@ -2,27 +2,12 @@
  * A throwaway redis-server: ephemeral port on 127.0.0.1, no persistence, its own temp dir,
  * gone when closed or when this process ends (see common/child-process/tied.ts).
  */
-import { accessSync, constants, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../../common/free-port.ts';
 import { pingRedis } from './ping.ts';
 import { startTied } from '../../common/child-process/tied.ts';
-
-/** The first executable `redis-server` on PATH, or undefined. */
-export function findRedisServerBinary(path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'redis-server');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 export interface RedisServerProcess {
   readonly url: string;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Driver } from './driver.ts';
-import { testConfig } from './fixtures/config.ts';
-import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
+import { testConfig } from './testing/config.ts';
+import { startEchoTarget, type EchoTarget } from './testing/echo-target.ts';
 import { decodeHistogram, summarize } from './histogram.ts';
 
 const stop: Array<() => Promise<void>> = [];

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alive } from '../../common/proc.ts';
-import { testConfig } from './fixtures/config.ts';
-import { startEchoTarget, type EchoTarget } from './fixtures/echo-target.ts';
+import { testConfig } from './testing/config.ts';
+import { startEchoTarget, type EchoTarget } from './testing/echo-target.ts';
 import { forkDriver, type DriverProcess } from './process.ts';
 import { decodeHistogram } from './histogram.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Driver } from './driver.ts';
-import { testConfig } from './fixtures/config.ts';
-import type { EchoTarget } from './fixtures/echo-target.ts';
-import { echoAndDriverPerTest } from './fixtures/per-test.ts';
+import { testConfig } from './testing/config.ts';
+import type { EchoTarget } from './testing/echo-target.ts';
+import { echoAndDriverPerTest } from './testing/per-test.ts';
 import { decodeHistogram, summarize } from './histogram.ts';
 
 const { startTarget, startDriver } = echoAndDriverPerTest();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testConfig } from './fixtures/config.ts';
+import { testConfig } from './testing/config.ts';
 import type { DriverConfig } from './messages.ts';
 import { validateDriverConfig } from './validate.ts';
 

@@ -1,4 +1,4 @@
-import { emptyCounters, StageId, type ClientCounters, type MetricsBackend } from './types.ts';
+import { emptyCounters, StageId, type ClientCounters, type MetricsBackend } from '../types.ts';
 
 /**
  * A scripted sequence of events across several clients, with the truth kept beside it, so every

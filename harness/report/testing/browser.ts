@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findChromium } from '../../common/binaries.ts';
+import { findChromium } from '../../../common/binaries.ts';
 
 // Browser globals for the evaluate callbacks; module-scoped so the project's Node typing (no DOM lib) is untouched.
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any

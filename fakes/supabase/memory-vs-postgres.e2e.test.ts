@@ -2,7 +2,7 @@
  * Differential test: the same seeded sequence of PostgREST requests (inserts, upserts, updates,
  * deletes, filtered and ordered reads) against the memory store and a real PostgreSQL must give
  * the same statuses, Content-Ranges and bodies. PostgreSQL is the reference for the memory store.
- * Another sequence: OVERBENCH_DIFF_SEED=<n> npx vitest run fakes/supabase/memory-vs-postgres.test.ts
+ * Another sequence: OVERBENCH_DIFF_SEED=<n> npx vitest run fakes/supabase/memory-vs-postgres.e2e.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';

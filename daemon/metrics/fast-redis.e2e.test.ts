@@ -4,10 +4,10 @@ import { Redis } from 'ioredis';
 import { FastMetrics } from './fast.ts';
 import { readClusterSnapshot } from './cluster.ts';
 import { INDEX_KEY, instanceKey } from './redis-keys.ts';
-import { runScript } from './script.test-helper.ts';
+import { runScript } from './testing/run-script.ts';
 import { addCounters } from './counter-names.ts';
 import { emptyCounters } from './types.ts';
-import { startRealRedis } from './redis.test-helper.ts';
+import { startRealRedis } from './testing/real-redis.ts';
 
 let server: { url: string; close(): Promise<void> };
 let redis: Redis;

@@ -3,12 +3,12 @@
  * seeded lognormal, rounds interleaved as a run makes them, comparisons computed with the real
  * statistics. Test support only; nothing in the product imports it.
  */
-import { createRng, type Rng } from '../../common/latency.ts';
-import { encodeHistogram, newHistogram, summarize } from '../driver/histogram.ts';
-import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type WindowResult as RoundResult, type ScenarioResult } from '../result/schema.ts';
-import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';
-import { METRICS } from '../result/metrics.ts';
-import { validPairs } from './rounds.ts';
+import { createRng, type Rng } from '../../../common/latency.ts';
+import { encodeHistogram, newHistogram, summarize } from '../../driver/histogram.ts';
+import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type WindowResult as RoundResult, type ScenarioResult } from '../../result/schema.ts';
+import { compareMetric, overallVerdict, scenarioVerdict } from '../../stats/compare.ts';
+import { METRICS } from '../../result/metrics.ts';
+import { validPairs } from '../rounds.ts';
 
 export interface RealisticFixture {
   name: string;

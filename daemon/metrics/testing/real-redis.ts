@@ -1,4 +1,4 @@
-import { findRedis } from '../../fakes/redis/find.ts';
+import { findRedis } from '../../../fakes/redis/find.ts';
 
 /**
  * A real redis-server for tests (REDIS_URL, or one started on a free loopback port with

@@ -6,7 +6,7 @@
  * errors, redis.call errors, pcall, the Lua <-> RESP conversions, the read-only globals.
  * It runs once in RESP2 and once in RESP3 (after HELLO 3), each time on an emptied server.
  */
-import { RawClient, type Reply } from './raw-client.ts';
+import { RawClient, type Reply } from '../raw-client.ts';
 
 export interface Step {
   readonly cmd: readonly (string | number)[];

@@ -11,7 +11,7 @@
  */
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { RespRequestParser } from './resp-parser.ts';
+import { RespRequestParser } from '../resp-parser.ts';
 
 /** Redis 7's container commands: their first argument is a subcommand. */
 const CONTAINERS = new Set([

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { alive, processTree, readCmdline } from '../../common/proc.ts';
-import { REPO_ROOT } from '../../common/tsx.ts';
+import { alive, processTree, readCmdline } from '../../../common/proc.ts';
+import { REPO_ROOT } from '../../../common/tsx.ts';
 
 /**
  * Test support: runs the real `overbench` CLI (bin/overbench.mjs) in a child process, as a user
