@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { startCommandRecorder } from '../fakes/redis/command-recorder.ts';
+import { startCommandRecorder } from '../fakes/redis/testing/command-recorder.ts';
 import { driveDaemonWorkload } from '../daemon/testing/redis-workload.ts';
 import { findRedis } from '../fakes/redis/find.ts';
 

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePair } from '../report/test-fixture.ts';
-import { overbench } from './test-cli.ts';
+import { comparePair } from '../report/testing/result-fixture.ts';
+import { overbench } from './testing/cli.ts';
 
 describe('overbench compare (CLI)', () => {
   let dir: string;

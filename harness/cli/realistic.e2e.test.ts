@@ -7,7 +7,7 @@ import { hasSystemDep } from '../../common/testing/system-deps.ts';
 import { processesMatching } from '../../common/testing/procs.ts';
 import { Result } from '../result/schema.ts';
 import { REPO_ROOT } from '../../common/tsx.ts';
-import { count, interruptWhen, overbench as runOverbench } from './test-cli.ts';
+import { count, interruptWhen, overbench as runOverbench } from './testing/cli.ts';
 
 /**
  * `overbench realistic` as a user runs it: a separate process, exit codes, files, stdout/stderr,

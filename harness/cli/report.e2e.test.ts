@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overbench } from './test-cli.ts';
-import { realisticScenario, resultOf, sampleResult } from '../report/test-fixture.ts';
+import { overbench } from './testing/cli.ts';
+import { realisticScenario, resultOf, sampleResult } from '../report/testing/result-fixture.ts';
 
 describe('overbench report (CLI)', () => {
   let dir: string;

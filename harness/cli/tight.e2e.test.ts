@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Result } from '../result/schema.ts';
-import { count, interruptWhen, overbench as runOverbench } from './test-cli.ts';
+import { count, interruptWhen, overbench as runOverbench } from './testing/cli.ts';
 
 let out: string;
 // a smoke tight run takes minutes on a busy 2-core machine

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { compareResults } from './compare-results.ts';
 import { compareTable } from './compare-table.ts';
-import { comparePair as pair, realisticScenario, resultOf } from './test-fixture.ts';
+import { comparePair as pair, realisticScenario, resultOf } from './testing/result-fixture.ts';
 
 describe('compareResults', () => {
   const { oldR, newR } = pair();

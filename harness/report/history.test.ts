@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendHistory, readHistory, trendEntries } from './history.ts';
-import { sampleResult } from './test-fixture.ts';
+import { sampleResult } from './testing/result-fixture.ts';
 
 describe('history.jsonl', () => {
   let dir: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { loadResult } from './load-result.ts';
-import { sampleResult } from './test-fixture.ts';
+import { sampleResult } from './testing/result-fixture.ts';
 
 describe('loadResult', () => {
   let dir: string;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResult } from './load-result.ts';
-import { sampleResult } from './test-fixture.ts';
+import { sampleResult } from './testing/result-fixture.ts';
 import { writeRun } from './write-run.ts';
 
 describe('writeRun', () => {

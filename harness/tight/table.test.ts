@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { realisticScenario, resultOf, tightScenario } from '../report/test-fixture.ts';
+import { realisticScenario, resultOf, tightScenario } from '../report/testing/result-fixture.ts';
 import { findRealisticCpu } from './realistic-cpu.ts';
 import { contextLine, renderTight } from './table.ts';
 

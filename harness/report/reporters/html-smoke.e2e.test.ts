@@ -7,9 +7,9 @@ import { describeWithDeps } from '../../../common/testing/system-deps.ts';
 import type { Result } from '../../result/schema.ts';
 import { readHistory } from '../history.ts';
 import { loadResult } from '../load-result.ts';
-import { launchChromium, openReport } from '../test-browser.ts';
-import { overbench } from '../../cli/test-cli.ts';
-import { parseXmlStrict } from '../xml-wellformed.ts';
+import { launchChromium, openReport } from '../testing/browser.ts';
+import { overbench } from '../../cli/testing/cli.ts';
+import { parseXmlStrict } from '../testing/xml.ts';
 
 const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url);
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDeps } from '../../../common/testing/system-deps.ts';
 import { historyEntry } from '../history.ts';
 import { defaultContext } from '../reporter.ts';
-import { launchChromium, openReport } from '../test-browser.ts';
-import { sampleResult } from '../test-fixture.ts';
+import { launchChromium, openReport } from '../testing/browser.ts';
+import { sampleResult } from '../testing/result-fixture.ts';
 import { htmlReporter } from './html.ts';
 import { junitReporter } from './junit.ts';
 

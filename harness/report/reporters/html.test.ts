@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { historyEntry } from '../history.ts';
 import { splitCommonSentences } from '../html/tight-section.ts';
 import { defaultContext } from '../reporter.ts';
-import { realisticScenario, resultOf, sampleResult } from '../test-fixture.ts';
+import { realisticScenario, resultOf, sampleResult } from '../testing/result-fixture.ts';
 import { htmlReporter } from './html.ts';
 
 const dataOf = (html: string) => {

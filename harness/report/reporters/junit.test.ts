@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultContext } from '../reporter.ts';
-import { realisticScenario, resultOf, sampleResult } from '../test-fixture.ts';
-import { parseXmlStrict, type XmlElement } from '../xml-wellformed.ts';
+import { realisticScenario, resultOf, sampleResult } from '../testing/result-fixture.ts';
+import { parseXmlStrict, type XmlElement } from '../testing/xml.ts';
 import { junitReporter } from './junit.ts';
 
 const outcome = (tc: XmlElement) => tc.children.find((c) => ['failure', 'skipped', 'error'].includes(c.name))?.name ?? 'passed';

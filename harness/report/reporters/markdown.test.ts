@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fmtBudget, fmtInterval, fmtNumber, fmtPct } from '../../../common/format.ts';
 import { metricLabel } from '../metric.ts';
 import { defaultContext } from '../reporter.ts';
-import { sampleResult } from '../test-fixture.ts';
+import { sampleResult } from '../testing/result-fixture.ts';
 import { markdownReporter } from './markdown.ts';
 
 /** Splits a Markdown table row into cells, honouring escaped pipes. */
