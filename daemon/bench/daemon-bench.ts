@@ -7,16 +7,20 @@
  * (from that CPU), and the load client's CPU (a saturated client caps every target alike).
  *
  *   npm run bench:daemon -- [--seconds 3] [--warmup 1] [--repeats 3] [--connections 4] [--depth 8]
- *                           [--backends none,fast,...] [--no-bare] [--json] [--test]
+ *                           [--backends none,fast,...] [--no-bare] [--json] [--test] [--help]
+ *
+ * A bad flag is one line on stderr and exit 2.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgv } from '../../common/argv.ts';
 import { spawnChild } from '../../common/child-process/child.ts';
 import { forkChild, type Forked } from '../../common/child-process/fork.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
-import { ExitCode } from '../../common/exit-codes.ts';
+import { ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { fmtNumber, fmtPct, fmtSeconds, fmtShare, fmtSig, fmtSigned, fmtUs, LIVE_PCT_DIGITS } from '../../common/format.ts';
 import { stopWithParent } from '../../common/orphan.ts';
 import { cpuTimeUs } from '../../common/proc.ts';
+import { textTable } from '../../common/table.ts';
 import { tsxArgs } from '../../common/tsx.ts';
 import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
 import { spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
@@ -86,50 +90,117 @@ async function runWindow(client: LoadClient, req: WindowRequest): Promise<Window
   return m;
 }
 
+// Its own median: harness/stats has one, but daemon/ sits below harness/ and may not import it.
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '1' },
-      repeats: { type: 'string', default: '3' },
-      connections: { type: 'string', default: '4' },
-      depth: { type: 'string', default: '8' },
-      backends: { type: 'string', default: BACKEND_NAMES.join(',') },
-      'no-bare': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      // Smoke mode for CI: proves the bench runs, measures nothing worth reading.
-      test: { type: 'boolean', default: false },
-    },
+/** A target's line of the result, as the JSON output carries it. */
+interface Row {
+  target: string;
+  rate: number;
+  best: number;
+  rates: number[];
+  serverCpuUsPerRoundTrip: number;
+  clientCpuPct: number;
+  vsNonePct?: number;
+  costNsPerRoundTrip?: number;
+  costNsPerFrame?: number;
+}
+
+/** The result as a text table; the cells vs none are empty on none itself (the baseline's own). */
+function resultTable(rows: Row[]): string {
+  const columns = [
+    { header: 'target' },
+    { header: 'rt/s', align: 'right' },
+    { header: 'best', align: 'right' },
+    { header: 'vs none', align: 'right' },
+    { header: 'ns/rt', align: 'right' },
+    { header: 'ns/frame', align: 'right' },
+    { header: 'cpu us/rt', align: 'right' },
+    { header: 'client%', align: 'right' },
+    { header: 'runs' },
+  ] as const;
+  return textTable(columns, rows.map((r) => {
+    const vsNone = (x: number | undefined, format: (x: number) => string) => (r.target === 'none' || x === undefined ? '' : format(x));
+    return [
+      r.target,
+      fmtNumber(r.rate, 0),
+      fmtNumber(r.best, 0),
+      // vsNonePct is the rate lost against none; the cell is the rate's change, as the table always showed it.
+      vsNone(r.vsNonePct, (x) => fmtPct(-x, LIVE_PCT_DIGITS)),
+      vsNone(r.costNsPerRoundTrip, fmtSigned),
+      vsNone(r.costNsPerFrame, fmtSigned),
+      fmtSig(r.serverCpuUsPerRoundTrip),
+      fmtShare(r.clientCpuPct),
+      r.rates.map((x) => fmtNumber(x, 0)).join(' '),
+    ];
+  }));
+}
+
+const USAGE = `usage: npm run bench:daemon -- [--seconds 3] [--warmup 1] [--repeats 3] [--connections 4] [--depth 8]
+                              [--backends ${BACKEND_NAMES.join(',')}] [--no-bare] [--json] [--test]`;
+
+interface Options {
+  seconds: number;
+  warmup: number;
+  repeats: number;
+  connections: number;
+  depth: number;
+  backends: BackendName[];
+  bare: boolean;
+  json: boolean;
+}
+
+/** The flags, or a UsageError naming the first mistake; --test only changes the defaults. */
+function parseOptions(argv: readonly string[]): Options | 'help' {
+  const { values } = parseArgv(argv, {
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    repeats: { type: 'string' },
+    connections: { type: 'string', default: '4' },
+    depth: { type: 'string', default: '8' },
+    backends: { type: 'string' },
+    'no-bare': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    // Smoke mode for CI: proves the bench runs, measures nothing worth reading.
+    test: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
-  if (values.test) Object.assign(values, { seconds: '0.3', warmup: '0.1', repeats: '1', backends: 'none,fast' });
+  if (values.help) return 'help';
+  const t = values.test;
   const num = (name: string, v: string, min: number, max: number): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      process.stderr.write(`bench:daemon: --${name} must be a number ${min}..${max}, got "${v}"\n`);
-      process.exit(ExitCode.BadInput);
-    }
+    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number ${min}..${max}, got "${v}"`);
     return n;
   };
-  const seconds = num('seconds', values.seconds!, 0.1, 120);
-  const warmup = num('warmup', values.warmup!, 0, 60);
-  const repeats = Math.round(num('repeats', values.repeats!, 1, 50));
-  const connections = Math.round(num('connections', values.connections!, 1, 256));
-  const depth = Math.round(num('depth', values.depth!, 1, 1024));
-  const backends = values.backends!.split(',').map((s) => s.trim()).filter(Boolean);
+  const backends = (values.backends ?? (t ? 'none,fast' : BACKEND_NAMES.join(','))).split(',').map((s) => s.trim()).filter(Boolean);
   for (const b of backends) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(b)) {
-      process.stderr.write(`bench:daemon: --backends: unknown backend "${b}" (expected ${BACKEND_NAMES.join(', ')})\n`);
-      return ExitCode.BadInput;
-    }
+    if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new UsageError(`--backends: unknown backend "${b}" (expected ${BACKEND_NAMES.join(', ')})`);
   }
+  return {
+    seconds: num('seconds', values.seconds ?? (t ? '0.3' : '3'), 0.1, 120),
+    warmup: num('warmup', values.warmup ?? (t ? '0.1' : '1'), 0, 60),
+    repeats: Math.round(num('repeats', values.repeats ?? (t ? '1' : '3'), 1, 50)),
+    connections: Math.round(num('connections', values.connections, 1, 256)),
+    depth: Math.round(num('depth', values.depth, 1, 1024)),
+    backends: backends as BackendName[],
+    bare: !values['no-bare'],
+    json: values.json,
+  };
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (opts === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.Pass;
+  }
+  const { seconds, warmup, repeats, connections, depth, backends } = opts;
   const say = (s: string) => {
-    if (!values.json) process.stderr.write(`${s}\n`);
+    if (!opts.json) process.stderr.write(`${s}\n`);
   };
 
   const targets: Target[] = [];
@@ -150,9 +221,9 @@ async function main(): Promise<number> {
   // A parent killed without a word (SIGKILL of npm) counts as a SIGTERM.
   stopWithParent();
   try {
-    for (const b of backends) targets.push(await daemonTarget(b as BackendName));
-    if (!values['no-bare']) targets.push(await bareTarget());
-    say(`bench:daemon: ${targets.length} targets, ${repeats} repeats x ${seconds}s (+${warmup}s warm-up), ${connections} connections x ${depth} in flight`);
+    for (const b of backends) targets.push(await daemonTarget(b));
+    if (opts.bare) targets.push(await bareTarget());
+    say(`bench:daemon: ${targets.length} targets, ${repeats} repeats x ${fmtSeconds(seconds)} (+${fmtSeconds(warmup)} warm-up), ${connections} connections x ${depth} in flight`);
     // One unrecorded pass first: JIT warm-up of every freshly started server.
     for (const t of targets) {
       await runWindow(client, { type: 'window', url: t.url, protocol: t.protocol, connections, depth, warmupMs: 0, measureMs: Math.max(500, warmup * 1000) });
@@ -171,13 +242,13 @@ async function main(): Promise<number> {
         const total = res.rate * (seconds + warmup);
         const clientCpuPct = (res.clientCpuUs / (res.seconds * 1e6)) * 100;
         samples.get(t.name)!.push({ rate: res.rate, cpuUsPerRoundTrip: cpu / total, clientCpuPct });
-        say(`  repeat ${r + 1}/${repeats} ${t.name.padEnd(8)} ${Math.round(res.rate).toLocaleString('en-US').padStart(8)} round trips/s  server cpu ${(cpu / total).toFixed(2)} us/rt  client cpu ${clientCpuPct.toFixed(0)}%`);
+        say(`  repeat ${r + 1}/${repeats} ${t.name.padEnd(8)} ${fmtNumber(res.rate, 0).padStart(8)} round trips/s  server cpu ${fmtUs(cpu / total)}/rt  client cpu ${fmtShare(clientCpuPct)}`);
       }
     }
     const none = samples.get('none');
     const noneRate = none ? median(none.map((s) => s.rate)) : undefined;
     const noneCpu = none ? median(none.map((s) => s.cpuUsPerRoundTrip)) : undefined;
-    const rows = targets.map((t) => {
+    const rows = targets.map((t): Row => {
       const s = samples.get(t.name)!;
       const rate = median(s.map((x) => x.rate));
       const cpu = median(s.map((x) => x.cpuUsPerRoundTrip));
@@ -192,17 +263,11 @@ async function main(): Promise<number> {
         costNsPerFrame: costNsPerRt === undefined ? undefined : Math.round(costNsPerRt / FRAMES_PER_ROUND_TRIP),
       };
     });
-    if (values.json) {
+    if (opts.json) {
       process.stdout.write(`${JSON.stringify({ connections, depth, seconds, warmup, repeats, rows })}\n`);
     } else {
       process.stdout.write(`\nstatus round trips/s (median of ${repeats}; ${connections} connections x ${depth} in flight; load in another process)\n`);
-      process.stdout.write(`${'target'.padEnd(9)} ${'rt/s'.padStart(8)}  ${'best'.padStart(8)}  ${'vs none'.padStart(8)}  ${'ns/rt'.padStart(7)}  ${'ns/frame'.padStart(8)}  ${'cpu us/rt'.padStart(9)}  ${'client%'.padStart(7)}  runs\n`);
-      for (const r of rows) {
-        const pct = r.vsNonePct === undefined ? '' : `${r.vsNonePct >= 0 ? '-' : '+'}${Math.abs(r.vsNonePct).toFixed(1)}%`;
-        process.stdout.write(
-          `${r.target.padEnd(9)} ${r.rate.toLocaleString('en-US').padStart(8)}  ${r.best.toLocaleString('en-US').padStart(8)}  ${pct.padStart(8)}  ${String(r.costNsPerRoundTrip ?? '').padStart(7)}  ${String(r.costNsPerFrame ?? '').padStart(8)}  ${r.serverCpuUsPerRoundTrip.toFixed(2).padStart(9)}  ${String(r.clientCpuPct).padStart(7)}  ${r.rates.join(' ')}\n`,
-        );
-      }
+      process.stdout.write(`${resultTable(rows)}\n`);
       process.stdout.write('ns/rt and ns/frame: extra daemon CPU vs none per round trip / per frame (3 frames per round trip).\n');
       process.stdout.write('client%: load client CPU (100 = one core: the client, not the daemon, limited the rate).\n');
       process.stdout.write('bare-ws echoes each request with ONE frame; the daemon answers status with TWO (stream_complete + call_tool_res).\n');
@@ -216,6 +281,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`bench:daemon: ${err.message}\n`);
+      process.exit(ExitCode.BadInput);
+    }
     process.stderr.write(`bench:daemon: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(ExitCode.Fail);
   },

@@ -7,19 +7,21 @@
  * share an event loop: on a 2-core machine that is one core each.
  *
  *   npm run bench:fakes -- [--duration 5] [--warmup 1] [--connections 32] [--only provider|supabase]
- *                          [--goal 5000] [--json]
- * Exit: 0 every goal met, 1 a goal missed, 2 bad flags or a fake that would not start.
+ *                          [--goal 5000] [--json] [--help]
+ * Exit: 0 every goal met, 1 a goal missed, 2 bad flags (one line on stderr) or a fake that would not start.
  */
 import autocannon from 'autocannon';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgv } from '../../common/argv.ts';
 import type { Child } from '../../common/child-process/child.ts';
 import { forkChild } from '../../common/child-process/fork.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
-import { UsageError } from '../../common/exit-codes.ts';
+import { ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { fmtNumber, fmtSeconds, fmtSig } from '../../common/format.ts';
 import { stopWithParent } from '../../common/orphan.ts';
 import { cpuTimeUs } from '../../common/proc.ts';
+import { textTable, type Column } from '../../common/table.ts';
 import type { FakeName } from './serve-fake.ts';
 
 interface Case {
@@ -86,19 +88,17 @@ interface Row {
   capacityPerCore: number | null;
 }
 
+const USAGE = 'usage: npm run bench:fakes -- [--duration 5] [--warmup 1] [--connections 32] [--only provider|supabase] [--goal 5000] [--json]';
+
 function parseFlags(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      duration: { type: 'string', default: '5' },
-      warmup: { type: 'string', default: '1' },
-      connections: { type: 'string', default: '32' },
-      goal: { type: 'string', default: '5000' },
-      only: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+  const { values } = parseArgv(argv, {
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '32' },
+    goal: { type: 'string', default: '5000' },
+    only: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   const num = (name: string, text: string, min: number): number => {
     const n = Number(text);
@@ -115,6 +115,7 @@ function parseFlags(argv: string[]) {
     goal: num('goal', values.goal, 0),
     only: values.only as FakeName | undefined,
     json: values.json,
+    help: values.help,
   };
 }
 
@@ -147,11 +148,11 @@ async function runCase(url: string, pid: number, c: Case, opts: ReturnType<typeo
     if (res.status >= 300) throw new UsageError(`${c.fake} setup ${c.setup.method} ${c.setup.path} answered ${res.status}: ${await res.text()}`);
   }
   if (opts.warmupSec > 0) {
-    say(`${c.fake} ${c.label}: warm-up ${opts.warmupSec}s`);
+    say(`${c.fake} ${c.label}: warm-up ${fmtSeconds(opts.warmupSec)}`);
     await load(url, c, opts.connections, opts.warmupSec);
   }
   const before = loadavg()[0];
-  say(`${c.fake} ${c.label}: measuring ${opts.durationSec}s with ${opts.connections} connections`);
+  say(`${c.fake} ${c.label}: measuring ${fmtSeconds(opts.durationSec)} with ${opts.connections} connections`);
   // user+system from /proc/PID/stat: clock ticks of 10 ms.
   const cpu0 = cpuTimeUs(pid);
   const r = await load(url, c, opts.connections, opts.durationSec);
@@ -176,23 +177,27 @@ async function runCase(url: string, pid: number, c: Case, opts: ReturnType<typeo
   };
 }
 
+const COLUMNS: Column[] = [
+  { header: 'fake' },
+  { header: 'request' },
+  ...['req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu us/req', 'req/s per core', 'load1m'].map((header): Column => ({ header, align: 'right' })),
+  { header: 'goal' },
+];
+
 function table(rows: Row[]): string {
-  const head = ['fake', 'request', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu us/req', 'req/s per core', 'load1m', 'goal'];
-  const body = rows.map((r) => [
+  return textTable(COLUMNS, rows.map((r) => [
     r.fake,
     r.request,
-    Math.round(r.reqPerSec).toLocaleString('en-US'),
-    String(r.p50Ms),
-    String(r.p99Ms),
-    String(r.non2xx),
-    String(r.errors),
-    r.fakeCpuUsPerReq === null ? 'n/a' : r.fakeCpuUsPerReq.toFixed(1),
-    r.capacityPerCore === null ? 'n/a' : r.capacityPerCore.toLocaleString('en-US'),
-    r.loadavg1mBefore.toFixed(1),
-    `>= ${r.goal.toLocaleString('en-US')} ${r.met ? 'met' : 'MISSED'}`,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+    fmtNumber(r.reqPerSec, 0),
+    fmtSig(r.p50Ms),
+    fmtSig(r.p99Ms),
+    fmtNumber(r.non2xx, 0),
+    fmtNumber(r.errors, 0),
+    fmtSig(r.fakeCpuUsPerReq),
+    fmtNumber(r.capacityPerCore, 0),
+    fmtNumber(r.loadavg1mBefore),
+    `>= ${fmtNumber(r.goal, 0)} ${r.met ? 'met' : 'MISSED'}`,
+  ]));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -200,8 +205,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     opts = parseFlags(argv);
   } catch (e) {
-    process.stderr.write(`bench:fakes: ${(e as Error).message}\n`);
-    return 2;
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`bench:fakes: ${e.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.Pass;
   }
   const say = (s: string): void => {
     if (!opts.json) process.stderr.write(`${s}\n`);
@@ -224,10 +234,10 @@ async function main(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(`${table(rows)}\n`);
     process.stdout.write(
-      `node ${env.node}, ${env.cpus} cpus (${env.cpuModel}); autocannon ${opts.connections} connections, ${opts.durationSec}s per request; cpu us/req = the fake process's CPU per request; load1m = machine load before the run\n`,
+      `node ${env.node}, ${env.cpus} cpus (${env.cpuModel}); autocannon ${opts.connections} connections, ${fmtSeconds(opts.durationSec)} per request; cpu us/req = the fake process's CPU per request; load1m = machine load before the run\n`,
     );
   }
-  return rows.every((r) => r.met) ? 0 : 1;
+  return rows.every((r) => r.met) ? ExitCode.Pass : ExitCode.Fail;
 }
 
 const stopAll = (): void => {
@@ -251,6 +261,6 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     stopAll();
     process.stderr.write(`bench:fakes: ${(e as Error).message}\n`);
-    process.exitCode = e instanceof UsageError ? 2 : 1;
+    process.exitCode = e instanceof UsageError ? ExitCode.BadInput : ExitCode.Fail;
   },
 );

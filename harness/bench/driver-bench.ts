@@ -6,16 +6,20 @@
  * and reports round trips/s of both, the ratio (goal >= 90%) and the driver's CPU per request.
  *
  * Flags: --seconds S (per measurement, default 3), --rounds N (default 3), --connections N
- * (default 4), --json, --test (tiny run for CI smoke tests).
+ * (default 4), --json, --test (tiny run for CI smoke tests: 0.3 s x 1 round unless given), --help.
+ * A bad flag is one line on stderr and exit 2.
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseArgv } from '../../common/argv.ts';
 import { spawnChild, type Child } from '../../common/child-process/child.ts';
 import { forkChild } from '../../common/child-process/fork.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
+import { ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { fmtNumber, fmtSeconds, fmtShare, fmtUs } from '../../common/format.ts';
 import { stopWithParent } from '../../common/orphan.ts';
 import { tsxExecArgv } from '../../common/tsx.ts';
-import { testConfig } from '../driver/fixtures/config.ts';
+import { testConfig } from '../driver/testing/config.ts';
 import { forkDriver, type DriverProcess } from '../driver/process.ts';
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import { median as medianOf } from '../stats/compare.ts';
@@ -30,29 +34,30 @@ interface Options {
   json: boolean;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { seconds: 3, rounds: 3, connections: 4, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = (): number => {
-      const v = Number(argv[++i]);
-      if (!(v > 0)) {
-        process.stderr.write(`bench:driver: ${a} expects a positive number, got ${JSON.stringify(argv[i])}\n`);
-        process.exit(2);
-      }
-      return v;
-    };
-    if (a === '--seconds') o.seconds = num();
-    else if (a === '--rounds') o.rounds = Math.round(num());
-    else if (a === '--connections') o.connections = Math.round(num());
-    else if (a === '--json') o.json = true;
-    else if (a === '--test') Object.assign(o, { seconds: 0.3, rounds: 1 });
-    else {
-      process.stderr.write(`bench:driver: unknown flag ${a} (flags: --seconds S --rounds N --connections N --json --test)\n`);
-      process.exit(2);
-    }
-  }
-  return o;
+const USAGE = 'usage: npm run bench:driver -- [--seconds S] [--rounds N] [--connections N] [--json] [--test]';
+
+/** The flags, or a UsageError naming the first mistake; --test only changes the defaults. */
+function parseOptions(argv: readonly string[]): Options | 'help' {
+  const { values } = parseArgv(argv, {
+    seconds: { type: 'string' },
+    rounds: { type: 'string' },
+    connections: { type: 'string', default: '4' },
+    json: { type: 'boolean', default: false },
+    test: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) return 'help';
+  const positive = (name: string, text: string): number => {
+    const v = Number(text);
+    if (!(Number.isFinite(v) && v > 0)) throw new UsageError(`--${name} expects a positive number, got ${JSON.stringify(text)}`);
+    return v;
+  };
+  return {
+    seconds: positive('seconds', values.seconds ?? (values.test ? '0.3' : '3')),
+    rounds: Math.max(1, Math.round(positive('rounds', values.rounds ?? (values.test ? '1' : '3')))),
+    connections: Math.max(1, Math.round(positive('connections', values.connections))),
+    json: values.json,
+  };
 }
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -86,7 +91,19 @@ interface Round {
 const median = (xs: number[]): number => medianOf(xs) ?? Number.NaN;
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  let parsed: Options | 'help';
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`bench:driver: ${e.message}\n`);
+    process.exit(ExitCode.BadInput);
+  }
+  if (parsed === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const o = parsed;
   const children: Child[] = [];
   let driver: DriverProcess | undefined;
   const cleanup = (): void => {
@@ -107,8 +124,8 @@ async function main(): Promise<void> {
     const ms = o.seconds * 1000;
     const loadBefore = loadavg()[0];
     log(
-      `bench:driver  echo target ${url}, ${o.connections} connections, ${o.rounds} rounds x ${o.seconds}s per side` +
-        `  (load average ${loadBefore.toFixed(1)} on ${cpus().length} CPUs${loadBefore > cpus().length ? ': machine busy, numbers are noisy' : ''})`,
+      `bench:driver  echo target ${url}, ${o.connections} connections, ${o.rounds} rounds x ${fmtSeconds(o.seconds)} per side` +
+        `  (load average ${fmtNumber(loadBefore, 1)} on ${cpus().length} CPUs${loadBefore > cpus().length ? ': machine busy, numbers are noisy' : ''})`,
     );
     // warm both (JIT, socket buffers) before anything counts
     await bare.window(Math.min(1000, ms));
@@ -131,9 +148,9 @@ async function main(): Promise<void> {
       round.ratio = round.driverRps / round.bareRps;
       rounds.push(round);
       log(
-        `round ${r + 1}: bare ${Math.round(round.bareRps)} rt/s (${round.bareCpuUsPerRoundTrip.toFixed(1)} us CPU/rt)` +
-          `  driver ${Math.round(round.driverRps)} rt/s (${round.driverCpuUsPerRequest.toFixed(1)} us CPU/req, p50 ${lat.p50} us, p99 ${lat.p99} us)` +
-          `  ratio ${(round.ratio * 100).toFixed(1)}%`,
+        `round ${r + 1}: bare ${fmtNumber(round.bareRps, 0)} rt/s (${fmtUs(round.bareCpuUsPerRoundTrip)} CPU/rt)` +
+          `  driver ${fmtNumber(round.driverRps, 0)} rt/s (${fmtUs(round.driverCpuUsPerRequest)} CPU/req, p50 ${fmtUs(lat.p50)}, p99 ${fmtUs(lat.p99)})` +
+          `  ratio ${fmtShare(round.ratio * 100, 1)}`,
       );
     }
     await driver.stop();
@@ -153,10 +170,10 @@ async function main(): Promise<void> {
     if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       log(
-        `median: bare ${Math.round(summary.bareRps)} rt/s, driver ${Math.round(summary.driverRps)} rt/s, ` +
-          `ratio ${(summary.ratio * 100).toFixed(1)}% (goal >= ${GOAL_RATIO * 100}%: ${summary.ratio >= GOAL_RATIO ? 'met' : 'NOT met'}), ` +
-          `driver CPU ${summary.driverCpuUsPerRequest.toFixed(1)} us/request (bare ${summary.bareCpuUsPerRoundTrip.toFixed(1)} us/round trip)` +
-          `; load average ${summary.loadAverage.before.toFixed(1)} -> ${summary.loadAverage.after.toFixed(1)}`,
+        `median: bare ${fmtNumber(summary.bareRps, 0)} rt/s, driver ${fmtNumber(summary.driverRps, 0)} rt/s, ` +
+          `ratio ${fmtShare(summary.ratio * 100, 1)} (goal >= ${fmtShare(GOAL_RATIO * 100)}: ${summary.ratio >= GOAL_RATIO ? 'met' : 'NOT met'}), ` +
+          `driver CPU ${fmtUs(summary.driverCpuUsPerRequest)}/request (bare ${fmtUs(summary.bareCpuUsPerRoundTrip)}/round trip)` +
+          `; load average ${fmtNumber(summary.loadAverage.before, 1)} -> ${fmtNumber(summary.loadAverage.after, 1)}`,
       );
     }
   } finally {

@@ -3,6 +3,7 @@
  * Run: npx tsx harness/bench/histogram-bench.ts
  */
 import { build, initWebAssembly, type Histogram } from 'hdr-histogram-js';
+import { fmtNs } from '../../common/format.ts';
 
 const N = 2_000_000;
 const values = new Float64Array(4096);
@@ -22,5 +23,5 @@ for (let round = 0; round < 3; round++) {
   const wasmH = build({ ...opts, useWebAssembly: true });
   const wasm = nsPerRecord(wasmH);
   (wasmH as unknown as { destroy(): void }).destroy();
-  console.log(`round ${round}: js ${js.toFixed(1)} ns/record, wasm ${wasm.toFixed(1)} ns/record`);
+  console.log(`round ${round}: js ${fmtNs(js)}/record, wasm ${fmtNs(wasm)}/record`);
 }

@@ -1,3 +1,4 @@
+import { fmtClock } from '../../common/format.ts';
 import type { RunListener } from '../run/events.ts';
 import { ProgressLine } from './progress.ts';
 import { renderScenario } from './scenario-table.ts';
@@ -14,7 +15,7 @@ export function runPrinter(opts: { out?: NodeJS.WriteStream; err?: NodeJS.WriteS
   const listener: RunListener = (e) => {
     progress?.listener(e);
     // Without a terminal, stderr stays for errors only (CI logs, `2>` captures): progress goes to stdout.
-    if (e.type === 'scenario-start' && !progress) out.write(`[${e.index + 1}/${e.count}] ${e.scenario}: running (~${Math.round(e.plannedSec)} s of windows)\n`);
+    if (e.type === 'scenario-start' && !progress) out.write(`[${e.index + 1}/${e.count}] ${e.scenario}: running (~${fmtClock(e.plannedSec)} of windows)\n`);
     if (e.type === 'scenario-end') out.write(`${renderScenario(e.result)}\n\n`);
   };
   return { listener, dispose: () => progress?.stop() };

@@ -1,3 +1,4 @@
+import { fmtClock, fmtNs, fmtSeconds } from '../../common/format.ts';
 import type { TightEvent } from '../tight/run.ts';
 
 /**
@@ -11,11 +12,11 @@ export function tightProgress(err: NodeJS.WriteStream = process.stderr): (e: Tig
       err.write(`bench:tight profile ${e.profile}: ${e.rounds} rounds x ${e.workloads.length} workloads x ${e.backends.length} backends (${e.backends.join(', ')}), seed ${e.seed}\n`);
     } else if (e.type === 'task') {
       const eta = e.done > 0 ? ((e.elapsedMs / e.done) * (e.tasks - e.done)) / 1000 : 0;
-      const line = `round ${e.round + 1} ${e.workload.padEnd(13)} ${e.backend.padEnd(7)} ${e.nsPerOp === null ? `error: ${e.error}` : `${e.nsPerOp.toFixed(1)} ns/op`}  [${e.done}/${e.tasks}, ${(e.elapsedMs / 1000).toFixed(0)} s, ~${eta.toFixed(0)} s left]`;
+      const line = `round ${e.round + 1} ${e.workload.padEnd(13)} ${e.backend.padEnd(7)} ${e.nsPerOp === null ? `error: ${e.error}` : `${fmtNs(e.nsPerOp)}/op`}  [${e.done}/${e.tasks}, ${fmtClock(e.elapsedMs / 1000)}, ~${fmtClock(eta)} left]`;
       if (tty) err.write(`\r\x1b[K${line}`);
       else if (e.error || e.done === e.tasks || e.done % 25 === 0) err.write(`${line}\n`);
     } else if (e.type === 'done') {
-      err.write(`${tty ? '\r\x1b[K' : ''}done in ${(e.elapsedMs / 1000).toFixed(1)} s\n`);
+      err.write(`${tty ? '\r\x1b[K' : ''}done in ${fmtSeconds(e.elapsedMs / 1000)}\n`);
     }
   };
 }

@@ -1,3 +1,4 @@
+import { fmtNumber } from '../../common/format.ts';
 import type { BackendName } from '../../daemon/metrics/types.ts';
 import type { Comparison, Exactness, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { compareMetric, median, scenarioVerdict } from '../stats/compare.ts';
@@ -123,7 +124,7 @@ function compareRecord(
     ...c,
     baselineMedian: median(triples.map(([n]) => n)),
     instrumentedMedian: median(triples.map(([, x]) => x)),
-    note: `recording cost as a share of one hot-path frame (${hot === null ? 'n/a' : hot.toFixed(0)} ns without metrics). ${c.note ?? ''}`.trim(),
+    note: `recording cost as a share of one hot-path frame (${fmtNumber(hot, 0)} ns without metrics). ${c.note ?? ''}`.trim(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { fmtShare } from '../../common/format.ts';
 import { createHotPath } from '../../daemon/hot-path.ts';
 import { createMetrics, readSnapshot } from '../../daemon/metrics/index.ts';
 import { StageId, type BackendName, type ClientRef, type MetricsBackend, type MetricsSnapshot } from '../../daemon/metrics/types.ts';
@@ -168,6 +169,6 @@ function sampledExactness(m: MetricsBackend, expected: number, recorded: number)
   const rate = meta?.sampleRate ?? 0.03;
   return {
     expected, recorded, ok: within(expected, recorded, 5, rate),
-    detail: `estimate at ${(rate * 100).toFixed(0)}% sampling; ring buffer dropped ${meta?.metricsDropped ?? '?'} sampled events`,
+    detail: `estimate at ${fmtShare(rate * 100)} sampling; ring buffer dropped ${meta?.metricsDropped ?? '?'} sampled events`,
   };
 }
