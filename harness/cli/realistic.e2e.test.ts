@@ -83,8 +83,8 @@ describe('overbench realistic against an external (spawn:) target', () => {
       expect(r.cpuUs).not.toBeNull(); // a spawned target is measured by its own process tree
       expect(r.histogram).toBeTruthy();
     }
-    expect(s.comparisons.map((c) => c.metric)).toEqual(['p50', 'p99', 'throughput', 'cpuPerRequest']);
-    expect(printed.comparisonsMade).toBe(4);
+    expect(s.comparisons.map((c) => c.metric)).toEqual(['p50', 'p99', 'throughput', 'cpuPerRequest', 'errorRate']);
+    expect(printed.comparisonsMade).toBe(5);
     expect(s.exactness).toBeNull();
     expect(taggedProcesses()).toEqual([]);
   }, 70_000);

@@ -1,10 +1,10 @@
-import type { WindowResult as RoundResult, ScenarioResult } from '../result/schema.ts';
+import type { WindowResult, ScenarioResult } from '../result/schema.ts';
 import { validPairs } from '../run/compare-rounds.ts';
-import { fmtBudget, fmtChange, fmtNumber, LIVE_PCT_DIGITS } from '../../common/format.ts';
+import { fmtNumber, LIVE_PCT_DIGITS } from '../../common/format.ts';
 import { textTable, type Column } from '../../common/table.ts';
-import { fmtMetricValue } from '../report/metric.ts';
+import { fmtChangeWithInterval, fmtComparisonBudget, fmtMetricValue } from '../report/metric.ts';
 
-function errorsLine(rounds: readonly RoundResult[], variant: 'baseline' | 'instrumented'): string {
+function errorsLine(rounds: readonly WindowResult[], variant: 'baseline' | 'instrumented'): string {
   const mine = rounds.filter((r) => r.variant === variant);
   const errors = mine.reduce((n, r) => n + r.errors, 0);
   const requests = mine.reduce((n, r) => n + r.requests, 0);
@@ -33,8 +33,8 @@ export function renderScenario(s: ScenarioResult): string {
       c.metric,
       fmtMetricValue(c.metric, c.baselineMedian),
       fmtMetricValue(c.metric, c.instrumentedMedian),
-      fmtChange(c.estimatePct, c.ciLowPct, c.ciHighPct, LIVE_PCT_DIGITS),
-      fmtBudget(c.budgetPct),
+      fmtChangeWithInterval(c, LIVE_PCT_DIGITS),
+      fmtComparisonBudget(c),
       c.verdict,
     ]);
     out.push(textTable(COLUMNS, rows, '  '));

@@ -1,13 +1,17 @@
 import { UsageError } from '../../common/exit-codes.ts';
-import { Result, type Comparison, type MetricName, type WindowResult as RoundResult, type ScenarioResult, type VariantInfo } from '../result/schema.ts';
+import { Result, type Comparison, type MetricName, type WindowResult, type ScenarioResult, type VariantInfo } from '../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../stats/compare.ts';
-import { METRICS } from '../result/metrics.ts';
+import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS } from '../result/metrics.ts';
 import { inRunOrder } from './rounds.ts';
 
 export interface CompareOptions {
   /** Metrics to compare; default: those NEW's scenario was judged on. */
   metrics?: MetricName[];
-  /** One budget for every metric; default: NEW's budget for that metric, else OLD's, else 5%. */
+  /**
+   * One budget in percent for every percent metric (a floor the files give still applies; the error
+   * rate keeps its budget in percentage points); default: NEW's budget for that metric, else OLD's,
+   * else 5% (0.1 pp for the error rate).
+   */
   budgetPct?: number;
   seed?: number;
   /** The command line, recorded in the comparison result so its HTML says how to reproduce it. */
@@ -88,7 +92,7 @@ function compareScenario(o: ScenarioResult, n: ScenarioResult, oldId: string, ne
   const k = Math.min(oldWin.length, newWin.length);
   const dropped = { old: oldWin.length - k, new: newWin.length - k };
   // Rewritten as one round per pair: OLD in the baseline slot, NEW in the instrumented slot.
-  const rounds: RoundResult[] = [];
+  const rounds: WindowResult[] = [];
   for (let i = 0; i < k; i++) {
     rounds.push({ ...oldWin[i], round: i, variant: 'baseline', order: 0 }, { ...newWin[i], round: i, variant: 'instrumented', order: 1 });
   }
@@ -97,7 +101,7 @@ function compareScenario(o: ScenarioResult, n: ScenarioResult, oldId: string, ne
     .filter((m) => rounds.some((r) => METRICS[m].value(r) != null))
     .map((metric) => compareMetric({
       metric, seed, higherIsWorse: METRICS[metric].higherIsWorse,
-      budgetPct: opts.budgetPct ?? budgetOf(n, metric) ?? budgetOf(o, metric) ?? DEFAULT_COMPARE_BUDGET,
+      ...budgetFor(metric, opts.budgetPct, n, o),
       baseline: rounds.filter((r) => r.variant === 'baseline').map((r) => METRICS[metric].value(r) ?? NaN),
       instrumented: rounds.filter((r) => r.variant === 'instrumented').map((r) => METRICS[metric].value(r) ?? NaN),
     }));
@@ -115,5 +119,11 @@ function compareScenario(o: ScenarioResult, n: ScenarioResult, oldId: string, ne
 }
 
 const side = (label: string, runId: string, v: VariantInfo): VariantInfo => ({ ...v, target: `${label} ${runId}: ${v.target}` });
-const budgetOf = (s: ScenarioResult, metric: MetricName) => s.comparisons.find((c) => c.metric === metric)?.budgetPct;
+/** The budget (and floor) NEW's scenario was judged on for a metric, else OLD's; --budget replaces the percent. */
+function budgetFor(metric: MetricName, override: number | undefined, n: ScenarioResult, o: ScenarioResult): { budgetPct: number; floorUs?: number } {
+  const judged = n.comparisons.find((c) => c.metric === metric) ?? o.comparisons.find((c) => c.metric === metric);
+  const floor = judged?.floorUs !== undefined ? { floorUs: judged.floorUs } : {};
+  if (METRICS[metric].change === 'pp') return { budgetPct: judged?.budgetPct ?? DEFAULT_ERROR_RATE_BUDGET_PP };
+  return { budgetPct: override ?? judged?.budgetPctAsWritten ?? judged?.budgetPct ?? DEFAULT_COMPARE_BUDGET, ...floor };
+}
 const unique = <T,>(xs: T[]) => [...new Set(xs)];

@@ -1,6 +1,5 @@
-import { fmtBudget, fmtInterval, fmtPct } from '../../common/format.ts';
 import { textTable, type Column } from '../../common/table.ts';
-import { fmtMetricValue, metricLabel } from './metric.ts';
+import { fmtChangeOf, fmtComparisonBudget, fmtIntervalOf, fmtMetricValue, metricLabel } from './metric.ts';
 import type { CompareOutcome } from './compare-results.ts';
 import { comparisonWords, VERDICT_TEXT } from './wording.ts';
 
@@ -17,14 +16,14 @@ export function compareTable(outcome: CompareOutcome): string {
     for (const c of s.comparisons) {
       rows.push([
         s.name, metricLabel(c.metric), fmtMetricValue(c.metric, c.baselineMedian), fmtMetricValue(c.metric, c.instrumentedMedian),
-        fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtBudget(c.budgetPct), VERDICT_TEXT[c.verdict], comparisonWords(c),
+        fmtChangeOf(c.metric, c.estimatePct), fmtIntervalOf(c.metric, c.ciLowPct, c.ciHighPct), fmtComparisonBudget(c), VERDICT_TEXT[c.verdict], comparisonWords(c),
       ]);
     }
     if (s.comparisons.length === 0) rows.push([s.name, '(none)', '', '', '', '', '', VERDICT_TEXT[s.verdict], s.error ?? 'no comparable metric']);
   }
   const out = [textTable(COLUMNS, rows)];
   const r = outcome.result;
-  out.push('', `${VERDICT_TEXT[r.verdict]}: NEW vs OLD over ${r.comparisonsMade ?? rows.length} comparison(s); change = NEW relative to OLD, positive = worse (for throughput, a drop); OLD/NEW are medians over the paired rounds.`);
+  out.push('', `${VERDICT_TEXT[r.verdict]}: NEW vs OLD over ${r.comparisonsMade ?? rows.length} comparison(s); change = NEW relative to OLD, positive = worse (for throughput, a drop; error rate: difference in percentage points); OLD/NEW are medians over the paired rounds.`);
   if (outcome.onlyOld.length) out.push(`only in OLD (not compared): ${outcome.onlyOld.join(', ')}`);
   if (outcome.noMetric.length) out.push(`without the requested metric (not compared): ${outcome.noMetric.join(', ')}`);
   if (outcome.onlyNew.length) out.push(`only in NEW (not compared): ${outcome.onlyNew.join(', ')}`);

@@ -1,7 +1,7 @@
-import type { WindowResult as RoundResult } from '../result/schema.ts';
+import type { WindowResult } from '../result/schema.ts';
 
 /** Windows in the order they ran: round by round, first-run variant first. */
-export function inRunOrder(rounds: readonly RoundResult[]): RoundResult[] {
+export function inRunOrder(rounds: readonly WindowResult[]): WindowResult[] {
   return [...rounds].sort((a, b) => a.round - b.round || a.order - b.order);
 }
 

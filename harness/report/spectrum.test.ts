@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram } from '../driver/histogram.ts';
-import type { WindowResult as RoundResult } from '../result/schema.ts';
+import type { WindowResult } from '../result/schema.ts';
 import { MAX_NINES, ninesToPercentile, spectrumOf } from './spectrum.ts';
 
-function window(variant: RoundResult['variant'], values: number[], valid = true): RoundResult {
+function window(variant: WindowResult['variant'], values: number[], valid = true): WindowResult {
   const h = newHistogram();
   for (const v of values) h.recordValue(v);
   return {

@@ -1,5 +1,5 @@
 import { mergeEncoded } from '../driver/histogram.ts';
-import type { WindowResult as RoundResult } from '../result/schema.ts';
+import type { WindowResult } from '../result/schema.ts';
 
 /** Highest "nines" drawn: 5 = the 99.999th percentile. */
 export const MAX_NINES = 5;
@@ -19,7 +19,7 @@ export const ninesToPercentile = (n: number) => 100 * (1 - 10 ** -n);
  * The HdrHistogram percentile spectrum of one variant, merged over its valid rounds (histograms
  * are summed, never percentiles averaged). Null when no valid round carried a histogram.
  */
-export function spectrumOf(rounds: readonly RoundResult[], variant: RoundResult['variant'], steps = 100): Spectrum | null {
+export function spectrumOf(rounds: readonly WindowResult[], variant: WindowResult['variant'], steps = 100): Spectrum | null {
   const encoded = rounds.filter((r) => r.valid && r.variant === variant && r.histogram).map((r) => r.histogram as string);
   if (encoded.length === 0) return null;
   const h = mergeEncoded(encoded);

@@ -1,7 +1,7 @@
 import type { Comparison, Exactness, Verdict } from '../result/schema.ts';
 import { describeInterval } from '../stats/compare.ts';
-import { fmtBudget, fmtInterval, fmtNumber, fmtPct } from '../../common/format.ts';
-import { metricLabel } from './metric.ts';
+import { fmtNumber } from '../../common/format.ts';
+import { fmtChangeOf, fmtComparisonBudget, fmtIntervalOf, metricLabel } from './metric.ts';
 
 /**
  * criterion.rs-style plain words for a comparison. compareMetric already writes a `note`; this is
@@ -13,10 +13,13 @@ export function comparisonWords(c: Comparison): string {
   return describeInterval(c.ciLowPct, c.ciHighPct, c.budgetPct);
 }
 
-/** One line with every number a reader needs: "p99 latency: +1.20% [−0.40%, +2.80%] vs budget +5% (8 rounds)". */
+/**
+ * One line with every number a reader needs: "p99 latency overhead +1.20% [-0.40%, +2.80%] (95% CI
+ * over 8 rounds), budget +5% (floor 200 us)"; an error rate reads in percentage points.
+ */
 export function comparisonLine(c: Comparison): string {
   const rounds = c.rounds != null ? ` over ${c.rounds} round${c.rounds === 1 ? '' : 's'}` : '';
-  return `${metricLabel(c.metric)} overhead ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} (95% CI${rounds}), budget ${fmtBudget(c.budgetPct)}`;
+  return `${metricLabel(c.metric)} overhead ${fmtChangeOf(c.metric, c.estimatePct)} ${fmtIntervalOf(c.metric, c.ciLowPct, c.ciHighPct)} (95% CI${rounds}), budget ${fmtComparisonBudget(c)}`;
 }
 
 /** An exactness check's counts: "4,990 of 5,000 recorded". */

@@ -10,7 +10,7 @@ export const SCHEMA_VERSION = 1;
 export const Verdict = z.enum(['pass', 'fail', 'inconclusive']);
 export type Verdict = z.infer<typeof Verdict>;
 
-export const MetricName = z.enum(['p50', 'p95', 'p99', 'throughput', 'cpuPerRequest', 'nsPerOp']);
+export const MetricName = z.enum(['p50', 'p95', 'p99', 'throughput', 'cpuPerRequest', 'errorRate', 'nsPerOp']);
 export type MetricName = z.infer<typeof MetricName>;
 
 export const LatencySummary = z.object({
@@ -60,8 +60,19 @@ export type WindowResult = z.infer<typeof WindowResult>;
 
 export const Comparison = z.object({
   metric: MetricName,
+  /**
+   * The threshold the verdict used: the budget as written, or its floor in percent of the
+   * baseline's median when that is larger. For errorRate, percentage points.
+   */
   budgetPct: z.number(),
-  /** Overhead in percent, positive = worse (for throughput, a drop). */
+  /** The budget as the scenario wrote it, when a floor was given (then budgetPct may be larger). */
+  budgetPctAsWritten: z.number().optional(),
+  /** The budget's floor in microseconds: a change smaller than this is no regression. */
+  floorUs: z.number().optional(),
+  /**
+   * Overhead in percent, positive = worse (for throughput, a drop). For errorRate, the
+   * instrumented error rate minus the baseline's, in percentage points (so are its interval ends).
+   */
   estimatePct: z.number().nullable(),
   ciLowPct: z.number().nullable(),
   ciHighPct: z.number().nullable(),

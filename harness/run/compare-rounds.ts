@@ -1,6 +1,6 @@
-import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
-import type { Comparison, WindowResult } from '../result/schema.ts';
-import type { Budgets } from '../scenario/schema.ts';
+import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
+import type { Comparison, MetricName, WindowResult } from '../result/schema.ts';
+import type { Budget, Budgets } from '../scenario/schema.ts';
 import { compareMetric } from '../stats/compare.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
@@ -15,6 +15,17 @@ export function validPairs(rounds: readonly WindowResult[]): [WindowResult, Wind
 }
 
 /**
+ * A metric's budget as the verdict takes it: percent (percentage points for errorRate) and an
+ * optional floor. errorRate is always judged, at 0.1 pp when the scenario gives no budget; any
+ * other metric without a budget is not compared.
+ */
+export function budgetOf(budgets: Budgets, metric: MetricName): { budgetPct: number; floorUs?: number } | null {
+  const b: Budget | undefined = metric === 'errorRate' ? (budgets.errorRate ?? DEFAULT_ERROR_RATE_BUDGET_PP) : budgets[metric as keyof Budgets];
+  if (b === undefined) return null;
+  return typeof b === 'number' ? { budgetPct: b } : { budgetPct: b.pct, floorUs: b.floorUs };
+}
+
+/**
  * One comparison per metric that has a budget. A metric the targets cannot provide (CPU of a url
  * target without a pid) is left out rather than judged on nothing.
  */
@@ -23,14 +34,14 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {
     const { higherIsWorse, value } = METRICS[metric];
-    const budgetPct = budgets[metric];
-    if (budgetPct === undefined) return;
+    const budget = budgetOf(budgets, metric);
+    if (budget === null) return;
     const unavailable = rounds.length > 0 && rounds.every((r) => value(r) === null);
     if (unavailable) return;
     out.push(
       compareMetric({
         metric,
-        budgetPct,
+        ...budget,
         higherIsWorse,
         baseline: pairs.map(([b]) => value(b) ?? Number.NaN),
         instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),

@@ -52,14 +52,15 @@ describe('comparisons over rounds', () => {
     expect(validPairs(rounds).map(([b]) => b.round)).toEqual([1]);
   });
 
-  it('a +20% CPU cost over 6 rounds fails a 5% budget; latency unchanged passes; only budgeted metrics are compared', () => {
+  it('a +20% CPU cost over 6 rounds fails a 5% budget; latency unchanged passes; only budgeted metrics (and always the error rate) are compared', () => {
     const rounds = [];
     for (let r = 1; r <= 6; r++) {
       const noise = 1 + (r % 3) * 0.01;
       rounds.push(round(r, 'baseline', 1000 * noise, 30 * noise), round(r, 'instrumented', 1000 * noise, 36 * noise));
     }
     const c = compareRounds(rounds, { p50: 5, cpuPerRequest: 5 }, 7);
-    expect(c.map((x) => x.metric)).toEqual(['p50', 'cpuPerRequest']);
+    expect(c.map((x) => x.metric)).toEqual(['p50', 'cpuPerRequest', 'errorRate']);
+    expect(c[2]).toMatchObject({ budgetPct: 0.1, estimatePct: 0, verdict: 'pass' });
     expect(c[0].verdict).toBe('pass');
     expect(c[1].verdict).toBe('fail');
     expect(c[1].estimatePct).toBeCloseTo(20, 0);
@@ -70,7 +71,7 @@ describe('comparisons over rounds', () => {
   it('leaves out a metric no round can provide (CPU of a url target without a pid)', () => {
     const r = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(100, 10), target: { cpuUs: null, rssBytes: null } });
     const x = { ...r, variant: 'instrumented' as const };
-    expect(compareRounds([r, x], { cpuPerRequest: 5, throughput: 2 }, 1).map((c) => c.metric)).toEqual(['throughput']);
+    expect(compareRounds([r, x], { cpuPerRequest: 5, throughput: 2 }, 1).map((c) => c.metric)).toEqual(['throughput', 'errorRate']);
   });
 });
 

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { initialWarmupSec } from '../scenario/profile.ts';
-import { scenarioVerdict } from '../stats/compare.ts';
 import { stopAllChildren } from '../targets/children.ts';
 import { startFakes, type RunningFakes } from '../targets/fakes-process.ts';
 import type { RunningTarget } from '../targets/types.ts';
-import { compareRounds } from './compare-rounds.ts';
 import { DriverFault, DriverProcess } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
@@ -14,6 +12,8 @@ import { exactnessApplies, measuredWindow, type LiveVariant } from './measured-w
 import type { ScenarioPlan } from './plan.ts';
 import { roundOrders } from './seeds.ts';
 import { startDrivers, startTargets, VARIANTS } from './start-variants.ts';
+import { uninjectedWorldErrors } from './world-errors.ts';
+import { concludeScenario, type Conclusion } from './conclude.ts';
 
 type WorldInfo = NonNullable<Result['env']['world']>;
 
@@ -27,6 +27,8 @@ export interface ScenarioOutcome {
  * once, one driver per target, a long warm-up each, then R rounds of both variants in a seeded
  * order, each a warm-up window and a measured window. Everything it started is stopped in
  * `finally`, whatever happened. A death mid-run becomes the scenario's `error`; an abort rethrows.
+ * So does a broken world: once a round shows errors the world did not inject (README, "How a
+ * verdict is reached"), the scenario stops there with no verdict.
  */
 export async function runScenario(
   plan: ScenarioPlan,
@@ -44,7 +46,7 @@ export async function runScenario(
   const emitWindow = (round: number, variant: VariantName, phase: Phase, durationSec: number) =>
     ctx.emit({ type: 'window-start', scenario: s.name, round, rounds: s.rounds, variant, phase, durationSec });
   /** The scenario's result from whatever rounds ran (all of them, or those before an error). */
-  const finish = (end: Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exactness'> & { error?: string }): ScenarioOutcome => {
+  const finish = (end: Conclusion): ScenarioOutcome => {
     const result: ScenarioResult = {
       name: s.name,
       kind: 'realistic',
@@ -92,6 +94,8 @@ export async function runScenario(
     for (const name of VARIANTS) await idleWindow(live[name], 0, 'initial-warmup', initialWarmupSec(s));
 
     const orders = roundOrders(plan.seed, s.rounds);
+    const onReference = VARIANTS.filter((name) => plan.variants[name].spec.kind === 'reference');
+    const worldErrors = () => uninjectedWorldErrors(rounds, s.world, onReference);
     for (let round = 1; round <= s.rounds; round++) {
       const order = orders[round - 1];
       for (let position = 0; position < order.length; position++) {
@@ -102,11 +106,11 @@ export async function runScenario(
         rounds.push(result);
         ctx.emit({ type: 'round-done', scenario: s.name, result });
       }
+      // Both variants have run this round: a broken world invalidates both, so stop here.
+      if (worldErrors().length > 0) break;
     }
 
-    const exactness = summarizeExactness(exactRounds);
-    const comparisons = compareRounds(rounds, s.budgets, plan.seed);
-    return finish({ verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness });
+    return finish(concludeScenario(s, { seed: plan.seed, onReference }, rounds, exactRounds));
   } catch (e) {
     // A death or a driver fault mid-run is data (the scenario's error); aborts and bad input rethrow.
     if (!(e instanceof TargetDied) && !(e instanceof DriverFault)) throw e;

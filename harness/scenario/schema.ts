@@ -20,12 +20,22 @@ export interface SchemaOptions {
 const EnvValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const Env = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), EnvValue);
 
+const Pct = z.number().nonnegative();
+/**
+ * A budget in percent, or `{ pct, floorUs }`: a change smaller than `floorUs` microseconds is no
+ * regression however large a percentage it is (criterion.rs's noise threshold). The verdict uses
+ * the larger of `pct` and the floor as a percent of the baseline's median in the run.
+ */
+const FloorBudget = z.union([Pct, z.strictObject({ pct: Pct, floorUs: z.number().nonnegative() })]);
+
 const Budgets = z.strictObject({
-  p50: z.number().nonnegative().optional(),
-  p95: z.number().nonnegative().optional(),
-  p99: z.number().nonnegative().optional(),
-  throughput: z.number().nonnegative().optional(),
-  cpuPerRequest: z.number().nonnegative().optional(),
+  p50: FloorBudget.optional(),
+  p95: FloorBudget.optional(),
+  p99: FloorBudget.optional(),
+  throughput: Pct.optional(),
+  cpuPerRequest: FloorBudget.optional(),
+  /** Percentage points: instrumented error rate minus baseline error rate (default 0.1). */
+  errorRate: z.number().nonnegative().max(100).optional(),
 });
 
 const TARGET_RE = /^(spawn:.+|url:wss?:\/\/.+)$/;
@@ -130,5 +140,7 @@ export type ScenarioLoad = Scenario['load'];
 export type ScenarioWorld = Scenario['world'];
 export type ScenarioVariant = Scenario['variants']['baseline'];
 export type Budgets = Scenario['budgets'];
+/** One budget as written: percent, or percent with an absolute floor in microseconds. */
+export type Budget = z.output<typeof FloorBudget>;
 export type ProfileName = 'smoke' | 'ci' | 'full';
 export const PROFILE_NAMES: readonly ProfileName[] = ['smoke', 'ci', 'full'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../common/latency.ts';
-import { compareMetric, overallVerdict, scenarioVerdict } from './compare.ts';
+import { compareMetric, effectiveBudgetPct, overallVerdict, scenarioVerdict } from './compare.ts';
 
 /** Rounds of a metric around `level`, with multiplicative noise of +-noise (uniform), seeded. */
 function rounds(n: number, level: number, noise: number, seed: number): number[] {
@@ -114,5 +114,75 @@ describe('bootstrap interval width', () => {
     }
     expect(covered / trials).toBeGreaterThan(0.9);
     expect(covered / trials).toBeLessThan(0.995);
+  });
+});
+
+describe('budget floors (a change smaller than the floor is no regression)', () => {
+  // p99 around 1 ms, +-1% noise per round; the instrumented variant adds a constant number of microseconds.
+  const base = rounds(8, 1000, 0.01, 21);
+  const plus = (us: number) => base.map((b) => b + us);
+
+  it('a +100 us change under a 200 us floor passes a 5% budget (the floor is 20% of the 1 ms median)', () => {
+    const c = compareMetric({ metric: 'p99', baseline: base, instrumented: plus(100), budgetPct: 5, floorUs: 200, higherIsWorse: true, seed: 3 });
+    expect(c.estimatePct!).toBeGreaterThan(9);
+    expect(c.budgetPctAsWritten).toBe(5);
+    expect(c.floorUs).toBe(200);
+    expect(c.budgetPct).toBeCloseTo((100 * 200) / c.baselineMedian!, 10);
+    expect(c.verdict).toBe('pass');
+  });
+
+  it('a +400 us change above the 200 us floor fails', () => {
+    const c = compareMetric({ metric: 'p99', baseline: base, instrumented: plus(400), budgetPct: 5, floorUs: 200, higherIsWorse: true, seed: 3 });
+    expect(c.ciLowPct!).toBeGreaterThan(c.budgetPct);
+    expect(c.verdict).toBe('fail');
+  });
+
+  it('a plain number is unchanged: the same +100 us fails a 5% budget, and no floor fields are written', () => {
+    const c = compareMetric({ metric: 'p99', baseline: base, instrumented: plus(100), budgetPct: 5, higherIsWorse: true, seed: 3 });
+    expect(c.verdict).toBe('fail');
+    expect(c.budgetPct).toBe(5);
+    expect(c).not.toHaveProperty('floorUs');
+    expect(c).not.toHaveProperty('budgetPctAsWritten');
+  });
+
+  it('a floor below the percent budget changes nothing but is recorded', () => {
+    const c = compareMetric({ metric: 'p99', baseline: base, instrumented: plus(100), budgetPct: 5, floorUs: 10, higherIsWorse: true, seed: 3 });
+    expect(c.budgetPct).toBe(5);
+    expect(c.floorUs).toBe(10);
+    expect(c.verdict).toBe('fail');
+  });
+
+  it('effectiveBudgetPct keeps the written budget without a usable median', () => {
+    expect(effectiveBudgetPct(5, 200, 1000)).toBe(20);
+    expect(effectiveBudgetPct(5, 200, 10_000)).toBe(5);
+    expect(effectiveBudgetPct(5, 200, null)).toBe(5);
+    expect(effectiveBudgetPct(5, undefined, 1000)).toBe(5);
+  });
+});
+
+describe('errorRate: a difference in percentage points, judged against a pp budget', () => {
+  const zeros = [0, 0, 0, 0, 0, 0];
+
+  it('instrumented erroring 20% vs 0% fails a 0.1 pp budget', () => {
+    const c = compareMetric({ metric: 'errorRate', baseline: zeros, instrumented: [20, 19.5, 20.5, 20, 19.8, 20.2], budgetPct: 0.1, higherIsWorse: true, seed: 1 });
+    expect(c.estimatePct!).toBeCloseTo(20, 5);
+    expect(c.ciLowPct!).toBeGreaterThan(19);
+    expect(c.verdict).toBe('fail');
+    expect(c.rounds).toBe(6); // zero is an ordinary value here, never a skipped round
+  });
+
+  it('equal error rates pass (the interval is [0, 0])', () => {
+    const c = compareMetric({ metric: 'errorRate', baseline: zeros, instrumented: zeros, budgetPct: 0.1, higherIsWorse: true, seed: 1 });
+    expect([c.estimatePct, c.ciLowPct, c.ciHighPct]).toEqual([0, 0, 0]);
+    expect(c.verdict).toBe('pass');
+    const same = [1, 2, 0.5, 1.5, 1, 3];
+    expect(compareMetric({ metric: 'errorRate', baseline: same, instrumented: same, budgetPct: 0.1, higherIsWorse: true, seed: 1 }).verdict).toBe('pass');
+  });
+
+  it('noisy rates on both sides whose interval spans the budget are inconclusive', () => {
+    const c = compareMetric({ metric: 'errorRate', baseline: [1, 3, 0, 2, 4, 1], instrumented: [2, 1, 3, 0, 4, 2], budgetPct: 0.1, higherIsWorse: true, seed: 1 });
+    expect(c.ciLowPct!).toBeLessThanOrEqual(0.1);
+    expect(c.ciHighPct!).toBeGreaterThan(0.1);
+    expect(c.verdict).toBe('inconclusive');
   });
 });

@@ -1,4 +1,5 @@
 import { createRng } from '../../common/latency.ts';
+import { METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
 
@@ -7,8 +8,14 @@ export interface CompareInput {
   /** Per-round values, paired by index with `instrumented` (same round). */
   baseline: readonly number[];
   instrumented: readonly number[];
+  /** The budget as written: percent, or percentage points for a `pp` metric (errorRate). */
   budgetPct: number;
-  /** Latency, CPU and ns/op: higher is worse. Throughput: lower is worse. */
+  /**
+   * An absolute floor in the metric's unit (microseconds): a change smaller than it is no
+   * regression. It becomes a percent of the baseline's median, and the larger budget is used.
+   */
+  floorUs?: number;
+  /** Latency, CPU, error rate and ns/op: higher is worse. Throughput: lower is worse. */
   higherIsWorse: boolean;
   seed: number;
   resamples?: number;
@@ -20,42 +27,70 @@ export const DEFAULT_RESAMPLES = 10_000;
 export const DEFAULT_MIN_ROUNDS = 5;
 
 const toPct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
+const identity = (x: number) => x;
 
 /**
- * Overhead of instrumented vs baseline for one metric: the per-round log-ratio (oriented so that
+ * The threshold a verdict uses: the budget as written, or the floor as a percent of the baseline's
+ * median when that is larger (a 200 us floor on a 1 ms median is 20%). Without a usable median the
+ * floor cannot be converted and the written budget stands.
+ */
+export function effectiveBudgetPct(budgetPct: number, floorUs: number | undefined, baselineMedian: number | null): number {
+  if (floorUs === undefined || baselineMedian === null || !(baselineMedian > 0)) return budgetPct;
+  return Math.max(budgetPct, (100 * floorUs) / baselineMedian);
+}
+
+/**
+ * Per-round changes, oriented so that positive is worse. `pct` metrics: the log-ratio (rounds with
+ * a zero or missing value are skipped: no ratio exists). `pp` metrics: the difference, where zero
+ * is an ordinary value (no errors).
+ */
+function perRoundChanges(metric: MetricName, baseline: readonly number[], instrumented: readonly number[], higherIsWorse: boolean): number[] {
+  const out: number[] = [];
+  const pp = METRICS[metric].change === 'pp';
+  for (let i = 0; i < baseline.length; i++) {
+    const b = baseline[i];
+    const x = instrumented[i];
+    if (!Number.isFinite(b) || !Number.isFinite(x)) continue;
+    if (pp) out.push(higherIsWorse ? x - b : b - x);
+    else if (b > 0 && x > 0) out.push(higherIsWorse ? Math.log(x / b) : Math.log(b / x));
+  }
+  return out;
+}
+
+/**
+ * Overhead of instrumented vs baseline for one metric: the per-round change (oriented so that
  * positive is worse), its mean as the estimate and a seeded bootstrap interval over rounds.
  * Log-ratios make +10% and -10% symmetric and let rounds at different absolute levels (a noisy
- * machine drifting) still pair up.
+ * machine drifting) still pair up; a rate (errorRate) is compared by its difference in percentage
+ * points instead, since a baseline without errors has no ratio.
  */
 export function compareMetric(input: CompareInput): Comparison {
-  const { metric, baseline, instrumented, budgetPct, higherIsWorse, seed } = input;
+  const { metric, baseline, instrumented, higherIsWorse, seed, floorUs } = input;
   const resamples = input.resamples ?? DEFAULT_RESAMPLES;
   const minRounds = input.minRounds ?? DEFAULT_MIN_ROUNDS;
   if (baseline.length !== instrumented.length) {
     throw new Error(`compareMetric(${metric}): ${baseline.length} baseline rounds vs ${instrumented.length} instrumented`);
   }
-  const logRatios: number[] = [];
-  for (let i = 0; i < baseline.length; i++) {
-    const b = baseline[i];
-    const x = instrumented[i];
-    if (!(b > 0) || !(x > 0) || !Number.isFinite(b) || !Number.isFinite(x)) continue;
-    logRatios.push(higherIsWorse ? Math.log(x / b) : Math.log(b / x));
-  }
+  const changes = perRoundChanges(metric, baseline, instrumented, higherIsWorse);
+  const baselineMedian = median(baseline);
+  const budgetPct = effectiveBudgetPct(input.budgetPct, floorUs, baselineMedian);
   const base: Comparison = {
     metric, budgetPct, estimatePct: null, ciLowPct: null, ciHighPct: null, verdict: 'inconclusive',
-    rounds: logRatios.length, baselineMedian: median(baseline), instrumentedMedian: median(instrumented),
+    ...(floorUs !== undefined && { budgetPctAsWritten: input.budgetPct, floorUs }),
+    rounds: changes.length, baselineMedian, instrumentedMedian: median(instrumented),
   };
-  if (logRatios.length === 0) return { ...base, note: 'No usable rounds (zero or missing values)' };
+  if (changes.length === 0) return { ...base, note: 'No usable rounds (zero or missing values)' };
 
-  const ci = bootstrapMean(logRatios, createRng(seed), resamples);
-  const estimatePct = toPct(ci.estimate);
-  const ciLowPct = toPct(ci.low);
-  const ciHighPct = toPct(ci.high);
+  const ci = bootstrapMean(changes, createRng(seed), resamples);
+  const scale = METRICS[metric].change === 'pp' ? identity : toPct;
+  const estimatePct = scale(ci.estimate);
+  const ciLowPct = scale(ci.low);
+  const ciHighPct = scale(ci.high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
   let note = describeInterval(ciLowPct, ciHighPct, budgetPct);
-  if (logRatios.length < minRounds) {
+  if (changes.length < minRounds) {
     verdict = 'inconclusive';
-    note = `Only ${logRatios.length} valid round(s), fewer than ${minRounds}: cannot decide`;
+    note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;
   }
   return { ...base, estimatePct, ciLowPct, ciHighPct, verdict, note };
 }

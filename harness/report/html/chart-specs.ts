@@ -1,6 +1,6 @@
-import type { MetricName, WindowResult as RoundResult, ScenarioResult } from '../../result/schema.ts';
+import type { MetricName, WindowResult, ScenarioResult } from '../../result/schema.ts';
 import type { HistoryEntry } from '../history.ts';
-import { metricLabel } from '../metric.ts';
+import { changeUnit, metricLabel } from '../metric.ts';
 import { inRunOrder } from '../rounds.ts';
 import { spectrumOf } from '../spectrum.ts';
 
@@ -38,7 +38,7 @@ export interface Labels {
 
 export const COLORS = { baseline: '#4c72b0', instrumented: '#dd8452', invalid: '#9a9a9a', errors: '#cf222e' };
 const METRIC_COLORS: Record<MetricName, string> = {
-  p50: '#4c72b0', p95: '#55a868', p99: '#c44e52', throughput: '#8172b3', cpuPerRequest: '#dd8452', nsPerOp: '#937860',
+  p50: '#4c72b0', p95: '#55a868', p99: '#c44e52', throughput: '#8172b3', cpuPerRequest: '#dd8452', errorRate: '#cf222e', nsPerOp: '#937860',
 };
 
 /** Latency spectrum of both variants merged over valid rounds; null when no histogram was recorded. */
@@ -63,12 +63,12 @@ export function spectrumChart(id: string, s: ScenarioResult, labels: Labels): Ch
  */
 export function perRoundChart(
   id: string, s: ScenarioResult, labels: Labels,
-  pick: { yLabel: string; unit: string; value: (r: RoundResult) => number | null },
-  extra?: { label: string; unit: string; value: (r: RoundResult) => number | null },
+  pick: { yLabel: string; unit: string; value: (r: WindowResult) => number | null },
+  extra?: { label: string; unit: string; value: (r: WindowResult) => number | null },
 ): ChartSpec | null {
   const windows = inRunOrder(s.rounds);
   if (!windows.some((r) => pick.value(r) != null)) return null;
-  const only = (keep: (r: RoundResult) => boolean) => windows.map((r) => (keep(r) ? pick.value(r) : null));
+  const only = (keep: (r: WindowResult) => boolean) => windows.map((r) => (keep(r) ? pick.value(r) : null));
   const spec: ChartSpec = {
     id, xKind: 'index', x: windows.map((_, i) => i), xLabel: 'window, in run order',
     xLabels: windows.map((r) => `r${r.round} ${r.variant === 'baseline' ? labels.baseline : labels.instrumented}`),
@@ -99,10 +99,11 @@ export function trendChart(id: string, scenario: string, entries: readonly Histo
   });
   if (runs.length < 2) return null;
   const metrics = [...new Set(runs.flatMap((r) => r.s.comparisons.map((c) => c.metric)))];
+  const pp = metrics.some((m) => changeUnit(m) === 'pp');
   return {
-    id, xKind: 'time', x: runs.map((r) => r.t), xLabel: 'run', yLabel: 'overhead (%)',
+    id, xKind: 'time', x: runs.map((r) => r.t), xLabel: 'run', yLabel: pp ? 'overhead (%; error rate in pp)' : 'overhead (%)',
     series: metrics.map((m) => ({
-      label: metricLabel(m), color: METRIC_COLORS[m], style: 'both' as const, unit: '%',
+      label: metricLabel(m), color: METRIC_COLORS[m], style: 'both' as const, unit: changeUnit(m) === 'pp' ? 'pp' : '%',
       values: runs.map((r) => r.s.comparisons.find((c) => c.metric === m)?.estimatePct ?? null),
     })),
   };

@@ -1,7 +1,7 @@
 import type { Comparison, Verdict } from '../../result/schema.ts';
 import { escapeXml as x } from '../escape.ts';
-import { fmtBudget, fmtInterval, fmtPct } from '../../../common/format.ts';
-import { metricLabel } from '../metric.ts';
+import { fmtPct } from '../../../common/format.ts';
+import { changeUnit, fmtChangeOf, fmtComparisonBudget, fmtIntervalOf, metricLabel } from '../metric.ts';
 
 const VERDICT_COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#cf222e', inconclusive: '#9a6700' };
 
@@ -16,7 +16,8 @@ const TEXT_X = RIGHT + 40;
 /**
  * The overhead chart, drawn as static SVG on the server (prints crisply, needs no script): one row
  * per metric, the estimate as a dot, the 95% interval as whiskers, the metric's budget as a dashed
- * red line, zero as a grey line. Positive is worse for every metric.
+ * red line (a floor's threshold when the floor set it), zero as a grey line. Positive is worse for
+ * every metric. The error rate's row is in percentage points on the same axis (its label says so).
  */
 export function overheadSvg(comparisons: readonly Comparison[]): string {
   if (comparisons.length === 0) return '';
@@ -44,9 +45,9 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
   comparisons.forEach((c, i) => {
     const y = TOP + i * ROW + ROW / 2;
     const color = VERDICT_COLOR[c.verdict];
-    parts.push(`<text x="${LEFT - 10}" y="${y + 4}" text-anchor="end" fill="#1f2328">${x(metricLabel(c.metric))}</text>`);
+    parts.push(`<text x="${LEFT - 10}" y="${y + 4}" text-anchor="end" fill="#1f2328">${x(metricLabel(c.metric))}${changeUnit(c.metric) === 'pp' ? ' (pp)' : ''}</text>`);
     const b = px(c.budgetPct);
-    parts.push(`<line x1="${b}" x2="${b}" y1="${y - ROW / 2 + 3}" y2="${y + ROW / 2 - 3}" stroke="#cf222e" stroke-width="2" stroke-dasharray="4 3"><title>budget ${x(fmtBudget(c.budgetPct))}</title></line>`);
+    parts.push(`<line x1="${b}" x2="${b}" y1="${y - ROW / 2 + 3}" y2="${y + ROW / 2 - 3}" stroke="#cf222e" stroke-width="2" stroke-dasharray="4 3"><title>budget ${x(fmtComparisonBudget(c))}</title></line>`);
     if (c.estimatePct == null || c.ciLowPct == null || c.ciHighPct == null) {
       parts.push(`<text x="${LEFT + 6}" y="${y + 4}" fill="#59636e">not measured</text>`);
     } else {
@@ -54,9 +55,9 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
       parts.push(`<line x1="${l}" x2="${h}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);
       parts.push(`<line x1="${l}" x2="${l}" y1="${y - 6}" y2="${y + 6}" stroke="${color}" stroke-width="2"/>`);
       parts.push(`<line x1="${h}" x2="${h}" y1="${y - 6}" y2="${y + 6}" stroke="${color}" stroke-width="2"/>`);
-      parts.push(`<circle cx="${e}" cy="${y}" r="4.5" fill="${color}"><title>${x(`${metricLabel(c.metric)}: ${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)}`)}</title></circle>`);
+      parts.push(`<circle cx="${e}" cy="${y}" r="4.5" fill="${color}"><title>${x(`${metricLabel(c.metric)}: ${fmtChangeOf(c.metric, c.estimatePct)} ${fmtIntervalOf(c.metric, c.ciLowPct, c.ciHighPct)}`)}</title></circle>`);
     }
-    const label = `${fmtPct(c.estimatePct)} ${fmtInterval(c.ciLowPct, c.ciHighPct)} / ${fmtBudget(c.budgetPct)}`;
+    const label = `${fmtChangeOf(c.metric, c.estimatePct)} ${fmtIntervalOf(c.metric, c.ciLowPct, c.ciHighPct)} / ${fmtComparisonBudget(c)}`;
     parts.push(`<text x="${TEXT_X}" y="${y + 4}" fill="${color}">${x(label)}</text>`);
   });
   parts.push('</svg>');

@@ -1,4 +1,4 @@
-import type { WindowResult as RoundResult, ScenarioResult, VariantInfo } from '../../result/schema.ts';
+import type { WindowResult, ScenarioResult, VariantInfo } from '../../result/schema.ts';
 import { fmtBytes, fmtNumber, fmtShare, fmtSigned, fmtUs } from '../../../common/format.ts';
 import { escapeHtml as h } from '../escape.ts';
 import type { HistoryEntry } from '../history.ts';
@@ -61,14 +61,14 @@ function exactnessHtml(s: ScenarioResult): string {
   return `<h3>Exactness</h3><p class="${e.ok ? '' : 'note bad'}">${badge(e.ok ? 'pass' : 'fail')} ${h(text)}</p>`;
 }
 
-function invalidHtml(rounds: readonly RoundResult[]): string {
+function invalidHtml(rounds: readonly WindowResult[]): string {
   const invalid = inRunOrder(rounds).filter((r) => !r.valid);
   if (invalid.length === 0) return '';
   const items = invalid.map((r) => `<li>round ${r.round}, ${h(r.variant)}: ${h(r.invalidReason ?? 'no reason recorded')}</li>`).join('');
   return `<h3>Invalid windows (${invalid.length}, excluded with their round)</h3><ul class="note">${items}</ul>`;
 }
 
-function roundsTable(rounds: readonly RoundResult[], labels: Labels): string {
+function roundsTable(rounds: readonly WindowResult[], labels: Labels): string {
   const body = inRunOrder(rounds).map((r) => {
     const kinds = r.errorsByKind && Object.keys(r.errorsByKind).length ? ` (${Object.entries(r.errorsByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
     return `<tr class="${r.valid ? '' : 'invalid'}"><td class="num">${r.round}</td><td>${h(r.variant === 'baseline' ? labels.baseline : labels.instrumented)}</td><td class="num">${r.order === 0 ? 'first' : 'second'}</td>` +

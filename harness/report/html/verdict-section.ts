@@ -1,7 +1,7 @@
 import type { Result, ScenarioResult, Verdict } from '../../result/schema.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { fmtBudget, fmtInterval, fmtNumber, fmtPct, fmtSigned } from '../../../common/format.ts';
-import { metricLabel } from '../metric.ts';
+import { fmtNumber, fmtSigned } from '../../../common/format.ts';
+import { fmtChangeOf, fmtComparisonBudget, fmtIntervalOf, metricLabel } from '../metric.ts';
 import type { RenderContext } from '../reporter.ts';
 import { comparisonWords, recordedOf } from '../wording.ts';
 import { badge } from './badge.ts';
@@ -19,7 +19,8 @@ export function verdictSection(result: Result, ctx: RenderContext): string {
   return `<section id="verdict">
 <div class="verdict-head">${badge(result.verdict, true)}<div>
 <p><strong>${made}</strong> budget comparison${made === 1 ? '' : 's'} over <strong>${result.scenarios.length}</strong> scenario${result.scenarios.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('inconclusive')} inconclusive.${policy}</p>
-<p class="muted">Overhead is ${h(ctx.labels.instrumented)} relative to ${h(ctx.labels.baseline)}, positive = worse (for throughput, a drop), with 95% bootstrap intervals over rounds.
+<p class="muted">Overhead is ${h(ctx.labels.instrumented)} relative to ${h(ctx.labels.baseline)}, positive = worse (for throughput, a drop; for the error rate, the difference in percentage points), with 95% bootstrap intervals over rounds.
+A budget's floor makes a change smaller than it no regression: the threshold used is the larger of the budget and the floor as a share of the baseline's median.
 A comparison passes when its whole interval is within budget, fails when the whole interval is above it, and is inconclusive otherwise.
 With ${made} intervals at 95%, about ${fmtNumber(made * 0.05, 1)} may miss the true value by chance alone.</p>
 </div></div>
@@ -34,7 +35,7 @@ function scenarioRows(s: ScenarioResult): string {
   const rows: string[] = [];
   const anchor = `<a href="#${scenarioAnchor(s.name)}">${h(s.name)}</a> ${badge(s.verdict)}`;
   s.comparisons.forEach((c) => {
-    rows.push(`<td>${h(metricLabel(c.metric))}</td><td>${badge(c.verdict)}</td><td class="num">${fmtPct(c.estimatePct)}</td><td class="num">${fmtInterval(c.ciLowPct, c.ciHighPct)}</td><td class="num">${fmtBudget(c.budgetPct)}</td><td class="num">${c.rounds ?? ''}</td><td>${h(comparisonWords(c))}</td>`);
+    rows.push(`<td>${h(metricLabel(c.metric))}</td><td>${badge(c.verdict)}</td><td class="num">${h(fmtChangeOf(c.metric, c.estimatePct))}</td><td class="num">${h(fmtIntervalOf(c.metric, c.ciLowPct, c.ciHighPct))}</td><td class="num">${h(fmtComparisonBudget(c))}</td><td class="num">${c.rounds ?? ''}</td><td>${h(comparisonWords(c))}</td>`);
   });
   if (s.exactness) {
     const e = s.exactness;

@@ -1,7 +1,7 @@
 import type { Comparison, Result, ScenarioResult } from '../../result/schema.ts';
 import { escapeXml as x } from '../escape.ts';
-import { fmtBudget, fmtNumber, fmtSigned } from '../../../common/format.ts';
-import { metricLabel } from '../metric.ts';
+import { fmtNumber, fmtSigned } from '../../../common/format.ts';
+import { fmtComparisonBudget, metricLabel } from '../metric.ts';
 import type { InconclusivePolicy, RenderContext, Reporter } from '../reporter.ts';
 import { validPairs } from '../rounds.ts';
 import { comparisonLine, comparisonWords } from '../wording.ts';
@@ -67,7 +67,7 @@ export function scenarioCases(s: ScenarioResult, inconclusive: InconclusivePolic
   return cases;
 }
 
-const caseName = (c: Comparison) => `${metricLabel(c.metric)} overhead within ${fmtBudget(c.budgetPct)} budget`;
+const caseName = (c: Comparison) => `${metricLabel(c.metric)} overhead within ${fmtComparisonBudget(c)} budget`;
 
 function comparisonOutcome(c: Comparison, inconclusive: InconclusivePolicy): Outcome {
   const text = `${comparisonLine(c)}. ${comparisonWords(c)}.`;

@@ -1,7 +1,7 @@
 import type { Comparison, Result, ScenarioResult, Verdict } from '../../result/schema.ts';
-import { fmtBudget, fmtInterval, fmtPct, MISSING } from '../../../common/format.ts';
+import { MISSING } from '../../../common/format.ts';
 import { escapeMdCell as cell, markdownTable, type Column } from '../../../common/table.ts';
-import { metricLabel } from '../metric.ts';
+import { fmtChangeOf, fmtComparisonBudget, fmtIntervalOf, metricLabel } from '../metric.ts';
 import type { RenderContext, Reporter } from '../reporter.ts';
 import { recordedOf, VERDICT_TEXT } from '../wording.ts';
 
@@ -45,7 +45,7 @@ export function scenarioRows(s: ScenarioResult): string[][] {
 }
 
 function comparisonRow(scenario: string, c: Comparison): string[] {
-  return [scenario, metricLabel(c.metric), fmtPct(c.estimatePct), fmtInterval(c.ciLowPct, c.ciHighPct), fmtBudget(c.budgetPct), verdictCell(c.verdict)];
+  return [scenario, metricLabel(c.metric), fmtChangeOf(c.metric, c.estimatePct), fmtIntervalOf(c.metric, c.ciLowPct, c.ciHighPct), fmtComparisonBudget(c), verdictCell(c.verdict)];
 }
 
 function scenarioNotes(s: ScenarioResult): string[] {

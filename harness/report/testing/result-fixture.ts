@@ -5,7 +5,7 @@
  */
 import { createRng, type Rng } from '../../../common/latency.ts';
 import { encodeHistogram, newHistogram, summarize } from '../../driver/histogram.ts';
-import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type WindowResult as RoundResult, type ScenarioResult } from '../../result/schema.ts';
+import { Result, SCHEMA_VERSION, type Comparison, type MetricName, type WindowResult, type ScenarioResult } from '../../result/schema.ts';
 import { compareMetric, overallVerdict, scenarioVerdict } from '../../stats/compare.ts';
 import { METRICS } from '../../result/metrics.ts';
 import { validPairs } from '../rounds.ts';
@@ -42,7 +42,7 @@ function gaussian(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
-function windowOf(rng: Rng, round: number, variant: RoundResult['variant'], order: number, factor: number, requests: number): RoundResult {
+function windowOf(rng: Rng, round: number, variant: WindowResult['variant'], order: number, factor: number, requests: number): WindowResult {
   const h = newHistogram();
   // lognormal with median 120 ms and a long tail, like a provider call
   for (let i = 0; i < requests; i++) h.recordValue(Math.round(120_000 * factor * Math.exp(0.6 * gaussian(rng))));
@@ -70,7 +70,7 @@ export function realisticScenario(f: RealisticFixture): ScenarioResult {
   const noise = f.noise ?? 0.01;
   const requests = f.requestsPerRound ?? 400;
   const invalid = new Set(f.invalidRounds ?? []);
-  const rounds: RoundResult[] = [];
+  const rounds: WindowResult[] = [];
   for (let r = 0; r < n; r++) {
     const drift = 1 + noise * gaussian(rng);
     const instrumentedFirst = r % 2 === 1; // alternate who goes first, as the harness does
@@ -94,7 +94,7 @@ export function realisticScenario(f: RealisticFixture): ScenarioResult {
 }
 
 /** Comparisons over the rounds where both variants are valid, as a run computes them. */
-export function comparisonsFor(rounds: readonly RoundResult[], budgets: Partial<Record<MetricName, number>>, seed: number): Comparison[] {
+export function comparisonsFor(rounds: readonly WindowResult[], budgets: Partial<Record<MetricName, number>>, seed: number): Comparison[] {
   const pairs = validPairs(rounds);
   return (Object.entries(budgets) as [MetricName, number][]).map(([metric, budgetPct]) => {
     const m = METRICS[metric];
@@ -109,7 +109,7 @@ export function comparisonsFor(rounds: readonly RoundResult[], budgets: Partial<
 export function tightScenario(f: TightFixture): ScenarioResult {
   const rng = createRng(f.baselineNs * 31 + f.instrumentedNs);
   const n = f.rounds ?? 6;
-  const rounds: RoundResult[] = [];
+  const rounds: WindowResult[] = [];
   for (let r = 0; r < n; r++) {
     for (const [variant, ns] of [['baseline', f.baselineNs], ['instrumented', f.instrumentedNs]] as const) {
       rounds.push({
@@ -159,11 +159,11 @@ export function sampleResult(): Result {
 /** NEW's copy of a scenario with the instrumented windows scaled by factor(k) (k-th instrumented window). */
 function scaled(s: ScenarioResult, factor: (k: number) => number): ScenarioResult {
   let k = 0;
-  const rounds = s.rounds.map((r): RoundResult => {
+  const rounds = s.rounds.map((r): WindowResult => {
     if (r.variant !== 'instrumented') return r;
     const f = factor(k++);
     const lat = r.latencyUs && Object.fromEntries(Object.entries(r.latencyUs).map(([key, v]) => [key, v * f]));
-    return { ...r, latencyUs: lat as RoundResult['latencyUs'], cpuPerRequestUs: r.cpuPerRequestUs && r.cpuPerRequestUs * f, throughput: r.throughput / f, nsPerOp: r.nsPerOp && r.nsPerOp * f };
+    return { ...r, latencyUs: lat as WindowResult['latencyUs'], cpuPerRequestUs: r.cpuPerRequestUs && r.cpuPerRequestUs * f, throughput: r.throughput / f, nsPerOp: r.nsPerOp && r.nsPerOp * f };
   });
   return { ...s, rounds };
 }

@@ -1,0 +1,27 @@
+import type { ScenarioResult, WindowResult } from '../result/schema.ts';
+import type { ResolvedScenario } from '../scenario/profile.ts';
+import { scenarioVerdict } from '../stats/compare.ts';
+import { compareRounds } from './compare-rounds.ts';
+import type { VariantName } from './events.ts';
+import { summarizeExactness, type ExactnessRound } from './exactness.ts';
+import { describeWorldErrors, uninjectedWorldErrors } from './world-errors.ts';
+
+export type Conclusion = Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exactness'> & { error?: string };
+
+/**
+ * What a scenario's measured windows say: a world that produced errors it did not inject leaves
+ * no verdict (the scenario's `error`, exit 2); otherwise one comparison per budget and the
+ * exactness check make the verdict.
+ */
+export function concludeScenario(
+  s: Pick<ResolvedScenario, 'world' | 'budgets'>,
+  at: { seed: number; onReference: readonly VariantName[] },
+  rounds: readonly WindowResult[],
+  exactRounds: readonly ExactnessRound[],
+): Conclusion {
+  const exactness = summarizeExactness(exactRounds);
+  const broken = uninjectedWorldErrors(rounds, s.world, at.onReference);
+  if (broken.length > 0) return { verdict: 'inconclusive', comparisons: [], exactness, error: describeWorldErrors(broken) };
+  const comparisons = compareRounds(rounds, s.budgets, at.seed);
+  return { verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness };
+}
