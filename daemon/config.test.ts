@@ -46,4 +46,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ EXAI_MONITORING_PORT: '70000' })).toThrow('EXAI_MONITORING_PORT must be an integer 0..65535, got "70000"');
     expect(() => parseConfig({ EXAI_WS_SEND_SOFT_BYTES: '10', EXAI_WS_SEND_HARD_BYTES: '5' })).toThrow(/EXAI_WS_SEND_SOFT_BYTES/);
   });
+
+  it('reads EXAI_BENCH_BURN_US (calibration only): off unless set, a whole number of microseconds', () => {
+    expect(parseConfig({}).benchBurnUs).toBe(0);
+    expect(parseConfig({ EXAI_BENCH_BURN_US: '' }).benchBurnUs).toBe(0);
+    expect(parseConfig({ EXAI_BENCH_BURN_US: '25' }).benchBurnUs).toBe(25);
+    for (const bad of ['-1', '2.5', 'lots', '1000001']) {
+      expect(() => parseConfig({ EXAI_BENCH_BURN_US: bad })).toThrow(`daemon: EXAI_BENCH_BURN_US must be an integer 0..1000000, got ${JSON.stringify(bad)}`);
+    }
+  });
 });

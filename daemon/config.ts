@@ -51,6 +51,8 @@ export interface DaemonConfig {
   sendSoftBytes: number;
   /** Above this many buffered send bytes, the connection is closed (the client is not reading). */
   sendHardBytes: number;
+  /** Calibration only: microseconds of busy CPU spun per tool call (0 = off). */
+  benchBurnUs: number;
 }
 
 export interface ProviderConfig {
@@ -220,6 +222,7 @@ export function parseConfig(env: Env = process.env): DaemonConfig {
     pendingTtlSec: r.int('EXAI_PENDING_TTL_SECS', 600, 1, 86_400 * 30),
     sendSoftBytes: r.int('EXAI_WS_SEND_SOFT_BYTES', 1 * MiB, 0, 1024 * MiB),
     sendHardBytes: r.int('EXAI_WS_SEND_HARD_BYTES', 8 * MiB, 1, 1024 * MiB),
+    benchBurnUs: r.int('EXAI_BENCH_BURN_US', 0, 0, 1_000_000),
   };
   r.nonEmpty('EXAI_WS_HOST', cfg.host);
   r.nonEmpty('EXAI_MONITORING_HOST', cfg.monitoringHost);

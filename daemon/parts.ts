@@ -86,6 +86,7 @@ export function buildParts(
     log,
     toolTimeoutSec: config.toolTimeoutSec,
     progressIntervalSec: config.progressIntervalSec,
+    burnUs: config.benchBurnUs,
   });
   return { config, metrics, live, tools, rateLimiter, sessions, calls, log };
 }

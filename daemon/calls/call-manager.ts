@@ -11,6 +11,7 @@ import * as F from '../protocol/frames.ts';
 import { describeFailure } from '../pipeline/stage-error.ts';
 import { RunningCall, type CallDeps } from './running-call.ts';
 import { CallAborted } from './abort-reason.ts';
+import { burnCpu } from './burn.ts';
 
 const MAX_REQUEST_ID = 256;
 const EMPTY_ARGS: Args = Object.freeze({}) as Args;
@@ -18,6 +19,8 @@ const EMPTY_ARGS: Args = Object.freeze({}) as Args;
 export class CallManager {
   private readonly running = new Map<string, RunningCall>();
   private readonly metrics: MetricsBackend;
+  /** EXAI_BENCH_BURN_US: calibration's injected cost per accepted call (0 = off). */
+  private readonly burnUs: number;
 
   /** `deps` goes to every RunningCall; its metrics count the synchronous calls too. */
   constructor(
@@ -26,6 +29,7 @@ export class CallManager {
     private readonly deps: CallDeps,
   ) {
     this.metrics = deps.metrics;
+    this.burnUs = deps.burnUs ?? 0;
   }
 
   get size(): number {
@@ -63,6 +67,8 @@ export class CallManager {
       conn.sendError(rid, 'tool_not_found', { code: 'TOOL_NOT_FOUND', message: `Unknown tool: ${name.slice(0, 128)}` }, true);
       return;
     }
+    // Calibration only: a known cost on every accepted call, sync (status, echo) or async alike.
+    if (this.burnUs > 0) burnCpu(this.burnUs);
 
     if (tool.kind === 'sync') {
       // The hot path: parse -> route -> tool -> serialise -> send, all in this tick.

@@ -5,7 +5,7 @@ import { loadResult } from '../report/load-result.ts';
 import { defaultContext } from '../report/reporter.ts';
 import { writeReport } from '../report/write-outputs.ts';
 import { ExitCode, UsageError, verdictExitCode } from '../../common/exit-codes.ts';
-import { commandLine, inconclusiveFlag, parseCommand, seedFlag } from './flags.ts';
+import { commandLine, inconclusiveFlag, flags, parseCommand, seedFlag } from './flags.ts';
 
 const USAGE =
   'usage: overbench compare OLD.json NEW.json [--metric p50|p95|p99|throughput|cpuPerRequest|nsPerOp]... [--budget PCT] [--html FILE] [--junit FILE] [--md FILE] [--seed N] [--inconclusive=pass|fail]';
@@ -16,19 +16,7 @@ const USAGE =
  * Exit code as every command's (README, "Commands"): 0 pass, 1 a budget failed, 2 bad input, 3 inconclusive.
  */
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(
-    argv,
-    {
-      metric: { type: 'string', multiple: true },
-      budget: { type: 'string' },
-      html: { type: 'string' },
-      junit: { type: 'string' },
-      md: { type: 'string' },
-      seed: { type: 'string' },
-      inconclusive: { type: 'string' },
-    },
-    { usage: USAGE, positionals: true },
-  );
+  const parsed = parseCommand(argv, flags('metric', 'budget', 'html', 'junit', 'md', 'seed', 'inconclusive'), { usage: USAGE, positionals: true });
   if (!parsed) return ExitCode.Pass;
   const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UsageError(`expected OLD.json and NEW.json, got ${positionals.length} file(s); ${USAGE}`);

@@ -7,6 +7,35 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
+/** Every flag of every command, declared once; a command takes its own with `flags(...)`. */
+export const FLAGS = {
+  scenario: { type: 'string', multiple: true },
+  profile: { type: 'string' },
+  backend: { type: 'string' },
+  backends: { type: 'string' },
+  baseline: { type: 'string' },
+  instrumented: { type: 'string' },
+  'baseline-pid': { type: 'string' },
+  'instrumented-pid': { type: 'string' },
+  rounds: { type: 'string' },
+  repeats: { type: 'string' },
+  seed: { type: 'string' },
+  clock: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  inconclusive: { type: 'string' },
+  metric: { type: 'string', multiple: true },
+  budget: { type: 'string' },
+  html: { type: 'string' },
+  junit: { type: 'string' },
+  md: { type: 'string' },
+  history: { type: 'string' },
+} as const;
+
+export function flags<K extends keyof typeof FLAGS>(...names: K[]): Pick<typeof FLAGS, K> {
+  return Object.fromEntries(names.map((n) => [n, FLAGS[n]])) as Pick<typeof FLAGS, K>;
+}
+
 /**
  * node:util parseArgs in strict mode, its errors turned into one-line UsageErrors, and -h/--help
  * for every command: null means the usage was printed and the command is done (exit 0).

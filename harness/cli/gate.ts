@@ -6,7 +6,7 @@ import { runRealistic } from '../run/realistic.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
-import { inconclusiveFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
+import { inconclusiveFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
 
 const USAGE = `usage: overbench gate [--backend B] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
@@ -14,17 +14,7 @@ The CI gate: the ci profile of bench:tight and of every built-in realistic scena
 exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(
-    argv,
-    {
-      backend: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      inconclusive: { type: 'string' },
-    },
-    { usage: USAGE },
-  );
+  const parsed = parseCommand(argv, flags('backend', 'seed', 'out', 'json', 'inconclusive'), { usage: USAGE });
   if (!parsed) return ExitCode.Pass;
   const { values: f } = parsed;
   const inconclusive = inconclusiveFlag(f.inconclusive);

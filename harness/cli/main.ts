@@ -7,6 +7,7 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 const commands: Record<string, Command> = {
   realistic: { summary: 'run realistic scenarios: baseline vs instrumented over WebSocket', load: () => import('./realistic.ts') },
   tight: { summary: 'per-operation cost of each metrics backend and of the hot path', load: () => import('./tight.ts') },
+  calibrate: { summary: 'what this machine can tell apart: A/A, injected overhead, minimum detectable effect', load: () => import('./calibrate.ts') },
   gate: { summary: 'the CI gate: ci profile of tight and realistic; exit code is the verdict', load: () => import('./gate.ts') },
   report: { summary: 'render a result.json as HTML, JUnit and Markdown', load: () => import('./report.ts') },
   compare: { summary: 'compare two result files', load: () => import('./compare.ts') },

@@ -3,7 +3,7 @@ import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { PROFILE_NAMES, type ProfileName } from '../scenario/schema.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
-import { inconclusiveFlag, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
+import { inconclusiveFlag, intFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
 
 const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile smoke|ci|full] [--backend B]
@@ -12,20 +12,9 @@ const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile s
 TARGET: "spawn:CMD ARGS" ({port}, $PORT, $EXAI_WS_PORT) or "url:ws://host:port"; none = the reference daemon
 exit: 0 pass, 1 budget failed, 2 bad input or target fault, 3 inconclusive`;
 
-export const REALISTIC_FLAGS = {
-  scenario: { type: 'string', multiple: true },
-  profile: { type: 'string' },
-  backend: { type: 'string' },
-  baseline: { type: 'string' },
-  instrumented: { type: 'string' },
-  'baseline-pid': { type: 'string' },
-  'instrumented-pid': { type: 'string' },
-  rounds: { type: 'string' },
-  seed: { type: 'string' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  inconclusive: { type: 'string' },
-} as const;
+export const REALISTIC_FLAGS = flags(
+  'scenario', 'profile', 'backend', 'baseline', 'instrumented', 'baseline-pid', 'instrumented-pid', 'rounds', 'seed', 'out', 'json', 'inconclusive',
+);
 
 export function profileFlag(value: string | undefined): ProfileName | undefined {
   if (value === undefined) return undefined;

@@ -4,7 +4,7 @@ import { defaultContext } from '../report/reporter.ts';
 import { ReportersMap, type ReporterName } from '../report/reporters/index.ts';
 import { historyFileFor, historyFor, writeReport } from '../report/write-outputs.ts';
 import { ExitCode, UsageError, verdictExitCode } from '../../common/exit-codes.ts';
-import { inconclusiveFlag, parseCommand } from './flags.ts';
+import { inconclusiveFlag, flags, parseCommand } from './flags.ts';
 
 const USAGE = 'usage: overbench report <result.json> [--html FILE] [--junit FILE] [--md FILE|-] [--history FILE] [--inconclusive=pass|fail]';
 
@@ -14,17 +14,7 @@ const USAGE = 'usage: overbench report <result.json> [--html FILE] [--junit FILE
  * be), so CI can gate on a stored file.
  */
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(
-    argv,
-    {
-      html: { type: 'string' },
-      junit: { type: 'string' },
-      md: { type: 'string' },
-      history: { type: 'string' },
-      inconclusive: { type: 'string' },
-    },
-    { usage: USAGE, positionals: true },
-  );
+  const parsed = parseCommand(argv, flags('html', 'junit', 'md', 'history', 'inconclusive'), { usage: USAGE, positionals: true });
   if (!parsed) return ExitCode.Pass;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`expected one result file, got ${positionals.length}; ${USAGE}`);

@@ -5,7 +5,7 @@ import { TIGHT_PROFILES, type TightProfile } from '../tight/profiles.ts';
 import { DEFAULT_SEED, runTight } from '../tight/run.ts';
 import { contextLine, renderTight } from '../tight/table.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
-import { inconclusiveFlag, intFlag, outFlag, parseCommand, seedFlag } from './flags.ts';
+import { inconclusiveFlag, intFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
 
 const HELP = `usage: overbench tight [options]
@@ -39,20 +39,7 @@ function parseBackends(value: string | undefined): BackendName[] | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(
-    argv,
-    {
-      backends: { type: 'string' },
-      rounds: { type: 'string' },
-      profile: { type: 'string' },
-      seed: { type: 'string' },
-      clock: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      inconclusive: { type: 'string' },
-    },
-    { usage: HELP },
-  );
+  const parsed = parseCommand(argv, flags('backends', 'rounds', 'profile', 'seed', 'clock', 'out', 'json', 'inconclusive'), { usage: HELP });
   if (!parsed) return ExitCode.Pass;
   const { values: f } = parsed;
   if (f.profile !== undefined && !(TIGHT_PROFILES as readonly string[]).includes(f.profile)) {

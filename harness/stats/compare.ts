@@ -44,7 +44,7 @@ export function effectiveBudgetPct(budgetPct: number, floorUs: number | undefine
  * a zero or missing value are skipped: no ratio exists). `pp` metrics: the difference, where zero
  * is an ordinary value (no errors).
  */
-function perRoundChanges(metric: MetricName, baseline: readonly number[], instrumented: readonly number[], higherIsWorse: boolean): number[] {
+export function perRoundChanges(metric: MetricName, baseline: readonly number[], instrumented: readonly number[], higherIsWorse: boolean): number[] {
   const out: number[] = [];
   const pp = METRICS[metric].change === 'pp';
   for (let i = 0; i < baseline.length; i++) {

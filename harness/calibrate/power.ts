@@ -1,0 +1,100 @@
+/**
+ * The arithmetic of calibration, pure: how small a change a run of R rounds can find (minimum
+ * detectable effect), how many rounds a target needs, which burn sizes make which expected
+ * overheads, and whether an interval covers the truth.
+ *
+ * The model: per round, the change of a metric (log-ratio, or percentage points for a `pp`
+ * metric) is the true change plus noise of standard deviation `sd`; the estimate is the mean of R
+ * rounds, so its standard error is sd / sqrt(R). A two-sided test at level alpha has power 1 - beta
+ * against a true change of (z_{1-alpha/2} + z_{1-beta}) * sd / sqrt(R). This is the normal (large
+ * R) approximation: the gate's expanded-percentile bootstrap behaves like a t interval, which at
+ * 5 rounds is wider still, so the MDE here is a lower bound at small R.
+ */
+
+/** z_{0.975}: two-sided alpha = 0.05. */
+export const Z_ALPHA = 1.959963984540054;
+/** z_{0.80}: power 80% (beta = 0.2). */
+export const Z_POWER = 0.8416212335729143;
+const Z_SUM = Z_ALPHA + Z_POWER;
+
+/** How a metric's change is expressed (result/metrics.ts): log-ratio as percent, or percentage points. */
+export type ChangeKind = 'pct' | 'pp';
+
+/** A percent change as the log-ratio that makes it, and back. */
+export const pctToLog = (pct: number) => Math.log1p(pct / 100);
+export const logToPct = (log: number) => Math.expm1(log) * 100;
+
+/**
+ * The pooled within-group standard deviation: each group (one repeat's rounds) about its own mean,
+ * so a shift between repeats (a process placed on a slower core) does not count as round noise.
+ * Null when no group has two values.
+ */
+export function pooledSd(groups: readonly (readonly number[])[]): number | null {
+  let ss = 0;
+  let df = 0;
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    const m = g.reduce((s, x) => s + x, 0) / g.length;
+    for (const x of g) ss += (x - m) ** 2;
+    df += g.length - 1;
+  }
+  return df > 0 ? Math.sqrt(ss / df) : null;
+}
+
+/** The MDE in the change's own scale (log-ratio or pp): (z_{1-a/2} + z_{1-b}) * sd / sqrt(rounds). */
+export function mde(sd: number, rounds: number): number {
+  return (Z_SUM * sd) / Math.sqrt(rounds);
+}
+
+/** The MDE as a metric reads it: percent for a log-ratio metric, percentage points for a `pp` one. */
+export function mdePct(sd: number | null, rounds: number, kind: ChangeKind): number | null {
+  if (sd === null || !(rounds > 0)) return null;
+  const m = mde(sd, rounds);
+  return kind === 'pct' ? logToPct(m) : m;
+}
+
+/** Rounds needed for the MDE to reach `targetPct` (a budget): ((z + z) * sd / target)^2, rounded up. */
+export function roundsFor(sd: number | null, targetPct: number, kind: ChangeKind): number | null {
+  if (sd === null || !(targetPct > 0)) return null;
+  const target = kind === 'pct' ? pctToLog(targetPct) : targetPct;
+  // The epsilon keeps an exact fit (the MDE at n rounds asked back) at n, not n + 1 by rounding.
+  return Math.max(1, Math.ceil(((Z_SUM * sd) / target) ** 2 - 1e-9));
+}
+
+/** The overhead in percent that `burnUs` of CPU adds to a request that costs `baselineUs`. */
+export function expectedPct(burnUs: number, baselineUs: number): number {
+  return (100 * burnUs) / baselineUs;
+}
+
+/** The injected levels: multiples of the budget. */
+export const BURN_MULTIPLES = [0, 0.5, 1, 2] as const;
+
+export interface BurnLevel {
+  /** The multiple of the budget this level aims at. */
+  multiple: number;
+  burnUs: number;
+  /** What the whole microseconds of burnUs add, in percent of the baseline's CPU per request. */
+  expectedPct: number;
+}
+
+/**
+ * Burn sizes whose expected CPU-per-request overhead is each multiple of the budget, in whole
+ * microseconds (the daemon's knob), strictly increasing after the zero level even when the
+ * baseline is so cheap that rounding would make two levels equal.
+ */
+export function burnLevels(baselineUs: number, budgetPct: number, multiples: readonly number[] = BURN_MULTIPLES): BurnLevel[] {
+  const out: BurnLevel[] = [];
+  for (const multiple of multiples) {
+    let burnUs = Math.round((multiple * budgetPct * baselineUs) / 100);
+    const prev = out.at(-1);
+    if (prev && multiple > prev.multiple && burnUs <= prev.burnUs) burnUs = prev.burnUs + 1;
+    out.push({ multiple, burnUs, expectedPct: expectedPct(burnUs, baselineUs) });
+  }
+  return out;
+}
+
+/** Whether [low, high] holds `truth`; null when the interval is missing. */
+export function covers(low: number | null, high: number | null, truth: number): boolean | null {
+  if (low === null || high === null) return null;
+  return low <= truth && truth <= high;
+}

@@ -1,0 +1,105 @@
+import { fmtChange, LIVE_PCT_DIGITS } from '../../common/format.ts';
+import type { RunOutcome } from '../result/build.ts';
+import type { ScenarioResult } from '../result/schema.ts';
+import { RunAborted } from '../run/guard.ts';
+import { runRealistic } from '../run/realistic.ts';
+import type { LoadedScenario } from '../scenario/load.ts';
+import { applyProfile } from '../scenario/profile.ts';
+import type { ProfileName } from '../scenario/schema.ts';
+import { burnLevels, type BurnLevel } from './power.ts';
+import type { InjectedLevel, ScenarioCalibration } from './schema.ts';
+import { analyseAa, injectedLevel, type CalibrationRun } from './summarise.ts';
+import { calibrationScenario } from './variants.ts';
+
+/** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
+export const DEFAULT_CPU_BUDGET_PCT = 10;
+
+export interface CalibrateOptions {
+  scenarios: readonly LoadedScenario[];
+  profile?: ProfileName;
+  rounds?: number;
+  /** A/A runs per scenario, each a full run of the profile's rounds with its own seed. */
+  repeats: number;
+  seed: number;
+  signal: AbortSignal;
+  /** One line per run started and finished (stderr in the CLI); none with --json. */
+  progress?: (line: string) => void;
+}
+
+export interface CalibrationOutcome {
+  scenarios: ScenarioCalibration[];
+  world: RunOutcome['world'];
+}
+
+/** The seed of a scenario's n-th run (A/A repeats first, then the injected levels): distinct, reproducible. */
+export const runSeed = (seed: number, n: number) => (seed + n * 0x9e3779b1) >>> 0;
+
+function describeRun(r: ScenarioResult): string {
+  if (r.error) return `error: ${r.error}`;
+  const cpu = r.comparisons.find((c) => c.metric === 'cpuPerRequest');
+  const cpuText = cpu ? `, cpuPerRequest ${fmtChange(cpu.estimatePct, cpu.ciLowPct, cpu.ciHighPct, LIVE_PCT_DIGITS)} ${cpu.verdict}` : '';
+  return `${r.verdict}${cpuText}`;
+}
+
+/**
+ * Calibrate each scenario in turn: K A/A runs (the baseline against a second baseline process),
+ * then the baseline against the same build burning known CPU per call at 0.5x, 1x and 2x the
+ * cpuPerRequest budget (sized from the A/A runs' CPU per request). The zero level is the first
+ * A/A repeat: the same experiment, not run twice. Every run goes through runRealistic, so an abort
+ * stops every process and throws RunAborted.
+ */
+export async function runCalibration(opts: CalibrateOptions): Promise<CalibrationOutcome> {
+  const say = opts.progress ?? (() => {});
+  let world: RunOutcome['world'] = null;
+  const runOne = async (loaded: LoadedScenario, seed: number, label: string): Promise<CalibrationRun> => {
+    say(`calibrate ${loaded.scenario.name}: ${label} (seed ${seed})...`);
+    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds });
+    if (opts.signal.aborted) throw new RunAborted(String(opts.signal.reason));
+    world ??= outcome.world;
+    const result = outcome.scenarios[0];
+    say(`calibrate ${loaded.scenario.name}: ${label}: ${describeRun(result)}`);
+    return { seed, result };
+  };
+
+  const out: ScenarioCalibration[] = [];
+  for (const loaded of opts.scenarios) {
+    const resolved = applyProfile(loaded.scenario, opts.profile);
+    const rounds = opts.rounds ?? resolved.rounds;
+    const notes: string[] = [];
+    const aaRuns: CalibrationRun[] = [];
+    for (let k = 0; k < opts.repeats; k++) {
+      aaRuns.push(await runOne(calibrationScenario(loaded), runSeed(opts.seed, k), `A/A ${k + 1}/${opts.repeats}`));
+    }
+    const analysis = analyseAa(aaRuns, rounds);
+    const budget = resolved.budgets.cpuPerRequest;
+    const budgetPct = budget === undefined ? DEFAULT_CPU_BUDGET_PCT : typeof budget === 'number' ? budget : budget.pct;
+    if (budget === undefined) notes.push(`no cpuPerRequest budget: burn levels sized for ${DEFAULT_CPU_BUDGET_PCT}%`);
+
+    const injected: InjectedLevel[] = [];
+    const cpuUs = analysis.baselineCpuPerRequestUs;
+    if (cpuUs === null || !(cpuUs > 0)) {
+      notes.push('no CPU per request measured in the A/A runs: injected levels not run');
+    } else {
+      const levels: BurnLevel[] = burnLevels(cpuUs, budgetPct);
+      for (const [i, level] of levels.entries()) {
+        const reuse = level.burnUs === 0 ? aaRuns.find((r) => !r.result.error) : undefined;
+        const run =
+          reuse ?? (await runOne(calibrationScenario(loaded, level.burnUs), runSeed(opts.seed, opts.repeats + i), `burn ${level.burnUs} us (${level.multiple}x budget)`));
+        injected.push(injectedLevel(level, run, reuse ? 'aa' : 'injected'));
+      }
+    }
+    out.push({
+      name: loaded.scenario.name,
+      profile: resolved.profile,
+      rounds,
+      aa: analysis.aa,
+      injected,
+      mdePct: analysis.mdePct,
+      budgetsPct: analysis.budgetsPct,
+      baselineCpuPerRequestUs: cpuUs,
+      roundsFor: analysis.roundsFor,
+      ...(notes.length > 0 && { notes }),
+    });
+  }
+  return { scenarios: out, world };
+}

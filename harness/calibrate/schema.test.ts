@@ -1,0 +1,43 @@
+/** calibration.json: the shape other tools read, checked on a synthetic calibration. */
+import { describe, expect, it } from 'vitest';
+import { Calibration } from './schema.ts';
+
+const level = (burnUs: number, expectedPct: number) => ({ burnUs, expectedPct, estimatePct: expectedPct + 1, ciLowPct: expectedPct - 4, ciHighPct: expectedPct + 6, verdict: 'inconclusive' });
+
+const SYNTHETIC = {
+  schemaVersion: 1,
+  scenarios: [
+    {
+      name: 'hot-path-open',
+      profile: 'ci',
+      rounds: 5,
+      aa: { repeats: 3, falseFailRate: 0, falseInconclusiveRate: 2 / 3, halfWidthPct: { p50: 2.1, cpuPerRequest: 4.2 } },
+      injected: [level(0, 0), level(8, 5), level(16, 10), level(32, 20)],
+      mdePct: { p50: 3.3, cpuPerRequest: 9.9 },
+    },
+  ],
+};
+
+describe('Calibration schema', () => {
+  it('accepts the required shape, and detail fields beside it', () => {
+    expect(Calibration.parse(SYNTHETIC)).toEqual(SYNTHETIC);
+    const detailed = structuredClone(SYNTHETIC) as typeof SYNTHETIC & Record<string, unknown>;
+    Object.assign(detailed.scenarios[0], { baselineCpuPerRequestUs: 160, roundsFor: { cpuPerRequest: 6 }, notes: ['x'] });
+    Object.assign(detailed.scenarios[0].injected[2], { coverage: true, multiple: 1, source: 'injected', seed: 5 });
+    expect(Calibration.safeParse(detailed).success).toBe(true);
+  });
+
+  it('rejects a missing required field, a wrong version, a bad verdict and a rate above 1', () => {
+    const bad = (mutate: (c: any) => void) => {
+      const c = structuredClone(SYNTHETIC);
+      mutate(c);
+      return Calibration.safeParse(c).success;
+    };
+    expect(bad((c) => delete c.scenarios[0].mdePct)).toBe(false);
+    expect(bad((c) => delete c.scenarios[0].aa.falseFailRate)).toBe(false);
+    expect(bad((c) => delete c.scenarios[0].injected[0].ciLowPct)).toBe(false);
+    expect(bad((c) => (c.schemaVersion = 2))).toBe(false);
+    expect(bad((c) => (c.scenarios[0].injected[1].verdict = 'maybe'))).toBe(false);
+    expect(bad((c) => (c.scenarios[0].aa.falseFailRate = 1.5))).toBe(false);
+  });
+});

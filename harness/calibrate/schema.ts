@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Verdict } from '../result/schema.ts';
+
+/**
+ * `calibration.json` (README, "Commands": `overbench calibrate`): what the harness can tell apart
+ * on this machine. The required fields are a contract other tools read; the optional ones are
+ * detail for people and may grow. Keep it backwards compatible or bump schemaVersion.
+ */
+export const CALIBRATION_SCHEMA_VERSION = 1;
+
+/** Per metric: a number, or null when it could not be estimated (too few rounds, metric not measured). */
+const PerMetric = z.record(z.string(), z.number().nullable());
+
+export const AaSummary = z.object({
+  /** A/A repeats that produced a result (an errored repeat is left out of the rates). */
+  repeats: z.number().int().nonnegative(),
+  /** Share of repeats whose scenario verdict was `fail`: two identical builds called different. */
+  falseFailRate: z.number().min(0).max(1).nullable(),
+  /** Share of repeats whose verdict was `inconclusive`: the run could not tell identical builds apart from a budget-sized change. */
+  falseInconclusiveRate: z.number().min(0).max(1).nullable(),
+  /** Mean half-width of the 95% interval, percent (percentage points for errorRate). */
+  halfWidthPct: PerMetric,
+  /** Detail: each repeat's seed and verdict. */
+  runs: z.array(z.object({ seed: z.number(), verdict: Verdict.nullable(), error: z.string().optional() })).optional(),
+  /** Detail: standard deviation of the per-round change (log-ratio, or pp), pooled within repeats. */
+  perRoundSd: PerMetric.optional(),
+});
+
+export const InjectedLevel = z.object({
+  burnUs: z.number().int().nonnegative(),
+  /** 100 * burnUs / the A/A baseline's CPU per request. */
+  expectedPct: z.number(),
+  /** The cpuPerRequest comparison of this run. */
+  estimatePct: z.number().nullable(),
+  ciLowPct: z.number().nullable(),
+  ciHighPct: z.number().nullable(),
+  verdict: Verdict,
+  /** Detail: the multiple of the cpuPerRequest budget this level aims at (0, 0.5, 1, 2). */
+  multiple: z.number().optional(),
+  /**
+   * Detail: this run's own baseline median CPU per request (us). expectedPct divides by the A/A
+   * figure; a run whose baseline drifted from it shows here why its interval missed.
+   */
+  runBaselineCpuPerRequestUs: z.number().nullable().optional(),
+  /** Detail: whether [ciLowPct, ciHighPct] holds expectedPct. */
+  coverage: z.boolean().nullable().optional(),
+  /** Detail: the run's seed; `aa` when the zero level is the first A/A repeat (the same experiment). */
+  seed: z.number().optional(),
+  source: z.enum(['aa', 'injected']).optional(),
+  scenarioVerdict: Verdict.optional(),
+  error: z.string().optional(),
+});
+
+export const ScenarioCalibration = z.object({
+  name: z.string(),
+  profile: z.string(),
+  rounds: z.number().int().positive(),
+  aa: AaSummary,
+  injected: z.array(InjectedLevel),
+  /** Minimum detectable effect at `rounds` (alpha 0.05, power 80%), percent (pp for errorRate). */
+  mdePct: PerMetric,
+  /** Detail: the budgets the verdicts used, as written (percent; pp for errorRate). */
+  budgetsPct: PerMetric.optional(),
+  /** Detail: median CPU per request of the A/A windows, microseconds: what expectedPct divides by. */
+  baselineCpuPerRequestUs: z.number().nullable().optional(),
+  /** Detail: rounds needed for the MDE to reach each metric's budget. */
+  roundsFor: PerMetric.optional(),
+  /** Detail: why part of the calibration is missing (a target died, no CPU measured...). */
+  notes: z.array(z.string()).optional(),
+});
+
+export const Calibration = z.object({
+  schemaVersion: z.literal(CALIBRATION_SCHEMA_VERSION),
+  scenarios: z.array(ScenarioCalibration),
+  runId: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  command: z.string().optional(),
+  seed: z.number().optional(),
+  /** Detail: the formulas' constants, so a reader can redo the arithmetic. */
+  method: z.object({ alpha: z.number(), power: z.number(), burnMultiples: z.array(z.number()) }).optional(),
+  env: z.object({ node: z.string(), os: z.string(), cpuModel: z.string(), cpus: z.number(), gitSha: z.string().nullable() }).optional(),
+});
+
+export type AaSummary = z.infer<typeof AaSummary>;
+export type InjectedLevel = z.infer<typeof InjectedLevel>;
+export type ScenarioCalibration = z.infer<typeof ScenarioCalibration>;
+export type Calibration = z.infer<typeof Calibration>;

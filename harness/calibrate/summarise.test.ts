@@ -1,0 +1,63 @@
+/** A/A and injected summaries over synthetic runs whose comparisons come from the real statistics. */
+import { describe, expect, it } from 'vitest';
+import { realisticScenario } from '../report/testing/result-fixture.ts';
+import { burnLevels } from './power.ts';
+import { analyseAa, injectedLevel, roundChanges } from './summarise.ts';
+
+// The fixture adds its own defaults for the metrics not named here.
+const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
+
+describe('analyseAa', () => {
+  const runs = [1, 2, 3].map((seed) => ({ seed, result: realisticScenario({ name: 'aa', slowdown: 1, noise: 0.02, rounds: 6, budgets: BUDGETS, seed }) }));
+
+  it('rates, half-widths, MDE and rounds per compared metric, and the baseline CPU per request', () => {
+    const a = analyseAa(runs, 6);
+    expect(a.aa.repeats).toBe(3);
+    expect(a.aa.falseFailRate! + a.aa.falseInconclusiveRate!).toBeLessThanOrEqual(1);
+    expect(Object.keys(a.mdePct)).toEqual(['p50', 'p95', 'p99', 'throughput', 'cpuPerRequest']);
+    for (const m of Object.keys(BUDGETS)) {
+      expect(a.aa.halfWidthPct[m]).toBeGreaterThan(0);
+      expect(a.mdePct[m]).toBeGreaterThan(0);
+      expect(a.roundsFor[m]).toBeGreaterThanOrEqual(1);
+    }
+    expect(a.budgetsPct).toEqual(BUDGETS);
+    // The fixture's windows cost ~180 us per request.
+    expect(a.baselineCpuPerRequestUs).toBeGreaterThan(150);
+    expect(a.baselineCpuPerRequestUs).toBeLessThan(210);
+    expect(a.aa.runs!.map((r) => r.seed)).toEqual([1, 2, 3]);
+  });
+
+  it('leaves an errored repeat out of the rates and says so', () => {
+    const broken = { seed: 9, result: realisticScenario({ name: 'aa', slowdown: 1, rounds: 6, budgets: BUDGETS, error: 'target died' }) };
+    const a = analyseAa([...runs, broken], 6);
+    expect(a.aa.repeats).toBe(3);
+    expect(a.aa.runs!.at(-1)).toEqual({ seed: 9, verdict: null, error: 'target died' });
+  });
+
+  it('per-round changes are oriented so that positive is worse (a throughput drop is positive)', () => {
+    const slower = realisticScenario({ name: 'x', slowdown: 1.2, noise: 0, rounds: 4, budgets: BUDGETS });
+    expect(Math.min(...roundChanges('cpuPerRequest', slower))).toBeGreaterThan(0.1);
+    expect(Math.min(...roundChanges('throughput', slower))).toBeGreaterThan(0.1);
+  });
+});
+
+describe('injectedLevel', () => {
+  it('a known 10% shift is found and its interval covers the expected overhead', () => {
+    const [, , oneX] = burnLevels(180, 10);
+    expect(oneX.expectedPct).toBe(10);
+    const run = { seed: 4, result: realisticScenario({ name: 'burn', slowdown: 1.1, noise: 0.01, rounds: 10, budgets: BUDGETS, seed: 4 }) };
+    const level = injectedLevel(oneX, run, 'injected');
+    expect(level.burnUs).toBe(18);
+    expect(level.estimatePct).toBeGreaterThan(8);
+    expect(level.estimatePct).toBeLessThan(12);
+    expect(level.coverage).toBe(true);
+    expect(level.source).toBe('injected');
+  });
+
+  it('a run without a cpuPerRequest comparison is inconclusive with no interval', () => {
+    const result = realisticScenario({ name: 'burn', rounds: 6, budgets: BUDGETS });
+    const run = { seed: 4, result: { ...result, comparisons: result.comparisons.filter((c) => c.metric !== 'cpuPerRequest') } };
+    const level = injectedLevel(burnLevels(180, 10)[1], run, 'injected');
+    expect(level).toMatchObject({ estimatePct: null, ciLowPct: null, ciHighPct: null, verdict: 'inconclusive', coverage: null });
+  });
+});

@@ -1,0 +1,117 @@
+import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
+import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
+import { validPairs } from '../run/compare-rounds.ts';
+import { median, perRoundChanges } from '../stats/compare.ts';
+import { covers, mdePct, pooledSd, roundsFor, type BurnLevel } from './power.ts';
+import type { AaSummary, InjectedLevel } from './schema.ts';
+
+/** One run of a calibration: the seed it ran with and what came of it. */
+export interface CalibrationRun {
+  seed: number;
+  result: ScenarioResult;
+}
+
+type PerMetric = Record<string, number | null>;
+
+const usable = (runs: readonly CalibrationRun[]) => runs.filter((r) => !r.result.error);
+
+/**
+ * A metric's per-round change in one run, oriented so that positive is worse, in the scale its
+ * comparison uses (log-ratio, or percentage points for errorRate): the values whose spread the MDE
+ * is made of.
+ */
+export function roundChanges(metric: MetricName, result: ScenarioResult): number[] {
+  const { value, higherIsWorse } = METRICS[metric];
+  const pairs = validPairs(result.rounds);
+  const num = (v: number | null): number => v ?? Number.NaN;
+  return perRoundChanges(metric, pairs.map(([b]) => num(value(b))), pairs.map(([, x]) => num(value(x))), higherIsWorse);
+}
+
+/** The metrics the runs compared (those with a budget and a measurement), in the run loop's order. */
+function comparedMetrics(runs: readonly CalibrationRun[]): MetricName[] {
+  const seen = new Set(runs.flatMap((r) => r.result.comparisons.map((c) => c.metric)));
+  return REALISTIC_METRICS.filter((m) => seen.has(m));
+}
+
+const meanOf = (xs: readonly number[]) => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
+const rate = (verdicts: readonly Verdict[], v: Verdict) => (verdicts.length === 0 ? null : verdicts.filter((x) => x === v).length / verdicts.length);
+
+/** The budgets the comparisons used, as the scenario wrote them. */
+function budgetsPct(runs: readonly CalibrationRun[]): PerMetric {
+  const out: PerMetric = {};
+  for (const c of runs.flatMap((r) => r.result.comparisons)) out[c.metric] ??= c.budgetPctAsWritten ?? c.budgetPct;
+  return out;
+}
+
+export interface AaAnalysis {
+  aa: AaSummary;
+  mdePct: PerMetric;
+  roundsFor: PerMetric;
+  budgetsPct: PerMetric;
+  /** Median CPU per request over every valid A/A window, both processes: the expected overheads' denominator. */
+  baselineCpuPerRequestUs: number | null;
+}
+
+/**
+ * What the A/A repeats say: how often identical builds got a `fail` or an `inconclusive`, how wide
+ * the intervals are, and from the per-round spread (pooled within repeats) the MDE at `rounds`
+ * and the rounds each budget needs.
+ */
+export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAnalysis {
+  const ok = usable(runs);
+  const metrics = comparedMetrics(ok);
+  const budgets = budgetsPct(ok);
+  const halfWidthPct: PerMetric = {};
+  const perRoundSd: PerMetric = {};
+  const mde: PerMetric = {};
+  const needed: PerMetric = {};
+  for (const metric of metrics) {
+    const halves = ok
+      .map((r) => r.result.comparisons.find((c) => c.metric === metric))
+      .filter((c): c is Comparison & { ciLowPct: number; ciHighPct: number } => c?.ciLowPct != null && c.ciHighPct != null)
+      .map((c) => (c.ciHighPct - c.ciLowPct) / 2);
+    halfWidthPct[metric] = meanOf(halves);
+    const sd = pooledSd(ok.map((r) => roundChanges(metric, r.result)));
+    perRoundSd[metric] = sd;
+    mde[metric] = mdePct(sd, rounds, METRICS[metric].change);
+    needed[metric] = budgets[metric] == null ? null : roundsFor(sd, budgets[metric], METRICS[metric].change);
+  }
+  const verdicts = ok.map((r) => r.result.verdict);
+  const cpu = ok.flatMap((r) => r.result.rounds.filter((w) => w.valid).map((w) => w.cpuPerRequestUs ?? Number.NaN));
+  return {
+    aa: {
+      repeats: ok.length,
+      falseFailRate: rate(verdicts, 'fail'),
+      falseInconclusiveRate: rate(verdicts, 'inconclusive'),
+      halfWidthPct,
+      perRoundSd,
+      runs: runs.map((r) => ({ seed: r.seed, verdict: r.result.error ? null : r.result.verdict, ...(r.result.error && { error: r.result.error }) })),
+    },
+    mdePct: mde,
+    roundsFor: needed,
+    budgetsPct: budgets,
+    baselineCpuPerRequestUs: median(cpu),
+  };
+}
+
+/** One injected level as calibration.json records it: the cpuPerRequest comparison against the expected overhead. */
+export function injectedLevel(level: BurnLevel, run: CalibrationRun, source: 'aa' | 'injected'): InjectedLevel {
+  const c = run.result.error ? undefined : run.result.comparisons.find((x) => x.metric === 'cpuPerRequest');
+  const ciLowPct = c?.ciLowPct ?? null;
+  const ciHighPct = c?.ciHighPct ?? null;
+  return {
+    burnUs: level.burnUs,
+    expectedPct: level.expectedPct,
+    estimatePct: c?.estimatePct ?? null,
+    ciLowPct,
+    ciHighPct,
+    verdict: c?.verdict ?? 'inconclusive',
+    multiple: level.multiple,
+    runBaselineCpuPerRequestUs: c?.baselineMedian ?? null,
+    coverage: covers(ciLowPct, ciHighPct, level.expectedPct),
+    seed: run.seed,
+    source,
+    scenarioVerdict: run.result.verdict,
+    ...(run.result.error && { error: run.result.error }),
+  };
+}
