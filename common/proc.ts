@@ -140,3 +140,23 @@ export function processTree(root: number): number[] {
   }
   return [...seen];
 }
+
+/** Expands a CPU list as the kernel writes it ("0-2,5") into CPU numbers; [] for "". */
+export function parseCpuList(list: string): number[] {
+  const out: number[] = [];
+  for (const part of list.trim().split(',')) {
+    if (!part) continue;
+    const [a, b] = part.split('-').map(Number);
+    for (let c = a; c <= (b ?? a); c++) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * The CPUs a thread may run on (Cpus_allowed_list of /proc/PID/task/TID/status; the process's main
+ * thread when `tid` is omitted); null when gone or off Linux.
+ */
+export function cpusAllowed(pid: number, tid = pid): number[] | null {
+  const m = /^Cpus_allowed_list:\s*(\S*)/m.exec(read(`/proc/${pid}/task/${tid}/status`) ?? '');
+  return m ? parseCpuList(m[1]) : null;
+}

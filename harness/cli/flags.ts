@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { InconclusivePolicy } from '../report/reporter.ts';
 import { UsageError } from '../../common/exit-codes.ts';
+import { LatencySpecError, parseDurationUs } from '../../common/latency.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -30,6 +31,8 @@ export const FLAGS = {
   junit: { type: 'string' },
   md: { type: 'string' },
   history: { type: 'string' },
+  'until-decided': { type: 'boolean' },
+  'max-time': { type: 'string' },
 } as const;
 
 export function flags<K extends keyof typeof FLAGS>(...names: K[]): Pick<typeof FLAGS, K> {
@@ -73,6 +76,37 @@ export function inconclusiveFlag(value: string | undefined): InconclusivePolicy 
   if (value === undefined || value === 'fail') return 'fail';
   if (value === 'pass') return 'pass';
   throw new UsageError(`--inconclusive "${value}": expected pass or fail`);
+}
+
+/**
+ * --until-decided --max-time DURATION (90s, 5m, 1.5h; also ms): sequential rounds, each scenario
+ * within DURATION from its start. Returns the limit in milliseconds, or undefined without
+ * --until-decided; --max-time alone, --until-decided alone, or a duration that is not one above
+ * (or is zero) is a one-line UsageError.
+ */
+export function untilDecidedFlags(untilDecided: boolean | undefined, maxTime: string | undefined): number | undefined {
+  if (!untilDecided) {
+    if (maxTime !== undefined) throw new UsageError('--max-time needs --until-decided');
+    return undefined;
+  }
+  if (maxTime === undefined) throw new UsageError('--until-decided needs --max-time DURATION (e.g. 5m)');
+  const ms = durationMs(maxTime);
+  if (ms === null || !(ms > 0)) throw new UsageError(`--max-time "${maxTime}": expected a duration > 0 such as 90s, 5m or 1h`);
+  return ms;
+}
+
+const LONG_UNITS_S: Record<string, number> = { m: 60, min: 60, h: 3600 };
+
+/** '90s' -> 90000, '5m' -> 300000, '1h' -> 3600000 (us, ms and s by common/latency.ts); null if not a duration. */
+function durationMs(text: string): number | null {
+  const long = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(m|min|h)\s*$/i.exec(text);
+  if (long) return Number(long[1]) * LONG_UNITS_S[long[2].toLowerCase()] * 1000;
+  try {
+    return parseDurationUs(text) / 1000;
+  } catch (e) {
+    if (e instanceof LatencySpecError) return null;
+    throw e;
+  }
 }
 
 /** --out: the reports folder, absolute (default ./reports). */

@@ -30,8 +30,10 @@ export type LatencySummary = z.infer<typeof LatencySummary>;
 export const WindowResult = z.object({
   round: z.number().int().nonnegative(),
   variant: z.enum(['baseline', 'instrumented']),
-  /** 0 if this variant ran first in its round, 1 if second. */
+  /** 0 if this variant ran first in its round, 1 if second; in a duet both ran together: 0 for both. */
   order: z.number().int().nonnegative(),
+  /** Duet design with pinning: the CPU this variant's target and driver were pinned to in this round. */
+  core: z.number().int().nonnegative().optional(),
   requests: z.number().nonnegative(),
   errors: z.number().nonnegative(),
   /** Errors by kind (timeout, closed, protocol, error codes); optional detail. */
@@ -69,6 +71,9 @@ export const Comparison = z.object({
   budgetPctAsWritten: z.number().optional(),
   /** The budget's floor in microseconds: a change smaller than this is no regression. */
   floorUs: z.number().optional(),
+  /** Sequential rounds (--until-decided): the look this verdict comes from, and its two-sided alpha. */
+  looks: z.number().int().positive().optional(),
+  alpha: z.number().positive().max(1).optional(),
   /**
    * Overhead in percent, positive = worse (for throughput, a drop). For errorRate, the
    * instrumented error rate minus the baseline's, in percentage points (so are its interval ends).
@@ -114,6 +119,18 @@ export const ScenarioResult = z.object({
   rounds: z.array(WindowResult),
   comparisons: z.array(Comparison),
   exactness: Exactness.nullable(),
+  /** How the variants shared the machine (scenario `design`); absent in results that predate it. */
+  design: z.enum(['interleaved', 'duet']).optional(),
+  /**
+   * Duet only: 'taskset' when each variant's target tree and driver were pinned to their own core
+   * (swapped every round), 'none' when they ran unpinned (no taskset, fewer than two cores, a
+   * target without a pid, or a pinning that failed mid-run).
+   */
+  pinning: z.enum(['taskset', 'none']).optional(),
+  /** Sequential rounds (--until-decided): looks taken, looks planned, and why it stopped. */
+  looks: z.number().int().positive().optional(),
+  maxLooks: z.number().int().positive().optional(),
+  stoppedBy: z.enum(['decided', 'max-looks', 'time']).optional(),
   /** A scenario that could not run (target died...) is data, not a throw. */
   error: z.string().optional(),
 });

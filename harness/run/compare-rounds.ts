@@ -27,9 +27,10 @@ export function budgetOf(budgets: Budgets, metric: MetricName): { budgetPct: num
 
 /**
  * One comparison per metric that has a budget. A metric the targets cannot provide (CPU of a url
- * target without a pid) is left out rather than judged on nothing.
+ * target without a pid) is left out rather than judged on nothing. `alpha`: the intervals' two-sided
+ * error rate (default 0.05; a sequential look passes its share, `harness/stats/sequential.ts`).
  */
-export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number): Comparison[] {
+export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, alpha?: number): Comparison[] {
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {
@@ -46,6 +47,7 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
         baseline: pairs.map(([b]) => value(b) ?? Number.NaN),
         instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
         seed: (seed + i * 0x9e3779b1) >>> 0,
+        ...(alpha !== undefined && { alpha }),
       }),
     );
   });

@@ -11,7 +11,8 @@ export type RunEvent =
   | { type: 'run-start'; scenarios: { name: string; profile: string; plannedSec: number }[]; plannedSec: number }
   | { type: 'scenario-start'; scenario: string; index: number; count: number; plannedSec: number }
   | { type: 'scenario-ready'; scenario: string; baseline: string; instrumented: string; world: string | null }
-  | { type: 'window-start'; scenario: string; round: number; rounds: number; variant: VariantName; phase: Phase; durationSec: number }
+  /** `variant` is 'both' for a duet's windows (both variants at once). */
+  | { type: 'window-start'; scenario: string; round: number; rounds: number; variant: VariantName | 'both'; phase: Phase; durationSec: number }
   | { type: 'round-done'; scenario: string; result: WindowResult }
   | { type: 'scenario-end'; result: ScenarioResult }
   | { type: 'run-end'; result: Result };

@@ -1,5 +1,5 @@
 import { fetchMetricsTotals, fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
-import { startWindowMeter } from '../measure/window-meter.ts';
+import { startWindowMeter, type WindowMeter } from '../measure/window-meter.ts';
 import type { WindowResult } from '../result/schema.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import type { DriverProcess } from '../driver/process.ts';
@@ -11,8 +11,9 @@ import { buildWindowResult } from './window-result.ts';
 /** One variant of a running scenario: its target, its driver, and whether its counts are checked. */
 export interface LiveVariant {
   name: VariantName;
-  target: RunningTarget;
-  driver: DriverProcess;
+  target: Pick<RunningTarget, 'pid' | 'monitoringUrl'>;
+  /** The driver's pid is pinned with its target in a duet. */
+  driver: Pick<DriverProcess, 'window' | 'pid'>;
   /** The daemon's /metrics.json is exact and counting: check it against the driver's frames. */
   checkExactness: boolean;
 }
@@ -39,31 +40,54 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
   };
 }
 
+/** One variant in a measured window: the variant, its position in the round, and its core when pinned. */
+export interface WindowSlot {
+  v: LiveVariant;
+  order: number;
+  core?: number;
+}
+
 /**
- * A measured window: the target's tree CPU and RSS around exactly the driver's window (load and
- * drain), the daemon's message totals before and after for exactness, its /stats for context.
- * Monitoring reads happen outside the metered span so they do not count as the window's CPU.
+ * A measured window of one variant (interleaved) or of both at once (duet): each target's tree CPU
+ * and RSS around exactly the drivers' windows (load and drain), the daemon's message totals before
+ * and after for exactness, its /stats for context. Every meter starts before any driver gets its
+ * window and ends after every driver has answered, so in a duet both targets are measured over
+ * the same span. Monitoring reads happen outside the metered span so they do not count as the
+ * window's CPU. `startMeter` is replaceable for tests.
  */
-export async function measuredWindow(
-  v: LiveVariant,
-  at: { round: number; order: number; seconds: number; timeoutMs: number },
+export async function measuredWindows(
+  slots: readonly WindowSlot[],
+  at: { round: number; seconds: number; timeoutMs: number },
   guard: Guard,
   exactRounds: ExactnessRound[],
-): Promise<WindowResult> {
-  const monitoring = v.target.monitoringUrl;
-  const statsBefore = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-  const totalsBefore = v.checkExactness && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
-  const meter = v.target.pid !== null ? startWindowMeter(v.target.pid) : null;
-  const stats = await guard.run(v.driver.window(at.seconds * 1000, true, at.timeoutMs));
-  const measured = meter?.end() ?? null;
-  const totalsAfter = totalsBefore && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
-  const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-  if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(at.round, stats, totalsBefore, totalsAfter));
-  return buildWindowResult({
-    round: at.round,
-    variant: v.name,
-    order: at.order,
-    stats,
-    target: { cpuUs: measured?.cpuUs ?? null, rssBytes: measured?.rssBytes ?? null, extra: statsExtra(statsBefore, statsAfter) },
-  });
+  startMeter: (pid: number) => WindowMeter = startWindowMeter,
+): Promise<WindowResult[]> {
+  const before = await Promise.all(
+    slots.map(async ({ v }) => {
+      const monitoring = v.target.monitoringUrl;
+      const stats = monitoring ? await guard.run(fetchStats(monitoring)) : null;
+      const totals = v.checkExactness && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
+      return { stats, totals };
+    }),
+  );
+  const meters = slots.map(({ v }) => (v.target.pid !== null ? startMeter(v.target.pid) : null));
+  const windows = await guard.run(Promise.all(slots.map(({ v }) => v.driver.window(at.seconds * 1000, true, at.timeoutMs))));
+  const measured = meters.map((m) => m?.end() ?? null);
+  return Promise.all(
+    slots.map(async ({ v, order, core }, i) => {
+      const monitoring = v.target.monitoringUrl;
+      const totalsBefore = before[i].totals;
+      const totalsAfter = totalsBefore && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
+      const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
+      if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore, totalsAfter));
+      return buildWindowResult({
+        round: at.round,
+        variant: v.name,
+        order,
+        core,
+        stats: windows[i],
+        target: { cpuUs: measured[i]?.cpuUs ?? null, rssBytes: measured[i]?.rssBytes ?? null, extra: statsExtra(before[i].stats, statsAfter) },
+      });
+    }),
+  );
 }

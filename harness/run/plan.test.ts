@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
-import { planScenarios } from './plan.ts';
+import { duetSlots, planScenarios, roundPlans } from './plan.ts';
 
 const tiny = (over: Record<string, unknown> = {}) => ({
   scenario: scenarioSchema().parse({ name: 'tiny', clients: 4, load: { model: 'closed' }, mix: [{ weight: 1, tool: 'status' }], budgets: { p50: 5 }, ...over }),
@@ -55,5 +55,44 @@ describe('planning a run (before anything starts)', () => {
     const alone = planScenarios([loaded[1]], {}, 9);
     expect(alone[0].seed).toBe(both[1].seed);
     expect(planScenarios([loaded[1]], {}, 10)[0].seed).not.toBe(alone[0].seed);
+  });
+});
+
+describe('the round plan of each design', () => {
+  it('interleaved (the default): both variants once per round, in the seeded order', () => {
+    const [p] = planScenarios([tiny({ rounds: 6 })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
+    expect(p.scenario.design).toBe('interleaved');
+    const plans = roundPlans(p.scenario, p.seed);
+    expect(plans.map((r) => r.round)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const r of plans) {
+      expect(r.design).toBe('interleaved');
+      if (r.design === 'interleaved') expect([...r.order].sort()).toEqual(['baseline', 'instrumented']);
+    }
+    expect(roundPlans(p.scenario, p.seed)).toEqual(plans);
+  });
+
+  it('duet: both variants every round on different cores, swapped each round (baseline on core 0 in even rounds)', () => {
+    const [p] = planScenarios([tiny({ rounds: 5, design: 'duet' })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
+    const plans = roundPlans(p.scenario, p.seed);
+    expect(plans.map((r) => (r.design === 'duet' ? [r.round, r.slots.baseline, r.slots.instrumented] : null))).toEqual([
+      [1, 1, 0],
+      [2, 0, 1],
+      [3, 1, 0],
+      [4, 0, 1],
+      [5, 1, 0],
+    ]);
+    // The initial warm-up (round 0) is an even round.
+    expect(duetSlots(0)).toEqual({ baseline: 0, instrumented: 1 });
+    // Half the window time of the interleaved design: both variants run at once.
+    const [q] = planScenarios([tiny({ rounds: 5 })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
+    expect(p.plannedSec * 2).toBe(q.plannedSec);
+  });
+
+  it('a profile may choose the design', () => {
+    const [p] = planScenarios([tiny({ profiles: { ci: { design: 'duet' } } })], { profile: 'ci', baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(p.scenario.design).toBe('duet');
+    const [q] = planScenarios([tiny({ design: 'duet', profiles: { smoke: { design: 'interleaved' } } })], { profile: 'smoke', baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(q.scenario.design).toBe('interleaved');
+    expect(() => scenarioSchema().parse({ ...tiny().scenario, profiles: undefined, design: 'parallel' })).toThrow(/interleaved.*duet|duet/);
   });
 });

@@ -6,7 +6,7 @@ import { applyProfile, plannedSeconds, type ResolvedScenario } from '../scenario
 import type { ProfileName } from '../scenario/schema.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
 import type { VariantName } from './events.ts';
-import { scenarioSeed } from './seeds.ts';
+import { roundOrders, scenarioSeed } from './seeds.ts';
 
 /** Command-line choices that override what the scenario files say. */
 export interface RunOverrides {
@@ -106,3 +106,26 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
   return plans;
 }
 
+
+/** One of the two cores a duet pins to (the machine's CPU numbers come later: harness/targets/pin.ts). */
+export type CoreSlot = 0 | 1;
+
+/** What one round runs: the variants one after the other in an order, or both at once on swapped cores. */
+export type RoundPlan =
+  | { round: number; design: 'interleaved'; order: readonly VariantName[] }
+  | { round: number; design: 'duet'; slots: Record<VariantName, CoreSlot> };
+
+/**
+ * A duet's placement in round `round`: the baseline on core slot 0 in even rounds and on slot 1
+ * in odd ones, the instrumented variant on the other, so a core's own speed cancels over rounds.
+ * Round 0 is the initial warm-up.
+ */
+export function duetSlots(round: number): Record<VariantName, CoreSlot> {
+  return round % 2 === 0 ? { baseline: 0, instrumented: 1 } : { baseline: 1, instrumented: 0 };
+}
+
+/** Rounds 1..R of a scenario: interleaved in a seeded order, or a duet with the cores swapped each round. */
+export function roundPlans(s: Pick<ResolvedScenario, 'design' | 'rounds'>, seed: number): RoundPlan[] {
+  if (s.design === 'duet') return Array.from({ length: s.rounds }, (_, i) => ({ round: i + 1, design: 'duet', slots: duetSlots(i + 1) }));
+  return roundOrders(seed, s.rounds).map((order, i) => ({ round: i + 1, design: 'interleaved', order }));
+}

@@ -8,9 +8,9 @@ import { DriverFault, DriverProcess } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';
-import { exactnessApplies, measuredWindow, type LiveVariant } from './measured-window.ts';
-import type { ScenarioPlan } from './plan.ts';
-import { roundOrders } from './seeds.ts';
+import { DuetPlacement } from './duet.ts';
+import { exactnessApplies, measuredWindows, type LiveVariant, type WindowSlot } from './measured-window.ts';
+import { duetSlots, roundPlans, type ScenarioPlan } from './plan.ts';
 import { startDrivers, startTargets, VARIANTS } from './start-variants.ts';
 import { uninjectedWorldErrors } from './world-errors.ts';
 import { concludeScenario, type Conclusion } from './conclude.ts';
@@ -24,16 +24,26 @@ export interface ScenarioOutcome {
 
 /**
  * One scenario end to end: fakes (if a variant is the reference daemon), both targets started
- * once, one driver per target, a long warm-up each, then R rounds of both variants in a seeded
- * order, each a warm-up window and a measured window. Everything it started is stopped in
- * `finally`, whatever happened. A death mid-run becomes the scenario's `error`; an abort rethrows.
+ * once, one driver per target, a long warm-up each, then R rounds of both variants, each a
+ * warm-up window and a measured window: one variant after the other in a seeded order
+ * (`design: 'interleaved'`), or both at once on their own cores, swapped every round (`'duet'`).
+ * Everything it started is stopped in `finally`, whatever happened. A death mid-run becomes the scenario's `error`; an abort rethrows.
  * So does a broken world: once a round shows errors the world did not inject (README, "How a
  * verdict is reached"), the scenario stops there with no verdict.
  */
 export async function runScenario(
   plan: ScenarioPlan,
   position: { index: number; count: number },
-  ctx: { signal: AbortSignal; emit: RunListener },
+  ctx: {
+    signal: AbortSignal;
+    emit: RunListener;
+    /**
+     * Sequential rounds (--until-decided, harness/run/realistic.ts): after the last planned round,
+     * with every measured window so far, how many rounds to add (0: stop). Asked again after each
+     * added batch; targets and drivers stay up throughout.
+     */
+    moreRounds?: (rounds: readonly WindowResult[]) => number;
+  },
 ): Promise<ScenarioOutcome> {
   const s = plan.scenario;
   const guard = new Guard(ctx.signal);
@@ -41,10 +51,12 @@ export async function runScenario(
   const rounds: WindowResult[] = [];
   const exactRounds: ExactnessRound[] = [];
   let fakes: RunningFakes | null = null;
+  let placement: DuetPlacement | null = null;
   const live = {} as Record<VariantName, LiveVariant>;
   const variantsInfo = { baseline: { ...plan.variants.baseline.info }, instrumented: { ...plan.variants.instrumented.info } };
-  const emitWindow = (round: number, variant: VariantName, phase: Phase, durationSec: number) =>
-    ctx.emit({ type: 'window-start', scenario: s.name, round, rounds: s.rounds, variant, phase, durationSec });
+  let totalRounds = s.rounds;
+  const emitWindow = (round: number, variant: VariantName | 'both', phase: Phase, durationSec: number) =>
+    ctx.emit({ type: 'window-start', scenario: s.name, round, rounds: totalRounds, variant, phase, durationSec });
   /** The scenario's result from whatever rounds ran (all of them, or those before an error). */
   const finish = (end: Conclusion): ScenarioOutcome => {
     const result: ScenarioResult = {
@@ -57,6 +69,8 @@ export async function runScenario(
       rounds,
       comparisons: end.comparisons,
       exactness: end.exactness,
+      design: s.design,
+      ...(placement && { pinning: placement.pinning }),
       ...(end.error !== undefined && { error: end.error }),
     };
     ctx.emit({ type: 'scenario-end', result });
@@ -85,29 +99,53 @@ export async function runScenario(
     ctx.emit({ type: 'scenario-ready', scenario: s.name, baseline: targets.baseline.target, instrumented: targets.instrumented.target, world: fakes ? JSON.stringify(fakes.world) : null });
 
     const windowTimeout = (sec: number) => sec * 1000 + s.requestTimeoutSec * 1000 + 30_000;
-    const idleWindow = async (v: LiveVariant, round: number, phase: Phase, sec: number) => {
+    /** Warm-up windows (nothing recorded) of one variant, or of both at once in a duet. */
+    const idleWindows = async (names: readonly VariantName[], round: number, phase: Phase, sec: number) => {
       if (sec <= 0) return;
-      emitWindow(round, v.name, phase, sec);
-      await guard.run(v.driver.window(sec * 1000, false, windowTimeout(sec)));
+      emitWindow(round, names.length === 1 ? names[0] : 'both', phase, sec);
+      await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec)))));
     };
-
-    for (const name of VARIANTS) await idleWindow(live[name], 0, 'initial-warmup', initialWarmupSec(s));
-
-    const orders = roundOrders(plan.seed, s.rounds);
     const onReference = VARIANTS.filter((name) => plan.variants[name].spec.kind === 'reference');
     const worldErrors = () => uninjectedWorldErrors(rounds, s.world, onReference);
-    for (let round = 1; round <= s.rounds; round++) {
-      const order = orders[round - 1];
-      for (let position = 0; position < order.length; position++) {
-        const v = live[order[position]];
-        await idleWindow(v, round, 'warmup', s.warmupSec);
-        emitWindow(round, v.name, 'measure', s.measureSec);
-        const result = await measuredWindow(v, { round, order: position, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds);
+    const measure = async (round: number, slots: WindowSlot[]) => {
+      emitWindow(round, slots.length === 1 ? slots[0].v.name : 'both', 'measure', s.measureSec);
+      for (const result of await measuredWindows(slots, { round, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds)) {
         rounds.push(result);
         ctx.emit({ type: 'round-done', scenario: s.name, result });
       }
+    };
+
+    if (s.design === 'duet') {
+      // Both variants at once on their own cores, swapped every round (duet.ts says why so).
+      placement = DuetPlacement.for(live);
+      await guard.run(placement.apply(duetSlots(0)));
+      await idleWindows(VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
+    } else {
+      for (const name of VARIANTS) await idleWindows([name], 0, 'initial-warmup', initialWarmupSec(s));
+    }
+    let plans = roundPlans(s, plan.seed);
+    for (let i = 0; i < plans.length; i++) {
+      const r = plans[i];
+      if (r.design === 'duet') {
+        await guard.run(placement!.apply(r.slots));
+        await idleWindows(VARIANTS, r.round, 'warmup', s.warmupSec);
+        await guard.run(placement!.apply(r.slots));
+        await measure(r.round, VARIANTS.map((n) => ({ v: live[n], order: 0, core: placement!.coreOf(n, r.slots) })));
+      } else {
+        for (const [position, name] of r.order.entries()) {
+          await idleWindows([name], r.round, 'warmup', s.warmupSec);
+          await measure(r.round, [{ v: live[name], order: position }]);
+        }
+      }
       // Both variants have run this round: a broken world invalidates both, so stop here.
       if (worldErrors().length > 0) break;
+      if (i === plans.length - 1 && ctx.moreRounds) {
+        const more = ctx.moreRounds(rounds);
+        if (more > 0) {
+          totalRounds += more;
+          plans = roundPlans({ ...s, rounds: totalRounds }, plan.seed);
+        }
+      }
     }
 
     return finish(concludeScenario(s, { seed: plan.seed, onReference }, rounds, exactRounds));

@@ -22,6 +22,8 @@ export function buildWindowResult(args: {
   round: number;
   variant: VariantName;
   order: number;
+  /** The CPU the variant was pinned to (duet with pinning). */
+  core?: number;
   stats: WindowStats;
   target: TargetWindow;
 }): WindowResult {
@@ -57,6 +59,7 @@ export function buildWindowResult(args: {
     perTool,
   };
   if (reasons.length > 0) result.invalidReason = reasons.join('; ');
+  if (args.core !== undefined) result.core = args.core;
   if (target.extra && Object.keys(target.extra).length > 0) result.extra = target.extra;
   return result;
 }

@@ -1,4 +1,4 @@
-import type { ProfileName, Scenario } from './schema.ts';
+import type { Design, ProfileName, Scenario } from './schema.ts';
 
 /** A scenario with one profile applied: what a run actually executes. */
 export type ResolvedScenario = Omit<Scenario, 'profiles'> & { profile: ProfileName | 'default' };
@@ -21,14 +21,18 @@ export function applyProfile(scenario: Scenario, profile?: ProfileName): Resolve
     ...(p.idleClients !== undefined && { idleClients: p.idleClients }),
     ...(p.load !== undefined && { load: p.load }),
     ...(p.requestTimeoutSec !== undefined && { requestTimeoutSec: p.requestTimeoutSec }),
+    ...(p.design !== undefined && { design: p.design }),
     budgets: { ...base.budgets, ...p.budgets },
     profile,
   };
 }
 
-/** Seconds of windows a resolved scenario runs (both variants, initial warm-up included). */
-export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'>): number {
-  return 2 * (initialWarmupSec(s) + s.rounds * (s.warmupSec + s.measureSec));
+/**
+ * Seconds of windows a resolved scenario runs (both variants, initial warm-up included): a duet
+ * runs both variants' windows at the same time, so half of the interleaved design's.
+ */
+export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'> & { design?: Design }): number {
+  return (s.design === 'duet' ? 1 : 2) * (initialWarmupSec(s) + s.rounds * (s.warmupSec + s.measureSec));
 }
 
 /** Before round 1 each target gets a longer warm-up (JIT, caches, connection pools). */

@@ -53,6 +53,13 @@ const Variant = z
     path: ['pid'],
   });
 
+/**
+ * How the two variants share the machine in a round. `interleaved`: one after the other, in a
+ * seeded order. `duet` (Bulej et al., ICPE 2020): both at once, each target with its driver
+ * pinned to its own core and the cores swapped every round, so both see the same interference.
+ */
+const Design = z.enum(['interleaved', 'duet']);
+
 const Mix = z.strictObject({
   weight: z.number().positive(),
   tool: z.string().min(1),
@@ -102,6 +109,7 @@ function build(opts: SchemaOptions) {
     load: Load.optional(),
     budgets: Budgets.optional(),
     requestTimeoutSec: z.number().positive().optional(),
+    design: Design.optional(),
   });
   return z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
@@ -121,6 +129,7 @@ function build(opts: SchemaOptions) {
     rounds: z.number().int().positive().default(10),
     warmupSec: z.number().nonnegative().default(3),
     measureSec: z.number().positive().default(10),
+    design: Design.default('interleaved'),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
   });
@@ -142,5 +151,6 @@ export type ScenarioVariant = Scenario['variants']['baseline'];
 export type Budgets = Scenario['budgets'];
 /** One budget as written: percent, or percent with an absolute floor in microseconds. */
 export type Budget = z.output<typeof FloorBudget>;
+export type Design = z.output<typeof Design>;
 export type ProfileName = 'smoke' | 'ci' | 'full';
 export const PROFILE_NAMES: readonly ProfileName[] = ['smoke', 'ci', 'full'];

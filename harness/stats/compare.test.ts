@@ -88,33 +88,29 @@ describe('verdict aggregation', () => {
 });
 
 describe('bootstrap interval width', () => {
-  it('uses expanded percentiles: wider than the plain 2.5/97.5 for few rounds, converging for many', async () => {
-    const { expandedTail } = await import('./bootstrap.ts');
-    expect(expandedTail(5)).toBeLessThan(0.005);
-    expect(expandedTail(5)).toBeGreaterThan(0.0001);
-    expect(expandedTail(200)).toBeGreaterThan(0.022);
-    expect(expandedTail(200)).toBeLessThan(0.025);
-  });
 
-  it('covers the true effect about 95% of the time with 6 noisy rounds', () => {
-    const rng = createRng(99);
-    let covered = 0;
-    const trials = 300;
-    for (let t = 0; t < trials; t++) {
-      // True overhead +3%, per-round noise sd ~5% (Box-Muller on the seeded rng).
-      const base: number[] = [];
-      const inst: number[] = [];
-      for (let i = 0; i < 6; i++) {
-        const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-        base.push(100);
-        inst.push(100 * Math.exp(Math.log(1.03) + 0.05 * z));
+  for (const rounds of [5, 6, 10]) {
+    it(`covers the true effect about 95% of the time with ${rounds} noisy rounds`, () => {
+      const rng = createRng(99 + rounds);
+      let covered = 0;
+      const trials = 1000;
+      for (let t = 0; t < trials; t++) {
+        // True overhead +3%, per-round noise sd ~5% (Box-Muller on the seeded rng).
+        const base: number[] = [];
+        const inst: number[] = [];
+        for (let i = 0; i < rounds; i++) {
+          const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+          base.push(100);
+          inst.push(100 * Math.exp(Math.log(1.03) + 0.05 * z));
+        }
+        const c = compareMetric({ metric: 'p50', baseline: base, instrumented: inst, budgetPct: 5, higherIsWorse: true, seed: t, resamples: 2000 });
+        if (c.ciLowPct! <= 3 && 3 <= c.ciHighPct!) covered++;
       }
-      const c = compareMetric({ metric: 'p50', baseline: base, instrumented: inst, budgetPct: 5, higherIsWorse: true, seed: t, resamples: 2000 });
-      if (c.ciLowPct! <= 3 && 3 <= c.ciHighPct!) covered++;
-    }
-    expect(covered / trials).toBeGreaterThan(0.9);
-    expect(covered / trials).toBeLessThan(0.995);
-  });
+      // 95% nominal; 3 binomial sds (0.007 at 1000 trials) either side, plus the bootstrap's own error.
+      expect(covered / trials).toBeGreaterThan(0.925);
+      expect(covered / trials).toBeLessThan(0.975);
+    });
+  }
 });
 
 describe('budget floors (a change smaller than the floor is no regression)', () => {

@@ -21,6 +21,11 @@ export interface CompareInput {
   resamples?: number;
   /** Fewer valid rounds than this is inconclusive whatever the numbers. */
   minRounds?: number;
+  /**
+   * The interval's two-sided error rate (default 0.05: a 95% interval). A sequential look uses
+   * its share of the 5% (`harness/stats/sequential.ts`).
+   */
+  alpha?: number;
 }
 
 export const DEFAULT_RESAMPLES = 10_000;
@@ -81,7 +86,7 @@ export function compareMetric(input: CompareInput): Comparison {
   };
   if (changes.length === 0) return { ...base, note: 'No usable rounds (zero or missing values)' };
 
-  const ci = bootstrapMean(changes, createRng(seed), resamples);
+  const ci = bootstrapMean(changes, createRng(seed), resamples, input.alpha);
   const scale = METRICS[metric].change === 'pp' ? identity : toPct;
   const estimatePct = scale(ci.estimate);
   const ciLowPct = scale(ci.low);

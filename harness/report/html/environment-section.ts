@@ -18,6 +18,9 @@ export function environmentSection(result: Result): string {
     ['finished', `${result.finishedAt}${Number.isFinite(seconds) ? ` (${fmtSeconds(seconds)})` : ''}`],
   ];
   if (result.seed != null) rows.push(['seed', String(result.seed)]);
+  // How the variants shared the machine, per scenario that records it (README, "How a verdict is reached").
+  const designs = result.scenarios.filter((s) => s.design).map((s) => `${s.name}: ${s.design}${s.pinning ? ` (pinning: ${s.pinning})` : ''}`);
+  if (designs.length > 0) rows.push(['design', designs.join('; ')]);
   rows.push(['comparisons made', String(result.comparisonsMade ?? result.scenarios.reduce((n, s) => n + s.comparisons.length, 0))]);
   const dl = rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('');
   return `<section id="environment">

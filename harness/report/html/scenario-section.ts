@@ -44,7 +44,7 @@ ${trendHtml}
 ${exactnessHtml(s)}
 ${invalidHtml(s.rounds)}
 <h3>Rounds</h3>
-${roundsTable(s.rounds, labels)}
+${roundsTable(s.rounds, labels, s.design === 'duet')}
 </section>`;
   return { html, charts };
 }
@@ -68,10 +68,16 @@ function invalidHtml(rounds: readonly WindowResult[]): string {
   return `<h3>Invalid windows (${invalid.length}, excluded with their round)</h3><ul class="note">${items}</ul>`;
 }
 
-function roundsTable(rounds: readonly WindowResult[], labels: Labels): string {
+/** When a window ran: first or second of its round, or together with the other variant (duet, with its pinned CPU). */
+function ranCell(r: WindowResult, duet: boolean): string {
+  if (duet) return r.core !== undefined ? `together, CPU ${r.core}` : 'together';
+  return r.order === 0 ? 'first' : 'second';
+}
+
+function roundsTable(rounds: readonly WindowResult[], labels: Labels, duet: boolean): string {
   const body = inRunOrder(rounds).map((r) => {
     const kinds = r.errorsByKind && Object.keys(r.errorsByKind).length ? ` (${Object.entries(r.errorsByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
-    return `<tr class="${r.valid ? '' : 'invalid'}"><td class="num">${r.round}</td><td>${h(r.variant === 'baseline' ? labels.baseline : labels.instrumented)}</td><td class="num">${r.order === 0 ? 'first' : 'second'}</td>` +
+    return `<tr class="${r.valid ? '' : 'invalid'}"><td class="num">${r.round}</td><td>${h(r.variant === 'baseline' ? labels.baseline : labels.instrumented)}</td><td class="num">${h(ranCell(r, duet))}</td>` +
       `<td class="num">${fmtNumber(r.requests, 0)}</td><td class="num">${fmtNumber(r.errors, 0)}${h(kinds)}${r.dropped ? `, ${fmtNumber(r.dropped, 0)} dropped` : ''}</td><td class="num">${fmtNumber(r.throughput, 1)}</td>` +
       `<td class="num">${fmtUs(r.latencyUs?.p50)}</td><td class="num">${fmtUs(r.latencyUs?.p99)}</td><td class="num">${fmtUs(r.latencyUs?.p999)}</td><td class="num">${fmtUs(r.latencyUs?.max)}</td>` +
       `<td class="num">${fmtUs(r.cpuPerRequestUs)}</td><td class="num">${fmtBytes(r.rssBytes)}</td><td class="num">${fmtShare(r.driverCpuPct)}</td>` +

@@ -41,4 +41,12 @@ describe('markdown reporter', () => {
     expect(md).toContain('1 invalid window excluded: round 2 instrumented (driver CPU 97%');
     expect(md).toContain('Reproduce: `overbench realistic --scenario chat-realistic --profile smoke --seed 7`');
   });
+
+  it('says when a scenario ran as a duet, and whether it was pinned', () => {
+    const r = sampleResult();
+    r.scenarios[0] = { ...r.scenarios[0], design: 'duet', pinning: 'taskset' };
+    const text = markdownReporter.render(r, defaultContext());
+    expect(text).toContain(`**${r.scenarios[0].name}**: duet design, both variants measured at the same time (each pinned to its own core, swapped every round)`);
+    expect(md).not.toContain('duet');
+  });
 });

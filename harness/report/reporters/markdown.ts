@@ -51,6 +51,10 @@ function comparisonRow(scenario: string, c: Comparison): string[] {
 function scenarioNotes(s: ScenarioResult): string[] {
   const notes: string[] = [];
   if (s.error) notes.push(`- **${cell(s.name)}** did not complete: ${cell(s.error)}`);
+  if (s.design === 'duet') {
+    const placed = s.pinning === 'taskset' ? 'each pinned to its own core, swapped every round' : 'unpinned';
+    notes.push(`- **${cell(s.name)}**: duet design, both variants measured at the same time (${placed})`);
+  }
   const invalid = s.rounds.filter((r) => !r.valid);
   if (invalid.length) {
     const why = invalid.map((r) => `round ${r.round} ${r.variant}${r.invalidReason ? ` (${r.invalidReason})` : ''}`).join('; ');

@@ -1,0 +1,49 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../common/tsx.ts';
+import { overbench } from './testing/cli.ts';
+
+/** `overbench realistic --until-decided --max-time`: batches of rounds on targets that stay up. */
+const FIXTURE = path.join(REPO_ROOT, 'harness/targets/fixtures/exai-server.mjs');
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-seq-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function scenario(name: string, budgets: Record<string, number>): Promise<string> {
+  const file = path.join(dir, `${name}.json`);
+  const target = `spawn:node ${FIXTURE} --port {port}`;
+  await writeFile(file, JSON.stringify({
+    name, clients: 2, load: { model: 'closed', thinkTime: 'constant:v=1ms' },
+    mix: [{ weight: 1, tool: 'echo', args: { text: 'hello' } }],
+    rounds: 5, warmupSec: 0.1, measureSec: 0.3, budgets,
+    variants: { baseline: { target }, instrumented: { target } },
+  }));
+  return file;
+}
+
+describe('overbench realistic --until-decided', () => {
+  it('adds batches while a comparison is inconclusive, up to --max-time, at each look\'s share of the 5%', async () => {
+    const file = await scenario('tight-budget', { p50: 0.01 });
+    const ran = await overbench(['realistic', '--scenario', file, '--until-decided', '--max-time', '25s', '--json', '--seed', '7', '--out', path.join(dir, 'out')], { timeoutMs: 90_000 });
+    const result = JSON.parse(ran.stdout);
+    const s = result.scenarios[0];
+    expect(s.looks).toBeGreaterThan(1);
+    expect(s.rounds.length).toBe(2 * 5 * s.looks);
+    for (const c of s.comparisons) expect(c.looks).toBe(s.looks);
+  }, 120_000);
+
+  it('stops after the first look when it decides', async () => {
+    const file = await scenario('loose-budget', { p50: 500 });
+    const ran = await overbench(['realistic', '--scenario', file, '--until-decided', '--max-time', '60s', '--json', '--seed', '7', '--out', path.join(dir, 'out')], { timeoutMs: 90_000 });
+    const s = JSON.parse(ran.stdout).scenarios[0];
+    expect(s.looks).toBe(1);
+    expect(s.stoppedBy).toBe('decided');
+    expect(s.rounds.length).toBe(10);
+  }, 120_000);
+});
