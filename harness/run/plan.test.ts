@@ -59,8 +59,13 @@ describe('planning a run (before anything starts)', () => {
 });
 
 describe('the round plan of each design', () => {
-  it('interleaved (the default): both variants once per round, in the seeded order', () => {
-    const [p] = planScenarios([tiny({ rounds: 6 })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
+  it('duet is the default (calibration: half the A/A noise of interleaved, README)', () => {
+    const [p] = planScenarios([tiny()], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
+    expect(p.scenario.design).toBe('duet');
+  });
+
+  it('interleaved: both variants once per round, in the seeded order', () => {
+    const [p] = planScenarios([tiny({ rounds: 6, design: 'interleaved' })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
     expect(p.scenario.design).toBe('interleaved');
     const plans = roundPlans(p.scenario, p.seed);
     expect(plans.map((r) => r.round)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -84,7 +89,7 @@ describe('the round plan of each design', () => {
     // The initial warm-up (round 0) is an even round.
     expect(duetSlots(0)).toEqual({ baseline: 0, instrumented: 1 });
     // Half the window time of the interleaved design: both variants run at once.
-    const [q] = planScenarios([tiny({ rounds: 5 })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
+    const [q] = planScenarios([tiny({ rounds: 5, design: 'interleaved' })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 3);
     expect(p.plannedSec * 2).toBe(q.plannedSec);
   });
 

@@ -129,7 +129,7 @@ function build(opts: SchemaOptions) {
     rounds: z.number().int().positive().default(10),
     warmupSec: z.number().nonnegative().default(3),
     measureSec: z.number().positive().default(10),
-    design: Design.default('interleaved'),
+    design: Design.default('duet'),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
   });
