@@ -46,14 +46,25 @@ function range(len: number, start: number, end: number): [number, number] {
   return [start, end];
 }
 
-function lrange(ctx: Ctx, args: string[]): string {
+/**
+ * LRANGE's and LTRIM's shared start: the list at args[1] with args[2..3] clamped to it, or the
+ * reply to give instead (not an integer, WRONGTYPE, or `missing` when there is no such key).
+ */
+function listWindow(ctx: Ctx, args: string[], missing: string): { list: string[]; start: number; end: number } | string {
   const s = index(args[2]);
   const e = index(args[3]);
   if (s === undefined || e === undefined) return NOT_INTEGER;
   const list = listAt(ctx, args[1]);
   if (typeof list === 'string') return list;
-  if (list === undefined) return EMPTY_ARRAY;
+  if (list === undefined) return missing;
   const [start, end] = range(list.length, s, e);
+  return { list, start, end };
+}
+
+function lrange(ctx: Ctx, args: string[]): string {
+  const w = listWindow(ctx, args, EMPTY_ARRAY);
+  if (typeof w === 'string') return w;
+  const { list, start, end } = w;
   if (start > end || start >= list.length) return EMPTY_ARRAY;
   let out = `*${end - start + 1}\r\n`;
   for (let i = start; i <= end; i++) out += bulk(list[i]);
@@ -61,13 +72,9 @@ function lrange(ctx: Ctx, args: string[]): string {
 }
 
 function ltrim(ctx: Ctx, args: string[]): string {
-  const s = index(args[2]);
-  const e = index(args[3]);
-  if (s === undefined || e === undefined) return NOT_INTEGER;
-  const list = listAt(ctx, args[1]);
-  if (typeof list === 'string') return list;
-  if (list === undefined) return OK;
-  const [start, end] = range(list.length, s, e);
+  const w = listWindow(ctx, args, OK);
+  if (typeof w === 'string') return w;
+  const { list, start, end } = w;
   if (start > end || start >= list.length) {
     ctx.db.delete(args[1]);
     return OK;

@@ -9,6 +9,15 @@
  * user_script:1: ..."; an error raised while running (redis.call's, error(), a runtime error)
  * becomes the reply "<CODE msg> script: <sha>, on @user_script:<line>." via Redis's message
  * handler; redis.pcall returns the error as a table {err=...}.
+ *
+ * Known differences from redis-server 7.0 (the conformance script stays clear of them):
+ * - cjson, cmsgpack and struct are absent (a script that uses them gets the missing-global error);
+ * - `#!lua` flags, EVAL_RO and FUNCTION are not implemented;
+ * - a runaway script is stopped with an error after scriptTimeLimitMs (default 5 s) instead of
+ *   running on while other clients get BUSY;
+ * - maps built from Lua tables, and KEYS, come out in another order than Redis's hash order;
+ * - tostring(-0.0) after a 0 constant gives "-0" (Lua 5.1 gives "0"); error({1}) gives
+ *   "ERR unknown error" where Redis crashes; xpcall handlers see Lua 5.3 wording.
  */
 import { createHash } from 'node:crypto';
 import type { ClientState, Ctx, ServerState } from '../commands/types.ts';
