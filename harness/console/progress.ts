@@ -1,51 +1,62 @@
 import type { RunEvent, RunListener } from '../run/events.ts';
 import { fmtClock } from '../../common/format.ts';
+import { RunEta } from './eta.ts';
+
+const left = (r: { sec: number; withStartup: boolean }): string => `~${fmtClock(r.sec)}${r.withStartup ? '' : ' plus start-up'}`;
 
 /**
- * The live line on a terminal: scenario, round, variant, phase, elapsed and remaining (planned
- * window time left; start-up of targets comes on top). Redrawn in place, erased before any other
- * output so tables never interleave with it.
+ * The run's progress and its ETA (eta.ts), given up front and kept current. `live` (a terminal):
+ * one line with scenario, round, variant, phase, elapsed and remaining, redrawn in place and
+ * erased before any other output so tables never interleave with it. Otherwise (CI logs): one
+ * line up front and one per scenario.
  */
 export class ProgressLine {
   private timer: NodeJS.Timeout | null = null;
   private startedAt = 0;
-  private planned = 0;
-  /** Window seconds already run, plus the current window's start and length. */
-  private doneSec = 0;
+  private eta = new RunEta(0, 0);
   private current: Extract<RunEvent, { type: 'window-start' }> | null = null;
   private currentAt = 0;
   private scenarioLabel = '';
   /** Shown instead of the window while there is none (targets starting). */
   private status = '';
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly live = true,
+  ) {}
 
   readonly listener: RunListener = (e) => {
     switch (e.type) {
       case 'run-start':
         this.startedAt = Date.now();
-        this.planned = e.plannedSec;
-        this.timer = setInterval(() => this.draw(), 500);
-        this.timer.unref();
+        this.eta = new RunEta(e.plannedSec, e.scenarios.length);
+        this.out.write(`${e.scenarios.length} scenario(s): ${left(this.eta.remaining())}\n`);
+        if (this.live) {
+          this.timer = setInterval(() => this.draw(), 500);
+          this.timer.unref();
+        }
         break;
       case 'scenario-start':
         this.closeWindow();
+        this.eta.scenarioStart(Date.now());
         this.scenarioLabel = `[${e.index + 1}/${e.count}] ${e.scenario}`;
         this.current = null;
         this.status = 'starting fakes, targets and drivers';
-        this.draw();
+        if (this.live) this.draw();
+        else this.out.write(`${this.scenarioLabel}: running (~${fmtClock(e.plannedSec)} of windows), the run ${left(this.eta.remaining())} left\n`);
         break;
       case 'window-start':
         this.closeWindow();
+        this.eta.windowStart(Date.now());
         this.status = '';
         this.current = e;
         this.currentAt = Date.now();
-        this.draw();
+        if (this.live) this.draw();
         break;
       case 'scenario-end':
         this.closeWindow();
         this.current = null;
-        this.clear();
+        if (this.live) this.clear();
         break;
       case 'run-end':
         this.stop();
@@ -58,7 +69,7 @@ export class ProgressLine {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.clear();
+    if (this.live) this.clear();
   }
 
   clear(): void {
@@ -66,16 +77,15 @@ export class ProgressLine {
   }
 
   private closeWindow(): void {
-    if (this.current) this.doneSec += this.current.durationSec;
+    if (this.current) this.eta.windowDone(this.current.durationSec);
     this.current = null;
   }
 
   private draw(): void {
     const elapsed = (Date.now() - this.startedAt) / 1000;
     const inWindow = this.current ? Math.min(this.current.durationSec, (Date.now() - this.currentAt) / 1000) : 0;
-    const remaining = this.planned - this.doneSec - inWindow;
     const c = this.current;
     const what = this.status || (c ? `${c.phase === 'initial-warmup' ? 'initial warm-up' : `round ${c.round}/${c.rounds}`}  ${c.variant}  ${c.phase === 'measure' ? 'measuring' : 'warming up'}` : '');
-    this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${fmtClock(elapsed)}  remaining ~${fmtClock(remaining)}`);
+    this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${fmtClock(elapsed)}  remaining ${left(this.eta.remaining(inWindow))}`);
   }
 }

@@ -1,4 +1,3 @@
-import { fmtClock } from '../../common/format.ts';
 import type { RunListener } from '../run/events.ts';
 import { ProgressLine } from './progress.ts';
 import { renderScenario } from './scenario-table.ts';
@@ -11,12 +10,11 @@ import { renderScenario } from './scenario-table.ts';
 export function runPrinter(opts: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {}): { listener: RunListener; dispose(): void } {
   const out = opts.out ?? process.stdout;
   const err = opts.err ?? process.stderr;
-  const progress = err.isTTY ? new ProgressLine(err) : null;
+  // Without a terminal, stderr stays for errors only (CI logs, `2>` captures): progress goes to stdout.
+  const progress = err.isTTY ? new ProgressLine(err) : new ProgressLine(out, false);
   const listener: RunListener = (e) => {
-    progress?.listener(e);
-    // Without a terminal, stderr stays for errors only (CI logs, `2>` captures): progress goes to stdout.
-    if (e.type === 'scenario-start' && !progress) out.write(`[${e.index + 1}/${e.count}] ${e.scenario}: running (~${fmtClock(e.plannedSec)} of windows)\n`);
+    progress.listener(e);
     if (e.type === 'scenario-end') out.write(`${renderScenario(e.result)}\n\n`);
   };
-  return { listener, dispose: () => progress?.stop() };
+  return { listener, dispose: () => progress.stop() };
 }
