@@ -1,5 +1,8 @@
 import { defineScenario } from '../index.ts';
 
+// Self-contained on purpose: a scenario is plain data that users copy and edit, so the shape it
+// shares with the other built-in scenarios (variants, profiles, budgets) is not factored out.
+
 /**
  * The everyday load of an EXAI daemon: 16 chat clients with think time in front of a provider
  * whose latency is lognormal (median 120 ms, p99 900 ms), with Supabase at ~8 ms and Redis real

@@ -1,5 +1,8 @@
 import { defineScenario } from '../index.ts';
 
+// Self-contained on purpose: a scenario is plain data that users copy and edit, so the shape it
+// shares with the other built-in scenarios (variants, profiles, budgets) is not factored out.
+
 /**
  * The CPU-only path, where instrumentation cost shows most: `status` and `echo` answer from
  * memory, so a request costs tens of microseconds of daemon CPU and every metrics call is a

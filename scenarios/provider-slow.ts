@@ -1,5 +1,8 @@
 import { defineScenario } from '../index.ts';
 
+// Self-contained on purpose: a scenario is plain data that users copy and edit, so the shape it
+// shares with the other built-in scenarios (variants, profiles, budgets) is not factored out.
+
 /**
  * The seed's world: a slow provider (median 800 ms, p99 4 s) and 64 clients. Here the metrics
  * layer is a rounding error on latency unless it blocks (a lock, a synchronous flush, a Redis

@@ -1,5 +1,8 @@
 import { defineScenario } from '../index.ts';
 
+// Self-contained on purpose: a scenario is plain data that users copy and edit, so the shape it
+// shares with the other built-in scenarios (variants, profiles, budgets) is not factored out.
+
 /**
  * Clients that drop and come back: every 5 requests each client closes its connection and
  * reconnects with the same session id (session resume from Redis). This drives the paths a

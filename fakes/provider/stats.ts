@@ -1,4 +1,7 @@
-/** Request counters served on GET /__stats, so tests can check what the fake actually saw. */
+/**
+ * Request counters served on GET /__stats, so tests can check what the fake actually saw.
+ * Alike in shape to fakes/supabase/stats.ts, not in content: each fake counts its own outcomes.
+ */
 
 export type Outcome = 'ok' | 'stream' | '429' | '500' | '503' | 'hang' | 'malformed' | '400' | '401' | '404' | '405';
 

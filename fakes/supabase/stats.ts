@@ -1,4 +1,7 @@
-/** Request counters served on GET /__stats, so tests and the harness can see what the fake saw. */
+/**
+ * Request counters served on GET /__stats, so tests and the harness can see what the fake saw.
+ * Alike in shape to fakes/provider/stats.ts, not in content: each fake counts its own outcomes.
+ */
 import { FUNCTIONS } from './rpc.ts';
 import { findTable } from './tables.ts';
 
