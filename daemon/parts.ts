@@ -80,13 +80,11 @@ export function buildParts(
   }
 
   const sessions = new SessionRegistry(sessionStore, createPendingQueue(redis, config.pendingMax, config.pendingTtlSec), metrics, log);
-  const calls = new CallManager(tools, live, {
-    metrics,
-    sessions,
-    log,
-    toolTimeoutSec: config.toolTimeoutSec,
-    progressIntervalSec: config.progressIntervalSec,
-    burnUs: config.benchBurnUs,
-  });
+  const calls = new CallManager(
+    tools,
+    live,
+    { metrics, sessions, log, toolTimeoutSec: config.toolTimeoutSec, progressIntervalSec: config.progressIntervalSec },
+    config.benchBurnUs,
+  );
   return { config, metrics, live, tools, rateLimiter, sessions, calls, log };
 }

@@ -19,17 +19,18 @@ const EMPTY_ARGS: Args = Object.freeze({}) as Args;
 export class CallManager {
   private readonly running = new Map<string, RunningCall>();
   private readonly metrics: MetricsBackend;
-  /** EXAI_BENCH_BURN_US: calibration's injected cost per accepted call (0 = off). */
-  private readonly burnUs: number;
 
-  /** `deps` goes to every RunningCall; its metrics count the synchronous calls too. */
+  /**
+   * `deps` goes to every RunningCall; its metrics count the synchronous calls too. `burnUs`:
+   * EXAI_BENCH_BURN_US, calibration's injected cost per accepted call (0 = off).
+   */
   constructor(
     private readonly tools: ToolRegistry,
     private readonly live: LiveState,
     private readonly deps: CallDeps,
+    private readonly burnUs = 0,
   ) {
     this.metrics = deps.metrics;
-    this.burnUs = deps.burnUs ?? 0;
   }
 
   get size(): number {

@@ -19,8 +19,6 @@ export interface CallDeps {
   readonly log: (line: string) => void;
   readonly toolTimeoutSec: number;
   readonly progressIntervalSec: number;
-  /** Calibration only (EXAI_BENCH_BURN_US): microseconds of CPU spun per accepted call; 0 or absent = off. */
-  readonly burnUs?: number;
 }
 
 export class RunningCall implements CallContext {

@@ -124,19 +124,29 @@ function reject(client: ClientState, reply: string): string {
   return reply;
 }
 
+/** The command's spec; an unknown one is reported once (`from` says where it came from). */
+function commandSpec(args: string[], from: string): CommandSpec | undefined {
+  const spec = COMMANDS.get(args[0].toLowerCase());
+  if (!spec) reportUnimplemented(oneLine(args[0].slice(0, 128)), from);
+  return spec;
+}
+
+/** A container's subcommand spec (args[1]); an unknown one is reported once. */
+function subcommandSpec(container: CommandSpec, args: string[], from: string): CommandSpec | undefined {
+  const sub = container.subcommands!.get(args[1].toLowerCase());
+  if (!sub) reportUnimplemented(`${args[0].toLowerCase()}|${oneLine(args[1].slice(0, 128))}`, from);
+  return sub;
+}
+
 export function dispatch(server: ServerState, client: ClientState, args: string[]): string {
   const name = args[0].toLowerCase();
-  let spec = COMMANDS.get(name);
-  if (!spec) {
-    reportUnimplemented(oneLine(args[0].slice(0, 128)), '');
-    return reject(client, unknownCommand(args));
-  }
+  let spec = commandSpec(args, '');
+  if (!spec) return reject(client, unknownCommand(args));
   if (!arityOk(spec.arity, args.length)) return reject(client, wrongArity(name));
   if (spec.subcommands) {
     const sub = args[1].toLowerCase();
-    const subSpec = spec.subcommands.get(sub);
+    const subSpec = subcommandSpec(spec, args, '');
     if (!subSpec) {
-      reportUnimplemented(`${name}|${oneLine(args[1].slice(0, 128))}`, '');
       return reject(client, error(oneLine(`ERR unknown subcommand '${args[1].slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`)));
     }
     if (!arityOk(subSpec.arity, args.length)) return reject(client, wrongArity(`${name}|${sub}`));
@@ -160,19 +170,11 @@ const SCRIPT_NOT_ALLOWED = error('ERR This Redis command is not allowed from scr
  * `now` is the script's start: time stands still while a script runs, as in Redis.
  */
 function callFromScript(server: ServerState, client: ClientState, args: string[], now: number): string {
-  const name = args[0].toLowerCase();
-  let spec = COMMANDS.get(name);
-  if (!spec) {
-    reportUnimplemented(oneLine(args[0].slice(0, 128)), ' (from a script)');
-    return SCRIPT_UNKNOWN;
-  }
+  let spec = commandSpec(args, ' (from a script)');
+  if (!spec) return SCRIPT_UNKNOWN;
   if (spec.subcommands && args.length >= 2) {
-    const sub = spec.subcommands.get(args[1].toLowerCase());
-    if (!sub) {
-      reportUnimplemented(`${name}|${oneLine(args[1].slice(0, 128))}`, ' (from a script)');
-      return SCRIPT_UNKNOWN;
-    }
-    spec = sub;
+    spec = subcommandSpec(spec, args, ' (from a script)');
+    if (!spec) return SCRIPT_UNKNOWN;
   }
   if (!arityOk(spec.arity, args.length)) return SCRIPT_ARITY;
   if (spec.noScript) return SCRIPT_NOT_ALLOWED;

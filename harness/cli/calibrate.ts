@@ -5,15 +5,13 @@ import { CALIBRATION_SCHEMA_VERSION, type Calibration } from '../calibrate/schem
 import { checkCalibratable, calibrationScenario } from '../calibrate/variants.ts';
 import { writeCalibration } from '../calibrate/write.ts';
 import { envInfo, newRunId } from '../result/build.ts';
-import { RunAborted } from '../run/guard.ts';
-import { SIGNAL_EXIT, withInterrupts } from '../run/interrupt.ts';
 import { planScenarios } from '../run/plan.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
-import { installExitCleanup } from '../targets/children.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { commandLine, intFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
 import { profileFlag } from './realistic.ts';
+import { interruptible } from './run-and-report.ts';
 
 const USAGE = `usage: overbench calibrate [--scenario NAME|PATH]... [--profile smoke|ci|full] [--repeats K]
   [--rounds N] [--seed N] [--out DIR] [--json]
@@ -43,14 +41,11 @@ export async function run(argv: string[]): Promise<number> {
   // Every calibration variant is planned (targets, limits) before the first process starts.
   planScenarios(scenarios.map((s) => calibrationScenario(s, 1)), { profile, rounds }, seed);
 
-  installExitCleanup();
   const startedAt = new Date();
   const progress = json ? undefined : (line: string) => process.stderr.write(`${line}\n`);
-  try {
-    return await withInterrupts(async (signal) => {
-      const outcome = await runCalibration({ scenarios, profile, rounds, repeats, seed, signal, progress });
-      // A signal that came as the last run finished still means "stop": nothing is written.
-      if (signal.aborted) throw new RunAborted(String(signal.reason));
+  return interruptible(
+    (signal) => runCalibration({ scenarios, profile, rounds, repeats, seed, signal, progress }),
+    async (outcome) => {
       const runId = newRunId(startedAt);
       const { gitSha, node, os, cpuModel, cpus } = envInfo(outcome.world);
       const calibration: Calibration = {
@@ -70,9 +65,6 @@ export async function run(argv: string[]): Promise<number> {
       const faults = outcome.scenarios.flatMap((s) => [...(s.aa.runs ?? []), ...s.injected].filter((r) => r.error).map((r) => `${s.name}: ${r.error}`));
       for (const fault of faults) process.stderr.write(`overbench calibrate: ${fault}\n`);
       return faults.length > 0 ? ExitCode.BadInput : ExitCode.Pass;
-    });
-  } catch (e) {
-    if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as keyof typeof SIGNAL_EXIT] ?? ExitCode.BadInput;
-    throw e;
-  }
+    },
+  );
 }

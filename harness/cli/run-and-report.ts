@@ -42,30 +42,46 @@ function printOutcome(result: Result, files: string[], json: boolean): void {
 }
 
 /**
- * The one life of every measuring command around its body: console progress (unless --json),
- * SIGINT/SIGTERM turned into an abort (children stopped, nothing written, exit 130/143), then one
- * result built, written with every report (reports/<run-id>/, latest.*, history), the printed
- * outcome, and the exit code of its verdict (README, "Exit codes"; --inconclusive=pass).
+ * The stop handling of every measuring command (realistic, tight, gate, calibrate): children are
+ * ended at exit, and SIGINT/SIGTERM abort `measure` (which stops every process it started and
+ * throws RunAborted): nothing is written and the exit code is 130/143. A signal that came as
+ * `measure` finished still means "stop": `conclude` (writing, printing) never runs then.
  */
-export async function runAndReport(cmd: RunCommand, body: RunBody): Promise<number> {
+export async function interruptible<T>(measure: (signal: AbortSignal) => Promise<T>, conclude: (value: T) => Promise<number>): Promise<number> {
   installExitCleanup();
-  const printer = cmd.json ? null : runPrinter();
-  const startedAt = new Date();
   try {
     return await withInterrupts(async (signal) => {
-      const outcome = await body(signal, printer?.listener);
-      // A signal that came as the body finished still means "stop": nothing is written.
+      const value = await measure(signal);
       if (signal.aborted) throw new RunAborted(String(signal.reason));
-      const result = buildResult({ ...outcome, startedAt, seed: cmd.seed, command: commandLine(cmd.sub, cmd.argv) });
-      const { files } = await writeRun(result, { outDir: cmd.outDir, inconclusive: cmd.inconclusive });
-      printer?.listener({ type: 'run-end', result });
-      if (cmd.summary && !cmd.json) process.stdout.write(`${cmd.summary(result)}\n`);
-      printOutcome(result, files, cmd.json);
-      return exitCodeFor(result, cmd.inconclusive === 'pass');
+      return conclude(value);
     });
   } catch (e) {
     if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as keyof typeof SIGNAL_EXIT] ?? ExitCode.BadInput;
     throw e;
+  }
+}
+
+/**
+ * The one life of every result-writing command around its body: console progress (unless
+ * --json), the stop handling of `interruptible`, then one result built, written with every report
+ * (reports/<run-id>/, latest.*, history), the printed outcome, and the exit code of its verdict
+ * (README, "Exit codes"; --inconclusive=pass).
+ */
+export async function runAndReport(cmd: RunCommand, body: RunBody): Promise<number> {
+  const printer = cmd.json ? null : runPrinter();
+  const startedAt = new Date();
+  try {
+    return await interruptible(
+      (signal) => body(signal, printer?.listener),
+      async (outcome) => {
+        const result = buildResult({ ...outcome, startedAt, seed: cmd.seed, command: commandLine(cmd.sub, cmd.argv) });
+        const { files } = await writeRun(result, { outDir: cmd.outDir, inconclusive: cmd.inconclusive });
+        printer?.listener({ type: 'run-end', result });
+        if (cmd.summary && !cmd.json) process.stdout.write(`${cmd.summary(result)}\n`);
+        printOutcome(result, files, cmd.json);
+        return exitCodeFor(result, cmd.inconclusive === 'pass');
+      },
+    );
   } finally {
     printer?.dispose();
   }
