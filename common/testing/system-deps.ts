@@ -5,22 +5,34 @@
  * command. With OVERBENCH_REQUIRE_SYSTEM_DEPS=1 (CI) a missing binary fails instead of skipping,
  * so CI can never go green by skipping.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'vitest';
 import { findChromium, findOnPath, findPgBinDir } from '../binaries.ts';
 
-export type SystemDep = 'redis-server' | 'postgres' | 'chromium';
+export type SystemDep = 'redis-server' | 'postgres' | 'chromium' | 'python-websockets';
 
 /** The Debian package that brings each binary. */
 export const DEBIAN_PACKAGE: Record<SystemDep, string> = {
   'redis-server': 'redis-server',
   postgres: 'postgresql',
   chromium: 'chromium',
+  'python-websockets': 'python3-websockets',
 };
+
+/**
+ * A Python 3 that can `import websockets` (examples/python-daemon): python3 on PATH, else Debian's
+ * /usr/bin/python3 (where apt installs python3-websockets, whatever pyenv or a venv put first).
+ */
+export function findPythonWithWebsockets(): string | undefined {
+  const candidates = [findOnPath('python3'), '/usr/bin/python3'].filter((p): p is string => p !== undefined);
+  return candidates.find((py) => spawnSync(py, ['-c', 'import websockets'], { stdio: 'ignore', timeout: 10_000 }).status === 0);
+}
 
 const FINDERS: Record<SystemDep, () => string | undefined> = {
   'redis-server': () => findOnPath('redis-server'),
   postgres: () => findPgBinDir(),
   chromium: () => findChromium(),
+  'python-websockets': findPythonWithWebsockets,
 };
 
 const found = new Map<SystemDep, boolean>();

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { Handshake } from '../protocol/index.ts';
+import { OrphanErrors, type AttributedError, type Handshake } from '../protocol/index.ts';
 import type { SharedState } from './shared-state.ts';
 
 /** A request on the wire. `start` is performance.now() ms: the send time, or the intended time (open model). */
@@ -21,6 +21,8 @@ const noop = (): void => {};
 export class DriverConnection {
   state: ConnectionState = 'new';
   readonly inflight = new Map<number, Pending>();
+  /** Id-less errors waiting for proof of which call they belong to (protocol/orphan-attribution.ts). */
+  private readonly orphans = new OrphanErrors();
   /** A request ended (recorded already). */
   onSettled: (conn: DriverConnection, p: Pending) => void = noop;
   /** The socket closed without us asking (in-flight requests were already failed as `closed`). */
@@ -121,15 +123,14 @@ export class DriverConnection {
         rec.fail(p.tool, info.error);
       }
       this.onSettled(this, p);
+      if (!this.orphans.idle) this.attributed(this.orphans.answered(p.id));
     } else if (kind === 'orphan-error') {
-      const oldest = this.oldest();
-      if (oldest === undefined) {
+      if (this.inflight.size === 0) {
         rec.countError(info.error ?? 'ERROR');
         return;
       }
-      this.inflight.delete(oldest.id);
-      rec.fail(oldest.tool, info.error ?? 'ERROR');
-      this.onSettled(this, oldest);
+      const calls = [...this.inflight.values()].map((c) => ({ id: c.id, tool: shared.toolNames[c.tool] ?? '' }));
+      this.attributed(this.orphans.add(info.error ?? 'ERROR', calls, info.tool));
     } else if (kind === 'connection-error') {
       rec.countError(`connection:${info.error ?? 'ERROR'}`);
     } else if (kind === 'invalid') {
@@ -138,9 +139,21 @@ export class DriverConnection {
     // 'partial' and 'ignore': counted as frames, nothing else to do
   }
 
-  oldest(): Pending | undefined {
-    for (const p of this.inflight.values()) return p;
-    return undefined;
+  /** End the calls an id-less error was proven to belong to; count the unattributable apart. */
+  private attributed(found: readonly AttributedError[]): void {
+    for (const { id, error } of found) {
+      const p = this.inflight.get(id);
+      if (p === undefined) continue;
+      this.inflight.delete(id);
+      this.shared.rec.fail(p.tool, error);
+      this.onSettled(this, p);
+    }
+    for (const error of this.orphans.takeAmbiguous()) this.shared.rec.countError(`ambiguous:${error}`);
+  }
+
+  /** A call that ended without its reply (timeout, closed): proof of nothing for an id-less error. */
+  private unanswered(p: Pending): void {
+    if (!this.orphans.idle) this.attributed(this.orphans.unanswered(p.id));
   }
 
   /** Fail every request older than `timeoutMs` as `timeout`. */
@@ -150,6 +163,7 @@ export class DriverConnection {
       this.inflight.delete(p.id);
       this.shared.rec.fail(p.tool, 'timeout');
       this.onSettled(this, p);
+      this.unanswered(p);
     }
   }
 
@@ -158,6 +172,7 @@ export class DriverConnection {
       this.inflight.delete(p.id);
       this.shared.rec.fail(p.tool, kind);
       this.onSettled(this, p);
+      this.unanswered(p);
     }
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRng, parseLatency } from '../../common/latency.ts';
-import { adapterFor } from '../protocol/index.ts';
+import { adapterFor, withErrorRules } from '../protocol/index.ts';
 import { BusyClient } from './client.ts';
 import { ClosedModel } from './closed.ts';
 import { DriverConnection } from './driver-connection.ts';
@@ -36,11 +36,12 @@ export class Driver {
   static async start(config: DriverConfig): Promise<Driver> {
     const problems = validateDriverConfig(config);
     if (problems.length > 0) throw new Error(`driver config: ${problems.join('; ')}`);
-    const adapter = adapterFor(config.protocol);
+    // In-band errors (the scenario's errorRules) are read where frames are classified.
+    const adapter = withErrorRules(adapterFor(config.protocol), config.errorRules);
     // Unique per driver process, so no two drivers (variants, runs) send the same "unique" request.
     const mix = compileMix(config.mix, adapter, `${config.sessionPrefix}.${randomBytes(4).toString('hex')}`);
     const rec = new WindowRecorder(mix.toolNames);
-    const shared = createSharedState({ url: config.url, token: config.token, adapter, rec });
+    const shared = createSharedState({ url: config.url, token: config.token, adapter, rec, toolNames: mix.toolNames });
     const churnEvery = config.churn?.everyRequests;
     const load = config.load;
     const ids = sessionIds(config.sessionPrefix);

@@ -3,6 +3,7 @@
  * The parent forks the driver, sends `start`, then one `window` at a time, then `stop`.
  * Between windows the driver sends nothing on the wire, so the other variant is measured in quiet.
  */
+import type { ErrorRule } from '../protocol/error-rules.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** Closed model (k6: constant-vus): every client sends, awaits the terminal frame, thinks, repeats. */
@@ -51,6 +52,8 @@ export interface DriverConfig {
   requestTimeoutMs: number;
   /** Extra connections that only say hello and then stay open, silent. */
   idleClients?: number;
+  /** In-band errors: terminal frames the protocol calls a success but these rules call an error. */
+  errorRules?: ErrorRule[];
 }
 
 export interface ToolWindowStats {

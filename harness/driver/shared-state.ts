@@ -12,9 +12,18 @@ export interface SharedState {
   /** The last request id handed out; ids are 1, 2, 3... for the driver's whole life. */
   lastRequestId: number;
   readonly handshakeTimeoutMs: number;
+  /** The mix's tool names by index (Pending.tool): an id-less error naming a tool narrows to its calls. */
+  readonly toolNames: readonly string[];
 }
 
-export function createSharedState(opts: { url: string; token?: string; adapter: ProtocolAdapter; rec: WindowRecorder; handshakeTimeoutMs?: number }): SharedState {
+export function createSharedState(opts: {
+  url: string;
+  token?: string;
+  adapter: ProtocolAdapter;
+  rec: WindowRecorder;
+  handshakeTimeoutMs?: number;
+  toolNames?: readonly string[];
+}): SharedState {
   return {
     url: opts.url,
     token: opts.token,
@@ -23,5 +32,6 @@ export function createSharedState(opts: { url: string; token?: string; adapter: 
     info: newFrameInfo(),
     lastRequestId: 0,
     handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
+    toolNames: opts.toolNames ?? [],
   };
 }

@@ -1,4 +1,5 @@
 import { parseLatency } from '../../common/latency.ts';
+import { errorRuleProblems } from '../protocol/error-rules.ts';
 import type { DriverConfig } from './messages.ts';
 import { MAX_SESSION_ID, sessionIds } from './session-ids.ts';
 
@@ -28,6 +29,7 @@ export function validateDriverConfig(c: DriverConfig): string[] {
       if (!(typeof e.weight === 'number' && e.weight > 0)) p.push(`mix[${i}].weight: expected a positive number, got ${JSON.stringify(e.weight)}`);
     });
   }
+  if (c.errorRules !== undefined) p.push(...errorRuleProblems(c.errorRules));
   const load = c.load;
   if (load?.model === 'closed') {
     if (load.thinkTime !== undefined) {

@@ -11,7 +11,10 @@ export type FrameKind =
   | 'terminal'
   /** A frame belonging to an in-flight request that does not end it (progress, stream chunk). */
   | 'partial'
-  /** An error naming no request (the real EXAI daemon's defect): the oldest call in flight failed. */
+  /**
+   * An error naming no request (the real EXAI daemon's defect): one of the calls in flight on the
+   * connection failed; which one is decided by orphan-attribution.ts (`info.tool` may narrow it).
+   */
   | 'orphan-error'
   /**
    * An error about the connection or session, not about any request (e.g. the session store was
@@ -30,10 +33,12 @@ export interface FrameInfo {
   error: string | undefined;
   /** A frame the driver must send back (e.g. a reply to a JSON-RPC ping request); rarely set. */
   reply: string | undefined;
+  /** An orphan-error that names the tool whose call failed ("Tool not found: x"): that tool. */
+  tool: string | undefined;
 }
 
 export function newFrameInfo(): FrameInfo {
-  return { requestId: 0, error: undefined, reply: undefined };
+  return { requestId: 0, error: undefined, reply: undefined, tool: undefined };
 }
 
 /** One connection's handshake, as a small state machine fed with incoming frames. */

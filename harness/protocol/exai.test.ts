@@ -56,6 +56,22 @@ describe('exai adapter', () => {
     ).toMatchObject({ kind: 'orphan-error', error: 'OVER_CAPACITY' });
   });
 
+  it('an id-less error that names a tool says which (the real daemon: "Tool not found: X", details.requested_tool)', () => {
+    const tool = (frame: string) => {
+      const info = newFrameInfo();
+      exai.classify(frame, info);
+      return info.tool;
+    };
+    expect(tool('{"error":{"code":"TOOL_NOT_FOUND","message":"Tool not found: nope"}}')).toBe('nope');
+    expect(tool('{"error":{"code":"TOOL_NOT_FOUND","message":"Unknown tool: x_EXAI-WS","details":{"requested_tool":"x_EXAI-WS"}}}')).toBe('x_EXAI-WS');
+    expect(tool('{"error":{"code":"INTERNAL_ERROR","message":"Tool execution failed: boom"}}')).toBeUndefined();
+    // and the next frame does not inherit it
+    const info = newFrameInfo();
+    exai.classify('{"error":{"code":"TOOL_NOT_FOUND","message":"Tool not found: nope"}}', info);
+    exai.classify('{"error":{"code":"INTERNAL_ERROR","message":"x"}}', info);
+    expect(info.tool).toBeUndefined();
+  });
+
   it('an id-less op:error that refuses no message is about the connection, not a call', () => {
     // The reference daemon's session store failing after hello: no call may take it for its reply.
     expect(classify('{"op":"error","request_id":null,"error":{"code":"REDIS_ERROR","message":"session store unavailable"}}')).toMatchObject({

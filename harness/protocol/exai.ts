@@ -5,9 +5,9 @@ import { compileTemplate, errorCode, ID_TEXT, parseRequestId, withUniqueField } 
 
 /**
  * The EXAI daemon protocol (shared/EXAI-PROTOCOL.md). Tolerates the real daemon's defect: an error
- * with neither `op` nor `request_id` is an `orphan-error`, which the driver charges to the oldest
- * call in flight on that connection. The real daemon's id-less `op:error` frames refuse a message
- * the client sent (OVER_CAPACITY: rate limit; VALIDATION_ERROR: bad JSON), so they are charged the
+ * with neither `op` nor `request_id` is an `orphan-error`, which the driver attributes to a call in
+ * flight on that connection by the rule of orphan-attribution.ts (the tool it names narrows it). The real daemon's id-less `op:error` frames refuse a message
+ * the client sent (OVER_CAPACITY: rate limit; VALIDATION_ERROR: bad JSON), so they are attributed the
  * same way; with a request id, they end that request. Any other id-less `op:error` (the reference
  * daemon's REDIS_ERROR when the session store fails after hello) is about the connection, not a
  * call: a `connection-error`, counted but never taken for a call's reply. See harness/protocol/README.md.
@@ -46,9 +46,22 @@ const FAST_PREFIXES: readonly FastPrefix[] = [
   exaiPrefix('stream_complete', false),
 ];
 
+/**
+ * The tool an id-less error names, as the real daemon writes it: `details.requested_tool`, or a
+ * message "Tool not found: X" / "Unknown tool: X" (its unknown-tool errors).
+ */
+function namedTool(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { details, message } = error as { details?: { requested_tool?: unknown }; message?: unknown };
+  if (typeof details?.requested_tool === 'string') return details.requested_tool;
+  const m = typeof message === 'string' ? /^(?:Tool not found|Unknown tool): (\S+)$/.exec(message) : null;
+  return m?.[1];
+}
+
 function classify(frame: string | Buffer, info: FrameInfo): FrameKind {
   info.error = undefined;
   info.reply = undefined;
+  info.tool = undefined;
   if (typeof frame !== 'string') {
     for (const p of FAST_PREFIXES) {
       const id = fastRequestId(frame, p.bytes);
@@ -86,6 +99,7 @@ function classify(frame: string | Buffer, info: FrameInfo): FrameKind {
   }
   if (op === undefined && msg.error !== undefined) {
     info.error = errorCode(msg.error);
+    info.tool = namedTool(msg.error);
     return 'orphan-error';
   }
   info.error = 'frame without op';

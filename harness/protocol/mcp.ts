@@ -54,6 +54,7 @@ function handshake(_opts: HandshakeOptions): Handshake {
 
 function classify(frame: string | Buffer, info: FrameInfo): FrameKind {
   info.error = undefined;
+  info.tool = undefined;
   info.reply = undefined;
   const msg = parseObject(typeof frame === 'string' ? frame : frame.toString());
   if (msg === undefined) {

@@ -1,8 +1,11 @@
 import type { WindowStats } from '../driver/messages.ts';
 import type { Exactness } from '../result/schema.ts';
-import type { MetricsTotals } from '../measure/daemon-monitor.ts';
+import type { MessageCounters, MessageTotals } from '../measure/message-counters.ts';
 
-/** One round's comparison of what the driver put on the wire with what the daemon's metrics counted. */
+/**
+ * One round's comparison of what the driver put on the wire with what the target's own counters
+ * counted (the reference daemon's /metrics.json, or the scenario's `exactness` source for any daemon).
+ */
 export interface ExactnessRound {
   round: number;
   driverSent: number;
@@ -11,7 +14,7 @@ export interface ExactnessRound {
   daemonSent: number;
 }
 
-export function exactnessRound(round: number, stats: WindowStats, before: MetricsTotals, after: MetricsTotals): ExactnessRound {
+export function exactnessRound(round: number, stats: WindowStats, before: MessageTotals, after: MessageTotals): ExactnessRound {
   return {
     round,
     driverSent: stats.framesSent,
@@ -41,4 +44,16 @@ export function summarizeExactness(rounds: readonly ExactnessRound[]): Exactness
         .map((r) => `round ${r.round}: driver sent ${r.driverSent} / received ${r.driverReceived}, daemon counted received ${r.daemonReceived} / sent ${r.daemonSent}`)
         .join('; ');
   return { expected, recorded, ok, detail };
+}
+
+/**
+ * The scenario named where the targets count their messages (`exactness`): at least one variant
+ * must serve those counters (a baseline without metrics need not). Null when one does, else one
+ * line saying what each variant answered.
+ */
+export async function unservedExactness(targets: Record<string, { counters?: MessageCounters }>): Promise<string | null> {
+  const answers = await Promise.all(Object.entries(targets).map(async ([name, t]) => [name, t.counters ? await t.counters.applies() : 'no counters'] as const));
+  if (answers.some(([, why]) => why === null)) return null;
+  const where = Object.values(targets).find((t) => t.counters)?.counters?.where ?? 'the exactness source';
+  return `exactness: no variant serves ${where}: ${answers.map(([name, why]) => `${name}: ${why}`).join('; ')}`;
 }

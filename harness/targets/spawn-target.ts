@@ -2,14 +2,19 @@ import { UsageError } from '../../common/exit-codes.ts';
 import { freePort } from '../../common/free-port.ts';
 import { describeTail } from '../../common/child-process/output.ts';
 import { spawnTracked } from './children.ts';
+import { expandEnv, expandPlaceholders, type PlaceholderValues } from './placeholders.ts';
 import { waitForHandshake, type Protocol } from './ready.ts';
 import type { RunningTarget } from './types.ts';
 
 export interface SpawnTargetOptions {
-  /** The command line after `spawn:`; `{port}` is replaced. Run by the shell. */
+  /** The command line after `spawn:`; its placeholders are replaced (placeholders.ts). Run by the shell. */
   command: string;
-  /** Added to the inherited env (scenario env, then variant env). */
+  /** Added to the inherited env (scenario env, then variant env); placeholders in values are replaced. */
   env: Record<string, string>;
+  /** The WebSocket port (default: a free one). */
+  port?: number;
+  /** Values of the other placeholders: named ports, the world's endpoints, the scenario's folder. */
+  placeholders?: Omit<PlaceholderValues, 'port'>;
   protocol: Protocol;
   token?: string;
   label: string;
@@ -21,9 +26,10 @@ export interface SpawnTargetOptions {
  * command, PORT and EXAI_WS_PORT in the env), then waits until a handshake succeeds.
  */
 export async function startSpawnTarget(opts: SpawnTargetOptions): Promise<RunningTarget> {
-  const port = await freePort();
-  const command = opts.command.replaceAll('{port}', String(port));
-  const env = { ...opts.env, PORT: String(port), EXAI_WS_PORT: String(port) };
+  const port = opts.port ?? (await freePort());
+  const values: PlaceholderValues = { ports: {}, world: null, ...opts.placeholders, port };
+  const command = expandPlaceholders(opts.command, values, `${opts.label} target`);
+  const env = { ...expandEnv(opts.env, values, opts.label), PORT: String(port), EXAI_WS_PORT: String(port) };
   const proc = spawnTracked(command, [], { name: `${opts.label} target "${command}"`, env: { ...process.env, ...env }, shell: true });
   const url = `ws://127.0.0.1:${port}`;
   const notReady = await waitForHandshake({

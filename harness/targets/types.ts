@@ -1,3 +1,5 @@
+import type { MessageCounters } from '../measure/message-counters.ts';
+
 /** A target that is up and answered a handshake; the same shape whatever started it. */
 export interface RunningTarget {
   /** What the user would type to get this target again: `spawn:...`, `url:...` or `reference`. */
@@ -8,6 +10,10 @@ export interface RunningTarget {
   readonly pid: number | null;
   /** http://127.0.0.1:P of the reference daemon's monitoring port (/stats, /metrics.json). */
   readonly monitoringUrl: string | null;
+  /** http://127.0.0.1:P of the reference daemon's dashboard, when it runs one (EXAI_DASHBOARD_PORT not off). */
+  readonly dashboardUrl?: string | null;
+  /** Where the scenario said the target's own message counters live (exactness); absent = the reference daemon's /metrics.json, if any. */
+  readonly counters?: MessageCounters;
   /** The reference daemon's METRICS_BACKEND. */
   readonly backend?: string;
   /** Env given to a spawned process beyond the inherited one (recorded in the result). */
