@@ -5,6 +5,8 @@ import { readyLine } from '../../common/child-process/ready-line.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import type { ScenarioWorld } from '../scenario/schema.ts';
 import { spawnTracked } from './children.ts';
+import { startComposeWorld, worldMode } from './compose-world.ts';
+import { worldContainers } from './containers.ts';
 
 /** The JSON line fakes/main.ts prints when ready (contract). */
 export interface FakesEndpoints {
@@ -14,6 +16,8 @@ export interface FakesEndpoints {
   redisKind: 'real' | 'fake' | 'container';
   /** Present when the fakes report it (memory | postgres). */
   store?: string;
+  /** The key the Supabase endpoint requires (the compose world's anon JWT); the fakes take any. */
+  supabaseKey?: string;
 }
 
 export interface RunningFakes {
@@ -52,12 +56,17 @@ export function worldConfig(world: ScenarioWorld, seed: number, baseDir = proces
 
 /** `node --import tsx fakes/main.ts --config F` with the scenario's world; ready when it prints its endpoints. */
 export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningFakes> {
+  // --world compose: docker-compose.bench.yml's services, by URL (compose-world.ts).
+  if (worldMode() === 'compose') return startComposeWorld(world);
+  // A real Redis / PostgreSQL the scenario insists on, from containers when no binary is here (containers.ts).
+  const containers = await worldContainers(world);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-world-'));
   const config = path.join(dir, 'world.json');
   await writeFile(config, JSON.stringify(worldConfig(world, seed, opts.baseDir)));
-  const proc = spawnTracked(process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), { name: 'fakes', env: process.env, cwd: REPO_ROOT });
+  const proc = spawnTracked(process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), { name: 'fakes', env: { ...process.env, ...containers.env }, cwd: REPO_ROOT });
   const cleanup = async () => {
     await proc.stop();
+    await containers.stop();
     await rm(dir, { recursive: true, force: true });
   };
   const isEndpoints = (v: Record<string, unknown>) => typeof v.provider === 'string' && typeof v.redis === 'string';
@@ -68,7 +77,7 @@ export async function startFakes(world: ScenarioWorld, seed: number, opts: { bas
   return {
     endpoints,
     world: {
-      redis: endpoints.redisKind,
+      redis: containers.started.redis ? 'container' : endpoints.redisKind,
       supabase: `fake-${endpoints.store ?? world.supabase?.store ?? 'memory'}`,
       provider: 'fake',
     },
