@@ -10,6 +10,7 @@ import type { Args, AsyncTool, CallContext, ToolOutcome } from '../tools/types.t
 import * as F from '../protocol/frames.ts';
 import { CallAborted } from './abort-reason.ts';
 import { describeFailure } from '../pipeline/stage-error.ts';
+import type { Auditor } from '../pipeline/auditor.ts';
 
 /** What every running call needs of the daemon: one object, built once and shared by all calls. */
 export interface CallDeps {
@@ -19,6 +20,8 @@ export interface CallDeps {
   readonly log: (line: string) => void;
   readonly toolTimeoutSec: number;
   readonly progressIntervalSec: number;
+  /** The periodic auditor, which samples finished calls (EXAI_AUDITOR); absent or null when off. */
+  readonly auditor?: Auditor | null;
 }
 
 export class RunningCall implements CallContext {
@@ -107,6 +110,7 @@ export class RunningCall implements CallContext {
       F.callToolRes(this.idJson, textJson, latency, F.ResultSource.Inflight),
     );
     this.deps.metrics.requestDone(this.client, this.tool.name, (now - this.receivedAtMs) * 1000, true);
+    this.deps.auditor?.observe({ tool: this.tool.name, sessionId: this.sessionId, requestId: this.requestId, latencyMs: now - this.receivedAtMs, ok: true });
   }
 
   private failed(err: unknown): void {
@@ -118,6 +122,7 @@ export class RunningCall implements CallContext {
     const frame = F.callToolError(this.requestId, wire);
     this.deliver(frame, null, () => frame);
     this.deps.metrics.requestDone(this.client, this.tool.name, (now - this.receivedAtMs) * 1000, false);
+    this.deps.auditor?.observe({ tool: this.tool.name, sessionId: this.sessionId, requestId: this.requestId, latencyMs: now - this.receivedAtMs, ok: false, errorCode: wire.code });
   }
 
   private finish(): void {

@@ -220,3 +220,14 @@ export class LegacyMetrics implements MetricsBackend {
     };
   }
 }
+
+/*
+ * What this JavaScript port cannot reproduce of the Python original (README, "the seed's table"):
+ * - no lock: WebSocketMetrics takes a threading lock around every update; Node runs this on one
+ *   thread, so the port pays no acquire/release per event and nothing ever waits for it;
+ * - no GIL: in the seed, metric updates from the daemon's threads contend for the interpreter
+ *   lock with everything else the process runs; here they only take their turn on the event loop;
+ * - Python's per-event costs (dict lookups on str keys, float and dict allocation, time.time())
+ *   become V8's (Map lookups, object shapes the JIT optimises, Date.now()), which are cheaper.
+ * So its figure here is a floor for the seed's per-client-record design, not the seed's figure.
+ */

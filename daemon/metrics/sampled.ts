@@ -229,3 +229,16 @@ export class SampledMetrics implements MetricsBackend {
     this.flush();
   }
 }
+
+/*
+ * What this JavaScript port cannot reproduce of the Python original (README, "the seed's table"):
+ * - a timer instead of a flush thread: ProductionMetrics flushes from a background thread that
+ *   swaps the buffer under a lock; here the 2 s flush is a setInterval on the event loop, so its
+ *   work runs between requests (it can add to one request's latency) rather than beside them;
+ * - no lock and no GIL: the seed's recording path takes a lock and its threads contend for the
+ *   interpreter lock, with the flush thread among them; the port has one thread and neither;
+ * - random.random(), deque(maxlen=...) and dataclass records become Math.random(), a ring buffer
+ *   and a small class, each cheaper in V8 than in CPython.
+ * The sampling (3%), the buffer bound and the 1/rate scaling, which decide what it reports, are
+ * the seed's.
+ */

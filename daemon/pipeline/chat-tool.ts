@@ -9,6 +9,7 @@ import { callKey, type ResultCache } from '../stores/result-cache.ts';
 import type { ConversationStore, HistoryMessage } from '../stores/conversation-store.ts';
 import type { Semaphore } from '../resilience/semaphore.ts';
 import type { ProviderClient } from './provider-client.ts';
+import { QuotaExceededError, type TokenUsage, type UsageLedger } from './usage-quota.ts';
 import { storeStage } from './stage-error.ts';
 import { ToolArgError, type Args, type AsyncTool, type CallContext, type ProviderName, type ToolOutcome } from '../tools/types.ts';
 
@@ -21,6 +22,8 @@ export interface ChatDeps {
   globalSemaphore: Semaphore;
   providerSemaphores: Record<ProviderName, Semaphore>;
   historyLimit: number;
+  /** Token usage per session, and its quota; null when not recorded (EXAI_USAGE, EXAI_SESSION_TOKEN_QUOTA). */
+  usage?: UsageLedger | null;
 }
 
 interface ChatArgs {
@@ -96,6 +99,14 @@ async function runChat(call: CallContext, provider: ProviderName, d: ChatDeps): 
   m.cacheMiss(call.client);
   call.running();
 
+  // The session's token quota, before any provider is asked (OVER_CAPACITY when spent).
+  const ledger = d.usage ?? null;
+  if (ledger !== null && ledger.quota > 0) {
+    const spent = await storeStage('redis', ledger.spent(call.sessionId), signal);
+    if (spent >= ledger.quota) throw new QuotaExceededError(call.sessionId, spent, ledger.quota);
+  }
+  let usage: TokenUsage | null = null;
+
   // Concurrency: global, then per provider; callers wait (and leave the queue when cancelled).
   const g = d.globalSemaphore;
   const p = d.providerSemaphores[provider];
@@ -124,9 +135,15 @@ async function runChat(call: CallContext, provider: ProviderName, d: ChatDeps): 
     if (args.system !== null) messages.push({ role: 'system', content: args.system });
     for (const h of history) messages.push(h);
     messages.push({ role: 'user', content: args.prompt });
-    reply = await client.complete({ model, messages, stream: args.stream, signal, deadlineMs: call.deadlineMs, onChunk: (t) => call.chunk(t) });
+    reply = await client.complete({
+      model, messages, stream: args.stream, signal, deadlineMs: call.deadlineMs,
+      onChunk: (t) => call.chunk(t),
+      onUsage: ledger === null ? undefined : (u) => (usage = u),
+    });
     const t4 = performance.now();
     m.stageLatency(StageId.provider, (t4 - t3) * 1000);
+    // Usage is written with the persist stage (its time counts there, not as provider time).
+    if (ledger !== null && usage !== null) await storeStage('redis', ledger.record(call.sessionId, usage), signal);
 
     // 5. persist
     await storeStage(

@@ -19,6 +19,7 @@ import { controlProvider, providerEnv } from '../testing/provider-control.ts';
 import { RecordingMetrics } from '../testing/recording-metrics.ts';
 import { idempotencyKey } from '../stores/conversation-store.ts';
 import { StageId } from '../metrics/types.ts';
+import { sessionHash } from '../monitoring/session-hash.ts';
 
 for (const backend of ['fake', 'real'] as const) describeWithDeps(backend === 'real' ? ['redis-server'] : [], `daemon pipeline on the ${backend} Redis`, () => {
   let redisFound: FoundRedis;
@@ -128,6 +129,8 @@ for (const backend of ['fake', 'real'] as const) describeWithDeps(backend === 'r
         const err = await c.next((f) => f.op === 'error' && f.request_id === 'q2');
         expect(err.error.code).toBe('OVER_CAPACITY');
         expect((await c.result('q0')).outputs).toBeDefined();
+        // The shared buckets reach Redis in batches (every EXAI_RATE_SYNC_MS, 100 ms), not per message.
+        for (let i = 0; i < 50 && (await redis.exists('exai:rl:session:rl-redis')) === 0; i++) await new Promise((r) => setTimeout(r, 20));
         expect(await redis.exists('exai:rl:session:rl-redis')).toBe(1);
         await c.close();
       } finally {
@@ -182,12 +185,14 @@ for (const backend of ['fake', 'real'] as const) describeWithDeps(backend === 'r
         await a.call('x', 'status');
         await b.call('y', 'status');
         let snap: { clients: Record<string, { messagesReceived: number; messagesSent: number }> } = { clients: {} };
-        for (let i = 0; i < 40 && !(snap.clients['cluster-a'] && snap.clients['cluster-b']); i++) {
+        // Monitoring lists sessions by a short hash of their id.
+        const [ha, hb] = [sessionHash('cluster-a'), sessionHash('cluster-b')];
+        for (let i = 0; i < 40 && !(snap.clients[ha] && snap.clients[hb]); i++) {
           await new Promise((r) => setTimeout(r, 100));
           snap = (await (await fetch(`${one.monitoringUrl}/metrics.json?scope=cluster`)).json()) as typeof snap;
         }
-        expect(snap.clients['cluster-a']).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
-        expect(snap.clients['cluster-b']).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
+        expect(snap.clients[ha]).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
+        expect(snap.clients[hb]).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
         await a.close();
         await b.close();
       } finally {

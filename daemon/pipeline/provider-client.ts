@@ -3,11 +3,12 @@
  * retries are off (maxRetries 0): retries, backoff and the circuit breaker are ours, so every
  * attempt is visible to the breaker and bounded by the call's deadline.
  */
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError, toFile } from 'openai';
 import type { ProviderConfig } from '../config.ts';
 import { CircuitBreaker } from '../resilience/circuit-breaker.ts';
 import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from '../resilience/retry.ts';
 import type { HistoryMessage } from '../stores/conversation-store.ts';
+import type { TokenUsage } from './usage-quota.ts';
 
 export interface CompletionRequest {
   model: string;
@@ -16,6 +17,8 @@ export interface CompletionRequest {
   signal: AbortSignal;
   deadlineMs: number;
   onChunk: (text: string) => void;
+  /** The reply's token usage, when the daemon records it (a stream then asks for its usage chunk). */
+  onUsage?: (u: TokenUsage) => void;
 }
 
 /** The provider answered, but not with a chat completion we can read. */
@@ -74,16 +77,18 @@ export class ProviderClient {
     );
     const text = res?.choices?.[0]?.message?.content;
     if (typeof text !== 'string') throw new ProviderResponseError(`${this.cfg.name} reply has no choices[0].message.content`);
+    if (req.onUsage && res.usage) req.onUsage(usageOf(res.usage));
     return text;
   }
 
   private async streamed(req: CompletionRequest, timeout: number, onChunk: (t: string) => void): Promise<string> {
     const stream = await this.sdk.chat.completions.create(
-      { model: req.model, messages: req.messages, stream: true },
+      { model: req.model, messages: req.messages, stream: true, ...(req.onUsage ? { stream_options: { include_usage: true } } : {}) },
       { signal: req.signal, timeout },
     );
     let text = '';
     for await (const chunk of stream) {
+      if (req.onUsage && chunk?.usage) req.onUsage(usageOf(chunk.usage));
       const piece = chunk?.choices?.[0]?.delta?.content;
       if (typeof piece === 'string' && piece.length > 0) {
         text += piece;
@@ -92,6 +97,20 @@ export class ProviderClient {
     }
     return text;
   }
+
+  /** An OpenAI-compatible file upload (`POST {base}/files`): the provider's file id. */
+  async uploadFile(bytes: Uint8Array, filename: string, purpose: string, signal: AbortSignal): Promise<string> {
+    const file = await toFile(bytes, filename);
+    const res = await this.sdk.files.create({ file, purpose: purpose as 'assistants' }, { signal, timeout: Math.ceil(this.attemptTimeoutMs) });
+    if (typeof res?.id !== 'string') throw new ProviderResponseError(`${this.cfg.name} file upload answered without an id`);
+    return res.id;
+  }
+}
+
+function usageOf(u: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number }): TokenUsage {
+  const prompt = u.prompt_tokens ?? 0;
+  const completion = u.completion_tokens ?? 0;
+  return { prompt, completion, total: u.total_tokens ?? prompt + completion };
 }
 
 /** Rate limits, server errors, timeouts, broken connections and garbage are worth retrying. */

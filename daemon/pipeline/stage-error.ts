@@ -9,6 +9,7 @@ import { CircuitOpenError } from '../resilience/circuit-breaker.ts';
 import { CallAborted } from '../calls/abort-reason.ts';
 import { ToolArgError } from '../tools/types.ts';
 import { ProviderResponseError } from './provider-client.ts';
+import { QuotaExceededError } from './usage-quota.ts';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -34,6 +35,9 @@ export function describeFailure(err: unknown): { kind: ErrorKind; wire: WireErro
   }
   if (err instanceof ToolArgError) {
     return { kind: 'validation', wire: { code: 'INVALID_REQUEST', message: `Invalid arguments: ${err.message}` } };
+  }
+  if (err instanceof QuotaExceededError) {
+    return { kind: 'rate_limited', wire: { code: 'OVER_CAPACITY', message: err.message, details: { reason: 'token_quota', spent: err.spent, quota: err.quota } } };
   }
   if (err instanceof StoreError) {
     return { kind: err.store, wire: { code: err.store === 'redis' ? 'REDIS_ERROR' : 'SUPABASE_ERROR', message: err.message } };

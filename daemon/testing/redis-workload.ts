@@ -16,6 +16,7 @@ import { startSupabaseFake } from '../../fakes/supabase/server.ts';
 import { startTestDaemon } from './in-process.ts';
 import { controlProvider, providerEnv } from './provider-control.ts';
 import { WsTestClient, type Json } from './ws-test-client.ts';
+import { sessionHash } from '../monitoring/session-hash.ts';
 
 export interface WorkloadResult {
   /** Error frames and call results carrying an error, from every client. */
@@ -99,7 +100,9 @@ export async function driveDaemonWorkload(opts: { redisUrl: string; inspectUrl: 
       if (!res.ok) return false;
       const snap = (await res.json()) as { clients?: Record<string, unknown> };
       clusterSessions = Object.keys(snap.clients ?? {});
-      return clusterSessions.includes(session);
+      // Monitoring lists sessions by a short hash, never the id (daemon/monitoring/session-hash.ts).
+      // The flush is periodic: wait for the one that carries the many sessions too.
+      return clusterSessions.includes(sessionHash(session)) && many.every((_, i) => clusterSessions.includes(sessionHash(`${tag}-many-${i}`)));
     }, 8000);
 
     await b.close();

@@ -13,6 +13,8 @@ export interface ReadyLine {
   host: string;
   wsPort: number;
   monitoringPort: number;
+  /** null when EXAI_DASHBOARD_PORT=off. */
+  dashboardPort?: number | null;
   backend: string;
 }
 
@@ -33,7 +35,7 @@ export function spawnDaemonProcess(env: Record<string, string>): ChildProcess {
   for (const name of WORLD_VARS) delete inherited[name];
   return spawn(process.execPath, tsxArgs('daemon/main.ts'), {
     cwd: REPO_ROOT,
-    env: { ...inherited, EXAI_WS_PORT: '0', EXAI_MONITORING_PORT: '0', ...env },
+    env: { ...inherited, EXAI_WS_PORT: '0', EXAI_MONITORING_PORT: '0', EXAI_DASHBOARD_PORT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -10,6 +10,7 @@ import { drawFault } from './faults.ts';
 import { after, BodyTooLargeError, readBody, sendJson } from './http-io.ts';
 import type { PrepareResult } from './prepared.ts';
 import type { ProviderStats } from './stats.ts';
+import type { RateLimits } from './limits.ts';
 
 export interface ChatContext {
   rng: Rng;
@@ -20,6 +21,8 @@ export interface ChatContext {
   /** Parsed request and reply for a body text (cached: see prepared.ts). */
   prepare(text: string): PrepareResult;
   nextId(): string;
+  /** The requests/tokens-per-minute buckets (configured from behaviour().limits). */
+  limits: RateLimits;
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
@@ -68,6 +71,20 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
   }
   const { request, reply, tail } = parsed.value;
   const b = ctx.behaviour();
+  ctx.limits.configure(b.limits);
+  const admitted = ctx.limits.admit(reply.promptTokens + reply.completionTokens);
+  if (!admitted.ok) {
+    stats.byOutcome['429']++;
+    stats.limited[admitted.limit]++;
+    const what = admitted.limit === 'rpm' ? 'requests per minute (RPM)' : 'tokens per minute (TPM)';
+    sendJson(
+      res,
+      429,
+      errorBody('rate_limit', `Rate limit reached for ${request.model} on ${what}: limit ${b.limits[admitted.limit]}. Please try again in ${admitted.retryAfterSec}s.`),
+      { ...idHeader, 'retry-after': String(admitted.retryAfterSec) },
+    );
+    return;
+  }
   const fault = drawFault(ctx.rng, b.faults);
 
   if (fault === '429') {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LatencySpecError, parseLatency, type LatencyModel } from '../../common/latency.ts';
+import { NO_LIMITS, type RateLimitSpec } from './limits.ts';
 
 export interface ProviderFaults {
   /** Fraction of requests answered 429 with Retry-After (immediately: a rate limiter rejects before work). */
@@ -38,6 +39,8 @@ export interface ProviderFakeOptions {
   replyWords?: number;
   /** Base directory for `empirical:file=` specs (default cwd). */
   baseDir?: string;
+  /** Requests and tokens per minute, as GLM and Kimi limit them (429 + Retry-After above). */
+  limits?: { rpm?: number | null; tpm?: number | null };
 }
 
 /** Bad provider fake configuration; the message starts with the option name. */
@@ -55,8 +58,12 @@ const faultsSchema = z.strictObject({
   retryAfterSec: z.number().int().min(0).max(86_400).optional(),
 });
 
-/** POST /__control body: every key optional; `null` removes a delay (back to zero). */
+const perMinute = z.number().int().positive().nullable();
+const limitsSchema = z.strictObject({ rpm: perMinute.optional(), tpm: perMinute.optional() });
+
+/** POST /__control body: every key optional; `null` removes a delay (back to zero) or a limit. */
 export const controlSchema = z.strictObject({
+  limits: limitsSchema.optional(),
   latency: z.string().nullable().optional(),
   ttft: z.string().nullable().optional(),
   tokenDelay: z.string().nullable().optional(),
@@ -72,6 +79,7 @@ export interface Behaviour {
   ttft: LatencyModel | null;
   tokenDelay: LatencyModel | null;
   faults: FaultRates;
+  limits: RateLimitSpec;
 }
 
 export const NO_FAULTS: FaultRates = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, retryAfterSec: 1 };
@@ -108,7 +116,14 @@ export function initialBehaviour(opts: ProviderFakeOptions): Behaviour {
     ttft: model(opts.ttft, 'ttft', opts.baseDir),
     tokenDelay: model(opts.tokenDelay, 'tokenDelay', opts.baseDir),
     faults: mergeFaults(NO_FAULTS, opts.faults, 'faults'),
+    limits: mergeLimits(NO_LIMITS, opts.limits, 'limits'),
   };
+}
+
+function mergeLimits(base: RateLimitSpec, patch: unknown, where: string): RateLimitSpec {
+  const parsed = limitsSchema.safeParse(patch ?? {});
+  if (!parsed.success) throw firstIssue(parsed.error, where);
+  return { rpm: parsed.data.rpm === undefined ? base.rpm : parsed.data.rpm, tpm: parsed.data.tpm === undefined ? base.tpm : parsed.data.tpm };
 }
 
 /** Apply a /__control body to the current behaviour; keys not given keep their value. */
@@ -121,6 +136,7 @@ export function applyControl(current: Behaviour, body: unknown, baseDir?: string
     ttft: c.ttft === undefined ? current.ttft : model(c.ttft, 'ttft', baseDir),
     tokenDelay: c.tokenDelay === undefined ? current.tokenDelay : model(c.tokenDelay, 'tokenDelay', baseDir),
     faults: c.faults === undefined ? current.faults : mergeFaults(current.faults, c.faults, 'faults'),
+    limits: c.limits === undefined ? current.limits : mergeLimits(current.limits, c.limits, 'limits'),
   };
 }
 
@@ -131,5 +147,6 @@ export function describeBehaviour(b: Behaviour): object {
     ttft: b.ttft?.spec ?? null,
     tokenDelay: b.tokenDelay?.spec ?? null,
     faults: b.faults,
+    limits: b.limits,
   };
 }

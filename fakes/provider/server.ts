@@ -2,7 +2,8 @@
  * The provider fake: an OpenAI-compatible chat completions server (Kimi's /v1, GLM's
  * /api/paas/v4, and bare /chat/completions) with latency models and fault injection.
  *
- *   POST <prefix>/chat/completions   the API
+ *   POST <prefix>/chat/completions   the API (429 + Retry-After over the rpm/tpm limits)
+ *   POST <prefix>/files              OpenAI-compatible file upload (multipart); GET <prefix>/files/{id}
  *   GET  /__stats                    request counters (ProviderStats)
  *   GET  /__control                  current behaviour
  *   POST /__control                  { latency?, ttft?, tokenDelay?, faults? } changes it (400 on bad input)
@@ -24,6 +25,8 @@ import {
 import { readBody, sendJson } from './http-io.ts';
 import { createPreparer } from './prepared.ts';
 import { newStats } from './stats.ts';
+import { RateLimits } from './limits.ts';
+import { FileStore } from './files.ts';
 
 export { ProviderConfigError, type ProviderFakeOptions, type ProviderFaults } from './config.ts';
 export type { ProviderStats } from './stats.ts';
@@ -81,7 +84,9 @@ export async function startProviderFake(opts: ProviderFakeOptions = {}): Promise
     apiKey: opts.apiKey,
     prepare: createPreparer(replyWords),
     nextId: () => `${prefix}${(++seq).toString(36)}`,
+    limits: new RateLimits(),
   };
+  const files = new FileStore(ctx.nextId);
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
@@ -101,6 +106,12 @@ export async function startProviderFake(opts: ProviderFakeOptions = {}): Promise
         return;
       }
       await handleChat(req, res, ctx);
+      return;
+    }
+    const fileId = FileStore.match(path);
+    if (fileId !== null) {
+      await files.handle(req, res, fileId);
+      stats.files = files.uploads;
       return;
     }
     if (path === '/__stats' && req.method === 'GET') {

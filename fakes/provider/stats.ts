@@ -16,6 +16,10 @@ export interface ProviderStats {
   hanging: number;
   /** Clients that disconnected before the answer was complete. */
   aborted: number;
+  /** 429s from the requests- and tokens-per-minute limits (also counted in byOutcome['429']). */
+  limited: { rpm: number; tpm: number };
+  /** Files uploaded through <prefix>/files. */
+  files: number;
 }
 
 export function newStats(): ProviderStats {
@@ -26,5 +30,7 @@ export function newStats(): ProviderStats {
     inFlight: 0,
     hanging: 0,
     aborted: 0,
+    limited: { rpm: 0, tpm: 0 },
+    files: 0,
   };
 }

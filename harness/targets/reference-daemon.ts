@@ -8,6 +8,7 @@ import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import { spawnTracked } from './children.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
 import { waitForHandshake } from './ready.ts';
+import { FAKE_KEY } from './world-env.ts';
 import type { RunningTarget } from './types.ts';
 
 /** Daemon env that points it at the fakes; the GLM/Kimi base paths are the ones the provider fake serves. */
@@ -15,11 +16,30 @@ export function worldEnv(fakes: FakesEndpoints): Record<string, string> {
   return {
     REDIS_URL: fakes.redis,
     SUPABASE_URL: fakes.supabase,
-    SUPABASE_KEY: 'overbench-fake-key',
+    SUPABASE_KEY: FAKE_KEY,
     GLM_API_URL: `${fakes.provider}/api/paas/v4`,
-    GLM_API_KEY: 'overbench-fake-key',
+    GLM_API_KEY: FAKE_KEY,
     KIMI_API_URL: `${fakes.provider}/v1`,
-    KIMI_API_KEY: 'overbench-fake-key',
+    KIMI_API_KEY: FAKE_KEY,
+  };
+}
+
+/**
+ * What a reference daemon (or each instance of a cluster) is started with: the fakes' endpoints,
+ * then the scenario's and the variant's env (which win: a user may point a variant at a real
+ * Redis), then loopback on ephemeral ports.
+ */
+export function referenceDaemonEnv(fakes: FakesEndpoints | null, own: Record<string, string>): Record<string, string> {
+  return {
+    ...(fakes ? worldEnv(fakes) : {}),
+    ...own,
+    EXAI_WS_HOST: '127.0.0.1',
+    EXAI_WS_PORT: '0',
+    EXAI_MONITORING_HOST: '127.0.0.1',
+    EXAI_MONITORING_PORT: '0',
+    // Off unless the scenario or variant asks for it (dashboard viewers); then on a free port, so
+    // parallel variants and instances never collide on 8080.
+    EXAI_DASHBOARD_PORT: own.EXAI_DASHBOARD_PORT === undefined || own.EXAI_DASHBOARD_PORT === 'off' ? 'off' : '0',
   };
 }
 
@@ -35,14 +55,7 @@ export async function startReferenceDaemon(opts: {
   token?: string;
   readyTimeoutMs?: number;
 }): Promise<RunningTarget> {
-  const env: Record<string, string> = {
-    ...(opts.fakes ? worldEnv(opts.fakes) : {}),
-    ...opts.env,
-    EXAI_WS_HOST: '127.0.0.1',
-    EXAI_WS_PORT: '0',
-    EXAI_MONITORING_HOST: '127.0.0.1',
-    EXAI_MONITORING_PORT: '0',
-  };
+  const env = referenceDaemonEnv(opts.fakes, opts.env);
   const name = `${opts.label} reference daemon (METRICS_BACKEND=${env.METRICS_BACKEND ?? 'default'})`;
   const proc = spawnTracked(process.execPath, tsxArgs('daemon/main.ts'), {
     name,
@@ -62,6 +75,7 @@ export async function startReferenceDaemon(opts: {
     // Our own child: its tree is what we measure (the ready line's pid is the same process).
     pid: proc.pid,
     monitoringUrl: `http://127.0.0.1:${outcome.monitoringPort}`,
+    dashboardUrl: typeof outcome.dashboardPort === 'number' ? `http://127.0.0.1:${outcome.dashboardPort}` : null,
     backend: outcome.backend,
     env,
     died: proc.died,

@@ -3,19 +3,13 @@
  * browser tests assert on. The page.evaluate callbacks run in the browser.
  */
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { findChromium } from '../../../common/binaries.ts';
+import type { Browser, Page } from 'playwright-core';
+import { watchPage } from '../../../common/testing/browser.ts';
 
 // Browser globals for the evaluate callbacks; module-scoped so the project's Node typing (no DOM lib) is untouched.
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-export function launchChromium(): Promise<Browser> {
-  const executablePath = findChromium();
-  if (executablePath === undefined) throw new Error('chromium not found (CHROMIUM_PATH, or chromium on PATH): apt-get install -y chromium');
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, launchChromium } from '../../../common/testing/browser.ts';
 
 export interface PageReport {
   page: Page;
@@ -31,11 +25,7 @@ export interface PageReport {
 
 export async function openReport(browser: Browser, file: string, viewport = { width: 1366, height: 900 }): Promise<PageReport> {
   const page = await browser.newPage({ viewport });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
+  const { problems, requests } = watchPage(page);
   const url = pathToFileURL(file).href;
   await page.goto(url, { waitUntil: 'load' });
   const canvases: PageReport['canvases'] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,61 @@
+/**
+ * The reference daemon as a cluster: N instances of daemon/main.ts (EXAI_CLUSTER_INSTANCES), all
+ * children of this one process, so the harness measures the whole cluster's CPU and RSS as one
+ * process tree and stops it with one signal. Every instance gets the same environment (the same
+ * Redis and Supabase) and its own ephemeral ports. Prints one line when all are ready:
+ *   {"event":"ready","pid":P,"instances":[<each daemon's ready line>...]}
+ * SIGTERM/SIGINT stop every instance gracefully; the death of the harness does too.
+ */
+import { spawnChild, type Child } from '../../common/child-process/child.ts';
+import { readyLine } from '../../common/child-process/ready-line.ts';
+import { ExitCode } from '../../common/exit-codes.ts';
+import { stopWithParent } from '../../common/orphan.ts';
+import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
+
+async function main(): Promise<number> {
+  stopWithParent();
+  const n = Number(process.env.EXAI_CLUSTER_INSTANCES ?? '2');
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    process.stderr.write(`cluster: EXAI_CLUSTER_INSTANCES must be an integer 1..16, got ${JSON.stringify(process.env.EXAI_CLUSTER_INSTANCES)}\n`);
+    return ExitCode.BadInput;
+  }
+  const env = { ...process.env, EXAI_CLUSTER_INSTANCES: undefined };
+  const children: Child[] = [];
+  const stopAll = () => Promise.all(children.map((c) => c.stop(10_000)));
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stopAll().then(() => process.exit(ExitCode.Pass));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  for (let i = 0; i < n; i++) {
+    children.push(spawnChild(process.execPath, tsxArgs('daemon/main.ts'), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+  // A failing instance's stderr is ours: the harness shows it.
+  for (const c of children) c.stderr?.onLine((l) => process.stderr.write(`${c.name}: ${l}\n`));
+  let ready: Record<string, unknown>[];
+  try {
+    ready = await Promise.all(children.map((c) => readyLine<Record<string, unknown>>(c, (v) => v.event === 'ready', 60_000)));
+  } catch (err) {
+    process.stderr.write(`cluster: ${(err as Error).message}\n`);
+    await stopAll();
+    return ExitCode.BadInput;
+  }
+  process.stdout.write(`${JSON.stringify({ event: 'ready', pid: process.pid, instances: ready })}\n`);
+  // An instance that dies takes the cluster down: the harness sees the target die and says why.
+  const died = await Promise.race(children.map((c) => c.died));
+  if (stopping) return new Promise<number>(() => {});
+  process.stderr.write(`cluster: ${died}\n`);
+  await stopAll();
+  return ExitCode.Fail;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`cluster: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(ExitCode.Fail);
+  },
+);

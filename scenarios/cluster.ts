@@ -1,0 +1,55 @@
+import { defineScenario } from '../index.ts';
+
+// Self-contained on purpose: a scenario is plain data that users copy and edit, so the shape it
+// shares with the other built-in scenarios (variants, profiles, budgets) is not factored out.
+
+/**
+ * The seed's architecture question, measured: three daemon instances per variant behind the same
+ * Redis and Supabase, the driver's clients spread round-robin over them (harness/targets/cluster.ts),
+ * all on the `fast` backend. The baseline aggregates across instances in Redis (every instance
+ * HINCRBYs its counter deltas into Redis each second; `/metrics.json?scope=cluster` sums them);
+ * the instrumented variant writes a Supabase roll-up row per instance each second instead
+ * (`metrics_rollups`). The overhead is what Supabase roll-ups cost over Redis-side aggregation at
+ * the same cadence. Exactness, per variant and window: the cluster-wide totals as that variant
+ * aggregates them (the baseline's `/metrics.json?scope=cluster`, the instrumented variant's summed
+ * roll-up rows) must equal the frames the driver sent and received.
+ *
+ * Budgets: the aggregation runs on a timer off the hot path, so a difference shows in CPU per
+ * request first: 5%; latency 5/10/15% (the chat calls wait ~120 ms on the provider), throughput 3%.
+ *
+ * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 5) = 38 s;
+ * ci 1 + 8 x (0.5 + 2) = 21 s; smoke 1 + 3 x (0.5 + 2) = 8.5 s; plus ~10 s to start 6 daemons.
+ */
+export default defineScenario({
+  name: 'cluster',
+  description: '3 daemon instances per variant on one Redis and Supabase: Redis aggregation (baseline) vs Supabase roll-ups',
+  protocol: 'exai',
+  clients: 24,
+  instances: 3,
+  load: { model: 'closed', thinkTime: 'exponential:mean=20ms' },
+  mix: [
+    { weight: 5, tool: 'status' },
+    { weight: 2, tool: 'echo', args: { text: 'overbench' } },
+    { weight: 2, tool: 'chat', args: { prompt: 'Which instance answers me?' } },
+    { weight: 1, tool: 'chat', args: { prompt: 'Cached answer, please.' }, repeat: true },
+  ],
+  world: {
+    provider: { latency: 'lognormal:median=120ms,p99=900ms' },
+    supabase: { latency: 'normal:mean=8ms,sd=2ms' },
+    redis: { mode: 'auto' },
+  },
+  env: { EXAI_RATE_LIMIT: 'off', EXAI_MAX_CONNECTIONS_PER_IP: 64, METRICS_BACKEND: 'fast' },
+  variants: {
+    baseline: { env: { EXAI_METRICS_SINKS: 'redis', EXAI_METRICS_FLUSH_MS: 1000 } },
+    instrumented: { env: { EXAI_METRICS_SINKS: 'supabase', EXAI_METRICS_ROLLUP_MS: 1000 } },
+  },
+  rounds: 6,
+  warmupSec: 1,
+  measureSec: 5,
+  budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 5, errorRate: 0.1 },
+  profiles: {
+    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
+    ci: { rounds: 8, warmupSec: 0.5, measureSec: 2 },
+    full: { rounds: 12, warmupSec: 2, measureSec: 10 },
+  },
+});
