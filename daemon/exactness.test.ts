@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendName, MetricsSnapshot } from './metrics/types.ts';
 import { startTestDaemon } from './testing/in-process.ts';
 import { WsTestClient } from './testing/ws-test-client.ts';
+import { sessionHash } from './monitoring/session-hash.ts';
 
 const EXACT: BackendName[] = ['fast', 'legacy', 'prom', 'otel'];
 
@@ -40,7 +41,7 @@ describe.each(EXACT)('exact counts with METRICS_BACKEND=%s', (backend) => {
       expect(snap.backend).toBe(backend);
       expect(snap.exact).toBe(true);
       for (const [id, c] of [['exact-a', a], ['exact-b', b]] as const) {
-        expect(snap.clients[id]).toMatchObject({ messagesReceived: c.sentFrames, messagesSent: c.frames.length, connectionsOpened: 1, connectionsClosed: 1 });
+        expect(snap.clients[sessionHash(id)]).toMatchObject({ messagesReceived: c.sentFrames, messagesSent: c.frames.length, connectionsOpened: 1, connectionsClosed: 1 });
       }
       expect(snap.clients.anonymous).toMatchObject({ messagesReceived: 1, messagesSent: 1 });
       expect(snap.totals.messagesReceived).toBe(a.sentFrames + b.sentFrames + 1);

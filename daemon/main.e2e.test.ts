@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnDaemon, spawnDaemonProcess, waitExit, type SpawnedDaemon } from './testing/spawn-daemon.ts';
 import { WsTestClient } from './testing/ws-test-client.ts';
 import type { MetricsSnapshot } from './metrics/types.ts';
+import { sessionHash } from './monitoring/session-hash.ts';
 
 describe('daemon process', () => {
   let d: SpawnedDaemon | undefined;
@@ -23,14 +24,16 @@ describe('daemon process', () => {
     expect(JSON.parse(res.outputs[0].text).metrics_backend).toBe('fast');
 
     expect(await (await fetch(`${d.monitoringUrl}/health`)).json()).toMatchObject({ status: 'healthy', service: 'exai-mcp-daemon' });
-    const stats = (await (await fetch(`${d.monitoringUrl}/stats`)).json()) as Record<string, unknown>;
+    // EXAI_WS_TOKEN guards every monitoring endpoint but /health (daemon/monitoring/monitoring.e2e.test.ts).
+    const auth = { headers: { authorization: 'Bearer t0k' } };
+    const stats = (await (await fetch(`${d.monitoringUrl}/stats`, auth)).json()) as Record<string, unknown>;
     expect(stats).toMatchObject({ pid: d.child.pid, connections: 1, inflight: 0 });
     for (const k of ['cpuUserUs', 'cpuSystemUs', 'rssBytes', 'eventLoopUtilization', 'eventLoopDelayP99Ms']) expect(typeof stats[k]).toBe('number');
-    const snap = (await (await fetch(`${d.monitoringUrl}/metrics.json`)).json()) as MetricsSnapshot;
-    expect(snap.clients['e2e-1']).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
-    const prom = await (await fetch(`${d.monitoringUrl}/metrics`)).text();
+    const snap = (await (await fetch(`${d.monitoringUrl}/metrics.json`, auth)).json()) as MetricsSnapshot;
+    expect(snap.clients[sessionHash('e2e-1')]).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
+    const prom = await (await fetch(`${d.monitoringUrl}/metrics`, auth)).text();
     expect(prom.length).toBeGreaterThan(0);
-    expect((await fetch(`${d.monitoringUrl}/metrics.json?scope=cluster`)).status).toBe(503);
+    expect((await fetch(`${d.monitoringUrl}/metrics.json?scope=cluster`, auth)).status).toBe(503);
 
     const code = await d.stop();
     expect(code).toBe(0);

@@ -8,4 +8,10 @@ export const CloseCode = {
   MissingHello: 4001,
   HelloTimeout: 4002,
   Unauthorized: 4003,
+  /**
+   * The client kept exceeding its per-session rate limit (EXAI_RATE_ABUSE_STRIKES refusals,
+   * leaking at the session's refill rate): it was answered OVER_CAPACITY each time, then closed.
+   * 4029 after HTTP 429; reconnecting resumes the session, whose bucket is still empty.
+   */
+  RateLimitAbuse: 4029,
 } as const;

@@ -10,12 +10,15 @@ import type { ClientRef, ErrorKind, MetricsBackend } from '../metrics/types.ts';
 import type { DaemonConfig } from '../config.ts';
 import type { LiveState } from '../live-state.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
-import type { RateLimiter, RateVerdict } from '../resilience/rate-limiter.ts';
+import { PERSISTENT_ABUSE, type RateLimiter, type RateVerdict } from '../resilience/rate-limiter.ts';
 import type { SessionRegistry } from '../session/session-registry.ts';
 import type { CallManager } from '../calls/call-manager.ts';
 import type { Peer } from '../protocol/peer.ts';
 import type { Transport } from './transport.ts';
+import type { SendPath, SendTarget } from '../send/send-path.ts';
+import type { SessionRows } from '../stores/session-rows.ts';
 import { CloseCode } from './close-codes.ts';
+import { sessionHash } from '../monitoring/session-hash.ts';
 import * as F from '../protocol/frames.ts';
 import { validSessionId, newSessionId } from '../session/session-id.ts';
 import { timingSafeEqual } from 'node:crypto';
@@ -39,14 +42,24 @@ export interface ConnectionDeps {
   readonly calls: CallManager;
   /** Diagnostics that are not frames (store failures in the background); stderr in the daemon. */
   readonly log: (line: string) => void;
+  /** The seed's send path (dedup, send breaker, retry); absent or null when every part is off. */
+  readonly sendPath?: SendPath | null;
+  /** The `sessions` table writer (EXAI_SESSIONS_TABLE); absent or null when off. */
+  readonly sessionRows?: SessionRows | null;
 }
 
-export class Connection implements Peer {
+let nextSendScope = 0;
+
+export class Connection implements Peer, SendTarget {
   client: ClientRef | null = null;
+  /** The send path's dedup scope: one per connection. */
+  readonly sendScope = ++nextSendScope;
   sessionId = '';
   /** Frames not sent because the client was too slow (progress first). */
   dropped = 0;
   private state = AWAITING_HELLO;
+  /** Closed for rate-limit abuse: frames still in flight are counted, never handled. */
+  private abusive = false;
   private helloTimer: NodeJS.Timeout | null = null;
   private readonly metrics: MetricsBackend;
   private readonly live: LiveState;
@@ -58,6 +71,8 @@ export class Connection implements Peer {
   private readonly sendSoftBytes: number;
   private readonly sendHardBytes: number;
   private readonly token: string | null;
+  private readonly sendPath: SendPath | null;
+  private readonly sessionRows: SessionRows | null;
 
   constructor(
     deps: ConnectionDeps,
@@ -70,6 +85,8 @@ export class Connection implements Peer {
     this.sessions = deps.sessions;
     this.calls = deps.calls;
     this.log = deps.log;
+    this.sendPath = deps.sendPath ?? null;
+    this.sessionRows = deps.sessionRows ?? null;
     const { config } = deps;
     this.sendSoftBytes = config.sendSoftBytes;
     this.sendHardBytes = config.sendHardBytes;
@@ -94,6 +111,7 @@ export class Connection implements Peer {
       const t0 = performance.now();
       const m = this.metrics;
       m.frameReceived(this.client!, bytes);
+      if (this.abusive) return;
       let msg: unknown;
       try {
         msg = JSON.parse(text);
@@ -123,8 +141,14 @@ export class Connection implements Peer {
     if (this.state === AWAITING_HELLO) this.hello(text, bytes);
   }
 
-  /** Send a frame that must arrive (replies, chunks); closes the connection when the client stalls. */
+  /** Send a frame that must arrive (replies, chunks), through the send path when one is on. */
   send(text: string): boolean {
+    const path = this.sendPath;
+    return path === null ? this.sendNow(text) : path.send(this, text);
+  }
+
+  /** The plain send: closes the connection when the client stalls. */
+  sendNow(text: string): boolean {
     if (this.state !== READY) return false;
     if (this.transport.bufferedAmount > this.sendHardBytes) {
       this.overflow();
@@ -164,7 +188,11 @@ export class Connection implements Peer {
     this.state = CLOSED;
     this.live.connectionClosed();
     if (this.client) this.metrics.connectionClosed(this.client);
-    if (wasReady) this.sessions.detach(this);
+    if (wasReady) {
+      this.sessions.detach(this);
+      this.sendPath?.detach(this);
+      this.sessionRows?.disconnected(this.sessionId);
+    }
   }
 
   private dispatch(msg: F.Frame, t0: number): void {
@@ -218,6 +246,13 @@ export class Connection implements Peer {
       message: `Rate limit exceeded: ${reason}`,
       details: { reason, client_ip: this.transport.remoteIp },
     });
+    if (reason === PERSISTENT_ABUSE && !this.abusive) {
+      this.abusive = true;
+      this.log(`closing session ${sessionHash(this.sessionId)} from ${this.transport.remoteIp} (4029): ${reason}`);
+      this.close(CloseCode.RateLimitAbuse, 'rate limit exceeded persistently');
+      // The close frame is queued; parsing the rest of the flood would cost every other client.
+      this.transport.stopReading?.();
+    }
   }
 
   private hello(text: string, bytes: number): void {
@@ -247,8 +282,10 @@ export class Connection implements Peer {
     this.stopHelloTimer();
     this.open(this.sessionId, bytes);
     this.state = READY;
+    this.sendPath?.attach(this);
     this.send(F.helloAck(this.sessionId));
     this.sessions.attach(this, typeof requested === 'string');
+    this.sessionRows?.connected(this.sessionId, this.transport.remoteIp, typeof requested === 'string');
   }
 
   private open(clientId: string, helloBytes: number): void {

@@ -10,5 +10,10 @@ export interface Transport {
   readonly bufferedAmount: number;
   /** Close handshake with a code and reason; the transport reports back through Connection.closed(). */
   close(code: number, reason: string): void;
+  /**
+   * Read nothing more from the peer (an abuser being closed): what it already queued in the
+   * socket is never parsed, so its flood stops costing the event loop at once.
+   */
+  stopReading?(): void;
   readonly remoteIp: string;
 }

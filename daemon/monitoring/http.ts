@@ -1,6 +1,8 @@
 /**
  * The monitoring port: /health, /metrics (Prometheus text of the active backend), /metrics.json
- * (its MetricsSnapshot; ?scope=cluster sums every instance flushed to Redis) and /stats.
+ * (its MetricsSnapshot; ?scope=cluster sums every instance flushed to Redis) and /stats. With a
+ * token (EXAI_WS_TOKEN) all but /health need `Authorization: Bearer <token>` (auth.ts); clients
+ * are listed by a short hash of their session id, never the id itself (session-hash.ts).
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,8 @@ import type { MetricsBackend } from '../metrics/types.ts';
 import { readClusterSnapshot, readSnapshot } from '../metrics/index.ts';
 import type { LiveState } from '../live-state.ts';
 import { StatsSampler } from './process-stats.ts';
+import { bearerCheck } from './auth.ts';
+import { hashPrometheusClients, hashSnapshotClients } from './session-hash.ts';
 
 export interface RunningMonitoring {
   readonly port: number;
@@ -22,8 +26,11 @@ export async function startMonitoring(opts: {
   live: LiveState;
   redis: Redis | null;
   log: (line: string) => void;
+  /** EXAI_WS_TOKEN: required (as a bearer header) by every endpoint but /health. */
+  token?: string | null;
 }): Promise<RunningMonitoring> {
   const stats = new StatsSampler(opts.live);
+  const authorized = bearerCheck(opts.token);
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -32,6 +39,10 @@ export async function startMonitoring(opts: {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://monitoring');
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'only GET' });
+    if (!authorized(req, url.pathname)) {
+      res.setHeader('www-authenticate', 'Bearer realm="exai-monitoring"');
+      return json(res, 401, { error: 'unauthorized: send Authorization: Bearer <EXAI_WS_TOKEN>' });
+    }
     switch (url.pathname) {
       case '/health':
         return json(res, 200, { status: 'healthy', service: 'exai-mcp-daemon', timestamp: Date.now() / 1000 });
@@ -41,7 +52,7 @@ export async function startMonitoring(opts: {
         Promise.resolve().then(() => opts.metrics.prometheus()).then(
           (text) => {
             res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-            res.end(text);
+            res.end(hashPrometheusClients(text));
           },
           (err: Error) => json(res, 500, { error: `metrics rendering failed: ${err.message}` }),
         );
@@ -55,7 +66,7 @@ export async function startMonitoring(opts: {
         // Some backends (otel) read their counters back asynchronously.
         const snap = scope === 'local' ? Promise.resolve().then(() => readSnapshot(opts.metrics)) : readClusterSnapshot(opts.redis!);
         snap.then(
-          (body) => json(res, 200, body),
+          (body) => json(res, 200, hashSnapshotClients(body)),
           (err: Error) => json(res, 502, { error: `${scope === 'cluster' ? 'redis' : 'metrics'}: ${err.message}` }),
         );
         return;

@@ -14,7 +14,7 @@ export class WsTransport implements Transport {
     private readonly ws: WebSocket,
     readonly remoteIp: string,
   ) {
-    // ws keeps its net.Socket private; we need it only to cork writes.
+    // ws keeps its net.Socket private; we need it only to cork writes and to stop an abuser's reads.
     this.socket = (ws as unknown as { _socket: Socket })._socket;
   }
 
@@ -38,6 +38,10 @@ export class WsTransport implements Transport {
     this.ws.close(code, reason);
     // A peer that does not read may never complete the close handshake: do not wait for it forever.
     setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  stopReading(): void {
+    this.socket.pause();
   }
 
   uncork(): void {

@@ -45,15 +45,23 @@ function printOutcome(result: Result, files: string[], json: boolean): void {
  * The stop handling of every measuring command (realistic, tight, gate, calibrate): children are
  * ended at exit, and SIGINT/SIGTERM abort `measure` (which stops every process it started and
  * throws RunAborted): nothing is written and the exit code is 130/143. A signal that came as
- * `measure` finished still means "stop": `conclude` (writing, printing) never runs then.
+ * `measure` finished still means "stop": `conclude` (writing, printing) never runs then, and one
+ * that comes while it writes ends the writing: the files already complete stay, the one being
+ * written is dropped (writes are atomic), and the exit code is still 130/143.
  */
-export async function interruptible<T>(measure: (signal: AbortSignal) => Promise<T>, conclude: (value: T) => Promise<number>): Promise<number> {
+export async function interruptible<T>(
+  measure: (signal: AbortSignal) => Promise<T>,
+  conclude: (value: T, signal: AbortSignal) => Promise<number>,
+): Promise<number> {
   installExitCleanup();
   try {
     return await withInterrupts(async (signal) => {
       const value = await measure(signal);
       if (signal.aborted) throw new RunAborted(String(signal.reason));
-      return conclude(value);
+      const code = await conclude(value, signal);
+      // A stop that came while concluding (printing after the files) is still a stop.
+      if (signal.aborted) throw new RunAborted(String(signal.reason));
+      return code;
     });
   } catch (e) {
     if (e instanceof RunAborted) return SIGNAL_EXIT[e.signalName as keyof typeof SIGNAL_EXIT] ?? ExitCode.BadInput;
@@ -73,12 +81,12 @@ export async function runAndReport(cmd: RunCommand, body: RunBody): Promise<numb
   try {
     return await interruptible(
       (signal) => body(signal, printer?.listener),
-      async (outcome) => {
+      async (outcome, signal) => {
         const result = buildResult({ ...outcome, startedAt, seed: cmd.seed, command: commandLine(cmd.sub, cmd.argv) });
-        const { files } = await writeRun(result, { outDir: cmd.outDir, inconclusive: cmd.inconclusive });
-        printer?.listener({ type: 'run-end', result });
-        if (cmd.summary && !cmd.json) process.stdout.write(`${cmd.summary(result)}\n`);
-        printOutcome(result, files, cmd.json);
+        const written = await writeRun(result, { outDir: cmd.outDir, inconclusive: cmd.inconclusive, signal });
+        printer?.listener({ type: 'run-end', result: written.result });
+        if (cmd.summary && !cmd.json) process.stdout.write(`${cmd.summary(written.result)}\n`);
+        printOutcome(written.result, written.files, cmd.json);
         return exitCodeFor(result, cmd.inconclusive === 'pass');
       },
     );

@@ -12,8 +12,17 @@ export interface MetricsTotals {
   messagesSent: number;
 }
 
+/** Monitoring origin -> the token its daemon was started with (EXAI_WS_TOKEN guards all but /health). */
+const tokens = new Map<string, string>();
+
+export function setMonitoringToken(monitoringUrl: string, token: string): void {
+  tokens.set(new URL(monitoringUrl).origin, token);
+}
+
 async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const token = tokens.get(new URL(url).origin);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
   return res.json();
 }

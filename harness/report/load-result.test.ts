@@ -24,7 +24,7 @@ describe('loadResult', () => {
 
   it.each([
     ['missing', null, /missing\.json: not found$/],
-    ['corrupt', '{"schemaVersion": 1, ', /corrupt\.json: not valid JSON \(/],
+    ['corrupt', '{"schemaVersion": 1, ', /corrupt\.json: invalid JSON at line 1, column 22: Expected double-quoted property name/],
     ['array', '[]', /array\.json: expected a JSON object, got an array/],
     ['future', '{"schemaVersion": 2}', /future\.json: schemaVersion 2 is not supported \(this overbench reads 1\)/],
     ['noversion', '{"runId": "x"}', /noversion\.json: schemaVersion missing is not supported/],

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../common/exit-codes.ts';
+import { parseJsonWithPlace } from '../../common/json.ts';
 import { Result, SCHEMA_VERSION } from '../result/schema.ts';
 
 /**
@@ -21,9 +22,9 @@ export async function loadResult(file: string): Promise<Result> {
 export function parseResult(text: string, file: string): Result {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonWithPlace(text);
   } catch (err) {
-    throw new UsageError(`result file ${file}: not valid JSON (${oneLine((err as Error).message)})`);
+    throw new UsageError(`result file ${file}: ${oneLine((err as Error).message)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`result file ${file}: expected a JSON object, got ${Array.isArray(data) ? 'an array' : typeof data}`);

@@ -1,15 +1,19 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../../common/atomic-write.ts';
+import { secrets } from '../../common/redact.ts';
 import type { Result } from '../result/schema.ts';
 import { readHistory } from './history.ts';
 import type { RenderContext } from './reporter.ts';
 import { ReportersMap, type ReporterName } from './reporters/index.ts';
 
-/** Renders `result` with one reporter and writes it, creating the folder; returns the path. */
-export async function writeReport(name: ReporterName, result: Result, ctx: RenderContext, file: string): Promise<string> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, ReportersMap[name].render(result, ctx));
+/**
+ * Renders `result` with one reporter and writes it atomically (temporary name, then rename),
+ * creating the folder; returns the path. The text goes through the secrets redactor: a result
+ * file from elsewhere (`overbench report`) may predate redaction.
+ */
+export async function writeReport(name: ReporterName, result: Result, ctx: RenderContext, file: string, signal?: AbortSignal): Promise<string> {
+  await writeFileAtomic(file, secrets.text(ReportersMap[name].render(secrets.data(result), ctx)), signal);
   return file;
 }
 

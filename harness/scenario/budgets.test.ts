@@ -20,12 +20,12 @@ describe('scenario budgets', () => {
     expect(problems({ p99: { pct: 5, floorUs: 200, floorMs: 1 } })).toEqual(['budgets.p99.floorMs: unknown field']);
     expect(problems({ p99: { pct: 5 } })).toEqual(['budgets.p99.floorUs: expected number, received undefined']);
     expect(problems({ p95: 'five' })).toEqual(['budgets.p95: expected number or object, received string']);
-    expect(problems({ p99: { pct: -1, floorUs: 200 } })).toEqual(['budgets.p99.pct: Too small: expected number to be >=0']);
+    expect(problems({ p99: { pct: -1, floorUs: 200 } })).toEqual(['budgets.p99.pct: expected a number >= 0']);
   });
 
   it('keep throughput a plain percent and reject unknown budgets', () => {
     expect(problems({ throughput: { pct: 2, floorUs: 10 } })).toEqual(['budgets.throughput: expected number, received object']);
     expect(problems({ p90: 5 })).toEqual(['budgets.p90: unknown field']);
-    expect(problems({ errorRate: 101 })).toEqual(['budgets.errorRate: Too big: expected number to be <=100']);
+    expect(problems({ errorRate: 101 })).toEqual(['budgets.errorRate: expected a number <= 100']);
   });
 });

@@ -32,6 +32,30 @@ function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>): string
   return [`${fieldPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`];
 }
 
+/** The value as the user wrote it, short: `-1`, `"16"`, `[]` (zod reports it with reportInput). */
+function shown(input: unknown): string | null {
+  if (input === undefined) return null;
+  const text = JSON.stringify(input);
+  return text === undefined ? null : text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * The problem in the user's words: bounds as `expected a number > 0, got -1` (zod says "Too
+ * small: expected number to be >0"), an integer as `expected an integer, got 1.5`.
+ */
+function describeOne(issue: Issue): string {
+  const got = shown((issue as { input?: unknown }).input);
+  const suffix = got === null ? '' : `, got ${got}`;
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number') {
+    const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+    const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+    return `expected a number ${op} ${String(bound)}${suffix}`;
+  }
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return `expected an integer${suffix}`;
+  const message = issue.message.replace(/^Invalid input: /, '').replace(/^Too (small|big): /, '');
+  return issue.code === 'invalid_value' ? `${message}${suffix}` : message;
+}
+
 /** One "field: problem" string per zod issue; an unknown key names the key itself. */
 export function describeIssues(issues: readonly Issue[]): string[] {
   const out: string[] = [];
@@ -44,8 +68,7 @@ export function describeIssues(issues: readonly Issue[]): string[] {
       for (const key of issue.keys) out.push(`${fieldPath([...issue.path, key])}: unknown field`);
       continue;
     }
-    const message = issue.message.replace(/^Invalid input: /, '');
-    out.push(`${fieldPath(issue.path)}: ${message}`);
+    out.push(`${fieldPath(issue.path)}: ${describeOne(issue)}`);
   }
   return out;
 }

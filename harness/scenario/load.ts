@@ -2,6 +2,8 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../common/exit-codes.ts';
+import { parseJsonWithPlace } from '../../common/json.ts';
+import { secrets } from '../../common/redact.ts';
 import { describeIssues } from './issues.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
@@ -30,8 +32,9 @@ function displayPath(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+
 async function importDefault(file: string): Promise<unknown> {
-  if (file.endsWith('.json')) return JSON.parse(await readFile(file, 'utf8'));
+  if (file.endsWith('.json')) return parseJsonWithPlace(await readFile(file, 'utf8'));
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   if (mod.default === undefined) throw new Error('no default export (write `export default defineScenario({...})`)');
   return mod.default;
@@ -52,8 +55,12 @@ export async function loadScenarioFile(file: string): Promise<{ loaded?: LoadedS
     const why = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : err.message.split('\n')[0];
     return { problems: [`${shown}: cannot load: ${why}`] };
   }
-  const parsed = scenarioSchema({ baseDir: path.dirname(file) }).safeParse(raw);
+  // reportInput: each problem can quote the value it rejects ("clients: expected a number > 0, got -1").
+  const parsed = scenarioSchema({ baseDir: path.dirname(file) }).safeParse(raw, { reportInput: true });
   if (!parsed.success) return { problems: describeIssues(parsed.error.issues).map((p) => `${shown}: ${p}`) };
+  // From here on the run knows these values: no file or log line may show them (common/redact.ts).
+  secrets.addEnv(parsed.data.env);
+  for (const v of Object.values(parsed.data.variants ?? {})) secrets.addEnv(v?.env);
   return { loaded: { scenario: parsed.data, file: shown }, problems: [] };
 }
 
