@@ -8,6 +8,8 @@ import { runScript } from './testing/run-script.ts';
 import { addCounters } from './counter-names.ts';
 import { emptyCounters } from './types.ts';
 import { startRealRedis } from './testing/real-redis.ts';
+import { driveMixed } from './testing/hot-path-session.ts';
+import { createHotPath } from '../hot-path.ts';
 
 let server: { url: string; close(): Promise<void> };
 let redis: Redis;
@@ -82,6 +84,35 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
     } finally {
       process.stderr.write = stderr;
       await m.close();
+    }
+  });
+
+  it('the cluster view of two daemons driven through the real hot path equals their frames, per client and in total', async () => {
+    await redis.flushall();
+    const a = new FastMetrics({ flushIntervalMs: 60_000 });
+    const b = new FastMetrics({ flushIntervalMs: 60_000 });
+    a.start({ instanceId: 'hot:1:8079', redis });
+    b.start({ instanceId: 'hot:2:8079', redis });
+    try {
+      // 'shared' talks to both daemons: its cluster counts are the sums
+      const ta = driveMixed(createHotPath(a), ['shared', 'only-a']);
+      const tb = driveMixed(createHotPath(b), ['shared', 'only-b-1', 'only-b-2']);
+      expect(await a.flushNow()).toBe(true);
+      expect(await b.flushNow()).toBe(true);
+      const cluster = await readClusterSnapshot(redis);
+      const want = (id: string) => {
+        const x = [ta.get(id), tb.get(id)].filter((t) => t !== undefined);
+        return { messagesReceived: x.reduce((s, t) => s + t.received, 0), messagesSent: x.reduce((s, t) => s + t.sent(), 0) };
+      };
+      for (const id of ['shared', 'only-a', 'only-b-1', 'only-b-2']) expect(cluster.clients[id], id).toMatchObject(want(id));
+      const all = [...ta.values(), ...tb.values()];
+      expect(cluster.totals).toMatchObject({
+        messagesReceived: all.reduce((s, t) => s + t.received, 0),
+        messagesSent: all.reduce((s, t) => s + t.sent(), 0),
+      });
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

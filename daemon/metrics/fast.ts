@@ -16,7 +16,8 @@ import {
  * Our design. Exact counts, and on the hot path (frame received/sent, cache, dedup, stage
  * latency) no allocation, no string-keyed lookup and no clock read:
  * - client(id) (once per connection) assigns a slot; every event after that is `cells[slot*STRIDE+k] += 1`;
- * - last activity is stamped from a coarse clock (a field a 100 ms timer updates);
+ * - last activity (for reclaiming idle slots) is stamped at connection open and close only, from
+ *   a coarse clock (a field a 100 ms timer updates): no per-frame clock read or stamp;
  * - stage latencies go into preallocated log-linear histograms (HdrHistogram's layout, integer
  *   indexing: log-histogram.ts says why not hdr-histogram-js's recordValue on the hot path).
  * Snapshot, Prometheus rendering, the Redis flush and the Supabase roll-up all read the arrays
@@ -126,12 +127,16 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     this.cells[b + CLOSED] += 1;
     this.cells[b + LAST_ACTIVITY] = this.clock.now;
   }
+  /**
+   * No activity stamp per frame: only a client with every connection closed can be reclaimed
+   * (sweepIdle), and connectionClosed stamps that moment; a stamp here was a load of the coarse
+   * clock and a store on every frame for nothing.
+   */
   frameReceived(c: ClientRef, bytes: number): void {
     const cells = this.cells;
     const b = c.slot * S;
     cells[b + RECEIVED] += 1;
     cells[b + BYTES_RECEIVED] += bytes;
-    cells[b + LAST_ACTIVITY] = this.clock.now;
   }
   frameSent(c: ClientRef, bytes: number): void {
     const cells = this.cells;

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { BACKEND_NAMES, type BackendName } from '../../daemon/metrics/types.ts';
 import { tightProgress } from '../console/tight-progress.ts';
 import { findRealisticCpu } from '../tight/realistic-cpu.ts';
 import { TIGHT_PROFILES, type TightProfile } from '../tight/profiles.ts';
 import { DEFAULT_SEED, runTight } from '../tight/run.ts';
 import { contextLine, renderTight } from '../tight/table.ts';
+import { renderAccount, spreadLines } from '../tight/account-table.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, intFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
@@ -11,14 +13,21 @@ import { runAndReport } from './run-and-report.ts';
 const HELP = `usage: overbench tight [options]
 
 Per-operation cost of each metrics backend and of the daemon's in-process message hot path,
-overhead vs the none backend, verdicts vs budgets (harness/tight/budgets.ts).
+overhead vs the none backend, verdicts vs budgets (harness/tight/budgets.ts). Each round is a
+fresh worker process in which none and each backend alternate batch by batch, each through its
+own copy of the daemon's modules; then the account: per status call and per frame, what each
+metrics call adds, their sum against the measured whole.
 
   --backends LIST   comma-separated: ${BACKEND_NAMES.join(',')} (none is always added;
                     default all, the ci profile none,fast)
   --rounds N        rounds (default: the profile's)
-  --profile NAME    smoke | ci | full (default: the default profile, 10 rounds)
+  --profile NAME    smoke | ci | full (default: the default profile, 6 rounds)
   --seed N          seed of the backend order and the bootstrap (default ${DEFAULT_SEED})
-  --clock cpu|wall  time by process CPU time (default; robust on a shared machine) or wall time
+  --clock wall|cpu  time each batch by wall time (default, process.hrtime: a batch another
+                    process preempted is an outlier the per-pair median sets aside) or by the
+                    process's CPU time (1 us steps, counts its other threads too)
+  --cpu-profile DIR write <workload>.<backend>.cpuprofile files there (V8 CPU profiles of each
+                    side's batches, taken in the last round after its timing)
   --out DIR         reports folder (default reports)
   --json            print the result JSON only
   --inconclusive=pass
@@ -39,7 +48,7 @@ function parseBackends(value: string | undefined): BackendName[] | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, flags('backends', 'rounds', 'profile', 'seed', 'clock', 'out', 'json', 'inconclusive'), { usage: HELP });
+  const parsed = parseCommand(argv, flags('backends', 'rounds', 'profile', 'seed', 'clock', 'out', 'json', 'inconclusive', 'cpu-profile'), { usage: HELP });
   if (!parsed) return ExitCode.Pass;
   const { values: f } = parsed;
   if (f.profile !== undefined && !(TIGHT_PROFILES as readonly string[]).includes(f.profile)) {
@@ -55,14 +64,16 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = outFlag(f.out);
   const json = f.json ?? false;
   const inconclusive = inconclusiveFlag(f.inconclusive);
-  const clock = (f.clock as 'cpu' | 'wall' | undefined) ?? 'cpu';
+  const clock = (f.clock as 'cpu' | 'wall' | undefined) ?? 'wall';
+  if (f['cpu-profile'] === '') throw new UsageError('--cpu-profile: expected a folder');
+  const cpuProfileDir = f['cpu-profile'] === undefined ? undefined : path.resolve(f['cpu-profile']);
 
   // read before this run overwrites latest.json
   const realistic = await findRealisticCpu(outDir);
   return runAndReport(
-    { sub: 'tight', argv, seed, outDir, json, inconclusive, summary: (result) => `${renderTight(result.scenarios, seed)}\n\n${contextLine(result.scenarios, realistic)}` },
+    { sub: 'tight', argv, seed, outDir, json, inconclusive, summary: (result) => [renderTight(result.scenarios, seed), renderAccount(result.scenarios, seed), spreadLines(result.scenarios), contextLine(result.scenarios, realistic)].filter(Boolean).join('\n\n') },
     async (signal) => ({
-      scenarios: await runTight({ profile, seed, ...(rounds !== undefined && { rounds }), ...(backends && { backends }), clock, onEvent: json ? undefined : tightProgress(), signal }),
+      scenarios: await runTight({ profile, seed, ...(rounds !== undefined && { rounds }), ...(backends && { backends }), clock, cpuProfileDir, onEvent: json ? undefined : tightProgress(), signal }),
       world: null,
     }),
   );

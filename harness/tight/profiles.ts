@@ -1,5 +1,5 @@
 import type { BackendName } from '../../daemon/metrics/types.ts';
-import type { TaskSpec, WorkloadKind } from './messages.ts';
+import { METRIC_CALLS, type TaskSpec, type WorkloadKind } from './messages.ts';
 
 export const TIGHT_PROFILES = ['smoke', 'default', 'ci', 'full'] as const;
 export type TightProfile = (typeof TIGHT_PROFILES)[number];
@@ -12,33 +12,48 @@ export interface WorkloadPlan {
   batch: number;
   /** Heap measurement on this workload: bytes/op, and bytes/client when `clients` is set. */
   heap?: { ops: number; clients?: number };
+  /** Module-copy pairs per process (default 1) and timed pairs per copy (default: the profile's). */
+  copies?: number;
+  pairs?: number;
+  /**
+   * A part of the account (one metrics call alone): no scenario of its own; its cost per call
+   * goes into the hot-path and record scenarios' windows (`extra`), where account.ts reads it.
+   */
+  part?: boolean;
 }
 
 export interface ProfileSettings {
+  /** Rounds = worker processes, one after the other: the unit of replication. */
   rounds: number;
-  /**
-   * Timed slices per task: within a round the backends' slices alternate (ABBA order), so a
-   * drift of the machine's load hits every backend alike instead of whichever ran last.
-   */
-  slices: number;
-  /** Each timed call is sized to about this much CPU (timing.ts calibrateBatch). */
+  /** Timed (none, backend) pairs per task, in ABBA order (paired.ts). */
+  pairs: number;
+  /** Each timed batch is sized to about this much CPU (timing.ts calibrateBatch). */
   targetCallUs: number;
-  timeMs: number;
+  /** Both sides alternate this long (CPU ms) before the first timed pair. */
   warmupMs: number;
   /** Heap is measured in the first `heapRounds` rounds only: it is stable and costs time. */
   heapRounds: number;
   heapClients: number;
+  /**
+   * Module-copy pairs of the hot-path workload per process (task.ts), and its timed pairs per
+   * copy: a copy costs ~0.25 s to import and warm, a pair ~1 ms, so the precision the goal needs
+   * is bought with pairs and copies inside each process, on top of the rounds.
+   */
+  hotPathCopies: number;
+  hotPathPairs: number;
+  /** clients-N workloads: record at N distinct clients (ci keeps the widest only, for time). */
+  clientCounts: readonly number[];
 }
 
 /**
- * Sizes chosen so the default run stays under 60 s on the 2-core machine (measured: see the
- * README) while every round still times thousands of operations per backend and workload.
+ * Sized on the 2-core machine (README, "bench:tight"): a round is a fresh process, ~2 s of CPU to
+ * import the daemon's modules before anything is timed; `ci` (none and fast) uses ~40 s of CPU.
  */
 export const PROFILE_SETTINGS: Record<TightProfile, ProfileSettings> = {
-  smoke: { rounds: 5, slices: 2, targetCallUs: 200, timeMs: 4, warmupMs: 2, heapRounds: 1, heapClients: 2_000 },
-  default: { rounds: 10, slices: 3, targetCallUs: 300, timeMs: 5, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
-  ci: { rounds: 8, slices: 3, targetCallUs: 300, timeMs: 5, warmupMs: 5, heapRounds: 2, heapClients: 10_000 },
-  full: { rounds: 20, slices: 5, targetCallUs: 500, timeMs: 30, warmupMs: 40, heapRounds: 5, heapClients: 10_000 },
+  smoke: { rounds: 5, pairs: 20, targetCallUs: 150, warmupMs: 20, heapRounds: 1, heapClients: 2_000, hotPathCopies: 2, hotPathPairs: 30, clientCounts: [4, 100, 10_000] },
+  default: { rounds: 6, pairs: 30, targetCallUs: 250, warmupMs: 50, heapRounds: 1, heapClients: 10_000, hotPathCopies: 2, hotPathPairs: 100, clientCounts: [4, 100, 10_000] },
+  ci: { rounds: 8, pairs: 40, targetCallUs: 250, warmupMs: 50, heapRounds: 1, heapClients: 10_000, hotPathCopies: 4, hotPathPairs: 150, clientCounts: [10_000] },
+  full: { rounds: 20, pairs: 200, targetCallUs: 400, warmupMs: 150, heapRounds: 5, heapClients: 10_000, hotPathCopies: 6, hotPathPairs: 400, clientCounts: [4, 100, 10_000] },
 };
 
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['none', 'legacy', 'sampled', 'prom', 'otel', 'fast'];
@@ -55,25 +70,29 @@ export function defaultBackends(profile: TightProfile): readonly BackendName[] {
 /**
  * record: the per-frame metrics calls over a rotating set of 16 clients;
  * hot-path: the daemon's own handling of a `call_tool status` frame, 4 connections;
- * clients-N: record at 4, 100 and 10,000 distinct clients (per-client state grows).
+ * clients-N: record at 4, 100 and 10,000 distinct clients (per-client state grows; ci: 10,000 only);
+ * call-*: each metrics call alone, 16 clients: the parts of the account.
  */
 export function workloads(settings: ProfileSettings): WorkloadPlan[] {
   return [
     { name: 'record', kind: 'record', clients: 16, batch: 200, heap: { ops: 4000 } },
-    { name: 'hot-path', kind: 'hot-path', clients: 4, batch: 10, heap: { ops: 200 } },
-    { name: 'clients-4', kind: 'record', clients: 4, batch: 200 },
-    { name: 'clients-100', kind: 'record', clients: 100, batch: 200 },
-    { name: 'clients-10000', kind: 'record', clients: 10_000, batch: 200, heap: { ops: 4000, clients: settings.heapClients } },
+    { name: 'hot-path', kind: 'hot-path', clients: 4, batch: 10, heap: { ops: 200 }, copies: settings.hotPathCopies, pairs: settings.hotPathPairs },
+    ...settings.clientCounts.map((n): WorkloadPlan => ({
+      name: `clients-${n}`, kind: 'record', clients: n, batch: 200,
+      // bytes per client where clients are many
+      ...(n === Math.max(...settings.clientCounts) && { heap: { ops: 4000, clients: settings.heapClients } }),
+    })),
+    ...METRIC_CALLS.map((call) => ({ name: `call-${call}`, kind: `call-${call}` as const, clients: 16, batch: 200, part: true })),
   ];
 }
 
-/** A timed call never runs more operations than this (the none backend costs ~1 ns per op). */
+/** A timed batch never runs more operations than this (the none backend costs ~1 ns per op). */
 export const MAX_BATCH = 100_000;
 
 export function taskSpec(w: WorkloadPlan, s: ProfileSettings, withHeap: boolean, clock: 'cpu' | 'wall'): TaskSpec {
   return {
-    workload: w.kind, clients: w.clients, batch: w.batch, targetCallUs: s.targetCallUs, maxBatch: MAX_BATCH, clock,
-    timeMs: s.timeMs, warmupMs: s.warmupMs,
+    name: w.name, workload: w.kind, clients: w.clients, batch: w.batch, targetCallUs: s.targetCallUs, maxBatch: MAX_BATCH, clock,
+    pairs: w.pairs ?? s.pairs, warmupMs: s.warmupMs, copies: w.copies ?? 1,
     ...(withHeap && w.heap && { heap: { ops: w.heap.ops, clients: w.heap.clients ?? 0 } }),
   };
 }

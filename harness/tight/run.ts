@@ -4,7 +4,8 @@ import type { ScenarioResult } from '../result/schema.ts';
 import { RunAborted } from '../run/guard.ts';
 import { PROFILE_SETTINGS, defaultBackends, taskSpec, workloads, type TightProfile, type WorkloadPlan } from './profiles.ts';
 import { buildScenarios, type Records, type TaskRecord } from './scenarios.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { RoundWorker } from './worker-pool.ts';
+import { statusCallCensus } from './census.ts';
 
 export interface TightOptions {
   /** Backends to measure; `none` (the baseline) is always added. Default: all (ci profile: none, fast). */
@@ -12,10 +13,17 @@ export interface TightOptions {
   rounds?: number;
   profile?: TightProfile;
   seed?: number;
-  /** 'cpu' (default): time by the process's CPU time, robust on a shared machine; 'wall': performance.now. */
+  /**
+   * 'wall' (default): hrtime around each batch. Measured on the busy 2-core machine, the middle
+   * half of the hot path's batches spread +-1% by wall time and +-6% by CPU time (1 us steps, and
+   * it counts the JIT's and GC's helper threads); preempted batches are outliers the per-pair
+   * median sets aside. 'cpu': the process's CPU time.
+   */
   clock?: 'cpu' | 'wall';
+  /** Write `<workload>.<backend>.cpuprofile` files here (from the last round's worker, after its timing). */
+  cpuProfileDir?: string;
   onEvent?: (e: TightEvent) => void;
-  /** Aborted (SIGINT/SIGTERM): the run stops at the next step, its workers are stopped, RunAborted is thrown. */
+  /** Aborted (SIGINT/SIGTERM): the run stops at the next step, its worker is stopped, RunAborted is thrown. */
   signal?: AbortSignal;
 }
 
@@ -28,73 +36,58 @@ export type TightEvent =
 export const DEFAULT_SEED = 1;
 
 /**
- * bench:tight. R rounds; in each round every workload runs every backend once, in a seeded
- * random order, each task on a fresh backend instance in that backend's own worker process,
- * its timing split in slices that alternate with the other backends' (ABBA).
- * Returns one ScenarioResult per workload and backend (`tight/<workload>/<backend>`).
+ * bench:tight. R rounds, each a fresh worker process; in it every workload pairs `none` with
+ * each other backend (in a seeded random order), alternating batch by batch in that process
+ * (paired.ts). Returns one ScenarioResult per workload and backend (`tight/<workload>/<backend>`);
+ * the account's parts (`call-*` workloads) ride in the hot-path and record scenarios.
  */
 export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[]> {
   const profile = opts.profile ?? 'default';
   const settings = { ...PROFILE_SETTINGS[profile], ...(opts.rounds !== undefined && { rounds: opts.rounds }) };
   const seed = opts.seed ?? DEFAULT_SEED;
   const backends = withBaseline(opts.backends ?? defaultBackends(profile));
+  const measured = backends.filter((b) => b !== 'none');
   const plan = workloads(settings);
   const emit = opts.onEvent ?? (() => {});
-  const tasks = settings.rounds * plan.length * backends.length;
+  const tasks = settings.rounds * plan.length * measured.length;
   const started = Date.now();
   emit({ type: 'start', profile, rounds: settings.rounds, backends, workloads: plan.map((w) => w.name), seed, tasks });
 
   const records: Records = Object.fromEntries(plan.map((w) => [w.name, {}]));
-  const pool = await WorkerPool.start(backends);
   let done = 0;
-  // Checked between worker requests (a slice lasts a fraction of a second), never inside one.
+  // Checked between worker requests (a task lasts a fraction of a second), never inside one.
   const checkAborted = () => {
     if (opts.signal?.aborted) throw new RunAborted(String(opts.signal.reason ?? 'SIGINT'));
   };
-  try {
-    for (let round = 0; round < settings.rounds; round++) {
+  for (let round = 0; round < settings.rounds; round++) {
+    checkAborted();
+    const worker = await RoundWorker.start(round);
+    const profileDir = round === settings.rounds - 1 ? opts.cpuProfileDir : undefined;
+    try {
       for (const [wi, w] of plan.entries()) {
-        const order = shuffled(backends, createRng(seed * 1_000_003 + round * 101 + wi));
-        const spec = taskSpec(w, settings, round < settings.heapRounds, opts.clock ?? 'cpu');
-        const slots = new Map<BackendName, TaskRecord>();
+        const order = shuffled(measured, createRng(seed * 1_000_003 + round * 101 + wi));
+        const spec = taskSpec(w, settings, round < settings.heapRounds, opts.clock ?? 'wall');
         for (const [position, backend] of order.entries()) {
           const slot: TaskRecord = { outcome: null, position };
-          slots.set(backend, slot);
           (records[w.name][backend] ??= [])[round] = slot;
           checkAborted();
-          await pool.open(backend, spec).catch((err: Error) => (slot.error = firstLine(err)));
-        }
-        // ABBA: forward on even slices, backward on odd ones
-        for (let k = 0; k < settings.slices; k++) {
-          for (const backend of k % 2 === 0 ? order : [...order].reverse()) {
-            const slot = slots.get(backend)!;
-            if (slot.error) continue;
-            checkAborted();
-            await pool.slice(backend, k === 0).catch((err: Error) => (slot.error = firstLine(err)));
-          }
-        }
-        for (const backend of order) {
-          const slot = slots.get(backend)!;
-          checkAborted();
-          // close even after a failure: it frees the worker's subject
-          const outcome = await pool.close(backend).catch((err: Error) => {
-            slot.error ??= firstLine(err);
+          slot.outcome = await worker.task(backend, spec, profileDir).catch((err: Error) => {
+            slot.error = firstLine(err);
             return null;
           });
-          if (!slot.error) slot.outcome = outcome;
           done += 1;
           emit({
-            type: 'task', round, workload: w.name, backend, nsPerOp: slot.outcome?.nsPerOp ?? null,
+            type: 'task', round, workload: w.name, backend, nsPerOp: slot.outcome?.backend.nsPerOp ?? null,
             ...(slot.error && { error: slot.error }), done, tasks, elapsedMs: Date.now() - started,
           });
         }
       }
+    } finally {
+      await worker.stop();
     }
-  } finally {
-    await pool.stop();
   }
   emit({ type: 'done', elapsedMs: Date.now() - started });
-  return buildScenarios({ records, workloads: plan, backends, rounds: settings.rounds, profile, seed });
+  return buildScenarios({ records, workloads: plan, backends, rounds: settings.rounds, profile, seed, census: statusCallCensus() });
 }
 
 function firstLine(err: Error): string {

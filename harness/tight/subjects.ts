@@ -2,7 +2,7 @@ import { fmtShare } from '../../common/format.ts';
 import { createHotPath } from '../../daemon/hot-path.ts';
 import { createMetrics, readSnapshot } from '../../daemon/metrics/index.ts';
 import { StageId, type BackendName, type ClientRef, type MetricsBackend, type MetricsSnapshot } from '../../daemon/metrics/types.ts';
-import type { TaskExactness, WorkloadKind } from './messages.ts';
+import type { MetricCall, TaskExactness, WorkloadKind } from './messages.ts';
 
 /**
  * What a tight task times: a fresh backend (and, for hot-path, a fresh daemon context) per task,
@@ -73,13 +73,18 @@ function within(expected: number, recorded: number, sigmas: number, rate: number
   return Math.abs(recorded - expected) <= sigmas * sd;
 }
 
-export function createSubject(backendName: BackendName, workload: WorkloadKind, clients: number): Subject {
-  return workload === 'record' ? recordSubject(backendName, clients) : hotPathSubject(backendName, clients);
+/**
+ * `make` builds the backend instance (default: the registry's, by name); a test passes its own
+ * fixture backend under a real backend name.
+ */
+export function createSubject(backendName: BackendName, workload: WorkloadKind, clients: number, make: () => MetricsBackend = () => createMetrics(backendName)): Subject {
+  if (workload === 'record') return recordSubject(backendName, make(), clients);
+  if (workload === 'hot-path') return hotPathSubject(backendName, make(), clients);
+  return callSubject(backendName, make(), workload.slice('call-'.length) as MetricCall, clients);
 }
 
 /** The per-frame metrics calls the daemon makes (frame received, reply sent, stage latency). */
-function recordSubject(backendName: BackendName, clientCount: number): Subject {
-  const m = createMetrics(backendName);
+function recordSubject(backendName: BackendName, m: MetricsBackend, clientCount: number): Subject {
   const clients: ClientRef[] = Array.from({ length: clientCount }, (_, i) => m.client(`tight-${i}`));
   for (const c of clients) m.connectionOpened(c);
   const st: LoopState = { j: 0, ops: 0, sink: 0 };
@@ -110,8 +115,7 @@ function recordSubject(backendName: BackendName, clientCount: number): Subject {
 }
 
 /** The daemon's own handling of a `call_tool status` frame (daemon/hot-path.ts), with this backend. */
-function hotPathSubject(backendName: BackendName, clientCount: number): Subject {
-  const m = createMetrics(backendName);
+function hotPathSubject(backendName: BackendName, m: MetricsBackend, clientCount: number): Subject {
   const hp = createHotPath(m);
   const conns = Array.from({ length: clientCount }, (_, i) => hp.connect(`tight-${i}`));
   const st: LoopState = { j: 0, ops: 0, sink: 0 };
@@ -136,6 +140,48 @@ function hotPathSubject(backendName: BackendName, clientCount: number): Subject 
       for (const c of conns) c.close();
       await m.close();
     },
+  };
+}
+
+/**
+ * One metrics call per operation, the parts of the account (account.ts): what each call costs
+ * alone, with the arguments the daemon passes (a client ref, a byte count, a stage id, the
+ * tool's constant name string).
+ */
+const CALL_BODIES: Record<MetricCall, string> = {
+  frameReceived: 'm.frameReceived(c, 120);',
+  frameSent: 'm.frameSent(c, 240);',
+  stageLatency: 'm.stageLatency(stage, 40 + (i & 255));',
+  requestDone: "m.requestDone(c, 'status', 40 + (i & 255), true);",
+};
+
+/** What each call's count shows in a snapshot of an exact backend. */
+const CALL_COUNT: Record<MetricCall, (s: MetricsSnapshot) => number> = {
+  frameReceived: (s) => s.totals.messagesReceived,
+  frameSent: (s) => s.totals.messagesSent,
+  stageLatency: (s) => s.latencyUs.total?.count ?? 0,
+  requestDone: (s) => s.requests?.status?.ok ?? 0,
+};
+
+function callSubject(backendName: BackendName, m: MetricsBackend, call: MetricCall, clientCount: number): Subject {
+  const clients: ClientRef[] = Array.from({ length: clientCount }, (_, i) => m.client(`tight-${i}`));
+  for (const c of clients) m.connectionOpened(c);
+  const st: LoopState = { j: 0, ops: 0, sink: 0 };
+  return {
+    backend: m,
+    makeBatch: (n) => compileBatch(n, CALL_BODIES[call])(m, clients, st, null, StageId.total),
+    get operations() {
+      return st.ops;
+    },
+    verifySink: () => checkSink(st, clientCount),
+    // exact backends only: a sampled backend's estimate is checked on the frame workloads
+    exactness: async () => {
+      if (backendName === 'none' || !m.exact) return null;
+      const recorded = CALL_COUNT[call](await readSnapshot(m));
+      const ok = recorded === st.ops;
+      return { expected: st.ops, recorded, ok, ...(!ok && { detail: `${call}: ${st.ops} calls, recorded ${recorded}` }) };
+    },
+    close: () => m.close(),
   };
 }
 

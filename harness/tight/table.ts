@@ -87,7 +87,10 @@ export function contextLine(scenarios: readonly ScenarioResult[], realistic: Rea
   if (hot.length === 0) return 'context: no hot-path workload in this run';
   const noneNs = median(nsPerOpValues(hot[0], 'baseline'));
   const added = hot.map((s) => {
-    const delta = (median(nsPerOpValues(s, 'instrumented')) ?? NaN) - (noneNs ?? NaN);
+    // the paired difference of each process (backend minus none, alternating in one process),
+    // where it was measured so; else the difference of the two sides' medians
+    const paired = s.rounds.filter((r) => r.valid && r.variant === 'instrumented' && r.extra?.deltaNs !== undefined).map((r) => r.extra!.deltaNs);
+    const delta = paired.length > 0 ? median(paired)! : (median(nsPerOpValues(s, 'instrumented')) ?? NaN) - (noneNs ?? NaN);
     const share = realistic ? (delta / (realistic.cpuPerRequestUs * 1000)) * 100 : (delta / (noneNs ?? NaN)) * 100;
     return `${s.variants.instrumented.backend} ${fmtSigned(delta)} ns (${fmtShare(share, realistic ? 3 : 1)})`;
   });

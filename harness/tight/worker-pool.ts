@@ -1,67 +1,48 @@
 import { fileURLToPath } from 'node:url';
 import { forkChild, type Forked } from '../../common/child-process/fork.ts';
 import type { BackendName } from '../../daemon/metrics/types.ts';
-import type { FromWorker, SliceTiming, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
+import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const STOP_GRACE_MS = 3000;
 
-type Worker = Forked<ToWorker, FromWorker>;
-
-/** One forked worker per backend; requests go one at a time (the parent never times two at once). */
-export class WorkerPool {
-  private readonly workers = new Map<BackendName, Worker>();
+/**
+ * The worker process of one round (worker.ts): started fresh for each round, so every round's
+ * JIT and heap start from nothing; tasks go one at a time (the parent never times two at once).
+ */
+export class RoundWorker {
   private nextId = 1;
 
-  static async start(backends: readonly BackendName[]): Promise<WorkerPool> {
-    const pool = new WorkerPool();
-    try {
-      await Promise.all(backends.map((b) => pool.spawn(b)));
-    } catch (err) {
-      await pool.stop();
-      throw err;
-    }
-    return pool;
-  }
+  private constructor(private readonly worker: Forked<ToWorker, FromWorker>) {}
 
-  private async spawn(backend: BackendName): Promise<void> {
-    const worker: Worker = forkChild(WORKER, {
-      name: `${backend} worker`,
-      nodeArgs: ['--expose-gc'],
+  static async start(round: number): Promise<RoundWorker> {
+    const worker = forkChild<ToWorker, FromWorker>(WORKER, {
+      name: `tight round ${round + 1} worker`,
+      // gc for the scavenge before each pair; a new space that holds a pair's garbage (task.ts)
+      nodeArgs: ['--expose-gc', '--min-semi-space-size=16'],
       // a worker's stdout goes to our stderr, never to our stdout (--json prints the result alone)
       stdio: ['ignore', 2, 'inherit'],
       goodbye: { type: 'stop' },
     });
-    this.workers.set(backend, worker);
-    void worker.exited.then(() => this.workers.delete(backend));
-    await worker.request({ type: 'init', backend }, (m) => m.type === 'ready');
+    try {
+      await worker.next((m) => m.type === 'ready', 60_000, 'ready message');
+    } catch (err) {
+      await worker.stop(STOP_GRACE_MS);
+      throw err;
+    }
+    return new RoundWorker(worker);
   }
 
-  /** Fresh subject in that backend's worker, batch calibrated; resolves to the batch size. */
-  open(backend: BackendName, spec: TaskSpec): Promise<{ batch: number }> {
-    return this.request(backend, (id) => ({ type: 'open', id, spec }));
-  }
-
-  slice(backend: BackendName, first: boolean): Promise<SliceTiming> {
-    return this.request(backend, (id) => ({ type: 'slice', id, first }));
-  }
-
-  close(backend: BackendName): Promise<TaskOutcome> {
-    return this.request(backend, (id) => ({ type: 'close', id }));
-  }
-
-  private async request<T>(backend: BackendName, msg: (id: number) => ToWorker): Promise<T> {
-    const worker = this.workers.get(backend);
-    if (!worker) throw new Error(`no live worker for backend ${backend}`);
+  async task(backend: BackendName, spec: TaskSpec, cpuProfileDir?: string): Promise<TaskOutcome> {
     const id = this.nextId++;
-    const reply = await worker.request(msg(id), (m) => m.type !== 'ready' && m.id === id);
-    if (reply.type === 'failed') throw new Error(`${backend} worker: ${reply.message}`);
-    if (reply.type !== 'reply') throw new Error(`${backend} worker: unexpected ${reply.type}`);
-    return reply.data as T;
+    const reply = await this.worker.request({ type: 'task', id, backend, spec, ...(cpuProfileDir && { cpuProfileDir }) }, (m) => m.type !== 'ready' && m.id === id);
+    if (reply.type === 'failed') throw new Error(`${backend} task: ${reply.message}`);
+    if (reply.type !== 'reply') throw new Error(`${backend} task: unexpected ${reply.type}`);
+    return reply.data;
   }
 
-  /** Ask every worker to stop; kill any that has not exited after a grace period. */
-  async stop(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.stop(STOP_GRACE_MS)));
+  /** Ask the worker to stop; kill it if it has not exited after a grace period. */
+  stop(): Promise<void> {
+    return this.worker.stop(STOP_GRACE_MS);
   }
 }

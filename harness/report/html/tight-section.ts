@@ -7,6 +7,8 @@ import { comparisonWords } from '../wording.ts';
 import { badge } from './badge.ts';
 import { trendChart, type ChartSpec, type Labels } from './chart-specs.ts';
 import { scenarioAnchor } from './verdict-section.ts';
+import { accounts } from '../../tight/account.ts';
+import { accountReading, clockLine, spreadLines } from '../../tight/account-table.ts';
 
 /** `tight/<workload>/<backend>`; anything else is its own workload with the instrumented backend's name. */
 export function tightName(s: ScenarioResult): { workload: string; backend: string } {
@@ -74,7 +76,28 @@ export function tightSection(scenarios: readonly ScenarioResult[], labels: Label
 <p class="muted">Mean nanoseconds per operation over valid rounds with a 95% bootstrap interval, empty batch subtracted; overhead against the baseline backend on the same workload, paired by round.</p>
 <table class="tight"><thead><tr><th>workload</th><th>backend</th><th class="num">ns/op [95% CI]</th><th class="num">throughput</th><th class="num">overhead [95% CI]</th><th class="num">budget</th><th>verdict</th><th class="num">rounds</th><th>exactness</th><th>reading</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
+${accountHtml(scenarios, seed ?? 1)}
 ${trends ? `<h3>Trend across runs</h3><div class="charts">${trends}</div>` : ''}
 </section>`;
   return { html, charts };
+}
+
+/**
+ * Where each backend's nanoseconds go (harness/tight/account.ts): per operation, each metrics
+ * call's cost alone times its count, their sum, the measured whole and the rest; then the
+ * spread of the hot-path estimate within and across worker processes, and whose clock reads are.
+ */
+function accountHtml(scenarios: readonly ScenarioResult[], seed: number): string {
+  const list = accounts(scenarios, seed);
+  if (list.length === 0) return '';
+  const cell = (i: NsInterval | null) => (i ? `${fmtNs(i.mean)} <span class="muted">${fmtInterval(i.low, i.high, fmtNs)}</span>` : MISSING);
+  const head = list[0].parts.map((p) => `<th class="num">${h(p.call)}</th>`).join('');
+  const rows = list.map((a) => `<tr><td>${h(a.workload)}</td><td>${h(a.backend)}</td>${a.parts.map((p) => `<td class="num">${p.count === 0 ? '0x' : `${fmtNumber(p.count, 2)}x ${cell(p.perCall)}`}</td>`).join('')}` +
+    `<td class="num">${cell(a.sum)}</td><td class="num">${cell(a.measured)}</td><td class="num">${cell(a.residual)}</td><td class="why small">${h(accountReading(a))}</td></tr>`).join('\n');
+  const notes = [spreadLines(scenarios), clockLine(scenarios)].filter(Boolean).flatMap((t) => t.split('\n')).map((t) => `<p class="small muted">${h(t)}</p>`).join('\n');
+  return `<h3>Account: where each backend's nanoseconds go</h3>
+<p class="muted">Per operation (hot-path: one status call; record: one frame), each metrics call timed alone, backend minus none paired in one process, times how often the operation makes it; mean over rounds [95% CI].</p>
+<table class="tight"><thead><tr><th>workload</th><th>backend</th>${head}<th class="num">sum of parts</th><th class="num">measured</th><th class="num">residual</th><th>reading</th></tr></thead>
+<tbody>${rows}</tbody></table>
+${notes}`;
 }
