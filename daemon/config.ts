@@ -25,6 +25,10 @@ export interface DaemonConfig {
   rateGlobal: BucketSpec;
   rateIp: BucketSpec;
   rateSession: BucketSpec;
+  /** Per-session refusals (leaking at its refill rate) before the connection is closed 4029; 0 = never. */
+  rateAbuseStrikes: number;
+  /** With Redis: how often the locally taken tokens are sent to the shared buckets, in one batch. */
+  rateSyncMs: number;
   maxInflight: number;
   kimiMaxInflight: number;
   glmMaxInflight: number;
@@ -53,6 +57,47 @@ export interface DaemonConfig {
   sendHardBytes: number;
   /** Calibration only: microseconds of busy CPU spun per tool call (0 = off). */
   benchBurnUs: number;
+  /** EXAI_CPU_PROFILE (or `--cpu-profile FILE`): write a V8 CPU profile of the whole run there on shutdown; null = off. */
+  cpuProfile: string | null;
+  /** The live dashboard (daemon/dashboard/): null = off. */
+  dashboardHost: string;
+  dashboardPort: number | null;
+  /** Seconds between the dashboard feed's periodic updates. */
+  dashboardIntervalSec: number;
+  /** The seed's send path (daemon/send/): each part on or off, so its cost can be measured apart. */
+  send: SendPathConfig;
+  /** Record provider token usage per call (Redis, per session). */
+  usage: boolean;
+  /** Tokens a session may spend (0 = no quota); a quota turns usage recording on. */
+  sessionTokenQuota: number;
+  /** Write `sessions` rows on connect and disconnect (needs SUPABASE_URL). */
+  sessionsTable: boolean;
+  /** The periodic auditor: samples calls into `auditor_observations`. */
+  auditor: { on: boolean; sampleRate: number; intervalSec: number; slowMs: number };
+  /**
+   * Where a backend that aggregates across instances (fast) writes: Redis (per-instance counters
+   * the cluster view sums), Supabase (`metrics_rollups` rows), or both (default). With the flush
+   * and roll-up periods, the seed's question "aggregate in Redis or in Supabase?" is a variant.
+   */
+  metricsSinks: { redis: boolean; supabase: boolean; flushMs: number | null; rollupMs: number | null };
+}
+
+export interface SendPathConfig {
+  /** Drop an outgoing frame whose canonical-JSON hash was sent on the same connection within dedupTtlSec. */
+  dedup: boolean;
+  dedupTtlSec: number;
+  /** One daemon-wide breaker on sends; while OPEN, critical frames are queued and the rest dropped. */
+  breaker: boolean;
+  breakerConfig: BreakerConfig;
+  /** Retry queued critical frames with exponential backoff until they expire. */
+  retry: boolean;
+  retryMax: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Queued frames older than this are dropped. */
+  queueTtlSec: number;
+  /** Per session; the oldest is dropped when full. */
+  queueMax: number;
 }
 
 export interface ProviderConfig {
@@ -119,6 +164,17 @@ class EnvReader {
     return n;
   }
 
+  /** A port, or `off` (null). */
+  portOrOff(name: string, def: number | null): number | null {
+    const v = this.raw(name);
+    if (v !== undefined && v.trim().toLowerCase() === 'off') return null;
+    return this.int(name, def ?? 0, 0, MAX_PORT);
+  }
+
+  onOff(name: string, def: boolean): boolean {
+    return this.oneOf(name, def ? 'on' : 'off', ['on', 'off'] as const) === 'on';
+  }
+
   oneOf<T extends string>(name: string, def: T, allowed: readonly T[]): T {
     const v = this.raw(name);
     if (v === undefined) return def;
@@ -183,6 +239,8 @@ export function parseConfig(env: Env = process.env): DaemonConfig {
     rateGlobal: r.bucket('EXAI_RATE_GLOBAL', { capacity: 1000, refillPerSec: 100 }),
     rateIp: r.bucket('EXAI_RATE_IP', { capacity: 100, refillPerSec: 10 }),
     rateSession: r.bucket('EXAI_RATE_SESSION', { capacity: 50, refillPerSec: 5 }),
+    rateAbuseStrikes: r.int('EXAI_RATE_ABUSE_STRIKES', 200, 0, 1_000_000_000),
+    rateSyncMs: r.int('EXAI_RATE_SYNC_MS', 100, 1, 60_000),
     maxInflight: r.int('EXAI_MAX_INFLIGHT', 24, 1, 100_000),
     kimiMaxInflight: r.int('EXAI_KIMI_MAX_INFLIGHT', 6, 1, 100_000),
     glmMaxInflight: r.int('EXAI_GLM_MAX_INFLIGHT', 4, 1, 100_000),
@@ -223,9 +281,48 @@ export function parseConfig(env: Env = process.env): DaemonConfig {
     sendSoftBytes: r.int('EXAI_WS_SEND_SOFT_BYTES', 1 * MiB, 0, 1024 * MiB),
     sendHardBytes: r.int('EXAI_WS_SEND_HARD_BYTES', 8 * MiB, 1, 1024 * MiB),
     benchBurnUs: r.int('EXAI_BENCH_BURN_US', 0, 0, 1_000_000),
+    cpuProfile: r.optional('EXAI_CPU_PROFILE'),
+    dashboardHost: r.str('EXAI_DASHBOARD_HOST', '127.0.0.1'),
+    dashboardPort: r.portOrOff('EXAI_DASHBOARD_PORT', 8080),
+    dashboardIntervalSec: r.num('EXAI_DASHBOARD_INTERVAL_SECS', 5, 0.05, 86_400),
+    // The seed's values (src/monitoring/websocket_config.py); every part off unless asked for.
+    send: {
+      dedup: r.onOff('EXAI_SEND_DEDUP', false),
+      dedupTtlSec: r.num('EXAI_SEND_DEDUP_TTL_SECS', 300, 0.01, 86_400),
+      breaker: r.onOff('EXAI_SEND_BREAKER', false),
+      breakerConfig: {
+        failureThreshold: r.int('EXAI_SEND_CB_FAILURE_THRESHOLD', 5, 1, 1_000_000),
+        cooldownMs: r.num('EXAI_SEND_CB_COOLDOWN_MS', 60_000, 0, 86_400_000),
+        halfOpenProbes: r.int('EXAI_SEND_CB_HALF_OPEN_PROBES', 3, 1, 1_000_000),
+        successThreshold: r.int('EXAI_SEND_CB_SUCCESS_THRESHOLD', 2, 1, 1_000_000),
+      },
+      retry: r.onOff('EXAI_SEND_RETRY', false),
+      retryMax: r.int('EXAI_SEND_RETRY_MAX', 5, 0, 1000),
+      retryBaseMs: r.num('EXAI_SEND_RETRY_BASE_MS', 1000, 1, 600_000),
+      retryMaxMs: r.num('EXAI_SEND_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+      queueTtlSec: r.num('EXAI_SEND_QUEUE_TTL_SECS', 300, 0.01, 86_400),
+      queueMax: r.int('EXAI_SEND_QUEUE_MAX', 1000, 1, 1_000_000),
+    },
+    metricsSinks: {
+      ...(({ both: { redis: true, supabase: true }, redis: { redis: true, supabase: false }, supabase: { redis: false, supabase: true }, none: { redis: false, supabase: false } } as const)[
+        r.oneOf('EXAI_METRICS_SINKS', 'both', ['both', 'redis', 'supabase', 'none'] as const)
+      ]),
+      flushMs: r.optional('EXAI_METRICS_FLUSH_MS') === null ? null : r.int('EXAI_METRICS_FLUSH_MS', 1000, 10, 3_600_000),
+      rollupMs: r.optional('EXAI_METRICS_ROLLUP_MS') === null ? null : r.int('EXAI_METRICS_ROLLUP_MS', 60_000, 10, 86_400_000),
+    },
+    usage: r.onOff('EXAI_USAGE', false),
+    sessionTokenQuota: r.int('EXAI_SESSION_TOKEN_QUOTA', 0, 0, Number.MAX_SAFE_INTEGER),
+    sessionsTable: r.onOff('EXAI_SESSIONS_TABLE', false),
+    auditor: {
+      on: r.onOff('EXAI_AUDITOR', false),
+      sampleRate: r.num('EXAI_AUDITOR_SAMPLE', 0.1, 0, 1),
+      intervalSec: r.num('EXAI_AUDITOR_INTERVAL_SECS', 10, 0.01, 86_400),
+      slowMs: r.num('EXAI_AUDITOR_SLOW_MS', 5000, 0, 86_400_000),
+    },
   };
   r.nonEmpty('EXAI_WS_HOST', cfg.host);
   r.nonEmpty('EXAI_MONITORING_HOST', cfg.monitoringHost);
+  r.nonEmpty('EXAI_DASHBOARD_HOST', cfg.dashboardHost);
   if (cfg.token !== null && cfg.token.trim() === '') r.problems.push('EXAI_WS_TOKEN must not be blank');
   if (cfg.sendSoftBytes > cfg.sendHardBytes) {
     r.problems.push(`EXAI_WS_SEND_SOFT_BYTES (${cfg.sendSoftBytes}) must not exceed EXAI_WS_SEND_HARD_BYTES (${cfg.sendHardBytes})`);

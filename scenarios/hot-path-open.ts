@@ -22,7 +22,8 @@ import { defineScenario } from '../index.ts';
  * Error rate 0.1 pp (the default, written out): status and echo answer from memory and the world
  * injects nothing, so an error is the daemon's; at ~1,200 calls per ci window one error is 0.08 pp.
  *
- * Time (windows only): default 2 x (2 + 8 x (1 + 4)) = 84 s; ci 2 x (1 + 5 x 1.75) = 19.5 s; smoke 12.5 s.
+ * Time (windows only; a duet runs both variants' windows at once): default 2 + 8 x (1 + 4) = 42 s;
+ * ci 1 + 12 x (0.25 + 1.25) = 19 s; smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
   name: 'hot-path-open',
@@ -46,7 +47,7 @@ export default defineScenario({
   budgets: { p50: 5, p95: 10, p99: { pct: 15, floorUs: 1000 }, throughput: 1, cpuPerRequest: 10, errorRate: 0.1 },
   profiles: {
     smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
-    ci: { rounds: 5, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { rounds: 12, warmupSec: 0.25, measureSec: 1.25 },
     full: { rounds: 15, warmupSec: 2, measureSec: 8, load: { model: 'open', ratePerSec: 2000, arrival: 'poisson', maxInFlight: 512 } },
   },
 });

@@ -15,7 +15,8 @@ import { defineScenario } from '../index.ts';
  * slices, not of the path.
  * Error rate 0.1 pp: no faults injected, ~2,000 calls per ci window (one error is 0.05 pp).
  *
- * Time (windows only): default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 1.75) = 19.5 s; smoke 12.5 s,
+ * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 5) = 38 s;
+ * ci 1 + 12 x (0.25 + 1) = 16 s; smoke 1 + 3 x 1.75 = 6.25 s,
  * plus opening 1,000 connections per target once.
  */
 export default defineScenario({
@@ -50,7 +51,7 @@ export default defineScenario({
   budgets: { p50: 5, p95: 10, p99: { pct: 15, floorUs: 1000 }, throughput: 3, cpuPerRequest: 10, errorRate: 0.1 },
   profiles: {
     smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5, idleClients: 200 },
-    ci: { rounds: 5, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { rounds: 12, warmupSec: 0.25, measureSec: 1 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

@@ -17,7 +17,8 @@ import { defineScenario } from '../index.ts';
  * The per-IP limit keeps a spare slot per client: a reconnect may arrive before the old socket's
  * close is processed.
  *
- * Time (windows only): default 2 x (2 + 6 x (1 + 5)) = 76 s; ci 2 x (1 + 5 x 1.75) = 19.5 s; smoke 12.5 s.
+ * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 5) = 38 s;
+ * ci 1 + 12 x (0.25 + 1) = 16 s; smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
   name: 'reconnect-churn',
@@ -47,7 +48,7 @@ export default defineScenario({
   budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 10, errorRate: 0.1 },
   profiles: {
     smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
-    ci: { rounds: 5, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { rounds: 12, warmupSec: 0.25, measureSec: 1 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

@@ -1,6 +1,6 @@
 import { fmtBudget, fmtChange, fmtNumber, fmtPct, fmtShare, fmtUs, LIVE_PCT_DIGITS, PCT_DIGITS } from '../../common/format.ts';
 import { markdownTable, textTable, type Column } from '../../common/table.ts';
-import type { Calibration, ScenarioCalibration } from './schema.ts';
+import type { Calibration, ScenarioCalibration } from '../result/calibration.ts';
 
 type TableFn = (columns: readonly Column[], rows: readonly string[][]) => string;
 

@@ -5,9 +5,10 @@ import { RunAborted } from '../run/guard.ts';
 import { runRealistic } from '../run/realistic.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { applyProfile } from '../scenario/profile.ts';
-import type { ProfileName } from '../scenario/schema.ts';
+import type { Design, ProfileName } from '../scenario/schema.ts';
+import type { CoreSwap } from '../run/plan.ts';
 import { burnLevels, type BurnLevel } from './power.ts';
-import type { InjectedLevel, ScenarioCalibration } from './schema.ts';
+import type { InjectedLevel, ScenarioCalibration } from '../result/calibration.ts';
 import { analyseAa, injectedLevel, type CalibrationRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
@@ -18,6 +19,10 @@ export interface CalibrateOptions {
   scenarios: readonly LoadedScenario[];
   profile?: ProfileName;
   rounds?: number;
+  /** --design over the scenarios' own (calibrate both to choose between them). */
+  design?: Design;
+  /** --core-swap over the default. */
+  coreSwap?: CoreSwap;
   /** A/A runs per scenario, each a full run of the profile's rounds with its own seed. */
   repeats: number;
   seed: number;
@@ -53,7 +58,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
   let world: RunOutcome['world'] = null;
   const runOne = async (loaded: LoadedScenario, seed: number, label: string): Promise<CalibrationRun> => {
     say(`calibrate ${loaded.scenario.name}: ${label} (seed ${seed})...`);
-    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds });
+    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds, design: opts.design, coreSwap: opts.coreSwap });
     if (opts.signal.aborted) throw new RunAborted(String(opts.signal.reason));
     world ??= outcome.world;
     const result = outcome.scenarios[0];
@@ -99,6 +104,8 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       baselineCpuPerRequestUs: cpuUs,
       roundsFor: analysis.roundsFor,
       ...(notes.length > 0 && { notes }),
+      design: opts.design ?? resolved.design,
+      ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
     });
   }
   return { scenarios: out, world };

@@ -3,7 +3,7 @@ import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/
 import { validPairs } from '../run/compare-rounds.ts';
 import { median, perRoundChanges } from '../stats/compare.ts';
 import { covers, mdePct, pooledSd, roundsFor, type BurnLevel } from './power.ts';
-import type { AaSummary, InjectedLevel } from './schema.ts';
+import type { AaSummary, InjectedLevel } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
 export interface CalibrationRun {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Calibration } from '../calibrate/schema.ts';
+import { Calibration } from '../result/calibration.ts';
 import { count, interruptWhen, overbench as runOverbench } from './testing/cli.ts';
 
 /**
@@ -50,6 +50,9 @@ describe('overbench calibrate', () => {
     expect(Calibration.parse(raw)).toEqual(printed);
     expect(JSON.parse(readFileSync(path.join(out, 'latest-calibration.json'), 'utf8'))).toEqual(raw);
     expect(readFileSync(path.join(runDir, 'summary.md'), 'utf8')).toMatch(/^# overbench calibration/);
+    const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('<section id="calibration">');
+    expect(html).toMatch(/<h3>hot-path-open<\/h3>/);
 
     expect(raw.schemaVersion).toBe(1);
     expect(printed.scenarios).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { runCalibration } from '../calibrate/run.ts';
 import { renderCalibrationText } from '../calibrate/render.ts';
 import { BURN_MULTIPLES, Z_ALPHA, Z_POWER } from '../calibrate/power.ts';
-import { CALIBRATION_SCHEMA_VERSION, type Calibration } from '../calibrate/schema.ts';
+import { CALIBRATION_SCHEMA_VERSION, type Calibration } from '../result/calibration.ts';
 import { checkCalibratable, calibrationScenario } from '../calibrate/variants.ts';
 import { writeCalibration } from '../calibrate/write.ts';
 import { envInfo, newRunId } from '../result/build.ts';
@@ -10,11 +10,11 @@ import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { commandLine, intFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
-import { profileFlag } from './realistic.ts';
+import { coreSwapFlag, designFlag, profileFlag } from './realistic.ts';
 import { interruptible } from './run-and-report.ts';
 
 const USAGE = `usage: overbench calibrate [--scenario NAME|PATH]... [--profile smoke|ci|full] [--repeats K]
-  [--rounds N] [--seed N] [--out DIR] [--json]
+  [--rounds N] [--design duet|interleaved] [--core-swap mid-window|round] [--seed N] [--out DIR] [--json]
 What this machine can tell apart, per scenario: K A/A runs (the baseline against a second identical
 baseline), the baseline against the same build burning known CPU per call (EXAI_BENCH_BURN_US at
 0, 0.5x, 1x, 2x the cpuPerRequest budget), and the minimum detectable effect per metric.
@@ -24,7 +24,7 @@ exit: 0 calibrated (a measurement, not a verdict), 2 bad input or a target fault
 const DEFAULT_REPEATS = 3;
 
 /** The realistic command's flags that apply to each calibration run, and the number of A/A repeats. */
-const CALIBRATE_FLAGS = flags('scenario', 'profile', 'rounds', 'seed', 'out', 'json', 'repeats');
+const CALIBRATE_FLAGS = flags('scenario', 'profile', 'rounds', 'design', 'core-swap', 'seed', 'out', 'json', 'repeats');
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, CALIBRATE_FLAGS, { usage: USAGE });
@@ -33,18 +33,20 @@ export async function run(argv: string[]): Promise<number> {
   const profile = profileFlag(f.profile);
   const repeats = intFlag('repeats', f.repeats, 1) ?? DEFAULT_REPEATS;
   const rounds = intFlag('rounds', f.rounds, 1);
+  const design = designFlag(f.design);
+  const coreSwap = coreSwapFlag(f['core-swap']);
   const seed = seedFlag(f.seed) ?? randomSeed();
   const outDir = outFlag(f.out);
   const json = Boolean(f.json);
   const scenarios = await loadScenarios(f.scenario ?? []);
   checkCalibratable(scenarios);
   // Every calibration variant is planned (targets, limits) before the first process starts.
-  planScenarios(scenarios.map((s) => calibrationScenario(s, 1)), { profile, rounds }, seed);
+  planScenarios(scenarios.map((s) => calibrationScenario(s, 1)), { profile, rounds, design, coreSwap }, seed);
 
   const startedAt = new Date();
   const progress = json ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   return interruptible(
-    (signal) => runCalibration({ scenarios, profile, rounds, repeats, seed, signal, progress }),
+    (signal) => runCalibration({ scenarios, profile, rounds, design, coreSwap, repeats, seed, signal, progress }),
     async (outcome) => {
       const runId = newRunId(startedAt);
       const { gitSha, node, os, cpuModel, cpus } = envInfo(outcome.world);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { parseCommand, untilDecidedFlags } from './flags.ts';
-import { REALISTIC_FLAGS } from './realistic.ts';
+import { designFlag, REALISTIC_FLAGS } from './realistic.ts';
 
 /** The one-line UsageError (exit 2 in harness/cli/main.ts) that a command line gives. */
 function usageError(argv: string[]): string {
@@ -41,5 +41,18 @@ describe('--until-decided --max-time', () => {
       expect(line).toContain(want);
       expect(line).not.toContain('\n');
     }
+  });
+});
+
+describe('--design', () => {
+  it('takes duet or interleaved, absent leaves the scenario its own', () => {
+    expect(designFlag('duet')).toBe('duet');
+    expect(designFlag('interleaved')).toBe('interleaved');
+    expect(designFlag(undefined)).toBeUndefined();
+  });
+
+  it('names the flag and the choices on a bad value', () => {
+    expect(() => designFlag('both')).toThrow(UsageError);
+    expect(() => designFlag('both')).toThrow('--design "both": expected one of duet, interleaved');
   });
 });

@@ -32,7 +32,25 @@ export const FLAGS = {
   md: { type: 'string' },
   history: { type: 'string' },
   'until-decided': { type: 'boolean' },
+  /** findings: the reports folder to read results from. */
+  results: { type: 'string' },
+  /** realistic, calibrate: `duet` (both variants at once, pinned) or `interleaved` (one after the other). */
+  design: { type: 'string' },
+  /** realistic, calibrate: when a pinned duet swaps cores, `mid-window` (default) or `round`. */
+  'core-swap': { type: 'string' },
   'max-time': { type: 'string' },
+  /** realistic: where the world comes from: `fakes` (default, started here) or `compose` (docker-compose.bench.yml, by URL). */
+  world: { type: 'string' },
+  /** ingest: which variant the file's rounds are. */
+  variant: { type: 'string' },
+  /** ingest: an earlier ingested result to add the rounds to. */
+  into: { type: 'string' },
+  /** ingest k6: the latency Trend to read. */
+  trend: { type: 'string' },
+  /** realistic: serve a live view of the run on loopback (a port; none or 0 = a free one). */
+  dashboard: { type: 'string' },
+  /** tight: a folder for .cpuprofile files (one per workload and backend). */
+  'cpu-profile': { type: 'string' },
 } as const;
 
 export function flags<K extends keyof typeof FLAGS>(...names: K[]): Pick<typeof FLAGS, K> {
@@ -43,10 +61,28 @@ export function flags<K extends keyof typeof FLAGS>(...names: K[]): Pick<typeof 
  * node:util parseArgs in strict mode, its errors turned into one-line UsageErrors, and -h/--help
  * for every command: null means the usage was printed and the command is done (exit 0).
  */
+/**
+ * `--rounds -1` as `--rounds=-1`: node's parseArgs takes a value starting with "-" for an option
+ * ("argument is ambiguous"), which hides the real problem; joined, the flag's own check names the
+ * bad value ("--rounds "-1": expected an integer >= 1").
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    if (name !== null && options[name]?.type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export function parseCommand<T extends Options>(argv: string[], options: T, spec: { usage: string; positionals?: boolean }) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, ...HELP }, strict: true, allowPositionals: spec.positionals ?? false });
+    const args = joinNegativeValues(argv, options);
+    parsed = parseArgs({ args, options: { ...options, ...HELP }, strict: true, allowPositionals: spec.positionals ?? false });
   } catch (e) {
     // "Unknown option '--x'. To specify a positional argument..." and "Option '--seed' argument is
     // ambiguous.\nDid you forget..." -> keep the first sentence of the first line.

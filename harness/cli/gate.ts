@@ -6,20 +6,24 @@ import { runRealistic } from '../run/realistic.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
-import { inconclusiveFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
+import { inconclusiveFlag, outFlag, flags, parseCommand, seedFlag, untilDecidedFlags } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
 
 const USAGE = `usage: overbench gate [--backend B] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
+  [--until-decided --max-time DURATION]
 The CI gate: the ci profile of bench:tight and of every built-in realistic scenario, one result,
-exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.`;
+exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.
+--until-decided: a realistic scenario left inconclusive adds batches of rounds, each look at its
+  share of the 5% error rate, within DURATION (90s, 5m) of the scenario's start`;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, flags('backend', 'seed', 'out', 'json', 'inconclusive'), { usage: USAGE });
+  const parsed = parseCommand(argv, flags('backend', 'seed', 'out', 'json', 'inconclusive', 'until-decided', 'max-time'), { usage: USAGE });
   if (!parsed) return ExitCode.Pass;
   const { values: f } = parsed;
   const inconclusive = inconclusiveFlag(f.inconclusive);
   const seed = seedFlag(f.seed) ?? randomSeed();
   const outDir = outFlag(f.out);
+  const untilDecidedMs = untilDecidedFlags(f['until-decided'], f['max-time']);
   const scenarios = await loadScenarios([]);
   // Check the realistic half before spending minutes on the tight half.
   planScenarios(scenarios, { profile: 'ci', backend: f.backend }, seed);
@@ -30,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgressLine(), signal });
     if (signal.aborted) throw new RunAborted(String(signal.reason));
     if (!f.json) for (const s of tight) process.stdout.write(`${renderScenario(s)}\n\n`);
-    const realistic = await runRealistic({ scenarios, seed, signal, onEvent, profile: 'ci', backend: f.backend });
+    const realistic = await runRealistic({ scenarios, seed, signal, onEvent, profile: 'ci', backend: f.backend, untilDecidedMs });
     return { scenarios: [...tight, ...realistic.scenarios], world: realistic.world };
   });
 }

@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
+import { redactProcessOutput } from '../../common/redact.ts';
 import { alignRows } from '../../common/table.ts';
 
 /** Each subcommand module exports `run(argv): Promise<exit code>`; loaded lazily so `--help` is instant. */
@@ -11,6 +12,9 @@ const commands: Record<string, Command> = {
   gate: { summary: 'the CI gate: ci profile of tight and realistic; exit code is the verdict', load: () => import('./gate.ts') },
   report: { summary: 'render a result.json as HTML, JUnit and Markdown', load: () => import('./report.ts') },
   compare: { summary: 'compare two result files', load: () => import('./compare.ts') },
+  faults: { summary: 'fault scenarios: provider 429s and timeouts, Redis outage, Supabase 5xx, reconnect storm, slow consumers', load: () => import('./faults.ts') },
+  ingest: { summary: 'turn k6 or autocannon output into result rounds of a variant', load: () => import('./ingest.ts') },
+  findings: { summary: 'a decision memo (Markdown and HTML) from the newest tight, realistic and calibration results', load: () => import('./findings.ts') },
   daemon: { summary: 'start the reference daemon', load: () => import('./daemon.ts') },
   fakes: { summary: 'start the fake world (provider, Supabase, Redis)', load: () => import('./fakes.ts') },
 };
@@ -21,6 +25,8 @@ function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Every log line of every command goes through the secrets redactor (common/redact.ts).
+  redactProcessOutput();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());

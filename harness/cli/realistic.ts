@@ -1,14 +1,23 @@
+import { CORE_SWAPS, type CoreSwap } from '../run/plan.ts';
 import { runRealistic } from '../run/realistic.ts';
 import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
-import { PROFILE_NAMES, type ProfileName } from '../scenario/schema.ts';
+import { DESIGNS, PROFILE_NAMES, type Design, type ProfileName } from '../scenario/schema.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, intFlag, outFlag, flags, parseCommand, seedFlag, untilDecidedFlags } from './flags.ts';
+import { worldFlag } from '../targets/compose-world.ts';
 import { runAndReport } from './run-and-report.ts';
+import { dashboardPortFlag, normaliseDashboardArgv, startRunView } from '../live/run-view.ts';
 
 const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile smoke|ci|full] [--backend B]
   [--baseline TARGET] [--instrumented TARGET] [--baseline-pid N] [--instrumented-pid N]
-  [--rounds N] [--seed N] [--out DIR] [--json] [--inconclusive=pass] [--until-decided --max-time DURATION]
+  [--rounds N] [--design duet|interleaved] [--core-swap mid-window|round] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
+  [--until-decided --max-time DURATION] [--dashboard [PORT]] [--world fakes|compose]
+--world compose: the services of docker-compose.bench.yml, by URL, instead of fakes started here
+--dashboard: a live view of the run on http://127.0.0.1:PORT (none or 0: a free port, printed)
+--design: duet (default) loads and measures both variants at once, each pinned to its own core,
+  cores swapped every round and (--core-swap mid-window, the default) halfway through each
+  measured window; interleaved runs them one after the other
 --until-decided: while a comparison is inconclusive, add batches of rounds, each look at its share
   of the 5% error rate, each scenario within DURATION (90s, 5m, 1h) of its start
 TARGET: "spawn:CMD ARGS" ({port}, $PORT, $EXAI_WS_PORT) or "url:ws://host:port"; none = the reference daemon
@@ -16,7 +25,7 @@ exit: 0 pass, 1 budget failed, 2 bad input or target fault, 3 inconclusive`;
 
 export const REALISTIC_FLAGS = flags(
   'scenario', 'profile', 'backend', 'baseline', 'instrumented', 'baseline-pid', 'instrumented-pid', 'rounds', 'seed', 'out', 'json', 'inconclusive',
-  'until-decided', 'max-time',
+  'until-decided', 'max-time', 'design', 'core-swap', 'dashboard', 'world',
 );
 
 export function profileFlag(value: string | undefined): ProfileName | undefined {
@@ -25,33 +34,57 @@ export function profileFlag(value: string | undefined): ProfileName | undefined 
   return value as ProfileName;
 }
 
+export function designFlag(value: string | undefined): Design | undefined {
+  if (value === undefined) return undefined;
+  if (!(DESIGNS as readonly string[]).includes(value)) throw new UsageError(`--design "${value}": expected one of ${DESIGNS.join(', ')}`);
+  return value as Design;
+}
+
+export function coreSwapFlag(value: string | undefined): CoreSwap | undefined {
+  if (value === undefined) return undefined;
+  if (!(CORE_SWAPS as readonly string[]).includes(value)) throw new UsageError(`--core-swap "${value}": expected one of ${CORE_SWAPS.join(', ')}`);
+  return value as CoreSwap;
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, REALISTIC_FLAGS, { usage: USAGE });
+  const parsed = parseCommand(normaliseDashboardArgv(argv), REALISTIC_FLAGS, { usage: USAGE });
   if (!parsed) return ExitCode.Pass;
   const { values: f } = parsed;
   const profile = profileFlag(f.profile);
   const inconclusive = inconclusiveFlag(f.inconclusive);
   const seed = seedFlag(f.seed) ?? randomSeed();
   const rounds = intFlag('rounds', f.rounds, 1);
+  const design = designFlag(f.design);
+  const coreSwap = coreSwapFlag(f['core-swap']);
+  const world = worldFlag(f.world);
+  if (world) process.env.OVERBENCH_WORLD = world;
   const baselinePid = intFlag('baseline-pid', f['baseline-pid'], 1);
   const instrumentedPid = intFlag('instrumented-pid', f['instrumented-pid'], 1);
   const outDir = outFlag(f.out);
   const untilDecidedMs = untilDecidedFlags(f['until-decided'], f['max-time']);
+  const dashboardPort = dashboardPortFlag(f.dashboard);
   const scenarios = await loadScenarios(f.scenario ?? []);
-  return runAndReport({ sub: 'realistic', argv, seed, outDir, json: Boolean(f.json), inconclusive }, (signal, onEvent) =>
-    runRealistic({
-      scenarios,
-      seed,
-      signal,
-      onEvent,
-      profile,
-      backend: f.backend,
-      baseline: f.baseline,
-      instrumented: f.instrumented,
-      baselinePid,
-      instrumentedPid,
-      rounds,
-      untilDecidedMs,
-    }),
-  );
+  const view = dashboardPort === null ? null : await startRunView({ port: dashboardPort, scenarios, profile, seed });
+  try {
+    return await runAndReport({ sub: 'realistic', argv, seed, outDir, json: Boolean(f.json), inconclusive }, (signal, onEvent) =>
+      runRealistic({
+        scenarios,
+        seed,
+        signal,
+        onEvent: view ? view.listen(onEvent) : onEvent,
+        profile,
+        backend: f.backend,
+        baseline: f.baseline,
+        instrumented: f.instrumented,
+        baselinePid,
+        instrumentedPid,
+        rounds,
+        design,
+        untilDecidedMs,
+      }),
+    );
+  } finally {
+    // The report is linked (when this run wrote one) and the view closes.
+    await view?.finish(outDir);
+  }
 }

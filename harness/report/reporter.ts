@@ -1,3 +1,4 @@
+import type { Calibration } from '../result/calibration.ts';
 import type { Result } from '../result/schema.ts';
 import type { HistoryEntry } from './history.ts';
 
@@ -13,6 +14,8 @@ export interface RenderContext {
   labels: { baseline: string; instrumented: string };
   /** Heading of the report; defaults to the run id. */
   title?: string;
+  /** The newest `overbench calibrate` output beside the run's reports: the HTML shows the power of each scenario it covers. */
+  calibration?: Calibration;
 }
 
 export const defaultContext = (over: Partial<RenderContext> = {}): RenderContext => ({

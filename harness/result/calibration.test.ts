@@ -1,6 +1,6 @@
 /** calibration.json: the shape other tools read, checked on a synthetic calibration. */
 import { describe, expect, it } from 'vitest';
-import { Calibration } from './schema.ts';
+import { Calibration } from './calibration.ts';
 
 const level = (burnUs: number, expectedPct: number) => ({ burnUs, expectedPct, estimatePct: expectedPct + 1, ciLowPct: expectedPct - 4, ciHighPct: expectedPct + 6, verdict: 'inconclusive' });
 

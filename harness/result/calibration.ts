@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Verdict } from '../result/schema.ts';
+import { DesignName, Verdict } from './schema.ts';
 
 /**
  * `calibration.json` (README, "Commands": `overbench calibrate`): what the harness can tell apart
@@ -67,6 +67,10 @@ export const ScenarioCalibration = z.object({
   roundsFor: PerMetric.optional(),
   /** Detail: why part of the calibration is missing (a target died, no CPU measured...). */
   notes: z.array(z.string()).optional(),
+  /** Detail: how the variants shared the machine (`duet` or `interleaved`). */
+  design: DesignName.optional(),
+  /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
+  coreSwap: z.enum(['mid-window', 'round']).optional(),
 });
 
 export const Calibration = z.object({

@@ -13,12 +13,14 @@ export interface MetricInfo {
   change: 'pct' | 'pp';
   /** The window's value for this metric, or null when the window did not measure it. */
   value(window: WindowResult): number | null;
+  /** A percentile's share of requests beyond it (0.01 for p99): how many requests a window's value rests on. */
+  tailShare?: number;
 }
 
 export const METRICS: Record<MetricName, MetricInfo> = {
-  p50: { label: 'p50 latency', unit: 'us', higherIsWorse: true, change: 'pct', value: (r) => r.latencyUs?.p50 ?? null },
-  p95: { label: 'p95 latency', unit: 'us', higherIsWorse: true, change: 'pct', value: (r) => r.latencyUs?.p95 ?? null },
-  p99: { label: 'p99 latency', unit: 'us', higherIsWorse: true, change: 'pct', value: (r) => r.latencyUs?.p99 ?? null },
+  p50: { label: 'p50 latency', unit: 'us', higherIsWorse: true, change: 'pct', tailShare: 0.5, value: (r) => r.latencyUs?.p50 ?? null },
+  p95: { label: 'p95 latency', unit: 'us', higherIsWorse: true, change: 'pct', tailShare: 0.05, value: (r) => r.latencyUs?.p95 ?? null },
+  p99: { label: 'p99 latency', unit: 'us', higherIsWorse: true, change: 'pct', tailShare: 0.01, value: (r) => r.latencyUs?.p99 ?? null },
   throughput: { label: 'throughput', unit: 'req/s', higherIsWorse: false, change: 'pct', value: (r) => r.throughput },
   cpuPerRequest: { label: 'CPU per request', unit: 'us', higherIsWorse: true, change: 'pct', value: (r) => r.cpuPerRequestUs },
   errorRate: {

@@ -32,7 +32,10 @@ export const WindowResult = z.object({
   variant: z.enum(['baseline', 'instrumented']),
   /** 0 if this variant ran first in its round, 1 if second; in a duet both ran together: 0 for both. */
   order: z.number().int().nonnegative(),
-  /** Duet design with pinning: the CPU this variant's target and driver were pinned to in this round. */
+  /**
+   * Duet design with pinning: the CPU this variant's target and driver were pinned to at the start
+   * of this window (with `coreSwap: 'mid-window'` they moved to the other one halfway through).
+   */
   core: z.number().int().nonnegative().optional(),
   requests: z.number().nonnegative(),
   errors: z.number().nonnegative(),
@@ -60,6 +63,9 @@ export const WindowResult = z.object({
 });
 export type WindowResult = z.infer<typeof WindowResult>;
 
+/** How the two variants shared the machine (harness/run/duet.ts). */
+export const DesignName = z.enum(['interleaved', 'duet']);
+
 export const Comparison = z.object({
   metric: MetricName,
   /**
@@ -84,6 +90,11 @@ export const Comparison = z.object({
   verdict: Verdict,
   /** Number of valid rounds the comparison was made over. */
   rounds: z.number().int().nonnegative().optional(),
+  /**
+   * Percentiles: requests beyond the percentile in the thinnest window of either variant (a p99 of
+   * 800 requests rests on 8). Below 10, a window's percentile is a handful of requests.
+   */
+  tailRequests: z.number().int().nonnegative().optional(),
   /** Plain-words reading, criterion-style ("No change in performance detected"...). */
   note: z.string().optional(),
   baselineMedian: z.number().nullable().optional(),
@@ -120,13 +131,15 @@ export const ScenarioResult = z.object({
   comparisons: z.array(Comparison),
   exactness: Exactness.nullable(),
   /** How the variants shared the machine (scenario `design`); absent in results that predate it. */
-  design: z.enum(['interleaved', 'duet']).optional(),
+  design: DesignName.optional(),
   /**
    * Duet only: 'taskset' when each variant's target tree and driver were pinned to their own core
    * (swapped every round), 'none' when they ran unpinned (no taskset, fewer than two cores, a
    * target without a pid, or a pinning that failed mid-run).
    */
   pinning: z.enum(['taskset', 'none']).optional(),
+  /** Pinned duet: cores swapped at every round only, or also halfway through each measured window. */
+  coreSwap: z.enum(['mid-window', 'round']).optional(),
   /** Sequential rounds (--until-decided): looks taken, looks planned, and why it stopped. */
   looks: z.number().int().positive().optional(),
   maxLooks: z.number().int().positive().optional(),

@@ -25,6 +25,19 @@ export function budgetOf(budgets: Budgets, metric: MetricName): { budgetPct: num
   return typeof b === 'number' ? { budgetPct: b } : { budgetPct: b.pct, floorUs: b.floorUs };
 }
 
+/** Below this many requests beyond a percentile in some window, the comparison says so. */
+export const THIN_TAIL = 10;
+
+/**
+ * Requests beyond a percentile in the thinnest window of the valid pairs (either variant), or
+ * undefined for a metric that is no percentile. Windows of 1.5 s at 800 requests/s leave 12
+ * requests beyond p99: that window's p99 is the 12th-slowest request, a noisy figure.
+ */
+export function tailRequests(pairs: readonly [WindowResult, WindowResult][], tailShare: number | undefined): number | undefined {
+  if (tailShare === undefined || pairs.length === 0) return undefined;
+  return Math.min(...pairs.flat().map((w) => Math.floor(w.requests * tailShare)));
+}
+
 /**
  * One comparison per metric that has a budget. A metric the targets cannot provide (CPU of a url
  * target without a pid) is left out rather than judged on nothing. `alpha`: the intervals' two-sided
@@ -34,22 +47,27 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {
-    const { higherIsWorse, value } = METRICS[metric];
+    const { higherIsWorse, value, tailShare } = METRICS[metric];
     const budget = budgetOf(budgets, metric);
     if (budget === null) return;
     const unavailable = rounds.length > 0 && rounds.every((r) => value(r) === null);
     if (unavailable) return;
-    out.push(
-      compareMetric({
-        metric,
-        ...budget,
-        higherIsWorse,
-        baseline: pairs.map(([b]) => value(b) ?? Number.NaN),
-        instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
-        seed: (seed + i * 0x9e3779b1) >>> 0,
-        ...(alpha !== undefined && { alpha }),
-      }),
-    );
+    const c = compareMetric({
+      metric,
+      ...budget,
+      higherIsWorse,
+      baseline: pairs.map(([b]) => value(b) ?? Number.NaN),
+      instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
+      seed: (seed + i * 0x9e3779b1) >>> 0,
+      ...(alpha !== undefined && { alpha }),
+    });
+    const tail = tailRequests(pairs, tailShare);
+    if (tail === undefined) {
+      out.push(c);
+      return;
+    }
+    const thin = tail < THIN_TAIL ? `${metric} rests on ${tail} request(s) beyond it in the thinnest window: lengthen the windows to trust it` : undefined;
+    out.push({ ...c, tailRequests: tail, ...(thin && { note: c.note ? `${c.note}. ${thin}` : thin }) });
   });
   return out;
 }

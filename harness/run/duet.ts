@@ -1,7 +1,7 @@
 import { duetCpus, findTaskset, ourCpus, pinTrees, type Pinning } from '../targets/pin.ts';
 import type { VariantName } from './events.ts';
 import type { LiveVariant } from './measured-window.ts';
-import type { CoreSlot } from './plan.ts';
+import type { CoreSlot, CoreSwap } from './plan.ts';
 import { VARIANTS } from './start-variants.ts';
 
 /**
@@ -24,14 +24,15 @@ export class DuetPlacement {
     private readonly live: Record<VariantName, LiveVariant>,
     private readonly cpus: [number, number] | null,
     private readonly bin: string | undefined,
+    readonly coreSwap: CoreSwap,
     private failed = false,
   ) {}
 
-  static for(live: Record<VariantName, LiveVariant>): DuetPlacement {
+  static for(live: Record<VariantName, LiveVariant>, coreSwap: CoreSwap = 'mid-window'): DuetPlacement {
     const bin = findTaskset();
     const cpus = duetCpus();
     const pinnable = bin !== undefined && cpus !== null && VARIANTS.every((n) => live[n].target.pid !== null);
-    return new DuetPlacement(live, pinnable ? cpus : null, bin);
+    return new DuetPlacement(live, pinnable ? cpus : null, bin, coreSwap);
   }
 
   get pinning(): Pinning {
@@ -41,6 +42,27 @@ export class DuetPlacement {
   /** The CPU each variant is pinned to under `slots`, while pinning holds. */
   coreOf(name: VariantName, slots: Record<VariantName, CoreSlot>): number | undefined {
     return this.pinning === 'taskset' ? this.cpus![slots[name]] : undefined;
+  }
+
+  /**
+   * Swap the two variants' cores halfway through a measured window of `windowMs` (`coreSwap:
+   * 'mid-window'`): each variant then runs half of every window on each core, so a core that is
+   * slower for a while (its SMT sibling busy, a neighbour's burst, steal time) slows both variants
+   * alike within the window, instead of one variant for the whole window and the other in the
+   * next round. On the 2-core build machine under load, the spread of A/A CPU per request per
+   * window roughly halved (README, "Less noise, by design"). The returned function waits for the
+   * swap to land, or cancels it when the window ended first; call it before the next `apply`.
+   */
+  swapHalfway(slots: Record<VariantName, CoreSlot>, windowMs: number): () => Promise<void> {
+    if (this.pinning !== 'taskset' || this.coreSwap !== 'mid-window') return async () => {};
+    let pending: Promise<void> | null = null;
+    const timer = setTimeout(() => {
+      pending = this.apply({ baseline: slots.instrumented, instrumented: slots.baseline });
+    }, windowMs / 2);
+    return async () => {
+      clearTimeout(timer);
+      await pending;
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
-import { fetchMetricsTotals, fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
+import { fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
+import { countersOf } from '../measure/message-counters.ts';
 import { startWindowMeter, type WindowMeter } from '../measure/window-meter.ts';
 import type { WindowResult } from '../result/schema.ts';
 import type { RunningTarget } from '../targets/types.ts';
@@ -11,22 +12,17 @@ import { buildWindowResult } from './window-result.ts';
 /** One variant of a running scenario: its target, its driver, and whether its counts are checked. */
 export interface LiveVariant {
   name: VariantName;
-  target: Pick<RunningTarget, 'pid' | 'monitoringUrl'>;
+  target: Pick<RunningTarget, 'pid' | 'monitoringUrl' | 'counters'>;
   /** The driver's pid is pinned with its target in a duet. */
   driver: Pick<DriverProcess, 'window' | 'pid'>;
-  /** The daemon's /metrics.json is exact and counting: check it against the driver's frames. */
+  /** The target's message counters (its `counters`, else /metrics.json) are exact and counting: check them against the driver's frames. */
   checkExactness: boolean;
 }
 
-/** Only an exact, counting backend can be held to the driver's frame counts (not `none`, not `sampled`). */
+/** Only exact, counting counters can be held to the driver's frame counts (not `none`, not `sampled`, not absent). */
 export async function exactnessApplies(target: RunningTarget): Promise<boolean> {
-  if (!target.monitoringUrl) return false;
-  try {
-    const t = await fetchMetricsTotals(target.monitoringUrl);
-    return t.exact && t.backend !== 'none';
-  } catch {
-    return false;
-  }
+  const counters = countersOf(target);
+  return counters !== null && (await counters.applies()) === null;
 }
 
 function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Record<string, number> | undefined {
@@ -66,7 +62,8 @@ export async function measuredWindows(
     slots.map(async ({ v }) => {
       const monitoring = v.target.monitoringUrl;
       const stats = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-      const totals = v.checkExactness && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
+      const counters = v.checkExactness ? countersOf(v.target) : null;
+      const totals = counters ? await guard.run(counters.read()) : null;
       return { stats, totals };
     }),
   );
@@ -77,7 +74,8 @@ export async function measuredWindows(
     slots.map(async ({ v, order, core }, i) => {
       const monitoring = v.target.monitoringUrl;
       const totalsBefore = before[i].totals;
-      const totalsAfter = totalsBefore && monitoring ? await guard.run(fetchMetricsTotals(monitoring)) : null;
+      const counters = v.checkExactness ? countersOf(v.target) : null;
+      const totalsAfter = totalsBefore && counters ? await guard.run(counters.read()) : null;
       const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
       if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore, totalsAfter));
       return buildWindowResult({

@@ -3,7 +3,8 @@ import { UsageError } from '../../common/exit-codes.ts';
 import type { VariantInfo } from '../result/schema.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { applyProfile, plannedSeconds, type ResolvedScenario } from '../scenario/profile.ts';
-import type { ProfileName } from '../scenario/schema.ts';
+import { worldWritten, type Design, type ProfileName } from '../scenario/schema.ts';
+import { variantNeedsWorld } from '../targets/world-env.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
 import type { VariantName } from './events.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
@@ -18,6 +19,10 @@ export interface RunOverrides {
   baselinePid?: number;
   instrumentedPid?: number;
   rounds?: number;
+  /** --design: how the variants share the machine, over the scenario's own choice. */
+  design?: Design;
+  /** --core-swap: when a pinned duet swaps cores (harness/run/duet.ts). */
+  coreSwap?: CoreSwap;
 }
 
 export interface VariantPlan {
@@ -33,9 +38,10 @@ export interface ScenarioPlan {
   file: string;
   seed: number;
   variants: Record<VariantName, VariantPlan>;
-  /** The fakes start only when a variant is the reference daemon. */
+  /** The fakes start when a variant is the reference daemon, or a spawned target asks for the world (targets/world-env.ts). */
   needsFakes: boolean;
   plannedSec: number;
+  coreSwap?: CoreSwap;
 }
 
 /** The reference daemon's admission limits (daemon env contract) with the values the plan gives it. */
@@ -88,6 +94,7 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
   for (const { scenario, file } of loaded) {
     const resolved = applyProfile(scenario, o.profile);
     if (o.rounds !== undefined) resolved.rounds = o.rounds;
+    if (o.design !== undefined) resolved.design = o.design;
     const own: string[] = [];
     const baseline = planVariant(resolved, 'baseline', o, own);
     const instrumented = planVariant(resolved, 'instrumented', o, own);
@@ -98,8 +105,9 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
       file,
       seed: scenarioSeed(runSeed, scenario.name),
       variants: { baseline, instrumented },
-      needsFakes: baseline.spec.kind === 'reference' || instrumented.spec.kind === 'reference',
+      needsFakes: [baseline, instrumented].some((v) => variantNeedsWorld(v, worldWritten(scenario))),
       plannedSec: plannedSeconds(resolved),
+      ...(o.coreSwap && { coreSwap: o.coreSwap }),
     });
   }
   if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -109,6 +117,13 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
 
 /** One of the two cores a duet pins to (the machine's CPU numbers come later: harness/targets/pin.ts). */
 export type CoreSlot = 0 | 1;
+
+/**
+ * When a pinned duet swaps its variants' cores: at the start of every round only (`round`), or
+ * also halfway through each measured window (`mid-window`, the default).
+ */
+export const CORE_SWAPS = ['mid-window', 'round'] as const;
+export type CoreSwap = (typeof CORE_SWAPS)[number];
 
 /** What one round runs: the variants one after the other in an order, or both at once on swapped cores. */
 export type RoundPlan =

@@ -68,6 +68,19 @@ describe('comparisons over rounds', () => {
     expect(compareRounds(rounds, { p50: 5, cpuPerRequest: 5 }, 7)).toEqual(c);
   });
 
+  it('says how many requests lie beyond each percentile in the thinnest window, and warns below 10', () => {
+    const w = (r: number, variant: 'baseline' | 'instrumented', requests: number) =>
+      buildWindowResult({ round: r, variant, order: 0, stats: stats(100, requests), target: { cpuUs: { user: 1000, system: 0 }, rssBytes: 1 } });
+    const rounds = [1, 2, 3, 4, 5].flatMap((r) => [w(r, 'baseline', 1200), w(r, 'instrumented', r === 3 ? 850 : 1200)]);
+    const c = compareRounds(rounds, { p50: 5, p99: 5, cpuPerRequest: 5 }, 3);
+    const by = Object.fromEntries(c.map((x) => [x.metric, x]));
+    expect(by.p50.tailRequests).toBe(425);
+    expect(by.p99.tailRequests).toBe(8);
+    expect(by.p99.note).toMatch(/p99 rests on 8 request\(s\) beyond it in the thinnest window/);
+    expect(by.p50.note ?? '').not.toMatch(/rests on/);
+    expect(by.cpuPerRequest.tailRequests).toBeUndefined();
+  });
+
   it('leaves out a metric no round can provide (CPU of a url target without a pid)', () => {
     const r = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(100, 10), target: { cpuUs: null, rssBytes: null } });
     const x = { ...r, variant: 'instrumented' as const };

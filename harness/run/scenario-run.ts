@@ -71,6 +71,7 @@ export async function runScenario(
       exactness: end.exactness,
       design: s.design,
       ...(placement && { pinning: placement.pinning }),
+      ...(placement?.pinning === 'taskset' && { coreSwap: placement.coreSwap }),
       ...(end.error !== undefined && { error: end.error }),
     };
     ctx.emit({ type: 'scenario-end', result });
@@ -117,7 +118,7 @@ export async function runScenario(
 
     if (s.design === 'duet') {
       // Both variants at once on their own cores, swapped every round (duet.ts says why so).
-      placement = DuetPlacement.for(live);
+      placement = DuetPlacement.for(live, plan.coreSwap);
       await guard.run(placement.apply(duetSlots(0)));
       await idleWindows(VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
     } else {
@@ -130,7 +131,12 @@ export async function runScenario(
         await guard.run(placement!.apply(r.slots));
         await idleWindows(VARIANTS, r.round, 'warmup', s.warmupSec);
         await guard.run(placement!.apply(r.slots));
-        await measure(r.round, VARIANTS.map((n) => ({ v: live[n], order: 0, core: placement!.coreOf(n, r.slots) })));
+        const swapped = placement!.swapHalfway(r.slots, s.measureSec * 1000);
+        try {
+          await measure(r.round, VARIANTS.map((n) => ({ v: live[n], order: 0, core: placement!.coreOf(n, r.slots) })));
+        } finally {
+          await swapped();
+        }
       } else {
         for (const [position, name] of r.order.entries()) {
           await idleWindows([name], r.round, 'warmup', s.warmupSec);

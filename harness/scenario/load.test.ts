@@ -32,7 +32,7 @@ async function problemsOf(name: string, content: string): Promise<string[]> {
 describe('built-in scenarios', () => {
   it('are the five of issue 4 and every one validates with every profile', async () => {
     const names = await builtinScenarioNames();
-    expect(names).toEqual(['chat-realistic', 'hot-path-open', 'many-idle', 'provider-slow', 'reconnect-churn']);
+    expect(names).toEqual(['chat-realistic', 'cluster', 'hot-path-open', 'many-idle', 'provider-slow', 'reconnect-churn']);
     const loaded = await loadScenarios([]);
     expect(loaded.map((l) => l.scenario.name)).toEqual(names);
     for (const { scenario } of loaded) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseLatency } from '../../common/latency.ts';
+import { parseJsonPath } from '../protocol/json-path.ts';
+import { placeholderProblems } from '../targets/placeholders.ts';
 
 /**
  * The scenario file (README, "Scenarios"): plain data, checked here at the boundary before
@@ -9,6 +11,11 @@ import { parseLatency } from '../../common/latency.ts';
  * Extensions beyond the basic format (all optional): `idleClients` (silent connections beside
  * the busy ones), `churn` (reconnect with session resume), `requestTimeoutSec`, and a top-level
  * `env` applied to both variants' processes (each variant's own env wins).
+ *
+ * For a daemon of one's own (README, "Drive your own daemon"): `ports` (named ports per variant,
+ * `{port:NAME}`), `errorRules` (in-band errors), `exactness` (where the target's own message
+ * counters live), and the placeholders of harness/targets/placeholders.ts in target commands,
+ * env values and the exactness URL.
  */
 
 export interface SchemaOptions {
@@ -47,6 +54,8 @@ const Variant = z
     target: z.string().regex(TARGET_RE, 'expected "spawn:CMD ARGS" or "url:ws://host:port"').optional(),
     /** For a url target: the pid whose process tree CPU and RSS are measured. */
     pid: z.number().int().positive().optional(),
+    /** This variant's dashboard viewers (overrides the scenario's): measure the cost of watching alone. */
+    dashboardViewers: z.number().int().min(0).max(100).optional(),
   })
   .refine((v) => v.pid === undefined || (v.target?.startsWith('url:') ?? false), {
     message: 'pid is only meaningful with a "url:" target (a spawned target is measured by its own pid)',
@@ -58,7 +67,61 @@ const Variant = z
  * seeded order. `duet` (Bulej et al., ICPE 2020): both at once, each target with its driver
  * pinned to its own core and the cores swapped every round, so both see the same interference.
  */
-const Design = z.enum(['interleaved', 'duet']);
+export const DESIGNS = ['duet', 'interleaved'] as const;
+const Design = z.enum(DESIGNS);
+
+/** A JSON path (harness/protocol/json-path.ts), checked here so a typo stops the run before it starts. */
+const JsonPath = z.string().superRefine((path, ctx) => {
+  try {
+    parseJsonPath(path);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+const Regex = z.string().superRefine((re, ctx) => {
+  try {
+    new RegExp(re);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+/**
+ * An in-band error (harness/protocol/error-rules.ts): a terminal frame the protocol calls a success
+ * is an error of `kind` when the value at `path` matches `regex` or `equals` (one of the two).
+ */
+const ErrorRule = z
+  .strictObject({
+    path: JsonPath,
+    regex: Regex.optional(),
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    kind: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected an error kind of letters, digits, "_", ".", ":" or "-"'),
+  })
+  .refine((r) => (r.regex === undefined) !== (r.equals === undefined), { message: 'give exactly one of "regex" and "equals"' });
+
+const HttpUrl = z.string().regex(/^https?:\/\/\S+$/, 'expected an http:// URL (placeholders such as {port:metrics} allowed)');
+const Counter = z.strictObject({
+  metric: z.string().regex(/^[A-Za-z_:][A-Za-z0-9_:]*$/, 'expected a Prometheus metric name'),
+  /** Series whose labels include these; all matching series are summed. */
+  labels: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a Prometheus label name'), z.string()).optional(),
+});
+
+/**
+ * Where a target's own message counters live, for the exactness check: Prometheus text (a URL, a
+ * metric and labels for received and for sent) or JSON (a URL and a JSON path for each).
+ */
+const ExactnessSource = z
+  .strictObject({
+    prometheus: z.strictObject({ url: HttpUrl, received: Counter, sent: Counter }).optional(),
+    json: z.strictObject({ url: HttpUrl, received: JsonPath, sent: JsonPath }).optional(),
+  })
+  .refine((e) => (e.prometheus === undefined) !== (e.json === undefined), { message: 'give exactly one of "prometheus" and "json"' });
+
+const PortName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a port name of letters, digits, "_" or "-"');
+
+/** The world a scenario gets when it writes none; `worldWritten` tells the two apart. */
+const NO_WORLD = Object.freeze({});
 
 const Mix = z.strictObject({
   weight: z.number().positive(),
@@ -121,7 +184,7 @@ function build(opts: SchemaOptions) {
     mix: z.array(Mix).min(1, 'expected at least one mix entry'),
     churn: z.strictObject({ everyRequests: z.number().int().positive() }).optional(),
     requestTimeoutSec: z.number().positive().default(30),
-    world: World.default({}),
+    world: World.default(() => NO_WORLD),
     env: Env.default({}),
     variants: z
       .strictObject({ baseline: Variant, instrumented: Variant })
@@ -132,7 +195,46 @@ function build(opts: SchemaOptions) {
     design: Design.default('duet'),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
+    /** Named ports each variant gets, free and distinct: `{port:NAME}`. */
+    ports: z.array(PortName).refine((a) => new Set(a).size === a.length, { message: 'a port name is given twice' }).optional(),
+    errorRules: z.array(ErrorRule).optional(),
+    exactness: ExactnessSource.optional(),
+    /** Browsers' worth of dashboard viewers on each reference daemon's /ws feed during the run: the cost of watching. */
+    dashboardViewers: z.number().int().min(0).max(100).optional(),
+    /**
+     * HTTP load (autocannon) on each reference daemon's monitoring endpoints while the WebSocket
+     * load runs: reading metrics under load is part of the overhead (harness/http-load/).
+     */
+    httpLoad: z
+      .strictObject({
+        paths: z.array(z.string().regex(/^\/\S*$/, 'expected a path such as /metrics')).min(1).default(['/health', '/metrics.json', '/metrics']),
+        connections: z.number().int().positive().max(64).default(2),
+        /** Requests per second over all connections; absent = as fast as the connections go. */
+        ratePerSec: z.number().positive().optional(),
+      })
+      .optional(),
+    /** Reference daemon instances per variant, behind the same Redis and Supabase, clients spread round-robin. */
+    instances: z.number().int().min(1).max(8).optional(),
+  }).superRefine((s, ctx) => {
+    // Placeholders are checked before anything starts: a {port:x} that is not declared is a typo.
+    const ports = s.ports ?? [];
+    const check = (text: string, path: (string | number)[]) => {
+      for (const message of placeholderProblems(text, ports)) ctx.addIssue({ code: 'custom', message, path });
+    };
+    for (const name of ['baseline', 'instrumented'] as const) {
+      const v = s.variants[name];
+      if (v.target) check(v.target, ['variants', name, 'target']);
+      for (const [k, val] of Object.entries(v.env ?? {})) check(val, ['variants', name, 'env', k]);
+    }
+    for (const [k, val] of Object.entries(s.env)) check(val, ['env', k]);
+    const ex = s.exactness?.prometheus ?? s.exactness?.json;
+    if (ex) check(ex.url, ['exactness', s.exactness?.prometheus ? 'prometheus' : 'json', 'url']);
   });
+}
+
+/** Did the scenario file write a `world` (even `{}`)? Then spawn targets get it too, not only the reference daemon. */
+export function worldWritten(s: { world: object }): boolean {
+  return s.world !== NO_WORLD;
 }
 
 export function scenarioSchema(opts: SchemaOptions = {}) {
@@ -148,6 +250,7 @@ export type ScenarioInput = z.input<typeof defaultSchema>;
 export type ScenarioLoad = Scenario['load'];
 export type ScenarioWorld = Scenario['world'];
 export type ScenarioVariant = Scenario['variants']['baseline'];
+export type ScenarioExactness = NonNullable<Scenario['exactness']>;
 export type Budgets = Scenario['budgets'];
 /** One budget as written: percent, or percent with an absolute floor in microseconds. */
 export type Budget = z.output<typeof FloorBudget>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Calibration } from '../../result/calibration.ts';
 import { historyEntry } from '../history.ts';
 import { splitCommonSentences } from '../html/tight-section.ts';
 import { defaultContext } from '../reporter.ts';
@@ -104,5 +105,50 @@ describe('html reporter (static checks; the browser test draws it)', () => {
     const page = htmlReporter.render(r, defaultContext({ labels: { baseline: evil, instrumented: 'new' } }));
     expect(page.match(/<script\b/g)).toHaveLength(3); // data, uPlot, client
     expect(dataOf(page).charts[0].series[0].label).toContain(evil);
+  });
+});
+
+describe('html reporter: the calibration section', () => {
+  const level = (multiple: number, burnUs: number, expectedPct: number, est: number, lo: number, hi: number, verdict: 'pass' | 'fail' | 'inconclusive') =>
+    ({ burnUs, expectedPct, estimatePct: est, ciLowPct: lo, ciHighPct: hi, verdict, multiple, coverage: lo <= expectedPct && expectedPct <= hi });
+  const calibration = Calibration.parse({
+    schemaVersion: 1,
+    finishedAt: '2026-11-30T12:00:00.000Z',
+    command: 'overbench calibrate --profile ci',
+    scenarios: [
+      {
+        name: 'chat-realistic', profile: 'ci', rounds: 12, design: 'duet',
+        aa: { repeats: 3, falseFailRate: 0, falseInconclusiveRate: 1 / 3, halfWidthPct: { cpuPerRequest: 2.5, p99: 14 } },
+        injected: [level(0, 0, 0, 0.4, -2, 2.9, 'pass'), level(2, 20, 10, 7.5, 5.1, 9.9, 'fail')],
+        mdePct: { cpuPerRequest: 2.9, p99: 16 },
+        budgetsPct: { cpuPerRequest: 5, p99: 5 },
+        roundsFor: { cpuPerRequest: 4, p99: 120 },
+      },
+      { name: 'not-in-this-run', profile: 'ci', rounds: 5, aa: { repeats: 1, falseFailRate: 0, falseInconclusiveRate: 0, halfWidthPct: {} }, injected: [], mdePct: {} },
+    ],
+  });
+  const html = htmlReporter.render(sampleResult(), defaultContext({ calibration }));
+  const section = html.slice(html.indexOf('<section id="calibration">'), html.indexOf('</section>', html.indexOf('<section id="calibration">')));
+
+  it('comes after the scenarios it calibrates and before the tight table, and shows only those scenarios', () => {
+    expect(html.indexOf('class="scenario"')).toBeLessThan(html.indexOf('id="calibration"'));
+    expect(html.indexOf('id="calibration"')).toBeLessThan(html.indexOf('id="tight"'));
+    expect(section).toContain('<h3>chat-realistic</h3>');
+    expect(section).not.toContain('not-in-this-run');
+    expect(section).toContain('ci profile, 12 rounds, duet: A/A 3 repeat(s), false fail 0%, false inconclusive 33%');
+  });
+
+  it('shows each metric power and marks a budget below its MDE; each injected level with coverage', () => {
+    expect(section).toMatch(/CPU per request<\/td><td class="num">\+5%<\/td><td class="num">&plusmn;2.5%<\/td><td class="num">2.9%<\/td><td class="num">4<\/td>/);
+    expect(section).toMatch(/p99 latency<\/td><td class="num">\+5%<\/td><td class="num">&plusmn;14.0%<\/td><td class="num bad">16.0%<\/td>/);
+    expect(section).toMatch(/0x budget<\/td><td class="num">0 us<\/td><td class="num">0.00%<\/td><td class="num">\+0.40% \[-2.00%, \+2.90%\]<\/td>.*?PASS.*?<td>yes<\/td>/);
+    // The 2x level's interval [5.1, 9.9] misses its expected +10%: said, in red.
+    expect(section).toMatch(/2x budget<\/td><td class="num">20 us<\/td><td class="num">\+10.00%<\/td>.*?FAIL.*?<strong class="bad">no<\/strong>/);
+  });
+
+  it('is absent without a calibration, or when it covers none of the run scenarios', () => {
+    expect(htmlReporter.render(sampleResult(), defaultContext())).not.toContain('id="calibration"');
+    const other = Calibration.parse({ ...calibration, scenarios: [calibration.scenarios[1]] });
+    expect(htmlReporter.render(sampleResult(), defaultContext({ calibration: other }))).not.toContain('id="calibration"');
   });
 });
