@@ -52,6 +52,15 @@ const calibration: Calibration = {
   }],
 };
 
+// A later calibrate run of another scenario: each scenario's newest calibration counts.
+const chatCalibration: Calibration = {
+  ...calibration,
+  runId: 'cal-chat',
+  finishedAt: '2026-11-27T06:00:00.000Z',
+  command: 'overbench calibrate --scenario chat-realistic --profile ci --seed 43',
+  scenarios: [{ ...calibration.scenarios[0], name: 'chat-realistic', mdePct: { cpuPerRequest: 8.75, p99: 33.2, throughput: 8.3 } }],
+};
+
 const MARK = (f: Fact) => `\u27E6${f.id}~${f.text}\u27E7`;
 const MARKED = /\u27E6(\d+)~([^\u27E7]*)\u27E7/g;
 
@@ -84,6 +93,7 @@ describe('overbench findings: the memo from fixture results', () => {
     await put('old-run', 'result.json', older);
     await put('prom-run', 'result.json', promRun);
     await put('cal-run', 'calibration.json', calibration);
+    await put('cal-chat', 'calibration.json', chatCalibration);
   });
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
@@ -115,7 +125,7 @@ describe('overbench findings: the memo from fixture results', () => {
     // workloads, metrics, run folders, commands, the machine, dates, the commit).
     const names = [
       ...Object.keys(files), ...[tight, gate, older, promRun].flatMap((r) => [r.command ?? '', r.finishedAt, r.env.cpuModel, r.env.os, r.env.node, r.env.gitSha ?? '']),
-      calibration.command!, 'clients-10000', 'p99', 'p50', 'p95',
+      calibration.command!, chatCalibration.command!, 'clients-10000', 'p99', 'p50', 'p95',
     ];
     let rest = md.replace(MARKED, '');
     for (const n of names.sort((a, b) => b.length - a.length)) rest = rest.split(n).join('');
@@ -131,7 +141,7 @@ describe('overbench findings: the memo from fixture results', () => {
     const md = renderMarkdown(buildMemo(findings).blocks);
     const promCpu = promRun.scenarios[0].comparisons.find((c) => c.metric === 'cpuPerRequest')!;
     expect(promCpu.verdict).toBe('fail');
-    expect(md).toMatch(/\*\*prom: no-go\.\*\* .*hot-path-open cpuPerRequest over budget/);
+    expect(md).toMatch(/\*\*prom: no-go\.\*\* over budget in hot-path-open \([^)]*cpuPerRequest[^)]*\)/);
     const fastVerdicts = gate.scenarios.flatMap((s) => s.comparisons.map((c) => c.verdict));
     if (fastVerdicts.includes('fail')) expect(md).toMatch(/\*\*fast: no-go/);
     else if (fastVerdicts.includes('inconclusive')) expect(md).toMatch(/\*\*fast: not decided\.\*\*/);
@@ -139,6 +149,9 @@ describe('overbench findings: the memo from fixture results', () => {
     expect(md).toContain('overbench gate --seed 21    # gate-run/result.json');
     expect(md).toContain('overbench calibrate --profile ci --repeats 3 --seed 42    # cal-run/calibration.json');
     expect(md).toContain('| hot-path-open | CPU-only path | fast |');
+    expect(md).toMatch(/\| hot-path-open \| ci, 12 rounds, duet \| 4\.3% \| 31\.5% \|/);
+    expect(md).toMatch(/\| chat-realistic \| ci, 12 rounds, duet \| 8\.8% \| 33\.2% \|/);
+    expect(md).toMatch(/\| chat-realistic \| chat pipeline \| fast \|.*\| 8\.8% \|$/m);
     expect(md).toContain('| chat-realistic | chat pipeline | fast |');
   });
 

@@ -37,7 +37,7 @@ const OVERHEAD_METRICS = ['cpuPerRequest', 'p99', 'throughput', 'errorRate'] as 
 
 const pct = (x: number) => fmtPct(x, 1);
 /** Small shares keep two significant digits (0.0063%), larger ones one decimal. */
-const share = (x: number) => fmtShare(x, Math.abs(x) >= 1 || x === 0 ? 1 : Math.min(6, 1 - Math.floor(Math.log10(Math.abs(x)))));
+const share = (x: number) => fmtShare(x, Math.abs(x) >= 1 || x === 0 ? 1 : Math.min(12, 1 - Math.floor(Math.log10(Math.abs(x)))));
 const ns = (x: number) => `${fmtNumber(x, 1)} ns`;
 const us = (x: number) => `${fmtNumber(x, 1)} us`;
 const pp = (x: number) => `${fmtNumber(x, 2)} pp`;
@@ -64,21 +64,23 @@ function overheadCell(f: Facts, src: ScenarioSource, metric: MetricName): string
 }
 
 function calibrationFor(findings: Findings, name: string): { s: ScenarioCalibration; at: string } | null {
-  const cal = findings.calibration;
-  if (!cal) return null;
-  const i = cal.data.scenarios.findIndex((s) => s.name === name);
-  return i < 0 ? null : { s: cal.data.scenarios[i], at: `${cal.file}#scenarios[${i}]` };
+  const c = findings.calibrations.find(({ source, index }) => source.data.scenarios[index].name === name);
+  return c ? { s: c.source.data.scenarios[c.index], at: `${c.source.file}#scenarios[${c.index}]` } : null;
 }
 
 function goNoGo(findings: Findings): Block[] {
   const byBackend = new Map<string, ScenarioSource[]>();
   for (const src of findings.realistic) byBackend.set(instrumentedLabel(src.scenario), [...(byBackend.get(instrumentedLabel(src.scenario)) ?? []), src]);
   const items = [...byBackend].map(([backend, list]) => {
-    const with_ = (v: Verdict) => list.flatMap((src) => src.scenario.comparisons.filter((c) => c.verdict === v).map((c) => `${src.scenario.name} ${c.metric}`));
+    const with_ = (v: Verdict) =>
+      list.flatMap((src) => {
+        const metrics = src.scenario.comparisons.filter((c) => c.verdict === v).map((c) => c.metric);
+        return metrics.length > 0 ? [`${src.scenario.name} (${metrics.join(', ')})`] : [];
+      });
     const scenarios = list.map((s) => s.scenario.name).join(', ');
     const exactnessFailed = list.filter((s) => s.scenario.exactness?.ok === false).map((s) => s.scenario.name);
     if (with_('fail').length > 0 || exactnessFailed.length > 0) {
-      const why = [...with_('fail').map((x) => `${x} over budget`), ...exactnessFailed.map((x) => `${x} miscounted`)];
+      const why = [...with_('fail').map((x) => `over budget in ${x}`), ...exactnessFailed.map((x) => `${x} miscounted`)];
       return `**${backend}: no-go.** ${why.join('; ')}.`;
     }
     if (with_('inconclusive').length > 0) return `**${backend}: not decided.** Undecided: ${with_('inconclusive').join('; ')} (measured in ${scenarios}).`;
@@ -111,11 +113,11 @@ function overheadTable(f: Facts, findings: Findings): Block[] {
 }
 
 function power(f: Facts, findings: Findings): Block[] {
-  const cal = findings.calibration;
-  if (!cal) return [{ kind: 'heading', level: 2, text: "The instrument's power" }, { kind: 'paragraph', text: 'No calibration found: run `overbench calibrate` so that "no regression found" can be read as "none larger than X%".' }];
+  if (findings.calibrations.length === 0) return [{ kind: 'heading', level: 2, text: "The instrument's power" }, { kind: 'paragraph', text: 'No calibration found: run `overbench calibrate` so that "no regression found" can be read as "none larger than X%".' }];
   const metrics = ['cpuPerRequest', 'p99', 'throughput'] as const;
-  const rows = cal.data.scenarios.map((s, i) => {
-    const at = `${cal.file}#scenarios[${i}]`;
+  const rows = findings.calibrations.map(({ source, index }) => {
+    const s = source.data.scenarios[index];
+    const at = `${source.file}#scenarios[${index}]`;
     const rate = s.aa.falseFailRate;
     return [
       s.name,
@@ -124,8 +126,9 @@ function power(f: Facts, findings: Findings): Block[] {
       rate == null ? 'n/a' : `${f.read(rate, `${at}.aa.falseFailRate`, (x) => fmtShare(x, 0), 100)} of ${f.read(s.aa.repeats, `${at}.aa.repeats`, (x) => fmtNumber(x, 0))}`,
     ];
   });
-  const m = cal.data.method;
-  const levels = m ? ` (an error rate of ${f.read(m.alpha, `${cal.file}#method.alpha`, (x) => fmtShare(x, 0), 100)} and a power of ${f.read(m.power, `${cal.file}#method.power`, (x) => fmtShare(x, 0), 100)})` : '';
+  const first = findings.calibrations[0].source;
+  const m = first.data.method;
+  const levels = m ? ` (an error rate of ${f.read(m.alpha, `${first.file}#method.alpha`, (x) => fmtShare(x, 0), 100)} and a power of ${f.read(m.power, `${first.file}#method.power`, (x) => fmtShare(x, 0), 100)})` : '';
   return [
     { kind: 'heading', level: 2, text: "The instrument's power (calibration)" },
     { kind: 'paragraph', text: `Minimum detectable effect per scenario and metric${levels} at the calibrated rounds, and how often two identical builds were called different (A/A false fails).` },
@@ -148,16 +151,20 @@ function targets(f: Facts, findings: Findings): Block[] {
   for (const backend of tightBackends(findings)) {
     const hot = tightOf(findings, 'hot-path', backend);
     const cmp = hot && comparisonAt(hot, 'nsPerOp');
-    if (!hot || !cmp || cmp.c.baselineMedian == null || cmp.c.instrumentedMedian == null) continue;
+    if (!hot || !cmp || cmp.c.baselineMedian == null || cmp.c.estimatePct == null) continue;
+    // The paired estimate (batches alternating in one process), not the difference of two medians
+    // taken across processes, which moves with each process's JIT luck.
     const base = f.read(cmp.c.baselineMedian, cite(hot, `${cmp.at}.baselineMedian`), ns);
-    const inst = f.read(cmp.c.instrumentedMedian, cite(hot, `${cmp.at}.instrumentedMedian`), ns);
-    const added = f.derived([inst, base], ([a, b]) => a - b, 'instrumented minus baseline', ns);
+    const pctAdded = f.read(cmp.c.estimatePct, cite(hot, `${cmp.at}.estimatePct`), pct);
+    const added = f.derived([base, pctAdded], ([b, p]) => (b * p) / 100, 'baseline ns x overhead / 100', ns);
     const parts: string[] = [];
     // The baseline side of each scenario is the request without metrics: one per scenario, this
     // backend's own run first.
     const own = (s: ScenarioSource) => (instrumentedLabel(s.scenario) === backend ? 0 : 1);
     const done = new Set<string>();
-    for (const src of [...findings.realistic].sort((a, b) => own(a) - own(b))) {
+    // Only scenarios whose baseline runs without metrics say what a request costs without them.
+    const withoutMetrics = findings.realistic.filter((s) => s.scenario.variants.baseline.backend === 'none');
+    for (const src of withoutMetrics.sort((a, b) => own(a) - own(b))) {
       const cpu = comparisonAt(src, 'cpuPerRequest');
       const p50 = comparisonAt(src, 'p50');
       if (!cpu || cpu.c.baselineMedian == null || done.has(src.scenario.name)) continue;
@@ -171,7 +178,7 @@ function targets(f: Facts, findings: Findings): Block[] {
       }
       parts.push(`${src.scenario.name}: ${ofCpu} of its ${cpuUs} of CPU per request${wall}`);
     }
-    lines.push(`**${backend}** adds ${added} per status call on the hot path (${inst} against ${base}). Set against each scenario: ${parts.length > 0 ? parts.join('; ') : 'no realistic scenario measured CPU per request'}.`);
+    lines.push(`**${backend}** adds ${added} per status call on the hot path (${pctAdded} of ${base}). Set against each scenario: ${parts.length > 0 ? parts.join('; ') : 'no realistic scenario measured CPU per request'}.`);
   }
   if (lines.length === 0) return [...blocks, { kind: 'paragraph', text: 'No tight hot-path result: run `overbench tight`.' }];
   return [
@@ -225,7 +232,7 @@ function reproduce(findings: Findings): Block[] {
     lines.push(`${command}    # ${file}`);
   };
   for (const s of [...findings.tight, ...findings.realistic]) add(s.file, s.result.command);
-  if (findings.calibration) add(findings.calibration.file, findings.calibration.data.command);
+  for (const c of findings.calibrations) add(c.source.file, c.source.data.command);
   return [{ kind: 'heading', level: 2, text: 'Reproduce every figure' }, { kind: 'code', lines }];
 }
 

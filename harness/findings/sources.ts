@@ -26,14 +26,28 @@ export interface Findings {
   tight: ScenarioSource[];
   /** Per realistic scenario and instrumented backend (or target), the newest measurement. */
   realistic: ScenarioSource[];
-  calibration: Source<Calibration> | null;
+  /**
+   * Per calibrated scenario, the newest calibration of it (several calibrate runs may each cover
+   * some scenarios), as the file and the scenario's index in it.
+   */
+  calibrations: { source: Source<Calibration>; index: number }[];
   /** Every file read, newest first. */
   files: string[];
 }
 
-/** What a realistic scenario's instrumented side is called: its backend, else its target. */
+/**
+ * What a realistic scenario's instrumented side is called: its backend, else its target. Where the
+ * baseline has metrics too (the cluster scenario: Redis aggregation against Supabase roll-ups),
+ * the env that tells the variants apart is named as well.
+ */
 export function instrumentedLabel(s: ScenarioResult): string {
-  return s.variants.instrumented.backend ?? s.variants.instrumented.target;
+  const { baseline, instrumented } = s.variants;
+  const label = instrumented.backend ?? instrumented.target;
+  if (baseline.backend === undefined || baseline.backend === 'none') return label;
+  const differs = Object.keys({ ...baseline.env, ...instrumented.env })
+    .filter((k) => k !== 'METRICS_BACKEND' && baseline.env?.[k] !== instrumented.env?.[k])
+    .map((k) => `${k}=${instrumented.env?.[k] ?? '(unset)'} vs ${baseline.env?.[k] ?? '(unset)'}`);
+  return `${label} (${differs.length > 0 ? differs.join(', ') : `vs ${baseline.backend}`})`;
 }
 
 async function filesNamed(dir: string, name: string): Promise<string[]> {
@@ -56,7 +70,7 @@ async function filesNamed(dir: string, name: string): Promise<string[]> {
  * The newest results of each kind in a reports folder (one sub-folder per run, as every command
  * writes them): tight from the newest result that has tight scenarios; realistic per scenario and
  * instrumented side from the newest result that measured it (a gate and a later realistic run
- * both count); the newest calibration. A file that is not a valid result is skipped with a warning
+ * both count); per scenario, its newest calibration. A file that is not a valid result is skipped with a warning
  * (an older schema), never half read.
  */
 export async function collectFindings(dir: string, warn: (line: string) => void = () => {}): Promise<Findings> {
@@ -93,9 +107,18 @@ export async function collectFindings(dir: string, warn: (line: string) => void 
   }
   const used = new Set([...tight, ...realistic].map((s) => s.file));
   const files = results.filter((r) => used.has(r.file)).map((r) => r.file);
-  if (calibrations[0]) files.push(calibrations[0].file);
+  const calibrated = new Set<string>();
+  const perScenario: Findings['calibrations'] = [];
+  for (const source of calibrations) {
+    source.data.scenarios.forEach((sc, index) => {
+      if (calibrated.has(sc.name)) return;
+      calibrated.add(sc.name);
+      perScenario.push({ source, index });
+    });
+  }
+  for (const f of new Set(perScenario.map((c) => c.source.file))) files.push(f);
   if (tight.length === 0 && realistic.length === 0) {
     throw new UsageError(`--results ${dir}: no tight or realistic result found (run overbench gate, tight or realistic first)`);
   }
-  return { dir, tight, realistic, calibration: calibrations[0] ?? null, files };
+  return { dir, tight, realistic, calibrations: perScenario, files };
 }
