@@ -27,6 +27,7 @@ function nonEmpty(v: string | undefined): string {
   return v;
 }
 import { redactProcessOutput } from '../common/redact.ts';
+import { runMain } from '../common/run-main.ts';
 
 async function main(): Promise<number> {
   // Before start-up ends, the parent's death exits at once (143); after, it is a graceful SIGTERM.
@@ -82,10 +83,4 @@ async function main(): Promise<number> {
   return ExitCode.Pass;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`daemon: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(ExitCode.Fail);
-  },
-);
+runMain('daemon', main);

@@ -18,6 +18,11 @@ import { defineScenario } from '../index.ts';
  * 130 calls (16 clients / ~180 ms per call and think time x 1.5 s), so one stray error weighs
  * ~0.8 pp in its round: 1 pp lets a single one pass and fails a layer that loses a call in 100.
  * No p99 floor: 5% of a p99 near 900 ms is already ~45 ms, far above any timer or scheduler noise.
+ * What `ci` can decide of these (`overbench calibrate --scenario chat-realistic --profile ci
+ * --repeats 3 --seed 42`, 2026-11-30, 2-core build machine): MDE 8.7% for CPU per request, 11.6%
+ * p50, 33% p99, 8.3% throughput. So `ci` decides these budgets only for a change far beyond them;
+ * they stay the costs that matter, and the default and `full` profiles (or --until-decided) are
+ * how to decide them. Error rate is decided in every run (MDE 0 pp: no errors in A/A).
  *
  * Time (windows only; start-up and the drain of in-flight calls come on top; a duet runs both
  * variants' windows at once): default 2 + 6 x (1 + 6) = 44 s; ci 1 + 12 x (0.25 + 2) = 28 s;

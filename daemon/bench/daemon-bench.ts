@@ -25,6 +25,7 @@ import { tsxArgs } from '../../common/tsx.ts';
 import { BACKEND_NAMES, type BackendName } from '../metrics/types.ts';
 import { spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
 import type { LoadClientMessage, LoadClientReply, WindowRequest, WindowResult } from './load-client.ts';
+import { runMain } from '../../common/run-main.ts';
 
 interface Target {
   name: string;
@@ -278,14 +279,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`bench:daemon: ${err.message}\n`);
-      process.exit(ExitCode.BadInput);
-    }
-    process.stderr.write(`bench:daemon: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(ExitCode.Fail);
-  },
-);
+runMain('bench:daemon', main);

@@ -26,6 +26,7 @@ import { stopWithParent } from '../../common/orphan.ts';
 import { textTable } from '../../common/table.ts';
 import { spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
 import type { FloodMessage, FloodReply, FloodResult } from './flood-client.ts';
+import { runMain } from '../../common/run-main.ts';
 
 const USAGE = `usage: flood-bench [--frames N] [--probes N] [--gap-ms MS] [--repeats N] [--modes on,off] [--no-redis] [--json] [--test]`;
 
@@ -255,14 +256,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`bench:flood: ${err.message}\n`);
-      process.exit(ExitCode.BadInput);
-    }
-    process.stderr.write(`bench:flood: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(ExitCode.Fail);
-  },
-);
+runMain('bench:flood', main);

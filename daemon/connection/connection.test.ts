@@ -11,6 +11,7 @@ import { RecordingMetrics } from '../testing/recording-metrics.ts';
 
 class ScriptedTransport implements Transport {
   bufferedAmount = 0;
+  open = true;
   readonly remoteIp = '10.0.0.1';
   readonly sent: string[] = [];
   closedWith: [number, string] | null = null;
@@ -54,6 +55,19 @@ describe('Connection backpressure', () => {
     // Nothing more is queued once closed.
     expect(conn.send('x')).toBe(false);
     expect(t.sent).toHaveLength(2);
+  });
+});
+
+describe('Connection while the peer closes', () => {
+  it('is no longer open once the peer\'s close frame is in, and writes nothing more (a finished call then goes to the session\'s pending queue: running-call.ts deliver)', () => {
+    const { t, conn } = setup();
+    hello(conn);
+    expect(conn.isOpen).toBe(true);
+    t.open = false; // the close frame has arrived; the transport has not reported the socket gone yet
+    expect(conn.isOpen).toBe(false);
+    expect(conn.send('{"op":"call_tool_res"}')).toBe(false);
+    expect(conn.sendDroppable('{"op":"progress"}')).toBe(false);
+    expect(t.sent).toEqual(['{"op":"hello_ack","ok":true,"session_id":"unit-1"}']);
   });
 });
 

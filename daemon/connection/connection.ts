@@ -97,8 +97,9 @@ export class Connection implements Peer, SendTarget {
     this.helloTimer.unref();
   }
 
+  /** Ready, and the peer has not begun closing: a reply sent now can arrive (else it waits for a resume). */
   get isOpen(): boolean {
-    return this.state === READY;
+    return this.state === READY && this.transport.open !== false;
   }
 
   get remoteIp(): string {
@@ -149,7 +150,7 @@ export class Connection implements Peer, SendTarget {
 
   /** The plain send: closes the connection when the client stalls. */
   sendNow(text: string): boolean {
-    if (this.state !== READY) return false;
+    if (this.state !== READY || this.transport.open === false) return false;
     if (this.transport.bufferedAmount > this.sendHardBytes) {
       this.overflow();
       return false;

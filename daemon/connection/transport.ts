@@ -8,6 +8,12 @@ export interface Transport {
   send(text: string): number;
   /** Bytes queued but not yet written to the socket (backpressure). */
   readonly bufferedAmount: number;
+  /**
+   * False once the peer's close frame has arrived (the socket is closing, before the transport
+   * reports it gone): a frame sent then is dropped by the socket, so a reply must go to the
+   * session's pending queue instead. Absent: open until closed.
+   */
+  readonly open?: boolean;
   /** Close handshake with a code and reason; the transport reports back through Connection.closed(). */
   close(code: number, reason: string): void;
   /**

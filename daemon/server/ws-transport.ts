@@ -6,6 +6,9 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Transport } from '../connection/transport.ts';
 
+/** WebSocket.OPEN (ws's readyState constant), without importing ws's value export here. */
+const OPEN = 1;
+
 export class WsTransport implements Transport {
   private corked = false;
   private readonly socket: Socket;
@@ -20,6 +23,10 @@ export class WsTransport implements Transport {
 
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === OPEN;
   }
 
   send(text: string): number {

@@ -11,6 +11,7 @@ import { readyLine } from '../../common/child-process/ready-line.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { stopWithParent } from '../../common/orphan.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
+import { runMain } from '../../common/run-main.ts';
 
 async function main(): Promise<number> {
   stopWithParent();
@@ -52,10 +53,4 @@ async function main(): Promise<number> {
   return ExitCode.Fail;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`cluster: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(ExitCode.Fail);
-  },
-);
+runMain('cluster', main);
