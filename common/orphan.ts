@@ -62,3 +62,21 @@ export function stopWithParent(intervalMs = POLL_MS): () => void {
     else process.exit(143);
   }, intervalMs);
 }
+
+/**
+ * SIGINT and SIGTERM run `stop` (stop every child) once, then exit with `code`; the returned
+ * function says whether that has begun. `on`, not `once`:
+ * a Ctrl-C arrives twice under `npm run` (the group's, then npm's forward), and the default action
+ * of the second would end the process before its children are stopped.
+ */
+export function stopOnSignals(stop: () => Promise<unknown>, code: number): () => boolean {
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().finally(() => process.exit(code));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => stopping;
+}

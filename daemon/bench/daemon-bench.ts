@@ -18,7 +18,7 @@ import { forkChild, type Forked } from '../../common/child-process/fork.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { fmtNumber, fmtPct, fmtSeconds, fmtShare, fmtSig, fmtSigned, fmtUs, LIVE_PCT_DIGITS } from '../../common/format.ts';
-import { stopWithParent } from '../../common/orphan.ts';
+import { stopOnSignals, stopWithParent } from '../../common/orphan.ts';
 import { cpuTimeUs } from '../../common/proc.ts';
 import { textTable } from '../../common/table.ts';
 import { tsxArgs } from '../../common/tsx.ts';
@@ -209,16 +209,7 @@ async function main(): Promise<number> {
   const stopAll = async () => {
     await Promise.all([client.stop(), ...targets.map((t) => t.stop().catch(() => {}))]);
   };
-  // `on`, not `once`: a Ctrl-C arrives twice under `npm run` (the group's, then npm's forward), and
-  // the default action of the second would end us before the targets are stopped.
-  let stopping = false;
-  const onSignal = () => {
-    if (stopping) return;
-    stopping = true;
-    void stopAll().then(() => process.exit(ExitCode.Fail));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignals(stopAll, ExitCode.Fail);
   // A parent killed without a word (SIGKILL of npm) counts as a SIGTERM.
   stopWithParent();
   try {

@@ -22,7 +22,7 @@ import { spawnChild, type Child } from '../../common/child-process/child.ts';
 import { forkChild, type Forked } from '../../common/child-process/fork.ts';
 import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { freePort } from '../../common/free-port.ts';
-import { stopWithParent } from '../../common/orphan.ts';
+import { stopOnSignals, stopWithParent } from '../../common/orphan.ts';
 import { textTable } from '../../common/table.ts';
 import { spawnDaemon, type SpawnedDaemon } from '../testing/spawn-daemon.ts';
 import type { FloodMessage, FloodReply, FloodResult } from './flood-client.ts';
@@ -201,14 +201,7 @@ async function main(): Promise<number> {
   const stopAll = async () => {
     await Promise.all([abuser.stop(), ...daemons.map((d) => d.stop().catch(() => null)), redis?.child.stop()]);
   };
-  let stopping = false;
-  const onSignal = () => {
-    if (stopping) return;
-    stopping = true;
-    void stopAll().then(() => process.exit(ExitCode.Fail));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignals(stopAll, ExitCode.Fail);
   try {
     say(`bench:flood: ${frames} frames, ${probes} quiet probes, ${repeats} repeats, Redis ${redis ? 'real redis-server' : 'none'}`);
     const samples: Sample[] = [];

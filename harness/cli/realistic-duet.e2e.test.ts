@@ -63,6 +63,7 @@ describe('overbench realistic, duet design', () => {
     const s = Result.parse(JSON.parse(ran.stdout)).scenarios[0];
     expect(s.design).toBe('duet');
     expect(s.pinning).toBe(pinnable ? 'taskset' : 'none');
+    expect(s.coreSwap).toBe(pinnable ? 'mid-window' : undefined);
     expect(s.rounds).toHaveLength(10);
     for (let round = 1; round <= 5; round++) {
       const both = s.rounds.filter((r) => r.round === round);
@@ -84,5 +85,9 @@ describe('overbench realistic, duet design', () => {
     expect(processesMatching(TAG)).toEqual([]);
     // The result on disk is the one printed.
     expect(JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')).scenarios[0].design).toBe('duet');
-  }, 45_000);
+    // --core-swap reaches the run (swaps at rounds only), and the result says which.
+    const rounds = await overbench(['realistic', '--scenario', file, '--profile', 'smoke', '--rounds', '1', '--core-swap', 'round', '--out', out, '--seed', '6', '--json'], { timeoutMs: 40_000 });
+    expect([0, 1, 3], rounds.stderr).toContain(rounds.code);
+    expect(Result.parse(JSON.parse(rounds.stdout)).scenarios[0].coreSwap).toBe(pinnable ? 'round' : undefined);
+  }, 90_000);
 });

@@ -57,7 +57,6 @@ export async function run(argv: string[]): Promise<number> {
   const design = designFlag(f.design);
   const coreSwap = coreSwapFlag(f['core-swap']);
   const world = worldFlag(f.world);
-  if (world) process.env.OVERBENCH_WORLD = world;
   const baselinePid = intFlag('baseline-pid', f['baseline-pid'], 1);
   const instrumentedPid = intFlag('instrumented-pid', f['instrumented-pid'], 1);
   const outDir = outFlag(f.out);
@@ -80,6 +79,8 @@ export async function run(argv: string[]): Promise<number> {
         instrumentedPid,
         rounds,
         design,
+        coreSwap,
+        world,
         untilDecidedMs,
       }),
     );

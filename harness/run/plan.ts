@@ -5,6 +5,7 @@ import type { LoadedScenario } from '../scenario/load.ts';
 import { applyProfile, plannedSeconds, type ResolvedScenario } from '../scenario/profile.ts';
 import { worldWritten, type Design, type ProfileName } from '../scenario/schema.ts';
 import { variantNeedsWorld } from '../targets/world-env.ts';
+import type { WorldMode } from '../targets/compose-world.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
 import type { VariantName } from './events.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
@@ -23,6 +24,8 @@ export interface RunOverrides {
   design?: Design;
   /** --core-swap: when a pinned duet swaps cores (harness/run/duet.ts). */
   coreSwap?: CoreSwap;
+  /** --world: the fakes started here, or docker-compose.bench.yml's services (default: OVERBENCH_WORLD, else fakes). */
+  world?: WorldMode;
 }
 
 export interface VariantPlan {
@@ -42,6 +45,7 @@ export interface ScenarioPlan {
   needsFakes: boolean;
   plannedSec: number;
   coreSwap?: CoreSwap;
+  world?: WorldMode;
 }
 
 /** The reference daemon's admission limits (daemon env contract) with the values the plan gives it. */
@@ -108,6 +112,7 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
       needsFakes: [baseline, instrumented].some((v) => variantNeedsWorld(v, worldWritten(scenario))),
       plannedSec: plannedSeconds(resolved),
       ...(o.coreSwap && { coreSwap: o.coreSwap }),
+      ...(o.world && { world: o.world }),
     });
   }
   if (problems.length > 0) throw new UsageError(problems.join('; '));

@@ -84,7 +84,7 @@ export async function runScenario(
   for (const name of VARIANTS) guard.watch(drivers[name].died);
   try {
     if (plan.needsFakes) {
-      fakes = await guard.run(startFakes(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)) }));
+      fakes = await guard.run(startFakes(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)), mode: plan.world }));
       guard.watch(fakes.died);
     }
     const targets = await guard.run(startTargets(plan, fakes, started));

@@ -9,7 +9,7 @@
 import { spawnChild, type Child } from '../../common/child-process/child.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
-import { stopWithParent } from '../../common/orphan.ts';
+import { stopOnSignals, stopWithParent } from '../../common/orphan.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import { runMain } from '../../common/run-main.ts';
 
@@ -23,14 +23,7 @@ async function main(): Promise<number> {
   const env = { ...process.env, EXAI_CLUSTER_INSTANCES: undefined };
   const children: Child[] = [];
   const stopAll = () => Promise.all(children.map((c) => c.stop(10_000)));
-  let stopping = false;
-  const onSignal = () => {
-    if (stopping) return;
-    stopping = true;
-    void stopAll().then(() => process.exit(ExitCode.Pass));
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const stopping = stopOnSignals(stopAll, ExitCode.Pass);
   for (let i = 0; i < n; i++) {
     children.push(spawnChild(process.execPath, tsxArgs('daemon/main.ts'), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
@@ -47,7 +40,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${JSON.stringify({ event: 'ready', pid: process.pid, instances: ready })}\n`);
   // An instance that dies takes the cluster down: the harness sees the target die and says why.
   const died = await Promise.race(children.map((c) => c.died));
-  if (stopping) return new Promise<number>(() => {});
+  if (stopping()) return new Promise<number>(() => {});
   process.stderr.write(`cluster: ${died}\n`);
   await stopAll();
   return ExitCode.Fail;

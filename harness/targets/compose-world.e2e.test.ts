@@ -46,7 +46,7 @@ describe('the compose world, by URL', () => {
     expect((err as Error).message).toMatch(new RegExp(`^world compose: provider at ${dead}: ECONNREFUSED \\(start them with: docker compose -f docker-compose.bench.yml up -d --wait\\)$`));
   });
 
-  it('is chosen by OVERBENCH_WORLD (what --world sets); defaults are the published ports', () => {
+  it('is chosen by --world, or OVERBENCH_WORLD without it; defaults are the published ports', () => {
     expect(worldMode({})).toBe('fakes');
     expect(worldMode({ OVERBENCH_WORLD: 'compose' })).toBe('compose');
     expect(() => worldMode({ OVERBENCH_WORLD: 'docker' })).toThrow(/OVERBENCH_WORLD "docker": expected fakes or compose/);
@@ -55,13 +55,13 @@ describe('the compose world, by URL', () => {
     expect(composeEndpoints({})).toMatchObject({ redis: 'redis://127.0.0.1:6379', supabase: 'http://127.0.0.1:54321', provider: 'http://127.0.0.1:8090' });
   });
 
-  it('realistic in the compose world (OVERBENCH_WORLD=compose): the daemons use the services by URL, the result says so', async () => {
+  it('realistic --world compose: the daemons use the services by URL, the result says so', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'overbench-compose-run-'));
     const saved = { ...process.env };
-    Object.assign(process.env, env, { OVERBENCH_WORLD: 'compose' });
+    Object.assign(process.env, env);
     try {
       const fixture = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures/compose-chat.ts');
-      const r = await overbench(['realistic', '--scenario', fixture, '--profile', 'smoke', '--seed', '5', '--out', out], { timeoutMs: 120_000 });
+      const r = await overbench(['realistic', '--world', 'compose', '--scenario', fixture, '--profile', 'smoke', '--seed', '5', '--out', out], { timeoutMs: 120_000 });
       expect([0, 1, 3], r.stderr).toContain(r.code);
       const result = JSON.parse(await readFile(path.join(out, 'latest.json'), 'utf8')) as { env: { world: unknown }; scenarios: { error?: string; rounds: { valid: boolean; requests: number; errors: number }[] }[] };
       expect(result.env.world).toEqual({ redis: 'compose', supabase: 'compose-postgrest', provider: 'compose-fake' });

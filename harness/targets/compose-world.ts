@@ -6,7 +6,7 @@
  * the scenario's (set at run time through the fake's POST /__control); Supabase and Redis are real,
  * so their scenario latencies do not apply and the run says so.
  *
- * Selected by OVERBENCH_WORLD=compose (what `realistic --world compose` sets); the URLs default to
+ * Selected by `realistic --world compose` (or OVERBENCH_WORLD=compose); the URLs default to
  * the ports the compose file publishes and can be pointed elsewhere with OVERBENCH_COMPOSE_*.
  */
 import net from 'node:net';
@@ -38,7 +38,7 @@ export const COMPOSE_ENV = {
 
 const UP = 'docker compose -f docker-compose.bench.yml up -d --wait';
 
-/** --world fakes|compose; undefined keeps OVERBENCH_WORLD (default fakes). */
+/** --world fakes|compose; undefined leaves it to OVERBENCH_WORLD (default fakes). */
 export function worldFlag(value: string | undefined): WorldMode | undefined {
   if (value === undefined) return undefined;
   if ((WORLD_MODES as readonly string[]).includes(value)) return value as WorldMode;

@@ -5,7 +5,7 @@ import { readyLine } from '../../common/child-process/ready-line.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import type { ScenarioWorld } from '../scenario/schema.ts';
 import { spawnTracked } from './children.ts';
-import { startComposeWorld, worldMode } from './compose-world.ts';
+import { startComposeWorld, worldMode, type WorldMode } from './compose-world.ts';
 import { worldContainers } from './containers.ts';
 
 /** The JSON line fakes/main.ts prints when ready (contract). */
@@ -55,9 +55,9 @@ export function worldConfig(world: ScenarioWorld, seed: number, baseDir = proces
 }
 
 /** `node --import tsx fakes/main.ts --config F` with the scenario's world; ready when it prints its endpoints. */
-export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningFakes> {
-  // --world compose: docker-compose.bench.yml's services, by URL (compose-world.ts).
-  if (worldMode() === 'compose') return startComposeWorld(world);
+export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number; mode?: WorldMode } = {}): Promise<RunningFakes> {
+  // --world compose (or OVERBENCH_WORLD=compose): docker-compose.bench.yml's services, by URL (compose-world.ts).
+  if ((opts.mode ?? worldMode()) === 'compose') return startComposeWorld(world);
   // A real Redis / PostgreSQL the scenario insists on, from containers when no binary is here (containers.ts).
   const containers = await worldContainers(world);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-world-'));
