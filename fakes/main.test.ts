@@ -44,6 +44,9 @@ describe('fakes/main.ts arguments', () => {
     ['non-numeric seed', () => ['--seed', 'x'], /^fakes: --seed: "x" is not a number$/],
     ['fractional seed', () => ['--seed', '1.5'], /^fakes: --seed: /],
     ['rate above 1', () => ['--provider-error-rate', '2'], /^fakes: --provider-error-rate: /],
+    ['zero rpm', () => ['--provider-rpm', '0'], /^fakes: --provider-rpm: Too small: expected number to be >0$/],
+    ['fractional tpm', () => ['--provider-tpm', '2.5'], /^fakes: --provider-tpm: /],
+    ['config bad rpm', () => ['--config', file('rpm.json', '{"providerRpm":-3}')], /^fakes: --config .*rpm\.json: providerRpm: /],
     ['missing config file', () => ['--config', join(dir, 'nope.json')], /^fakes: --config .*nope\.json: cannot read \(ENOENT\)$/],
     ['config not JSON', () => ['--config', file('broken.json', '{"redis": ')], /^fakes: --config .*broken\.json: not valid JSON/],
     ['config not an object', () => ['--config', file('array.json', '[]')], /^fakes: --config .*array\.json: must be a JSON object/],
@@ -67,6 +70,11 @@ describe('fakes/main.ts arguments', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npm run fakes/);
     expect(r.stdout).toContain('--redis-latency SPEC');
+  });
+
+  it('provider rate limits from flags or the config file', () => {
+    const config = file('limits.json', JSON.stringify({ providerRpm: 60, providerTpm: 9000 }));
+    expect(resolveConfig(parseFlags(['--config', config, '--provider-rpm', '30'])).config).toEqual({ providerRpm: 30, providerTpm: 9000 });
   });
 
   it('flags override the config file; empirical paths resolve beside the file', () => {

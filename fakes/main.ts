@@ -26,6 +26,8 @@ and serves until SIGINT/SIGTERM.
 Options (flags override --config):
   --provider-latency SPEC     provider response latency, e.g. lognormal:median=120ms,p99=900ms
   --provider-error-rate R     fraction of provider requests answered 500 (0..1)
+  --provider-rpm N            provider requests per minute; above it 429 with Retry-After
+  --provider-tpm N            provider tokens (prompt + reply) per minute; above it 429 with Retry-After
   --provider-key KEY          require "Authorization: Bearer KEY" at the provider
   --supabase-latency SPEC     per-request Supabase latency, e.g. normal:mean=8ms,sd=2ms
   --supabase-error-rate R     fraction of Supabase requests answered 503 (0..1)
@@ -45,6 +47,8 @@ type FlagKind = 'string' | 'number';
 const FLAGS: Record<string, { key: keyof WorldConfig; kind: FlagKind }> = {
   'provider-latency': { key: 'providerLatency', kind: 'string' },
   'provider-error-rate': { key: 'providerErrorRate', kind: 'number' },
+  'provider-rpm': { key: 'providerRpm', kind: 'number' },
+  'provider-tpm': { key: 'providerTpm', kind: 'number' },
   'provider-key': { key: 'providerKey', kind: 'string' },
   'supabase-latency': { key: 'supabaseLatency', kind: 'string' },
   'supabase-error-rate': { key: 'supabaseErrorRate', kind: 'number' },

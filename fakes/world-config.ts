@@ -14,6 +14,10 @@ export interface WorldConfig {
   providerLatency?: string;
   /** Fraction of provider requests answered 500. */
   providerErrorRate?: number;
+  /** Provider requests per minute (429 + Retry-After above it). */
+  providerRpm?: number;
+  /** Provider tokens (prompt + reply) per minute (429 + Retry-After above it). */
+  providerTpm?: number;
   /** When set, the provider fake requires `Authorization: Bearer <providerKey>`. */
   providerKey?: string;
   supabaseLatency?: string;
@@ -30,6 +34,8 @@ const rate = z.number().min(0).max(1);
 export const worldConfigSchema = z.strictObject({
   providerLatency: z.string().optional(),
   providerErrorRate: rate.optional(),
+  providerRpm: z.number().int().positive().optional(),
+  providerTpm: z.number().int().positive().optional(),
   providerKey: z.string().min(1).optional(),
   supabaseLatency: z.string().optional(),
   supabaseErrorRate: rate.optional(),

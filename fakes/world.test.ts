@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../common/exit-codes.ts';
+import type { ProviderStats } from './provider/stats.ts';
 import { startRespFake } from './redis/resp-fake.ts';
 import { validateWorldConfig } from './world-config.ts';
 import { startWorld } from './world.ts';
@@ -49,6 +50,23 @@ describe('startWorld', () => {
     }
   });
 
+  it('passes settings through: provider requests per minute, 429 with Retry-After above them', async () => {
+    const world = await startWorld({ redis: 'fake', providerRpm: 2 });
+    try {
+      const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+      const call = () => fetch(`${world.endpoints.provider}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect([(await call()).status, (await call()).status]).toEqual([200, 200]);
+      const limited = await call();
+      expect(limited.status).toBe(429);
+      // a minute's allowance of 2: the next request fits in 30 s
+      expect(Number(limited.headers.get('retry-after'))).toBe(30);
+      const stats = (await (await fetch(`${world.endpoints.provider}/__stats`)).json()) as ProviderStats;
+      expect(stats.limited).toEqual({ rpm: 1, tpm: 0 });
+    } finally {
+      await world.close();
+    }
+  });
+
   it('when one service fails, closes the ones that started and throws a UsageError', async () => {
     const dead = await startRespFake();
     await dead.close();
@@ -63,7 +81,7 @@ describe('startWorld', () => {
 describe('validateWorldConfig', () => {
   it('accepts every key', () => {
     const config = {
-      providerLatency: 'lognormal:median=120ms,p99=900ms', providerErrorRate: 0.01, providerKey: 'k',
+      providerLatency: 'lognormal:median=120ms,p99=900ms', providerErrorRate: 0.01, providerRpm: 60, providerTpm: 20_000, providerKey: 'k',
       supabaseLatency: 'normal:mean=8ms,sd=2ms', supabaseErrorRate: 0, redis: 'fake', redisLatency: 'constant:v=0.2ms',
       store: 'memory', seed: 42,
     };

@@ -51,6 +51,7 @@ export async function startWorld(input: WorldConfig, opts: ValidateOptions = {})
       latency: config.providerLatency,
       apiKey: config.providerKey,
       faults: config.providerErrorRate ? { rate500: config.providerErrorRate } : undefined,
+      limits: { rpm: config.providerRpm ?? null, tpm: config.providerTpm ?? null },
       seed,
       baseDir: opts.baseDir,
     }),

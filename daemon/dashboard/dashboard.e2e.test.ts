@@ -74,6 +74,40 @@ describe('dashboard (EXAI_DASHBOARD_PORT)', () => {
     expect(body.latencyUs).toBeTypeOf('object');
   });
 
+  it('errors by kind: unknown tools, unparsable frames and a second hello, the same in /api/metrics/current, /metrics.json and the feed', async () => {
+    const kinds = async () => (await getJson(`${d.dashboardUrl}/api/metrics/current`)).body.errors;
+    const before = await kinds();
+    const c = await WsTestClient.hello(d.url);
+    clients.push(c);
+    for (let i = 0; i < 3; i++) expect((await c.call(`nf${i}`, 'no_such_tool')).error.code).toBe('TOOL_NOT_FOUND');
+    for (let i = 0; i < 2; i++) {
+      c.send(`{"op":"call_tool","request_id":"bad${i}",`);
+      expect((await c.next((f) => f.op === 'error' && f.request_id === `bad${i}`)).error.code).toBe('VALIDATION_ERROR');
+    }
+    c.send({ op: 'hello', request_id: 'again' });
+    expect((await c.next((f) => f.op === 'error' && f.request_id === 'again')).error.code).toBe('INVALID_REQUEST');
+
+    const after = await kinds();
+    const delta = (k: string) => (after.byKind[k] ?? 0) - (before.byKind?.[k] ?? 0);
+    expect([delta('tool_not_found'), delta('validation'), delta('protocol')]).toEqual([3, 2, 1]);
+    expect(after.total - before.total).toBe(6);
+    // Most frequent first, summing to the total.
+    const counts = Object.values(after.byKind) as number[];
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(after.total);
+    // The monitoring port's /metrics.json is the same snapshot.
+    const json = (await getJson(`${d.monitoringUrl}/metrics.json`)).body;
+    expect(json.errorsByKind).toEqual(after.byKind);
+    // The feed carries it too.
+    const v = await viewer(d.dashboardUrl!);
+    try {
+      await v.waitFor((f) => f.length >= 1);
+      expect(v.frames[0].data.errors.byKind).toEqual(after.byKind);
+    } finally {
+      v.ws.close();
+    }
+  });
+
   it('/ws sends initial_stats first, then semaphore_metrics and websocket_health every interval; rates follow the load', async () => {
     const v = await viewer(d.dashboardUrl!);
     try {
@@ -118,6 +152,22 @@ describe('dashboard (EXAI_DASHBOARD_PORT)', () => {
     expect(r.status).toBe(404);
     expect(r.body.paths).toContain('/api/metrics/current');
     expect((await fetch(`${d.dashboardUrl}/api/metrics/current`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('errors by kind from every backend', () => {
+  it.each(['legacy', 'prom', 'otel', 'none'] as const)('%s', async (backend) => {
+    const d = await startTestDaemon({ EXAI_DASHBOARD_PORT: '0', METRICS_BACKEND: backend });
+    const c = await WsTestClient.hello(d.url);
+    try {
+      await c.call('nf', 'no_such_tool');
+      const { errors } = (await getJson(`${d.dashboardUrl}/api/metrics/current`)).body;
+      // none counts nothing: null, which the page shows as "not reported", never as zero errors.
+      expect(errors.byKind).toEqual(backend === 'none' ? null : { tool_not_found: 1 });
+    } finally {
+      await c.close();
+      await d.close();
+    }
   });
 });
 

@@ -127,12 +127,12 @@ export class Figures {
 }
 
 /**
- * Errors by kind, when the backend's snapshot carries them (an optional `errorsByKind` field);
- * null when it does not, and the page says "not reported by this backend" rather than guess.
+ * Errors by kind from the backend's snapshot, most frequent first; null when the backend counts
+ * none (none), and the page says "not reported by this backend" rather than show zeros.
  */
 function errorsByKind(snap: MetricsSnapshot): Record<string, number> | null {
-  const byKind = (snap as MetricsSnapshot & { errorsByKind?: Record<string, number> }).errorsByKind;
-  return byKind && typeof byKind === 'object' ? { ...byKind } : null;
+  if (!snap.errorsByKind) return null;
+  return Object.fromEntries(Object.entries(snap.errorsByKind).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)));
 }
 
 function round2(n: number): number {

@@ -45,6 +45,14 @@ describeWithDeps(['chromium'], 'dashboard page in a real browser', () => {
     expect(Math.max(...later.rate)).toBeGreaterThan(Math.max(0, ...first.rate));
     expect(later.connections).toBe('4');
 
+    // Errors of two kinds: the "Errors by kind" table lists each with its count.
+    for (let i = 0; i < 2; i++) await clients[0].call(`nf${i}`, 'no_such_tool');
+    clients[1].send('{"op":"call_tool","request_id":"broken",');
+    await clients[1].next((f) => f.op === 'error' && f.request_id === 'broken');
+    await page.waitForFunction(() => document.querySelector('#errors tbody').textContent.includes('validation'));
+    const errorRows: string[][] = await page.evaluate(() => [...document.querySelectorAll('#errors tbody tr')].map((tr: any) => [...tr.cells].map((td: any) => td.textContent))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(errorRows).toEqual([['total', '3'], ['tool_not_found', '2'], ['validation', '1']]);
+
     // Every chart drew something.
     const ink: number[] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

@@ -40,6 +40,8 @@ describe.each(['legacy', 'prom', 'otel', 'fast'] as const)('%s backend (exact)',
     expect(snap.exact).toBe(true);
     expect(snap.totals).toEqual(truth.totals);
     expect(snap.clients).toEqual(truth.clients);
+    expect(snap.errorsByKind).toEqual(truth.errorsByKind);
+    expect(Object.keys(truth.errorsByKind).sort()).toEqual(['protocol', 'provider', 'tool_error']);
     expect(snap.latencyUs.total?.count).toBe(truth.stageCount);
     expect(snap.latencyUs.total!.p50).toBeGreaterThan(0);
     expect(snap.requests?.status.ok).toBeGreaterThan(0);
@@ -59,6 +61,10 @@ describe.each(['legacy', 'prom', 'otel', 'fast'] as const)('%s backend (exact)',
       if (total !== undefined) expect(total).toBe(truth.totals[counter]);
       else expect(sumClients + (byClient[''] ?? 0)).toBe(truth.totals[counter]);
     }
+    // Errors by kind under one series name for every backend (the libraries' and our renderer's).
+    const kinds: Record<string, number> = {};
+    for (const m of text.matchAll(/^overbench_errors_by_kind_total\{kind="([a-z_]+)"\} (\d+)$/gm)) kinds[m[1]] = Number(m[2]);
+    expect(kinds).toEqual(truth.errorsByKind);
   });
 });
 
@@ -70,6 +76,8 @@ describe('none backend', () => {
     expect(snap.backend).toBe('none');
     expect(snap.exact).toBe(true);
     expect(Object.values(snap.totals).every((v) => v === 0)).toBe(true);
+    // Nothing counted, so no kinds either: the dashboard says so rather than show zeros.
+    expect(snap.errorsByKind).toBeUndefined();
     expect(await m.prometheus()).toMatch(/^#/);
   });
 });
@@ -92,6 +100,20 @@ describe('sampled backend', () => {
     const sigma = Math.sqrt((1 - p) / (truth.received * p));
     expect(Math.abs(est / truth.received - 1)).toBeLessThan(5 * sigma);
     expect(m.meta().metricsDropped).toBe(0);
+  });
+
+  it('estimates errors by kind from the kind each sampled error carries', () => {
+    const m = make('sampled') as SampledMetrics;
+    const r = m.client('x');
+    for (let i = 0; i < 200_000; i++) {
+      m.error(r, i % 4 === 0 ? 'timeout' : 'tool_not_found');
+      if (i % 1000 === 999) m.flush();
+    }
+    const byKind = m.snapshot().errorsByKind!;
+    expect(Object.keys(byKind).sort()).toEqual(['timeout', 'tool_not_found']);
+    // 50,000 and 150,000 at a 3% rate: relative sd 2.5% and 1.5%; allow 5 sigma
+    expect(Math.abs(byKind.timeout! / 50_000 - 1)).toBeLessThan(0.13);
+    expect(Math.abs(byKind.tool_not_found! / 150_000 - 1)).toBeLessThan(0.075);
   });
 
   it('loses events when more are sampled between flushes than the ring holds', () => {

@@ -226,7 +226,11 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     });
     const requests: NonNullable<MetricsSnapshot['requests']> = {};
     this.toolNames.forEach((tool, i) => (requests[tool] = { ok: this.toolCounts[i * 2], failed: this.toolCounts[i * 2 + 1] }));
-    return { backend: 'fast', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits } };
+    const errorsByKind: NonNullable<MetricsSnapshot['errorsByKind']> = {};
+    ERROR_KINDS.forEach((kind, i) => {
+      if (this.errorsByKind[i] > 0) errorsByKind[kind] = this.errorsByKind[i];
+    });
+    return { backend: 'fast', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits }, errorsByKind };
   }
 
   async prometheus(): Promise<string> {

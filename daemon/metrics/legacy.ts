@@ -35,7 +35,7 @@ export class LegacyMetrics implements MetricsBackend {
   private activeConnections = 0;
   private bytesReceived = 0;
   private bytesSent = 0;
-  private readonly errorsByKind: Record<string, number> = {};
+  private readonly errorsByKind: Partial<Record<ErrorKind, number>> = {};
   private readonly clientMetrics = new Map<string, ClientRecord>();
   private readonly clientLastActivity = new Map<string, number>();
   private readonly latencies: Record<string, number[]> = {};
@@ -192,7 +192,7 @@ export class LegacyMetrics implements MetricsBackend {
     for (const [tool, r] of this.requestsByTool) requests[tool] = { ok: r.ok, failed: r.failed };
     return {
       backend: 'legacy', exact: true, totals: { ...this.totals }, clients, latencyUs, requests,
-      circuits: { ...this.circuitStates },
+      circuits: { ...this.circuitStates }, errorsByKind: { ...this.errorsByKind },
     };
   }
 

@@ -143,7 +143,12 @@ export class OtelMetrics implements MetricsBackend {
         else r.failed += dp.value;
       }
     }
-    return { backend: 'otel', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits } };
+    const errorsByKind: NonNullable<MetricsSnapshot['errorsByKind']> = {};
+    const kindData = byName.get('overbench_errors_by_kind_total');
+    if (kindData && kindData.dataPointType === DataPointType.SUM) {
+      for (const dp of kindData.dataPoints) if (dp.value > 0) errorsByKind[String(dp.attributes.kind) as ErrorKind] = dp.value;
+    }
+    return { backend: 'otel', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits }, errorsByKind };
   }
 
   async prometheus(): Promise<string> {

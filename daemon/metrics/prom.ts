@@ -119,7 +119,9 @@ export class PromMetrics implements MetricsBackend {
       if (v.labels.outcome === 'ok') r.ok += v.value;
       else r.failed += v.value;
     }
-    return { backend: 'prom', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits } };
+    const errorsByKind: NonNullable<MetricsSnapshot['errorsByKind']> = {};
+    for (const v of valuesOf(this.errorsByKind)) if (v.value > 0) errorsByKind[v.labels.kind as ErrorKind] = v.value;
+    return { backend: 'prom', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits }, errorsByKind };
   }
 
   async prometheus(): Promise<string> {

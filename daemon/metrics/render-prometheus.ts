@@ -28,6 +28,12 @@ export function renderPrometheus(s: MetricsSnapshot): string {
       out.push(`overbench_stage_latency_us_count{stage="${stage}"} ${l.count}`);
     }
   }
+  if (s.errorsByKind) {
+    // The series prom-client and otel export under the same name.
+    out.push('# HELP overbench_errors_by_kind_total errors by kind');
+    out.push('# TYPE overbench_errors_by_kind_total counter');
+    for (const [kind, n] of Object.entries(s.errorsByKind)) out.push(`overbench_errors_by_kind_total{kind="${escapeLabel(kind)}"} ${n}`);
+  }
   if (s.requests) {
     out.push('# HELP overbench_requests_total requests finished, by tool and outcome');
     out.push('# TYPE overbench_requests_total counter');

@@ -80,6 +80,7 @@ export class SampledMetrics implements MetricsBackend {
   private readonly latencySamples: Record<string, number[]> = {};
   private readonly latencyCounts: Record<string, number> = {};
   private readonly requests: Record<string, { ok: number; failed: number }> = {};
+  private readonly errorsByKind: Partial<Record<ErrorKind, number>> = {};
   private readonly circuits: Record<string, CircuitState> = {};
   private flushTimer: NodeJS.Timeout | undefined;
 
@@ -175,6 +176,8 @@ export class SampledMetrics implements MetricsBackend {
     const field = COUNTER_OF[m.metricType];
     if (!field) return;
     const corrected = m.value * multiplier;
+    // An error's kind rides in its tag (error() records it), scaled like every count.
+    if (m.metricType === MetricType.Error) this.errorsByKind[m.tag as ErrorKind] = (this.errorsByKind[m.tag as ErrorKind] ?? 0) + corrected;
     this.aggregated[field] += corrected;
     if (m.clientId !== '') {
       let per = this.perClient.get(m.clientId);
@@ -199,9 +202,11 @@ export class SampledMetrics implements MetricsBackend {
     }
     const requests: NonNullable<MetricsSnapshot['requests']> = {};
     for (const [tool, r] of Object.entries(this.requests)) requests[tool] = { ok: Math.round(r.ok), failed: Math.round(r.failed) };
+    const errorsByKind: NonNullable<MetricsSnapshot['errorsByKind']> = {};
+    for (const [kind, n] of Object.entries(this.errorsByKind)) errorsByKind[kind as ErrorKind] = Math.round(n);
     return {
       backend: 'sampled', exact: false, totals: round(this.aggregated), clients, latencyUs, requests,
-      circuits: { ...this.circuits },
+      circuits: { ...this.circuits }, errorsByKind,
     };
   }
 

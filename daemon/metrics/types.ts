@@ -64,6 +64,12 @@ export interface MetricsSnapshot {
   /** Requests finished, by tool. */
   requests?: Record<string, { ok: number; failed: number }>;
   circuits?: Record<string, CircuitState>;
+  /**
+   * Errors by kind, kinds never seen left out; their sum is `totals.errors`. Absent when the
+   * backend does not count them (none), and in the cluster scope, whose Redis hashes hold the
+   * counter columns only.
+   */
+  errorsByKind?: Partial<Record<ErrorKind, number>>;
   /** Cluster scope only: the daemon instances whose counters were summed. */
   instances?: string[];
 }

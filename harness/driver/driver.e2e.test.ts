@@ -6,6 +6,7 @@ import { testConfig } from './testing/config.ts';
 import { startEchoTarget, type EchoTarget } from './testing/echo-target.ts';
 import { forkDriver, type DriverProcess } from './process.ts';
 import { decodeHistogram } from './histogram.ts';
+import { watchDriverProgress, type DriverProgress } from './progress.ts';
 
 const targets: EchoTarget[] = [];
 const drivers: DriverProcess[] = [];
@@ -39,6 +40,40 @@ describe('driver process over IPC', () => {
     // its connections went with it
     for (let i = 0; i < 50 && target.openConnections() > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(target.openConnections()).toBe(0);
+  });
+
+  it('reports a window in progress every second only while someone watches (the live view); otherwise sends nothing until the window is done', async () => {
+    const target = await startEchoTarget();
+    targets.push(target);
+    const d = await forkDriver(testConfig(target.url, { load: { model: 'closed', thinkTime: 'constant:v=2ms' } }));
+    drivers.push(d);
+    await d.window(2200, true);
+    expect(d.progressReports).toBe(0);
+
+    const seen: DriverProgress[] = [];
+    const unwatch = watchDriverProgress((p) => seen.push(p));
+    let measured;
+    try {
+      measured = await d.window(2200, true);
+      // A warm-up window records no latency: counts only.
+      await d.window(1200, false);
+    } finally {
+      unwatch();
+    }
+    expect(d.progressReports).toBe(seen.length);
+    const during = seen.filter((p) => p.latencyUs !== null);
+    // Once a second of the 2.2 s window (the ticks expire before the window's end, so they come first).
+    expect(during).toHaveLength(2);
+    expect(during[0].elapsedMs).toBeGreaterThanOrEqual(990);
+    expect(during[1].elapsedMs - during[0].elapsedMs).toBeGreaterThanOrEqual(900);
+    expect(during[1].requests).toBeGreaterThan(during[0].requests);
+    expect(during[1].requests).toBeLessThanOrEqual(measured.requests);
+    for (const p of during) expect(p.latencyUs!.p50).toBeGreaterThan(0);
+    expect(seen.slice(during.length).map((p) => [p.label, p.latencyUs])).toEqual([['load', null]]);
+
+    // Nobody watches any more: the next window is asked for none.
+    await d.window(1200, true);
+    expect(d.progressReports).toBe(seen.length);
   });
 
   it('reports a bad config as an error naming the field, and exits', async () => {

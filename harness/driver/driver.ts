@@ -7,7 +7,7 @@ import { BusyClient } from './client.ts';
 import { ClosedModel } from './closed.ts';
 import { DriverConnection } from './driver-connection.ts';
 import { createSharedState, type SharedState } from './shared-state.ts';
-import type { DriverConfig, WindowStats } from './messages.ts';
+import type { DriverConfig, WindowProgress, WindowStats } from './messages.ts';
 import { compileMix } from './mix.ts';
 import { OpenModel } from './open.ts';
 import { sessionIds } from './session-ids.ts';
@@ -77,8 +77,12 @@ export class Driver {
     return driver;
   }
 
-  /** Run the load for `durationMs`, stop issuing, drain (bounded by requestTimeoutMs), report. */
-  async window(durationMs: number, record: boolean): Promise<WindowStats> {
+  /**
+   * Run the load for `durationMs`, stop issuing, drain (bounded by requestTimeoutMs), report.
+   * With `progress`, the window so far is reported every `everyMs` while issuing (the live view);
+   * without, no timer runs for it.
+   */
+  async window(durationMs: number, record: boolean, progress?: { everyMs: number; report: (p: WindowProgress) => void }): Promise<WindowStats> {
     const { rec } = this.shared;
     const timeoutMs = this.config.requestTimeoutMs;
     rec.reset(record);
@@ -86,7 +90,9 @@ export class Driver {
     const t0 = performance.now();
     this.model.begin(t0 + durationMs);
     const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));
+    const ticker = progress && setInterval(() => progress.report(rec.progress(performance.now() - t0)), progress.everyMs);
     await sleep(durationMs);
+    clearInterval(ticker);
     this.model.stopIssuing();
     const issuedMs = performance.now() - t0;
     for (const c of this.clients) c.cancelTimers();

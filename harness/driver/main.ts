@@ -5,7 +5,7 @@
  */
 import { connectToParent } from '../../common/child-process/fork.ts';
 import { Driver } from './driver.ts';
-import type { DriverMessage, ParentMessage } from './messages.ts';
+import type { DriverMessage, ParentMessage, WindowProgress } from './messages.ts';
 
 let driver: Driver | undefined;
 let exiting = false;
@@ -34,8 +34,10 @@ async function handle(msg: ParentMessage): Promise<void> {
       return send({ type: 'ready' });
     case 'window': {
       if (driver === undefined) return send({ type: 'error', message: `window ${msg.id} before start` });
-      const stats = await driver.window(msg.durationMs, msg.record);
-      return send({ type: 'window-done', id: msg.id, stats });
+      const id = msg.id;
+      const progress = msg.progressMs === undefined ? undefined : { everyMs: msg.progressMs, report: (p: WindowProgress) => void send({ type: 'window-progress', id, progress: p }) };
+      const stats = await driver.window(msg.durationMs, msg.record, progress);
+      return send({ type: 'window-done', id, stats });
     }
     case 'stop':
       await driver?.stop();

@@ -81,16 +81,32 @@ export interface WindowStats {
   driverCpuUs: { user: number; system: number };
 }
 
+/**
+ * A window in progress, for the live view (harness/live/): a few numbers, sent only when the
+ * parent asks for them (`progressMs`).
+ */
+export interface WindowProgress {
+  /** Since the window started issuing. */
+  elapsedMs: number;
+  /** Requests finished so far in the window, and how many of them failed. */
+  requests: number;
+  errors: number;
+  /** Percentiles (microseconds) of the successful requests so far; null in a warm-up window, which records none. */
+  latencyUs: { p50: number; p95: number; p99: number } | null;
+}
+
 /** parent -> driver */
 export type ParentMessage =
   | { type: 'start'; config: DriverConfig }
-  | { type: 'window'; id: number; durationMs: number; record: boolean }
+  /** `progressMs`: send `window-progress` this often while issuing; absent (the default) = never, and no timer runs. */
+  | { type: 'window'; id: number; durationMs: number; record: boolean; progressMs?: number }
   | { type: 'stop' };
 
 /** driver -> parent */
 export type DriverMessage =
   | { type: 'ready' }
   | { type: 'error'; message: string }
+  | { type: 'window-progress'; id: number; progress: WindowProgress }
   | { type: 'window-done'; id: number; stats: WindowStats }
   | { type: 'stopped' };
 

@@ -3,6 +3,7 @@ import { forkChild, type Forked } from '../../common/child-process/fork.ts';
 import { REPO_ROOT } from '../../common/tsx.ts';
 import { track } from '../targets/children.ts';
 import type { DriverConfig, DriverMessage, ParentMessage, WindowStats } from './messages.ts';
+import { PROGRESS_EVERY_MS, progressWatched, reportDriverProgress } from './progress.ts';
 
 /** The driver failed (crashed, timed out, reported an error): the scenario cannot go on. */
 export class DriverFault extends Error {
@@ -23,6 +24,8 @@ export class DriverProcess {
   readonly died: Promise<string>;
   /** Resolves with the exit code (null when a signal ended it). */
   readonly exited: Promise<number | null>;
+  /** `window-progress` messages received (there are none unless someone watches: progress.ts). */
+  progressReports = 0;
 
   private constructor(
     private readonly proc: Forked<ParentMessage, DriverMessage>,
@@ -30,6 +33,12 @@ export class DriverProcess {
   ) {
     this.died = proc.died;
     this.exited = proc.exited.then((e) => e.code);
+    // Progress is no reply to anything: it goes to the watchers, beside the request/reply flow.
+    proc.process.on('message', (m: DriverMessage) => {
+      if (m.type !== 'window-progress') return;
+      this.progressReports++;
+      reportDriverProgress({ ...m.progress, label });
+    });
   }
 
   /**
@@ -53,10 +62,13 @@ export class DriverProcess {
   /**
    * Run the load for `durationMs`; the driver drains in-flight requests before answering.
    * Without `timeoutMs`, a minute beyond the window (callers that know their request timeout pass it).
+   * While someone watches drivers' progress (progress.ts), the driver reports the window so far
+   * every PROGRESS_EVERY_MS; otherwise it is not asked to.
    */
   async window(durationMs: number, record: boolean, timeoutMs = durationMs + 60_000): Promise<WindowStats> {
     const id = this.nextId++;
-    const reply = await this.request({ type: 'window', id, durationMs, record }, 'window-done', timeoutMs, id);
+    const msg: ParentMessage = { type: 'window', id, durationMs, record, ...(progressWatched() && { progressMs: PROGRESS_EVERY_MS }) };
+    const reply = await this.request(msg, 'window-done', timeoutMs, id);
     if (reply.type !== 'window-done') throw new DriverFault(`${this.label} driver: unexpected reply ${reply.type}`);
     return reply.stats;
   }

@@ -1,5 +1,5 @@
 import { encodeHistogram, newHistogram, type Histogram } from './histogram.ts';
-import type { WindowStats } from './messages.ts';
+import type { WindowProgress, WindowStats } from './messages.ts';
 
 /**
  * Everything one window counts. One recorder per driver, reset at each window start; the hot loop
@@ -19,6 +19,8 @@ export class WindowRecorder {
   errorsByKind: Record<string, number> = {};
   private readonly toolRequests: number[];
   private histograms: Histogram[];
+  /** The tools' histograms summed for progress reports; made on the first one (live view only). */
+  private progressSum: Histogram | undefined;
 
   constructor(private readonly toolNames: readonly string[]) {
     this.toolRequests = toolNames.map(() => 0);
@@ -55,6 +57,18 @@ export class WindowRecorder {
   countError(kind: string): void {
     this.errors++;
     this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+  }
+
+  /** The window so far, for the live view: counts, and percentiles of the tools' histograms summed (never averaged). */
+  progress(elapsedMs: number): WindowProgress {
+    let latencyUs: WindowProgress['latencyUs'] = null;
+    if (this.record) {
+      const sum = (this.progressSum ??= newHistogram());
+      sum.reset();
+      for (const h of this.histograms) sum.add(h);
+      latencyUs = { p50: sum.getValueAtPercentile(50), p95: sum.getValueAtPercentile(95), p99: sum.getValueAtPercentile(99) };
+    }
+    return { elapsedMs, requests: this.requests, errors: this.errors, latencyUs };
   }
 
   finish(durationMs: number, driverCpuUs: { user: number; system: number }): WindowStats {

@@ -1,4 +1,5 @@
-// The live view's script (inlined by page.ts): one section per scenario, redrawn from each state
+// The live view's script (inlined by page.ts): the window in progress (each variant's throughput
+// every second and its percentiles so far), then one section per scenario, redrawn from each state
 // frame of this host's /ws feed. Rounds are points (throughput, latency percentiles per variant);
 // the overhead estimates are drawn as intervals against the number of valid round pairs.
 /* global uPlot */
@@ -69,6 +70,33 @@
     }));
   }
 
+  var windowChart = null;
+  var VARIANTS = ['baseline', 'instrumented'];
+
+  function renderWindow(c) {
+    var live = (c && c.live) || {};
+    if (windowChart === null) {
+      windowChart = new uPlot({
+        width: Math.max(300, $('c-window').clientWidth || 440), height: 200, scales: { x: { time: false } }, axes: [{ label: 's into the window' }, {}],
+        series: [{}].concat(VARIANTS.map(function (v) { return { label: v, stroke: COLORS[v], width: 2, points: { show: true } }; })),
+        legend: { live: false },
+      }, [[], [], []], $('c-window'));
+    }
+    // Each driver reports on its own second: points are placed at the whole second they fall in.
+    var series = VARIANTS.map(function (v) { return live[v] ? live[v].series : []; });
+    windowChart.setData(aligned(series.map(function (pts) { return pts.map(function (p) { return Math.round(p.t); }); }),
+      series.map(function (pts) { return pts.map(function (p) { return p.throughput; }); })));
+    $('window-what').textContent = c && c.round > 0 ? '· ' + c.scenario + ' round ' + c.round + ' · ' + c.phase : '';
+    var html = VARIANTS.filter(function (v) { return live[v]; }).map(function (v) {
+      var l = live[v];
+      var ms = function (us) { return us === null ? '-' : fmt(us / 1000, 2); };
+      return '<tr data-variant="' + v + '"><td>' + v + '</td><td>' + fmt(l.elapsedSec, 0) + '</td><td>' + fmt(l.throughput) + '</td><td>' + fmt(l.requests, 0) +
+        '</td><td>' + fmt(l.errors, 0) + '</td><td>' + ms(l.p50) + '</td><td>' + ms(l.p95) + '</td><td>' + ms(l.p99) + '</td></tr>';
+    }).join('');
+    var tbody = $('window-live').tBodies[0];
+    if (tbody.innerHTML !== html) tbody.innerHTML = html;
+  }
+
   function render(st) {
     window.liveState = st;
     updates++;
@@ -79,6 +107,7 @@
       : 'starting';
     $('left').textContent = st.ended ? '' : 'about ' + mmss(st.leftSec) + ' of windows left (plus start-up)';
     $('report').innerHTML = st.ended && st.ended.report ? '<a id="report-link" href="' + esc(st.ended.report) + '">Open the final report</a>' : '';
+    renderWindow(st.ended ? null : c);
     st.scenarios.forEach(function (sc) {
       var s = section(sc.name);
       s.el.querySelector('.verdict').textContent = sc.verdict ? '· ' + sc.verdict.toUpperCase() : '';

@@ -1,13 +1,15 @@
 /**
  * `overbench realistic --dashboard [PORT]`: a page on loopback that follows the run. It listens to
- * the run's events (like the console printer) and pushes the folded state (live-state.ts) over
- * `/ws` whenever it changes, and once a second for the clocks. When the run's reports are written,
+ * the run's events (like the console printer) and to the drivers' reports of the window in
+ * progress, and pushes the folded state (live-state.ts) over `/ws` whenever it changes, and once a
+ * second for the clocks. When the run's reports are written,
  * `/report` serves the final report.html and the page links it.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { DriverProgress } from '../driver/progress.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { LiveState } from './live-state.ts';
@@ -17,6 +19,8 @@ export interface LiveView {
   readonly url: string;
   readonly viewers: number;
   onEvent(e: RunEvent): void;
+  /** A driver's report of the window in progress (harness/driver/progress.ts). */
+  onProgress(p: DriverProgress): void;
   /** The run's report file (null when the run wrote none: aborted). */
   reportReady(file: string | null): void;
   close(): Promise<void>;
@@ -84,6 +88,10 @@ export async function startLiveView(opts: { port: number; budgetsOf: (scenario: 
     },
     onEvent(e) {
       state.onEvent(e);
+      push(false);
+    },
+    onProgress(p) {
+      state.progress(p);
       push(false);
     },
     reportReady(file) {

@@ -1,9 +1,12 @@
 /**
  * What the live view of a run shows, folded from the run's events (harness/run/events.ts): the
- * scenario, round, variant and phase in progress and the time left; per scenario each finished
- * round's throughput and latency percentiles per variant; and the overhead estimates with their
- * intervals after every round, so a watcher sees them narrow. Plain JSON, sent whole to the page.
+ * scenario, round, variant and phase in progress and the time left; the window in progress per
+ * variant, from its driver's reports every second (throughput, percentiles so far); per scenario
+ * each finished round's throughput and latency percentiles per variant; and the overhead estimates
+ * with their intervals after every round, so a watcher sees them narrow. Plain JSON, sent whole
+ * to the page.
  */
+import type { DriverProgress } from '../driver/progress.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import type { RunEvent, VariantName } from '../run/events.ts';
 import type { Comparison, WindowResult } from '../result/schema.ts';
@@ -41,12 +44,32 @@ export interface LiveScenario {
   verdict: string | null;
 }
 
+/** One variant's window in progress, from its driver's reports (harness/driver/progress.ts). */
+export interface LiveProgress {
+  /** Seconds into the window. */
+  elapsedSec: number;
+  requests: number;
+  errors: number;
+  /** Requests per second since the previous report (the first: since the window began). */
+  throughput: number;
+  /** Percentiles (us) of the window so far; null in a warm-up window, which records no latency. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** This window's throughput, one point per report. */
+  series: { t: number; throughput: number }[];
+}
+
 export interface LiveSnapshot {
   startedAt: string;
   plannedSec: number;
   /** Seconds left by the plan (windows only), from what is done and what is in progress. */
   leftSec: number;
-  current: { scenario: string; index: number; count: number; round: number; rounds: number; variant: string; phase: string; windowLeftSec: number } | null;
+  current: {
+    scenario: string; index: number; count: number; round: number; rounds: number; variant: string; phase: string; windowLeftSec: number;
+    /** Per variant, the window in progress (empty until its driver reports). */
+    live: Partial<Record<VariantName, LiveProgress>>;
+  } | null;
   scenarios: LiveScenario[];
   ended: { verdict: string; report: string | null } | null;
 }
@@ -74,12 +97,12 @@ export class LiveState {
         return;
       case 'scenario-start':
         this.scenarios.push({ name: e.scenario, rounds: [], estimates: [], verdict: null });
-        this.current = { scenario: e.scenario, index: e.index, count: e.count, round: 0, rounds: 0, variant: '-', phase: 'starting', windowLeftSec: 0 };
+        this.current = { scenario: e.scenario, index: e.index, count: e.count, round: 0, rounds: 0, variant: '-', phase: 'starting', windowLeftSec: 0, live: {} };
         return;
       case 'window-start':
         this.closeWindow();
         this.window = { startMs: Date.now(), durationSec: e.durationSec };
-        this.current = { ...(this.current ?? { index: 0, count: 1 }), scenario: e.scenario, round: e.round, rounds: e.rounds, variant: e.variant, phase: e.phase, windowLeftSec: e.durationSec };
+        this.current = { ...(this.current ?? { index: 0, count: 1 }), scenario: e.scenario, round: e.round, rounds: e.rounds, variant: e.variant, phase: e.phase, windowLeftSec: e.durationSec, live: {} };
         return;
       case 'round-done': {
         const s = this.scenario(e.scenario);
@@ -107,6 +130,24 @@ export class LiveState {
       default:
         return;
     }
+  }
+
+  /** A driver's report of the window in progress; its label is its variant. */
+  progress(p: DriverProgress): void {
+    const live = this.current?.live;
+    if (!live || this.window === null || (p.label !== 'baseline' && p.label !== 'instrumented')) return;
+    const t = p.elapsedMs / 1000;
+    // A report from earlier in the window than the last one starts the window's figures afresh.
+    const before = live[p.label] && live[p.label]!.elapsedSec < t ? live[p.label] : undefined;
+    const dt = t - (before?.elapsedSec ?? 0);
+    const throughput = dt > 0 ? Math.round(((p.requests - (before?.requests ?? 0)) / dt) * 10) / 10 : 0;
+    const l = p.latencyUs;
+    live[p.label] = {
+      elapsedSec: t, requests: p.requests, errors: p.errors, throughput,
+      p50: l?.p50 ?? null, p95: l?.p95 ?? null, p99: l?.p99 ?? null,
+      series: [...(before?.series ?? []), { t, throughput }],
+    };
+    this.version++;
   }
 
   /** The run's reports are written: the page links this path (served by the live server). */

@@ -63,6 +63,28 @@ describe('live state', () => {
     expect(width(cpu[cpu.length - 1])).toBeLessThan(width(cpu[1]));
     expect(snap.leftSec).toBeLessThanOrEqual(2);
   });
+
+  it("folds each driver's reports into the window in progress: throughput since the last report, percentiles so far; a new window starts afresh", () => {
+    const s = new LiveState(() => BUDGETS, 7);
+    const [run, start, window] = [...runEvents(2)];
+    for (const e of [run, start, window]) s.onEvent(e);
+    const v0 = s.version;
+    s.progress({ label: 'baseline', elapsedMs: 1000, requests: 500, errors: 1, latencyUs: { p50: 900, p95: 1500, p99: 2000 } });
+    s.progress({ label: 'instrumented', elapsedMs: 1010, requests: 480, errors: 0, latencyUs: { p50: 950, p95: 1600, p99: 2100 } });
+    s.progress({ label: 'baseline', elapsedMs: 2000, requests: 1100, errors: 1, latencyUs: { p50: 910, p95: 1500, p99: 2200 } });
+    s.progress({ label: 'load', elapsedMs: 2000, requests: 9, errors: 0, latencyUs: null }); // not a variant: ignored
+    expect(s.version).toBe(v0 + 3);
+    const live = s.snapshot().current!.live;
+    expect(live.baseline).toEqual({
+      elapsedSec: 2, requests: 1100, errors: 1, throughput: 600, p50: 910, p95: 1500, p99: 2200,
+      series: [{ t: 1, throughput: 500 }, { t: 2, throughput: 600 }],
+    });
+    expect(live.instrumented).toMatchObject({ requests: 480, throughput: 475.2, p99: 2100 });
+    s.onEvent({ type: 'window-start', scenario: 'demo', round: 2, rounds: 2, variant: 'both', phase: 'warmup', durationSec: 2 });
+    expect(s.snapshot().current!.live).toEqual({});
+    s.progress({ label: 'baseline', elapsedMs: 1000, requests: 300, errors: 0, latencyUs: null });
+    expect(s.snapshot().current!.live.baseline).toMatchObject({ throughput: 300, p50: null, series: [{ t: 1, throughput: 300 }] });
+  });
 });
 
 describeWithDeps(['chromium'], 'live view page in a real browser', () => {
@@ -91,19 +113,27 @@ describeWithDeps(['chromium'], 'live view page in a real browser', () => {
     await page.waitForFunction(() => window.liveState?.scenarios?.[0]?.rounds?.length === 4);
     const early = await page.evaluate(() => ({ now: document.getElementById('now').textContent, est: window.liveState.scenarios[0].estimates.length }));
     expect(early.now).toContain('scenario demo (1/1) · round 2/6 · both · measure');
-    for (const e of events.slice(8)) view.onEvent(e);
+    // The window in progress, as the drivers report it.
+    view.onEvent(events[8]);
+    for (const [k, label] of [[1, 'baseline'], [1, 'instrumented'], [2, 'baseline']] as const) {
+      view.onProgress({ label, elapsedMs: k * 1000, requests: k * 900, errors: 0, latencyUs: { p50: 1000 + k, p95: 2000, p99: 3000 } });
+    }
+    await page.waitForFunction(() => document.querySelector('#window-live tr[data-variant="baseline"] td:nth-child(2)')?.textContent === '2');
+    const rows: string[][] = await page.evaluate(() => [...document.querySelectorAll('#window-live tbody tr')].map((tr: any) => [...tr.cells].map((td: any) => td.textContent))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(rows).toEqual([['baseline', '2', '900', '1,800', '0', '1', '2', '3'], ['instrumented', '1', '900', '900', '0', '1', '2', '3']]);
+    for (const e of events.slice(9)) view.onEvent(e);
     await page.waitForFunction(() => window.liveState?.scenarios?.[0]?.rounds?.length === 12);
     const late = await page.evaluate(() => window.liveState.scenarios[0].estimates.length);
     expect(late).toBeGreaterThan(early.est);
 
-    // Every chart has ink: throughput, latency and the estimate's interval.
+    // Every chart has ink: the window's throughput, throughput, latency and the estimate's interval.
     const ink: number[] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
       return n;
     }));
-    expect(ink).toHaveLength(3);
+    expect(ink).toHaveLength(4);
     for (const n of ink) expect(n).toBeGreaterThan(300);
 
     const scenarioEnd: ScenarioResult = {

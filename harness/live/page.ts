@@ -37,6 +37,14 @@ td, th { border-bottom: 1px solid #e2e8f0; padding: 2px 8px; text-align: right; 
 <body>
 <header><h1>overbench live</h1><span id="feed" class="badge">connecting</span><span id="now">waiting for the run</span><span id="left"></span></header>
 <p id="report"></p>
+<section id="window">
+<h2>This window <span id="window-what"></span></h2>
+<div class="charts">
+  <figure><figcaption>Throughput in this window (req/s, each second)</figcaption><div id="c-window"></div></figure>
+  <figure><figcaption>Per variant, so far in this window (latency: measured windows only)</figcaption>
+  <table id="window-live"><thead><tr><th>variant</th><th>s</th><th>req/s</th><th>requests</th><th>errors</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr></thead><tbody></tbody></table></figure>
+</div>
+</section>
 <div id="scenarios"></div>
 <script>${a.uplotJs}</script>
 <script>${clientJs}</script>

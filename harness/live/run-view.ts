@@ -1,12 +1,14 @@
 /**
  * The glue between `overbench realistic --dashboard [PORT]` and the live view: the flag's value,
- * the view started before the run and fed its events beside the console printer, and after the
+ * the view started before the run and fed its events beside the console printer and the drivers'
+ * reports of each window in progress (asked for only while the view is up), and after the
  * run the report linked; the view then stays up while a page is open (at most LINGER_MS, Ctrl-C
  * ends it), so the link can be followed.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../common/exit-codes.ts';
+import { watchDriverProgress } from '../driver/progress.ts';
 import type { RunListener } from '../run/events.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { Budgets, ProfileName } from '../scenario/schema.ts';
@@ -51,6 +53,8 @@ export async function startRunView(opts: { port: number; scenarios: readonly Loa
     throw new UsageError(`--dashboard ${opts.port}: cannot listen on 127.0.0.1 (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   process.stderr.write(`overbench: live view of this run at ${view.url}\n`);
+  // The drivers report each window in progress while the view is up, and only then.
+  const unwatch = watchDriverProgress((p) => view.onProgress(p));
   return {
     url: view.url,
     listen: (onEvent) => (e) => {
@@ -58,6 +62,7 @@ export async function startRunView(opts: { port: number; scenarios: readonly Loa
       view.onEvent(e);
     },
     async finish(outDir) {
+      unwatch();
       const file = path.join(outDir, 'latest.html');
       const written = await stat(file).then((s) => s.mtimeMs >= startedMs - 1000, () => false);
       view.reportReady(written ? file : null);

@@ -19,6 +19,15 @@ describe('which errors the world injected', () => {
     expect(errorOrigin('PROVIDER_ERROR', { provider: { errorRate: 0 } })).toBe('world');
   });
 
+  it('provider errors are injected too when the world sets the provider a rate limit (its 429s)', () => {
+    for (const limits of [{ rpm: 30 }, { tpm: 5000 }, { rpm: 30, tpm: 5000 }]) {
+      for (const code of ['PROVIDER_ERROR', 'PROVIDER_UNAVAILABLE']) expect(errorOrigin(code, { provider: { limits } })).toBe('injected');
+      expect(errorOrigin('SUPABASE_ERROR', { provider: { limits } })).toBe('world');
+      expect(errorOrigin('REDIS_ERROR', { provider: { limits } })).toBe('world');
+    }
+    expect(errorOrigin('PROVIDER_ERROR', { provider: { latency: 'constant:v=1ms' } })).toBe('world');
+  });
+
   it('Redis errors (also session-level ones) and internal errors are never injected', () => {
     for (const kind of ['REDIS_ERROR', 'connection:REDIS_ERROR', 'INTERNAL_ERROR']) {
       expect(errorOrigin(kind, calm)).toBe('world');

@@ -3,27 +3,29 @@ import type { ScenarioWorld } from '../scenario/schema.ts';
 import type { VariantName } from './events.ts';
 
 /** A world setting that makes the fakes fail on purpose. */
-type Injector = 'provider.errorRate' | 'supabase.errorRate';
+type Injector = 'provider.errorRate' | 'provider.limits' | 'supabase.errorRate';
 
 const INJECTING: Record<Injector, (w: ScenarioWorld) => boolean> = {
   'provider.errorRate': (w) => (w.provider?.errorRate ?? 0) > 0,
+  // A provider over its rpm/tpm answers 429 on purpose, as GLM and Kimi do.
+  'provider.limits': (w) => w.provider?.limits?.rpm !== undefined || w.provider?.limits?.tpm !== undefined,
   'supabase.errorRate': (w) => (w.supabase?.errorRate ?? 0) > 0,
 };
 
 /**
- * The error codes by which the reference daemon reports a failure of its world, and which world
- * setting injects each (null: none does, so the code always means the world or the daemon itself
- * is broken). The provider fake's 429/5xx/timeouts reach clients as PROVIDER_ERROR (after the
+ * The error codes by which the reference daemon reports a failure of its world, and the world
+ * settings that inject each (none: the code always means the world or the daemon itself is
+ * broken). The provider fake's 429/5xx/timeouts reach clients as PROVIDER_ERROR (after the
  * SDK's retries) or PROVIDER_UNAVAILABLE (circuit open); Supabase's 503s as SUPABASE_ERROR.
  * Codes not listed (timeout, closed, OVER_CAPACITY, TIMEOUT...) are the target's own errors:
  * counted, and judged by the errorRate budget like any change the instrumentation may cause.
  */
-export const WORLD_ERROR_CODES: Readonly<Record<string, Injector | null>> = {
-  PROVIDER_ERROR: 'provider.errorRate',
-  PROVIDER_UNAVAILABLE: 'provider.errorRate',
-  SUPABASE_ERROR: 'supabase.errorRate',
-  REDIS_ERROR: null,
-  INTERNAL_ERROR: null,
+export const WORLD_ERROR_CODES: Readonly<Record<string, readonly Injector[]>> = {
+  PROVIDER_ERROR: ['provider.errorRate', 'provider.limits'],
+  PROVIDER_UNAVAILABLE: ['provider.errorRate', 'provider.limits'],
+  SUPABASE_ERROR: ['supabase.errorRate'],
+  REDIS_ERROR: [],
+  INTERNAL_ERROR: [],
 };
 
 export type ErrorOrigin = 'injected' | 'world' | 'target';
@@ -37,8 +39,7 @@ export type ErrorOrigin = 'injected' | 'world' | 'target';
 export function errorOrigin(kind: string, world: ScenarioWorld): ErrorOrigin {
   const code = kind.startsWith('connection:') ? kind.slice('connection:'.length) : kind;
   if (!Object.hasOwn(WORLD_ERROR_CODES, code)) return 'target';
-  const injector = WORLD_ERROR_CODES[code];
-  return injector !== null && INJECTING[injector](world) ? 'injected' : 'world';
+  return WORLD_ERROR_CODES[code].some((injector) => INJECTING[injector](world)) ? 'injected' : 'world';
 }
 
 export interface WorldErrorCount {

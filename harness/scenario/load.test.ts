@@ -84,6 +84,17 @@ describe('scenario files', () => {
     expect(problems[0]).toMatch(/lat\.json: world\.provider\.latency: latency spec "lognormal:median=120ms": missing key "p99"/);
   });
 
+  it("the provider's rate limits: positive integers per minute, each bad value named with its field", async () => {
+    const world = (limits: unknown) => JSON.stringify({ ...MINIMAL, world: { provider: { limits } } });
+    await writeFile(file('limits.json'), world({ rpm: 60, tpm: 20_000 }));
+    const [{ scenario }] = await loadScenarios([file('limits.json')]);
+    expect(scenario.world.provider?.limits).toEqual({ rpm: 60, tpm: 20_000 });
+    expect(await problemsOf('rpm0.json', world({ rpm: 0 }))).toEqual([`${file('rpm0.json')}: world.provider.limits.rpm: expected a number > 0, got 0`]);
+    expect(await problemsOf('tpm.json', world({ tpm: 1.5 }))).toEqual([`${file('tpm.json')}: world.provider.limits.tpm: expected an integer, got 1.5`]);
+    expect(await problemsOf('rps.json', world({ rps: 1 }))).toEqual([`${file('rps.json')}: world.provider.limits.rps: unknown field`]);
+    expect(await problemsOf('none.json', world({}))).toEqual([`${file('none.json')}: world.provider.limits: give rpm, tpm or both (requests and tokens per minute)`]);
+  });
+
   it('collects every problem of every file together in one UsageError', async () => {
     await writeFile(
       file('many.json'),

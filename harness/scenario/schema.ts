@@ -152,7 +152,21 @@ function build(opts: SchemaOptions) {
     { error: 'expected model "closed" (with optional thinkTime) or "open" (with ratePerSec)' },
   );
   const World = z.strictObject({
-    provider: z.strictObject({ latency: Latency.optional(), errorRate: z.number().min(0).max(1).optional() }).optional(),
+    provider: z
+      .strictObject({
+        latency: Latency.optional(),
+        errorRate: z.number().min(0).max(1).optional(),
+        /** Requests and tokens per minute, as GLM and Kimi enforce them: 429 with Retry-After above. */
+        limits: z
+          .strictObject({ rpm: z.number().int().positive().optional(), tpm: z.number().int().positive().optional() })
+          .refine((l) => l.rpm !== undefined || l.tpm !== undefined, {
+            message: 'give rpm, tpm or both (requests and tokens per minute)',
+            // only about an object otherwise valid: a misspelt key is reported alone
+            when: (p) => p.issues.length === 0,
+          })
+          .optional(),
+      })
+      .optional(),
     supabase: z
       .strictObject({
         latency: Latency.optional(),

@@ -2,9 +2,9 @@
  * `--world compose`: the world of docker-compose.bench.yml (real Redis, PostgreSQL behind
  * PostgREST, the provider fake), used by URL instead of starting fakes/main.ts. Nothing here starts
  * or stops a container: `docker compose -f docker-compose.bench.yml up -d --wait` does, and each
- * service is checked to answer before any load starts. The provider's latency and error rate are
- * the scenario's (set at run time through the fake's POST /__control); Supabase and Redis are real,
- * so their scenario latencies do not apply and the run says so.
+ * service is checked to answer before any load starts. The provider's latency, error rate and rate
+ * limits are the scenario's (set at run time through the fake's POST /__control); Supabase and
+ * Redis are real, so their scenario latencies do not apply and the run says so.
  *
  * Selected by `realistic --world compose` (or OVERBENCH_WORLD=compose); the URLs default to
  * the ports the compose file publishes and can be pointed elsewhere with OVERBENCH_COMPOSE_*.
@@ -115,8 +115,9 @@ async function httpCheck(url: string, init: RequestInit, timeoutMs: number): Pro
 }
 
 /**
- * The compose world, checked: every service answers, the provider takes the scenario's latency and
- * error rate. Throws one UsageError naming each service that does not answer and how to start them.
+ * The compose world, checked: every service answers, the provider takes the scenario's latency,
+ * error rate and rate limits. Throws one UsageError naming each service that does not answer and
+ * how to start them.
  */
 export async function startComposeWorld(world: ScenarioWorld, opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; warn?: (line: string) => void } = {}): Promise<ComposeWorld> {
   const e = composeEndpoints(opts.env);
@@ -134,7 +135,8 @@ export async function startComposeWorld(world: ScenarioWorld, opts: { env?: Node
   ).filter((p): p is string => Boolean(p));
   if (problems.length > 0) throw new UsageError(`world compose: ${problems.join('; ')} (start them with: ${UP})`);
 
-  const control: Record<string, unknown> = { latency: world.provider?.latency ?? null, faults: { rate500: world.provider?.errorRate ?? 0 } };
+  const limits = { rpm: world.provider?.limits?.rpm ?? null, tpm: world.provider?.limits?.tpm ?? null };
+  const control: Record<string, unknown> = { latency: world.provider?.latency ?? null, faults: { rate500: world.provider?.errorRate ?? 0 }, limits };
   const why = await httpCheck(`${e.provider}/__control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(control) }, timeoutMs);
   if (why) throw new UsageError(`world compose: the provider at ${e.provider} refused the scenario's provider settings (${why})`);
   const ignored = [

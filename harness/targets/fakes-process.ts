@@ -43,6 +43,8 @@ export function worldConfig(world: ScenarioWorld, seed: number, baseDir = proces
   const cfg: Record<string, unknown> = {
     providerLatency: absoluteSpec(world.provider?.latency, baseDir),
     providerErrorRate: world.provider?.errorRate,
+    providerRpm: world.provider?.limits?.rpm,
+    providerTpm: world.provider?.limits?.tpm,
     supabaseLatency: absoluteSpec(world.supabase?.latency, baseDir),
     supabaseErrorRate: world.supabase?.errorRate,
     store: world.supabase?.store,

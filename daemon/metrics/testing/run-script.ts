@@ -1,4 +1,4 @@
-import { emptyCounters, StageId, type ClientCounters, type MetricsBackend } from '../types.ts';
+import { emptyCounters, StageId, type ClientCounters, type ClientRef, type ErrorKind, type MetricsBackend } from '../types.ts';
 
 /**
  * A scripted sequence of events across several clients, with the truth kept beside it, so every
@@ -7,14 +7,20 @@ import { emptyCounters, StageId, type ClientCounters, type MetricsBackend } from
 export interface Truth {
   totals: ClientCounters;
   clients: Record<string, ClientCounters>;
+  errorsByKind: Partial<Record<ErrorKind, number>>;
   stageCount: number;
 }
 
 export function runScript(m: MetricsBackend, opts: { clients: number; framesPerClient: number }): Truth {
-  const truth: Truth = { totals: emptyCounters(), clients: {}, stageCount: 0 };
+  const truth: Truth = { totals: emptyCounters(), clients: {}, errorsByKind: {}, stageCount: 0 };
   const bump = (id: string | null, k: keyof ClientCounters, n = 1) => {
     truth.totals[k] += n;
     if (id !== null) (truth.clients[id] ??= emptyCounters())[k] += n;
+  };
+  const error = (r: ClientRef | null, kind: ErrorKind) => {
+    m.error(r, kind);
+    bump(r?.id ?? null, 'errors');
+    truth.errorsByKind[kind] = (truth.errorsByKind[kind] ?? 0) + 1;
   };
   const refs = Array.from({ length: opts.clients }, (_, i) => m.client(`client-${i}`));
   for (const r of refs) {
@@ -34,14 +40,13 @@ export function runScript(m: MetricsBackend, opts: { clients: number; framesPerC
       }
       if ((f + i) % 4 === 0) { m.cacheHit(r); bump(r.id, 'cacheHits'); } else { m.cacheMiss(r); bump(r.id, 'cacheMisses'); }
       if (f % 50 === i % 50) { m.dedupHit(r); bump(r.id, 'dedupHits'); }
-      if (f % 97 === 0) { m.error(r, 'tool_error'); bump(r.id, 'errors'); }
+      if (f % 97 === 0) error(r, i % 2 === 0 ? 'tool_error' : 'provider');
       m.stageLatency(StageId.total, 50 + ((f * 7 + i) % 400));
       truth.stageCount += 1;
       m.requestDone(r, i % 2 === 0 ? 'status' : 'chat', 120, f % 10 !== 0);
     }
   }
-  m.error(null, 'protocol');
-  bump(null, 'errors');
+  error(null, 'protocol');
   for (const r of refs) {
     m.reconnect(r);
     bump(r.id, 'reconnects');

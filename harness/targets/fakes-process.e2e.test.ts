@@ -1,0 +1,31 @@
+/**
+ * A scenario's world reaches the fakes process: here the provider's rate limits, from the
+ * scenario's `world.provider.limits` to a provider that answers 429 with Retry-After above them.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startFakes, worldConfig } from './fakes-process.ts';
+
+describe('the fakes process gets the scenario world', () => {
+  it('maps world.provider.limits to the fakes config, and only what the scenario wrote', () => {
+    expect(worldConfig({ provider: { limits: { rpm: 30, tpm: 5000 } } }, 7)).toEqual({ providerRpm: 30, providerTpm: 5000, seed: 7 });
+    expect(worldConfig({ provider: { limits: { tpm: 5000 } } }, 7)).toEqual({ providerTpm: 5000, seed: 7 });
+  });
+
+  it('a provider limited to 3 requests per minute answers the fourth with 429 and Retry-After', async () => {
+    const fakes = await startFakes({ provider: { limits: { rpm: 3 } }, redis: { mode: 'fake' } }, 1);
+    onTestFinished(() => fakes.stop());
+    const body = JSON.stringify({ model: 'glm-4.5-flash', messages: [{ role: 'user', content: 'hi' }] });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${fakes.endpoints.provider}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      statuses.push(res.status);
+      retryAfter = res.headers.get('retry-after');
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(Number(retryAfter)).toBe(20);
+    const stats = (await (await fetch(`${fakes.endpoints.provider}/__stats`)).json()) as { limited: { rpm: number } };
+    expect(stats.limited.rpm).toBe(1);
+  }, 60_000);
+});
