@@ -91,7 +91,7 @@ export function parseDurationUs(text: string): number {
 const Z99 = 2.3263478740408408;
 
 /** Standard normal by Box-Muller; 1 - u keeps the log argument in (0, 1]. */
-function standardNormal(rng: Rng): number {
+export function standardNormal(rng: Rng): number {
   const u1 = 1 - rng();
   const u2 = rng();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

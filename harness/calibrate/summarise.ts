@@ -2,7 +2,7 @@ import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
 import { validPairs } from '../run/compare-rounds.ts';
 import { median, perRoundChanges } from '../stats/compare.ts';
-import { covers, mdePct, pooledSd, roundsFor, type BurnLevel } from './power.ts';
+import { covers, hodgesLehmannSd, mdePct, pooledSd, roundsFor, type BurnLevel } from './power.ts';
 import type { AaSummary, InjectedLevel } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
@@ -71,8 +71,10 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
       .filter((c): c is Comparison & { ciLowPct: number; ciHighPct: number } => c?.ciLowPct != null && c.ciHighPct != null)
       .map((c) => (c.ciHighPct - c.ciLowPct) / 2);
     halfWidthPct[metric] = meanOf(halves);
-    const sd = pooledSd(ok.map((r) => roundChanges(metric, r.result)));
-    perRoundSd[metric] = sd;
+    const groups = ok.map((r) => roundChanges(metric, r.result));
+    perRoundSd[metric] = pooledSd(groups);
+    // The gate's estimator sets the width: the mean for pp metrics, Hodges-Lehmann for the rest.
+    const sd = METRICS[metric].change === 'pp' ? perRoundSd[metric] : hodgesLehmannSd(groups);
     mde[metric] = mdePct(sd, rounds, METRICS[metric].change);
     needed[metric] = budgets[metric] == null ? null : roundsFor(sd, budgets[metric], METRICS[metric].change);
   }

@@ -14,7 +14,7 @@ import { coreSwapFlag, designFlag, profileFlag } from './realistic.ts';
 import { interruptible } from './run-and-report.ts';
 
 const USAGE = `usage: overbench calibrate [--scenario NAME|PATH]... [--profile smoke|ci|full] [--repeats K]
-  [--rounds N] [--design duet|interleaved] [--core-swap mid-window|round] [--seed N] [--out DIR] [--json]
+  [--rounds N] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json]
 What this machine can tell apart, per scenario: K A/A runs (the baseline against a second identical
 baseline), the baseline against the same build burning known CPU per call (EXAI_BENCH_BURN_US at
 0, 0.5x, 1x, 2x the cpuPerRequest budget), and the minimum detectable effect per metric.

@@ -36,7 +36,7 @@ export const FLAGS = {
   results: { type: 'string' },
   /** realistic, calibrate: `duet` (both variants at once, pinned) or `interleaved` (one after the other). */
   design: { type: 'string' },
-  /** realistic, calibrate: when a pinned duet swaps cores, `mid-window` (default) or `round`. */
+  /** realistic, calibrate: when a duet swaps cores, `rapid` (default), `mid-window` or `round`. */
   'core-swap': { type: 'string' },
   'max-time': { type: 'string' },
   /** realistic: where the world comes from: `fakes` (default, started here) or `compose` (docker-compose.bench.yml, by URL). */

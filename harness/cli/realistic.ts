@@ -11,13 +11,14 @@ import { dashboardPortFlag, normaliseDashboardArgv, startRunView } from '../live
 
 const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile smoke|ci|full] [--backend B]
   [--baseline TARGET] [--instrumented TARGET] [--baseline-pid N] [--instrumented-pid N]
-  [--rounds N] [--design duet|interleaved] [--core-swap mid-window|round] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
+  [--rounds N] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
   [--until-decided --max-time DURATION] [--dashboard [PORT]] [--world fakes|compose]
 --world compose: the services of docker-compose.bench.yml, by URL, instead of fakes started here
 --dashboard: a live view of the run on http://127.0.0.1:PORT (none or 0: a free port, printed)
---design: duet (default) loads and measures both variants at once, each pinned to its own core,
-  cores swapped every round and (--core-swap mid-window, the default) halfway through each
-  measured window; interleaved runs them one after the other
+--design: duet (default) loads and measures both variants at once, each on its own core: the
+  cores alternate every 20 ms (--core-swap rapid, the default, in cpuset groups; without them
+  as mid-window), or are pinned with taskset and swapped every round and halfway through each
+  measured window (mid-window) or every round only (round); interleaved runs them one after the other
 --until-decided: while a comparison is inconclusive, add batches of rounds, each look at its share
   of the 5% error rate, each scenario within DURATION (90s, 5m, 1h) of its start
 TARGET: "spawn:CMD ARGS" ({port}, $PORT, $EXAI_WS_PORT) or "url:ws://host:port"; none = the reference daemon

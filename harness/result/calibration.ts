@@ -70,7 +70,7 @@ export const ScenarioCalibration = z.object({
   /** Detail: how the variants shared the machine (`duet` or `interleaved`). */
   design: DesignName.optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
-  coreSwap: z.enum(['mid-window', 'round']).optional(),
+  coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
 });
 
 export const Calibration = z.object({

@@ -88,6 +88,12 @@ export const Comparison = z.object({
   ciLowPct: z.number().nullable(),
   ciHighPct: z.number().nullable(),
   verdict: Verdict,
+  /**
+   * How the per-round changes became the estimate and interval: their mean with a bootstrap
+   * interval, or their Hodges-Lehmann shift with its signed-rank interval (harness/stats/hodges-lehmann.ts).
+   * Absent in results that predate it (the mean).
+   */
+  estimator: z.enum(['mean', 'hodges-lehmann']).optional(),
   /** Number of valid rounds the comparison was made over. */
   rounds: z.number().int().nonnegative().optional(),
   /**
@@ -133,13 +139,14 @@ export const ScenarioResult = z.object({
   /** How the variants shared the machine (scenario `design`); absent in results that predate it. */
   design: DesignName.optional(),
   /**
-   * Duet only: 'taskset' when each variant's target tree and driver were pinned to their own core
-   * (swapped every round), 'none' when they ran unpinned (no taskset, fewer than two cores, a
-   * target without a pid, or a pinning that failed mid-run).
+   * Duet only: 'cpuset' when each variant's target tree and driver were in their own cpuset group,
+   * the groups' cores alternating every 20 ms; 'taskset' when pinned to their own core (swapped
+   * every round); 'none' when they ran unpinned (no taskset, fewer than two cores, a target without
+   * a pid, or a placement that failed mid-run).
    */
-  pinning: z.enum(['taskset', 'none']).optional(),
-  /** Pinned duet: cores swapped at every round only, or also halfway through each measured window. */
-  coreSwap: z.enum(['mid-window', 'round']).optional(),
+  pinning: z.enum(['cpuset', 'taskset', 'none']).optional(),
+  /** Placed duet: cores alternated every 20 ms (cpuset), swapped at every round only, or also halfway through each measured window. */
+  coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
   /** Sequential rounds (--until-decided): looks taken, looks planned, and why it stopped. */
   looks: z.number().int().positive().optional(),
   maxLooks: z.number().int().positive().optional(),

@@ -39,8 +39,10 @@ export function tailRequests(pairs: readonly [WindowResult, WindowResult][], tai
 }
 
 /**
- * One comparison per metric that has a budget. A metric the targets cannot provide (CPU of a url
- * target without a pid) is left out rather than judged on nothing. `alpha`: the intervals' two-sided
+ * One comparison per metric that has a budget: percent metrics by the Hodges-Lehmann shift of their
+ * per-round log-ratios (harness/stats/hodges-lehmann.ts says why), errorRate by its mean
+ * difference. A metric the targets cannot provide (CPU of a url target without a pid) is left out
+ * rather than judged on nothing. `alpha`: the intervals' two-sided
  * error rate (default 0.05; a sequential look passes its share, `harness/stats/sequential.ts`).
  */
 export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, alpha?: number): Comparison[] {
@@ -60,6 +62,7 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
       instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
       seed: (seed + i * 0x9e3779b1) >>> 0,
       ...(alpha !== undefined && { alpha }),
+      estimator: 'hodges-lehmann',
     });
     const tail = tailRequests(pairs, tailShare);
     if (tail === undefined) {

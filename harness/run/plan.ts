@@ -124,10 +124,11 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
 export type CoreSlot = 0 | 1;
 
 /**
- * When a pinned duet swaps its variants' cores: at the start of every round only (`round`), or
- * also halfway through each measured window (`mid-window`, the default).
+ * When a duet swaps its variants' cores: every few milliseconds (`rapid`, the default, with cpuset
+ * groups; falls back to `mid-window` without them), halfway through each measured window and at
+ * every round (`mid-window`, taskset), or at the start of every round only (`round`).
  */
-export const CORE_SWAPS = ['mid-window', 'round'] as const;
+export const CORE_SWAPS = ['rapid', 'mid-window', 'round'] as const;
 export type CoreSwap = (typeof CORE_SWAPS)[number];
 
 /** What one round runs: the variants one after the other in an order, or both at once on swapped cores. */

@@ -71,7 +71,7 @@ export async function runScenario(
       exactness: end.exactness,
       design: s.design,
       ...(placement && { pinning: placement.pinning }),
-      ...(placement?.pinning === 'taskset' && { coreSwap: placement.coreSwap }),
+      ...(placement && placement.pinning !== 'none' && { coreSwap: placement.coreSwap }),
       ...(end.error !== undefined && { error: end.error }),
     };
     ctx.emit({ type: 'scenario-end', result });
@@ -117,7 +117,7 @@ export async function runScenario(
     };
 
     if (s.design === 'duet') {
-      // Both variants at once on their own cores, swapped every round (duet.ts says why so).
+      // Both variants at once on their own cores, alternating (duet.ts says why so).
       placement = DuetPlacement.for(live, plan.coreSwap);
       await guard.run(placement.apply(duetSlots(0)));
       await idleWindows(VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
@@ -160,6 +160,7 @@ export async function runScenario(
     if (!(e instanceof TargetDied) && !(e instanceof DriverFault)) throw e;
     return finish({ verdict: 'inconclusive', comparisons: [], exactness: summarizeExactness(exactRounds), error: (e as Error).message });
   } finally {
+    placement?.close();
     // Drivers first (they close their connections), then the targets, then the fakes they use.
     await Promise.all(VARIANTS.map((n) => drivers[n].stop().catch(() => undefined)));
     await Promise.all(started.map((t) => t.stop().catch(() => undefined)));

@@ -13,7 +13,7 @@ function mean(xs: ArrayLike<number>): number {
 }
 
 /** Standard normal upper tail, Abramowitz & Stegun 7.1.26 (error < 2e-7). */
-function normalUpperTail(z: number): number {
+export function normalUpperTail(z: number): number {
   const x = z / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
   const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);

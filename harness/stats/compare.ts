@@ -2,6 +2,10 @@ import { createRng } from '../../common/latency.ts';
 import { METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
+import { hodgesLehmannInterval } from './hodges-lehmann.ts';
+
+/** The per-round changes' summary (result/schema.ts `estimator`). */
+export type Estimator = 'mean' | 'hodges-lehmann';
 
 export interface CompareInput {
   metric: MetricName;
@@ -26,6 +30,13 @@ export interface CompareInput {
    * its share of the 5% (`harness/stats/sequential.ts`).
    */
   alpha?: number;
+  /**
+   * `mean` (default): the mean change with a seeded bootstrap interval. `hodges-lehmann`: the
+   * robust shift with its signed-rank interval, for `pct` metrics only (a rate in percentage
+   * points is mostly zeros, whose mean is what counts): the realistic gate's choice, says why
+   * harness/stats/hodges-lehmann.ts.
+   */
+  estimator?: Estimator;
 }
 
 export const DEFAULT_RESAMPLES = 10_000;
@@ -86,9 +97,16 @@ export function compareMetric(input: CompareInput): Comparison {
   };
   if (changes.length === 0) return { ...base, note: 'No usable rounds (zero or missing values)' };
 
-  const ci = bootstrapMean(changes, createRng(seed), resamples, input.alpha);
-  const scale = METRICS[metric].change === 'pp' ? identity : toPct;
+  const pp = METRICS[metric].change === 'pp';
+  const estimator: Estimator = pp ? 'mean' : (input.estimator ?? 'mean');
+  const ci = estimator === 'mean' ? bootstrapMean(changes, createRng(seed), resamples, input.alpha) : hodgesLehmannInterval(changes, input.alpha);
+  const scale = pp ? identity : toPct;
   const estimatePct = scale(ci.estimate);
+  const withEstimator = { ...base, ...(input.estimator && { estimator }) };
+  if (ci.low === null || ci.high === null) {
+    const note = `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
+    return { ...withEstimator, estimatePct, note };
+  }
   const ciLowPct = scale(ci.low);
   const ciHighPct = scale(ci.high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
@@ -97,8 +115,10 @@ export function compareMetric(input: CompareInput): Comparison {
     verdict = 'inconclusive';
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;
   }
-  return { ...base, estimatePct, ciLowPct, ciHighPct, verdict, note };
+  return { ...withEstimator, estimatePct, ciLowPct, ciHighPct, verdict, note };
 }
+
+const fmtLevel = (alpha = 0.05) => `${+(100 * (1 - alpha)).toPrecision(4)}%`;
 
 /** criterion.rs-style reading of an interval against a budget. */
 export function describeInterval(low: number, high: number, budget: number): string {

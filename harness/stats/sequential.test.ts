@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type Rng } from '../../common/latency.ts';
+import { createRng, standardNormal } from '../../common/latency.ts';
 import type { Verdict } from '../result/schema.ts';
-import { compareMetric } from './compare.ts';
+import { compareMetric, type Estimator } from './compare.ts';
 import { lookAlpha, MAX_LOOKS, planLooks, pocockSpending, stopAfterLook } from './sequential.ts';
-
-function normal(rng: Rng): number {
-  const u1 = 1 - rng();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rng());
-}
 
 const BATCH = 5;
 const LOOKS = 4;
@@ -21,11 +16,17 @@ const RESAMPLES = 1000;
  * planned looks do). `levelOf` gives the look's alpha: the spending design, or 0.05 every time
  * (the uncorrected "retry until decided").
  */
-function simulate(seed: number, shift: number, sd: number, budgetPct: number, levelOf: (look: number) => number) {
+interface Design {
+  estimator: Estimator;
+  batch: number;
+}
+const MEAN: Design = { estimator: 'mean', batch: BATCH };
+
+function simulate(seed: number, shift: number, sd: number, budgetPct: number, levelOf: (look: number) => number, design: Design) {
   const rng = createRng(seed);
   const changes: number[] = [];
   for (let look = 1; ; look++) {
-    for (let i = 0; i < BATCH; i++) changes.push(shift + sd * normal(rng));
+    for (let i = 0; i < design.batch; i++) changes.push(shift + sd * standardNormal(rng));
     const c = compareMetric({
       metric: 'p50',
       baseline: changes.map(() => 1),
@@ -35,6 +36,7 @@ function simulate(seed: number, shift: number, sd: number, budgetPct: number, le
       seed: seed ^ look,
       resamples: RESAMPLES,
       alpha: levelOf(look),
+      estimator: design.estimator,
     });
     const verdicts: Verdict[] = [c.verdict];
     if (stopAfterLook({ look, maxLooks: LOOKS, verdicts, elapsedMs: look, longestBatchMs: 1, maxTimeMs: 1e9 }) !== null) {
@@ -43,10 +45,10 @@ function simulate(seed: number, shift: number, sd: number, budgetPct: number, le
   }
 }
 
-function run(shift: number, sd: number, budgetPct: number, levelOf: (look: number) => number) {
+function run(shift: number, sd: number, budgetPct: number, levelOf: (look: number) => number, design = MEAN) {
   const out = { pass: 0, fail: 0, inconclusive: 0, looks: 0 };
   for (let s = 1; s <= SEQUENCES; s++) {
-    const r = simulate(s * 7919, shift, sd, budgetPct, levelOf);
+    const r = simulate(s * 7919, shift, sd, budgetPct, levelOf, design);
     out[r.verdict]++;
     out.looks += r.looks;
   }
@@ -97,6 +99,13 @@ describe('sequential looks keep the error rate (2000 seeded sequences, 4 looks o
     // The same sequences at 95% every look: the repeated looks inflate the error well past 5%.
     const naive = run(0, SD, 0, () => 0.05);
     expect(naive.pass + naive.fail).toBeGreaterThan(0.05 + tol(0.05));
+  });
+
+  it('keeps the error with the Hodges-Lehmann intervals of the realistic gate too, at its ci batches of 12 rounds', () => {
+    const hl: Design = { estimator: 'hodges-lehmann', batch: 12 };
+    const spent = run(0, SD, 0, (look) => lookAlpha(look, LOOKS), hl);
+    expect(spent.pass + spent.fail).toBeLessThanOrEqual(0.05 + tol(0.05));
+    expect(spent.fail).toBeLessThanOrEqual(0.025 + tol(0.025));
   });
 
   it('detects a true change of twice the budget in most sequences, on fewer looks than the maximum on average', () => {

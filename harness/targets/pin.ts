@@ -2,8 +2,11 @@ import { execFile } from 'node:child_process';
 import { findOnPath } from '../../common/binaries.ts';
 import { alive, cpusAllowed, processTree } from '../../common/proc.ts';
 
-/** How a duet's processes were placed: pinned to a core each with taskset, or left to the scheduler. */
-export type Pinning = 'taskset' | 'none';
+/**
+ * How a duet's processes were placed: in cpuset groups whose cores alternate (harness/targets/cpuset.ts),
+ * pinned to a core each with taskset, or left to the scheduler.
+ */
+export type Pinning = 'cpuset' | 'taskset' | 'none';
 
 /** taskset (util-linux) on PATH or in /usr/bin, /bin; undefined where it is not installed. */
 export function findTaskset(): string | undefined {

@@ -49,7 +49,8 @@ export function overheadSvg(comparisons: readonly Comparison[]): string {
     const b = px(c.budgetPct);
     parts.push(`<line x1="${b}" x2="${b}" y1="${y - ROW / 2 + 3}" y2="${y + ROW / 2 - 3}" stroke="#cf222e" stroke-width="2" stroke-dasharray="4 3"><title>budget ${x(fmtComparisonBudget(c))}</title></line>`);
     if (c.estimatePct == null || c.ciLowPct == null || c.ciHighPct == null) {
-      parts.push(`<text x="${LEFT + 6}" y="${y + 4}" fill="#59636e">not measured</text>`);
+      const why = c.estimatePct == null ? 'not measured' : 'too few rounds for an interval';
+      parts.push(`<text x="${LEFT + 6}" y="${y + 4}" fill="#59636e">${why}</text>`);
     } else {
       const [l, h, e] = [px(c.ciLowPct), px(c.ciHighPct), px(c.estimatePct)];
       parts.push(`<line x1="${l}" x2="${h}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);

@@ -52,7 +52,7 @@ function scenarioNotes(s: ScenarioResult): string[] {
   const notes: string[] = [];
   if (s.error) notes.push(`- **${cell(s.name)}** did not complete: ${cell(s.error)}`);
   if (s.design === 'duet') {
-    const placed = s.pinning === 'taskset' ? 'each pinned to its own core, swapped every round' : 'unpinned';
+    const placed = { cpuset: 'each on its own core, the cores alternating every 20 ms', taskset: 'each pinned to its own core, swapped every round', none: 'unpinned' }[s.pinning ?? 'none'];
     notes.push(`- **${cell(s.name)}**: duet design, both variants measured at the same time (${placed})`);
   }
   const invalid = s.rounds.filter((r) => !r.valid);
