@@ -25,7 +25,7 @@ import { defineScenario } from '../index.ts';
  * how to decide them. Error rate is decided in every run (MDE 0 pp: no errors in A/A).
  *
  * Time (windows only; start-up and the drain of in-flight calls come on top; a duet runs both
- * variants' windows at once): default 2 + 6 x (1 + 6) = 44 s; ci 1 + 12 x (0.25 + 2) = 28 s;
+ * variants' windows at once): default 4 + 6 x (1 + 6) = 46 s; ci 4 + 12 x (0.25 + 2) = 31 s;
  * smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({

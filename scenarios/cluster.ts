@@ -17,8 +17,8 @@ import { defineScenario } from '../index.ts';
  * Budgets: the aggregation runs on a timer off the hot path, so a difference shows in CPU per
  * request first: 5%; latency 5/10/15% (the chat calls wait ~120 ms on the provider), throughput 3%.
  *
- * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 5) = 38 s;
- * ci 1 + 8 x (0.5 + 2) = 21 s; smoke 1 + 3 x (0.5 + 2) = 8.5 s; plus ~10 s to start 6 daemons.
+ * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 5) = 40 s;
+ * ci 4 + 8 x (0.5 + 2) = 24 s; smoke 1 + 3 x (0.5 + 2) = 8.5 s; plus ~10 s to start 6 daemons.
  */
 export default defineScenario({
   name: 'cluster',

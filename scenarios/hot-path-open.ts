@@ -26,8 +26,8 @@ import { defineScenario } from '../index.ts';
  * Error rate 0.1 pp (the default, written out): status and echo answer from memory and the world
  * injects nothing, so an error is the daemon's; at ~1,200 calls per ci window one error is 0.08 pp.
  *
- * Time (windows only; a duet runs both variants' windows at once): default 2 + 8 x (1 + 4) = 42 s;
- * ci 1 + 12 x (0.25 + 1.25) = 19 s; smoke 1 + 3 x 1.75 = 6.25 s.
+ * Time (windows only; a duet runs both variants' windows at once): default 4 + 8 x (1 + 4) = 44 s;
+ * ci 4 + 12 x (0.25 + 1.25) = 22 s; smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
   name: 'hot-path-open',

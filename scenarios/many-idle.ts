@@ -15,8 +15,8 @@ import { defineScenario } from '../index.ts';
  * slices, not of the path.
  * Error rate 0.1 pp: no faults injected, ~2,000 calls per ci window (one error is 0.05 pp).
  *
- * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 5) = 38 s;
- * ci 1 + 12 x (0.25 + 1) = 16 s; smoke 1 + 3 x 1.75 = 6.25 s,
+ * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 5) = 40 s;
+ * ci 4 + 12 x (0.25 + 1) = 19 s; smoke 1 + 3 x 1.75 = 6.25 s,
  * plus opening 1,000 connections per target once.
  */
 export default defineScenario({

@@ -18,8 +18,8 @@ import { defineScenario } from '../index.ts';
  *
  * Per-round warm-up windows are 0 in smoke/ci: every window ends by draining calls that can take
  * seconds, and the connections stay warm between windows anyway.
- * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 6) = 44 s;
- * ci 1 + 10 x 2 = 21 s; smoke 1 + 3 x 1.5 = 5.5 s,
+ * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 6) = 46 s;
+ * ci 4 + 10 x 2 = 24 s; smoke 1 + 3 x 1.5 = 5.5 s,
  * plus the drain of each window (the slowest call in flight, up to the 4 s p99): measured on the
  * shared 2-core box, the ci profile of this scenario took ~95 s in all.
  */

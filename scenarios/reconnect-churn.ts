@@ -17,8 +17,8 @@ import { defineScenario } from '../index.ts';
  * The per-IP limit keeps a spare slot per client: a reconnect may arrive before the old socket's
  * close is processed.
  *
- * Time (windows only; a duet runs both variants' windows at once): default 2 + 6 x (1 + 5) = 38 s;
- * ci 1 + 12 x (0.25 + 1) = 16 s; smoke 1 + 3 x 1.75 = 6.25 s.
+ * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 5) = 40 s;
+ * ci 4 + 12 x (0.25 + 1) = 19 s; smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
   name: 'reconnect-churn',

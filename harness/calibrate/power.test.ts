@@ -1,7 +1,6 @@
 /** The calibration arithmetic on synthetic rounds: a known spread gives a known MDE, levels and coverage. */
 import { describe, expect, it } from 'vitest';
-import { createRng, standardNormal } from '../../common/latency.ts';
-import { burnLevels, covers, expectedPct, hodgesLehmannSd, logToPct, mde, mdePct, pctToLog, pooledSd, roundsFor, Z_ALPHA, Z_POWER } from './power.ts';
+import { burnLevels, covers, expectedPct, sdFromHalfWidths, logToPct, mde, mdePct, pctToLog, pooledSd, roundsFor, Z_ALPHA, Z_POWER } from './power.ts';
 
 /** `n` values with mean `mean` and sample standard deviation exactly `sd`. */
 function withSd(n: number, mean: number, sd: number): number[] {
@@ -73,18 +72,13 @@ describe('injected levels', () => {
   });
 });
 
-describe('hodgesLehmannSd', () => {
-  it('is the sd of normal rounds (within 5%), pooled about each group, and hardly moved by a few far-out rounds', () => {
-    const rng = createRng(21);
-    const group = (shift: number) => Array.from({ length: 400 }, () => shift + 0.03 * standardNormal(rng));
-    const groups = [group(0), group(0.5), group(-0.2)];
-    const sd = hodgesLehmannSd(groups)!;
-    // 1.4826 * MAD estimates 0.03; over the efficiency 3/pi it is 0.0307.
-    expect(sd / (0.03 * Math.sqrt(Math.PI / 3))).toBeGreaterThan(0.95);
-    expect(sd / (0.03 * Math.sqrt(Math.PI / 3))).toBeLessThan(1.05);
-    const far = groups.map((g) => g.map((x, i) => (i % 20 === 0 ? x + 0.5 : x)));
-    expect(hodgesLehmannSd(far)! / sd).toBeLessThan(1.15);
-    expect(pooledSd(far)! / pooledSd(groups)!).toBeGreaterThan(2);
-    expect(hodgesLehmannSd([[1]])).toBeNull();
+describe('sdFromHalfWidths', () => {
+  it('turns 95% half-widths at n rounds back into the per-round sd, so the MDE is the half-width times (z + z) / z', () => {
+    // Half-width 0.02 at 12 rounds: sd 0.02 * sqrt(12) / 1.96.
+    expect(sdFromHalfWidths([0.02, 0.02], 12)).toBeCloseTo((0.02 * Math.sqrt(12)) / Z_ALPHA, 12);
+    expect(mde(sdFromHalfWidths([0.02], 12)!, 12)).toBeCloseTo((0.02 * (Z_ALPHA + Z_POWER)) / Z_ALPHA, 12);
+    // Root mean square: a wide interval weighs more than its share of the mean.
+    expect(sdFromHalfWidths([0.01, 0.03], 4)).toBeCloseTo((Math.sqrt(0.0005) * 2) / Z_ALPHA, 12);
+    expect(sdFromHalfWidths([], 12)).toBeNull();
   });
 });

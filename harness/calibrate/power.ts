@@ -6,7 +6,7 @@
  * The model: per round, the change of a metric (log-ratio, or percentage points for a `pp`
  * metric) is the true change plus noise of standard deviation `sd`; the estimate is the mean of R
  * rounds, so its standard error is sd / sqrt(R). For the percent metrics, which the gate reads by
- * their Hodges-Lehmann shift, `sd` is the equivalent spread `hodgesLehmannSd` gives. A two-sided test at level alpha has power 1 - beta
+ * their Hodges-Lehmann shift, `sd` is the one their A/A intervals imply (`sdFromHalfWidths`). A two-sided test at level alpha has power 1 - beta
  * against a true change of (z_{1-alpha/2} + z_{1-beta}) * sd / sqrt(R). This is the normal (large
  * R) approximation: the gate's expanded-percentile bootstrap behaves like a t interval, which at
  * 5 rounds is wider still, so the MDE here is a lower bound at small R.
@@ -43,28 +43,18 @@ export function pooledSd(groups: readonly (readonly number[])[]): number | null 
 }
 
 /**
- * The spread that sets a Hodges-Lehmann interval's width (the realistic gate's estimator for
- * percent metrics, harness/stats/hodges-lehmann.ts), as the sd of normal rounds that would give
- * the same width: the pooled median absolute deviation (each group about its own median, scaled
- * by 1.4826 to match an sd on normal data), over the estimator's efficiency 3/pi against the mean.
- * On normal rounds it is the sd within 3%; a few far-out rounds (a window with a major GC) barely
- * move it, as they barely move the interval. Null when no group has two values.
+ * The per-round sd that the intervals the gate actually drew imply: a two-sided 95% interval of
+ * half-width h over n rounds is what rounds of sd h * sqrt(n) / z_{0.975} give. For the percent
+ * metrics, judged by the Hodges-Lehmann shift (harness/stats/hodges-lehmann.ts), there is no
+ * closed-form sd to pool: the signed-rank interval's width depends on the rounds' shape (a few
+ * far-out rounds barely widen it; several on one side do). So their MDE comes from the A/A
+ * intervals themselves, their root mean square half-width, in the change's own scale (log-ratio).
+ * Null without an interval.
  */
-export function hodgesLehmannSd(groups: readonly (readonly number[])[]): number | null {
-  const deviations: number[] = [];
-  for (const g of groups) {
-    if (g.length < 2) continue;
-    const centre = medianOf(g);
-    for (const x of g) deviations.push(Math.abs(x - centre));
-  }
-  if (deviations.length === 0) return null;
-  return 1.4826 * medianOf(deviations) * Math.sqrt(Math.PI / 3);
-}
-
-function medianOf(xs: readonly number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+export function sdFromHalfWidths(halfWidths: readonly number[], rounds: number): number | null {
+  if (halfWidths.length === 0 || !(rounds > 0)) return null;
+  const rms = Math.sqrt(halfWidths.reduce((s, h) => s + h * h, 0) / halfWidths.length);
+  return (rms * Math.sqrt(rounds)) / Z_ALPHA;
 }
 
 /** The MDE in the change's own scale (log-ratio or pp): (z_{1-a/2} + z_{1-b}) * sd / sqrt(rounds). */

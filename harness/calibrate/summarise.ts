@@ -2,7 +2,7 @@ import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
 import { validPairs } from '../run/compare-rounds.ts';
 import { median, perRoundChanges } from '../stats/compare.ts';
-import { covers, hodgesLehmannSd, mdePct, pooledSd, roundsFor, type BurnLevel } from './power.ts';
+import { covers, mdePct, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel } from './power.ts';
 import type { AaSummary, InjectedLevel } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
@@ -66,15 +66,16 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
   const mde: PerMetric = {};
   const needed: PerMetric = {};
   for (const metric of metrics) {
-    const halves = ok
+    const intervals = ok
       .map((r) => r.result.comparisons.find((c) => c.metric === metric))
-      .filter((c): c is Comparison & { ciLowPct: number; ciHighPct: number } => c?.ciLowPct != null && c.ciHighPct != null)
-      .map((c) => (c.ciHighPct - c.ciLowPct) / 2);
-    halfWidthPct[metric] = meanOf(halves);
-    const groups = ok.map((r) => roundChanges(metric, r.result));
-    perRoundSd[metric] = pooledSd(groups);
-    // The gate's estimator sets the width: the mean for pp metrics, Hodges-Lehmann for the rest.
-    const sd = METRICS[metric].change === 'pp' ? perRoundSd[metric] : hodgesLehmannSd(groups);
+      .filter((c): c is Comparison & { ciLowPct: number; ciHighPct: number } => c?.ciLowPct != null && c.ciHighPct != null);
+    halfWidthPct[metric] = meanOf(intervals.map((c) => (c.ciHighPct - c.ciLowPct) / 2));
+    perRoundSd[metric] = pooledSd(ok.map((r) => roundChanges(metric, r.result)));
+    // The gate's estimator sets the width: the mean's follows the sd (pp metrics); the
+    // Hodges-Lehmann interval's is read off the A/A intervals themselves (power.ts says why).
+    const sd = METRICS[metric].change === 'pp'
+      ? perRoundSd[metric]
+      : sdFromHalfWidths(intervals.map((c) => (pctToLog(c.ciHighPct) - pctToLog(c.ciLowPct)) / 2), rounds);
     mde[metric] = mdePct(sd, rounds, METRICS[metric].change);
     needed[metric] = budgets[metric] == null ? null : roundsFor(sd, budgets[metric], METRICS[metric].change);
   }

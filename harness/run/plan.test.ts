@@ -16,8 +16,8 @@ describe('planning a run (before anything starts)', () => {
     expect(p.scenario).toMatchObject({ profile: 'ci', rounds: 7, measureSec: 1.25, design: 'duet' });
     const [q] = planScenarios(loaded, { profile: 'ci', design: 'interleaved' }, 1);
     expect(q.scenario).toMatchObject({ rounds: 12, design: 'interleaved' });
-    // Interleaved runs each variant's windows in turn: 2 x (1 + 12 x (0.25 + 1.25)).
-    expect(q.plannedSec).toBe(38);
+    // Interleaved runs each variant's windows in turn: 2 x (4 + 12 x (0.25 + 1.25)), the initial warm-up at least 4 s outside smoke.
+    expect(q.plannedSec).toBe(44);
     expect(p.variants.instrumented.env.METRICS_BACKEND).toBe('prom');
     expect(p.variants.baseline.env.METRICS_BACKEND).toBe('none');
     expect(p.variants.instrumented.info).toMatchObject({ target: 'reference', backend: 'prom' });

@@ -31,11 +31,16 @@ export function applyProfile(scenario: Scenario, profile?: ProfileName): Resolve
  * Seconds of windows a resolved scenario runs (both variants, initial warm-up included): a duet
  * runs both variants' windows at the same time, so half of the interleaved design's.
  */
-export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'> & { design?: Design }): number {
+export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'> & { design?: Design; profile?: ResolvedScenario['profile'] }): number {
   return (s.design === 'duet' ? 1 : 2) * (initialWarmupSec(s) + s.rounds * (s.warmupSec + s.measureSec));
 }
 
-/** Before round 1 each target gets a longer warm-up (JIT, caches, connection pools). */
-export function initialWarmupSec(s: Pick<ResolvedScenario, 'warmupSec'>): number {
-  return Math.max(1, s.warmupSec * 2);
+/**
+ * Before round 1 each target gets a longer warm-up (JIT, caches, connection pools): at least 4 s
+ * outside smoke. Measured in hot-path-open at 800 requests/s (A/A, `ci`): CPU per request fell
+ * from 2-3x its steady level over the first ~4 s of load (JIT tiers, the first major GCs), and
+ * those rounds held most of the large A/A differences. Smoke, a check that things work, keeps 1 s.
+ */
+export function initialWarmupSec(s: Pick<ResolvedScenario, 'warmupSec'> & { profile?: ResolvedScenario['profile'] }): number {
+  return Math.max(s.profile === 'smoke' ? 1 : 4, s.warmupSec * 2);
 }
