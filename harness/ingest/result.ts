@@ -90,7 +90,8 @@ export function ingestResult(input: IngestInput): Result {
   // With one variant there is nothing to compare yet; the comparisons still record the budgets, so
   // the ingest that brings the other variant judges by them.
   const waiting = `Only the ${variant} variant so far: ingest the ${other} one with --into`;
-  const comparisons = compareRounds(rounds, budgets, input.seed).map((c) => (both ? c : { ...c, note: waiting }));
+  // The mean: ingested variants ran one after the other, not side by side (compare-rounds.ts).
+  const comparisons = compareRounds(rounds, budgets, input.seed, undefined, 'mean').map((c) => (both ? c : { ...c, note: waiting }));
   const scenario: ScenarioResult = {
     name,
     kind: 'realistic',

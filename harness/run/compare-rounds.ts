@@ -1,7 +1,7 @@
 import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, WindowResult } from '../result/schema.ts';
 import type { Budget, Budgets } from '../scenario/schema.ts';
-import { compareMetric } from '../stats/compare.ts';
+import { compareMetric, type Estimator } from '../stats/compare.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
 export function validPairs(rounds: readonly WindowResult[]): [WindowResult, WindowResult][] {
@@ -40,12 +40,12 @@ export function tailRequests(pairs: readonly [WindowResult, WindowResult][], tai
 
 /**
  * One comparison per metric that has a budget: percent metrics by the Hodges-Lehmann shift of their
- * per-round log-ratios (harness/stats/hodges-lehmann.ts says why), errorRate by its mean
- * difference. A metric the targets cannot provide (CPU of a url target without a pid) is left out
+ * per-round log-ratios (harness/stats/hodges-lehmann.ts says why; `estimator: 'mean'` for rounds
+ * that were not measured side by side, as ingested runs), errorRate by its mean difference. A metric the targets cannot provide (CPU of a url target without a pid) is left out
  * rather than judged on nothing. `alpha`: the intervals' two-sided
  * error rate (default 0.05; a sequential look passes its share, `harness/stats/sequential.ts`).
  */
-export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, alpha?: number): Comparison[] {
+export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, alpha?: number, estimator: Estimator = 'hodges-lehmann'): Comparison[] {
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {
@@ -62,7 +62,7 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
       instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
       seed: (seed + i * 0x9e3779b1) >>> 0,
       ...(alpha !== undefined && { alpha }),
-      estimator: 'hodges-lehmann',
+      estimator,
     });
     const tail = tailRequests(pairs, tailShare);
     if (tail === undefined) {
