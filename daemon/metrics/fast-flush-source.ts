@@ -16,7 +16,9 @@ export interface FlushSource {
   readonly stages: readonly LogHistogram[];
   /** Live client ids with their slot index (not the no-client slot 0). */
   liveSlots(): Iterable<[string, number]>;
-  /** Every summed column over all slots, retired ones included. */
+  /** Fold the counts the hot path keeps on client refs into `cells`: call it before reading them. */
+  settle(): void;
+  /** Every summed column over all slots, retired ones included (settles first). */
   counterTotals(): Float64Array;
   snapshot(): MetricsSnapshot;
   /** Reclaim idle client slots (after a flush). */

@@ -72,6 +72,40 @@ describe('fast backend hot path', () => {
     expect(m.slotCount).toBe(2); // the no-client slot and the reused one
   });
 
+  it('counts kept on client refs and tool tallies reach every reader exactly (snapshot, totals, sweep)', () => {
+    const m = make({ idleTtlMs: 1000 });
+    const a1 = m.client('a');
+    const a2 = m.client('a'); // a second connection of the same client shares its ref
+    const b = m.client('b');
+    expect(a2).toBe(a1);
+    for (const r of [a1, a2, b]) m.connectionOpened(r);
+    for (let i = 0; i < 5; i++) {
+      m.frameReceived(a1, 10);
+      m.frameSent(a2, 20);
+      m.frameSent(b, 30);
+      m.requestDone(a1, i % 2 ? 'echo' : 'status', 5, i !== 3);
+      m.requestDone(b, '', 5, true); // no tool is named '' in the daemon, but it counts
+    }
+    const s1 = m.snapshot();
+    expect(s1.clients.a).toMatchObject({ messagesReceived: 5, messagesSent: 5 });
+    expect(s1.clients.b).toMatchObject({ messagesReceived: 0, messagesSent: 5 });
+    expect(s1.requests).toEqual({ status: { ok: 3, failed: 0 }, echo: { ok: 1, failed: 1 }, '': { ok: 5, failed: 0 } });
+    expect(m.snapshot()).toEqual(s1); // settling twice adds nothing
+    m.frameReceived(b, 1); // pending when the sweep runs
+    for (const r of [a1, a2, b]) m.connectionClosed(r);
+    expect(m.counterTotals()[0]).toBe(6);
+    expect(m.sweepIdle(Date.now() + 5000, false)).toBe(2);
+    expect(m.snapshot().totals).toMatchObject({ messagesReceived: 6, messagesSent: 10 });
+    // a ref still held after its slot was reclaimed (a late reply of a closed connection) is still counted
+    m.frameSent(a1, 1);
+    expect(m.snapshot().totals.messagesSent).toBe(11);
+    // the slot and its ref go to the next client
+    const c = m.client('c');
+    expect(c.id).toBe('c');
+    m.frameReceived(c, 1);
+    expect(m.snapshot().totals.messagesReceived).toBe(7);
+  });
+
   it('keeps clients that are still connected when sweeping', () => {
     const m = make({ idleTtlMs: 1 });
     const r = m.client('live');

@@ -1,5 +1,5 @@
-import { CoarseClock } from './coarse-clock.ts';
 import { COUNTER_NAMES } from './counter-names.ts';
+import { FastClient, ToolTally } from './fast-client.ts';
 import { Col, STRIDE, SUMMED_COLUMNS } from './fast-layout.ts';
 import { FastSinks } from './fast-sinks.ts';
 import type { FlushSource } from './fast-flush-source.ts';
@@ -15,9 +15,15 @@ import {
 /**
  * Our design. Exact counts, and on the hot path (frame received/sent, cache, dedup, stage
  * latency) no allocation, no string-keyed lookup and no clock read:
- * - client(id) (once per connection) assigns a slot; every event after that is `cells[slot*STRIDE+k] += 1`;
- * - last activity (for reclaiming idle slots) is stamped at connection open and close only, from
- *   a coarse clock (a field a 100 ms timer updates): no per-frame clock read or stamp;
+ * - client(id) (once per connection) assigns a slot and its ref (fast-client.ts); a frame
+ *   received or sent adds to two integer fields of the ref, a request to its tool's tally, and
+ *   `settle()` folds both into `cells` and `toolCounts` before anything reads them; rarer events
+ *   are `cells[slot*STRIDE+k] += 1`;
+ * - last activity (for reclaiming idle slots) is stamped at connection open and close only
+ *   (Date.now(), once per connection): no per-frame clock read or stamp, and no timer. The
+ *   100 ms timer of a coarse clock cost 1.5-1.9 ms of CPU per second in an idle process on the
+ *   2-core machine (each tick wakes the event loop; README, "What `fast` costs off the hot
+ *   path"): up to 2% of the daemon's CPU at hot-path-open's 800 requests/s;
  * - stage latencies go into preallocated log-linear histograms (HdrHistogram's layout, integer
  *   indexing: log-histogram.ts says why not hdr-histogram-js's recordValue on the hot path).
  * Snapshot, Prometheus rendering, the Redis flush and the Supabase roll-up all read the arrays
@@ -29,7 +35,6 @@ export interface FastOptions {
   idleTtlMs?: number;
   flushIntervalMs?: number;
   rollupIntervalMs?: number;
-  clockResolutionMs?: number;
 }
 
 const NO_CLIENT_SLOT = 0;
@@ -65,6 +70,8 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   /** Counts of slots that were reclaimed, so totals stay exact after eviction. */
   readonly retired = new Float64Array(SUMMED_COLUMNS);
   private readonly slotOf = new Map<string, number>();
+  /** The ref of each slot (index = slot; none for the no-client slot 0), kept when the slot is reclaimed. */
+  private readonly refs: FastClient[] = [];
   private readonly freeSlots: number[] = [];
   private nextSlot = NO_CLIENT_SLOT + 1;
 
@@ -73,11 +80,13 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   private toolNames: string[] = [];
   private readonly toolIndex = new Map<string, number>();
   private toolCounts = new Float64Array(16);
-  private lastTool = '';
-  private lastToolIdx = -1;
+  /** Per tool, in toolNames order: requests since the last settle(). */
+  private readonly tallies: ToolTally[] = [];
+  /** null until the first request: no tool name (not even '') matches it. */
+  private lastTool: string | null = null;
+  private lastTally = new ToolTally();
   private readonly circuits: Record<string, CircuitState> = {};
 
-  private readonly clock: CoarseClock;
   private readonly idleTtlMs: number;
   private sinks: FastSinks | undefined;
   private readonly opts: FastOptions;
@@ -87,7 +96,6 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     const initial = Math.max(2, (opts.initialClients ?? 64) + 1);
     this.cells = new Float64Array(initial * STRIDE);
     this.idleTtlMs = opts.idleTtlMs ?? 600_000;
-    this.clock = new CoarseClock(opts.clockResolutionMs ?? 100);
   }
 
   /** Off the hot path (once per connection): the id's slot, assigned on first sight. */
@@ -98,8 +106,11 @@ export class FastMetrics implements MetricsBackend, FlushSource {
       if ((slot + 1) * STRIDE > this.cells.length) this.grow(slot + 1);
       this.slotOf.set(id, slot);
     }
-    this.cells[slot * STRIDE + Col.lastActivityMs] = this.clock.now;
-    return { id, slot };
+    let ref = this.refs[slot];
+    if (ref === undefined) this.refs[slot] = ref = new FastClient(id, slot);
+    else ref.id = id;
+    this.cells[slot * STRIDE + Col.lastActivityMs] = Date.now();
+    return ref;
   }
 
   /** Grow by half (not double): fewer empty slots held, and copying is rare and off the hot path. */
@@ -115,34 +126,32 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     }
   }
 
-  // ---- hot path: index arithmetic on a typed array, nothing else ----
+  // ---- hot path: an increment of a ref's field or of a typed-array cell, nothing else ----
 
   connectionOpened(c: ClientRef): void {
     const b = c.slot * S;
     this.cells[b + OPENED] += 1;
-    this.cells[b + LAST_ACTIVITY] = this.clock.now;
+    this.cells[b + LAST_ACTIVITY] = Date.now();
   }
   connectionClosed(c: ClientRef): void {
     const b = c.slot * S;
     this.cells[b + CLOSED] += 1;
-    this.cells[b + LAST_ACTIVITY] = this.clock.now;
+    this.cells[b + LAST_ACTIVITY] = Date.now();
   }
   /**
    * No activity stamp per frame: only a client with every connection closed can be reclaimed
-   * (sweepIdle), and connectionClosed stamps that moment; a stamp here was a load of the coarse
-   * clock and a store on every frame for nothing.
+   * (sweepIdle), and connectionClosed stamps that moment; a stamp here was a clock read and a
+   * store on every frame for nothing.
    */
   frameReceived(c: ClientRef, bytes: number): void {
-    const cells = this.cells;
-    const b = c.slot * S;
-    cells[b + RECEIVED] += 1;
-    cells[b + BYTES_RECEIVED] += bytes;
+    const f = c as FastClient;
+    f.received++;
+    f.bytesReceived += bytes;
   }
   frameSent(c: ClientRef, bytes: number): void {
-    const cells = this.cells;
-    const b = c.slot * S;
-    cells[b + SENT] += 1;
-    cells[b + BYTES_SENT] += bytes;
+    const f = c as FastClient;
+    f.sent++;
+    f.bytesSent += bytes;
   }
   /** Rare: the kind's index is a lookup in a small constant table. */
   error(c: ClientRef | null, kind: ErrorKind): void {
@@ -161,13 +170,14 @@ export class FastMetrics implements MetricsBackend, FlushSource {
    * identity first, so the Map is consulted only when the tool changes between requests.
    */
   requestDone(_c: ClientRef, tool: string, _us: number, ok: boolean): void {
-    let idx = this.lastToolIdx;
+    let t = this.lastTally;
     if (tool !== this.lastTool) {
-      idx = this.toolSlot(tool);
+      t = this.tallies[this.toolSlot(tool)];
       this.lastTool = tool;
-      this.lastToolIdx = idx;
+      this.lastTally = t;
     }
-    this.toolCounts[idx * 2 + (ok ? 0 : 1)] += 1;
+    if (ok) t.ok++;
+    else t.failed++;
   }
   circuitChange(provider: string, _from: CircuitState, to: CircuitState): void {
     this.circuits[provider] = to;
@@ -178,6 +188,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     if (idx === undefined) {
       idx = this.toolNames.length;
       this.toolNames.push(tool);
+      this.tallies.push(new ToolTally());
       this.toolIndex.set(tool, idx);
       if (idx * 2 + 2 > this.toolCounts.length) {
         const next = new Float64Array(this.toolCounts.length * 2);
@@ -200,7 +211,34 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     yield* this.slotOf;
   }
 
+  /**
+   * Folds what the hot path counted on the refs and tallies into `cells` and `toolCounts`. Every
+   * reader of those calls it first: counterTotals() does (and snapshot() starts with it), so do
+   * sweepIdle() and the sinks' flush.
+   */
+  settle(): void {
+    const cells = this.cells;
+    const refs = this.refs;
+    for (let s = NO_CLIENT_SLOT + 1; s < refs.length; s++) {
+      const r = refs[s];
+      if (r === undefined || (r.received === 0 && r.sent === 0 && r.bytesReceived === 0 && r.bytesSent === 0)) continue;
+      const b = s * STRIDE;
+      cells[b + RECEIVED] += r.received;
+      cells[b + BYTES_RECEIVED] += r.bytesReceived;
+      cells[b + SENT] += r.sent;
+      cells[b + BYTES_SENT] += r.bytesSent;
+      r.received = r.bytesReceived = r.sent = r.bytesSent = 0;
+    }
+    this.tallies.forEach((t, i) => {
+      this.toolCounts[i * 2] += t.ok;
+      this.toolCounts[i * 2 + 1] += t.failed;
+      t.ok = t.failed = 0;
+    });
+  }
+
+  /** Every summed column over all slots, retired ones included (settled first). */
   counterTotals(): Float64Array {
+    this.settle();
     const t = Float64Array.from(this.retired);
     const cells = this.cells;
     for (let s = 0; s < this.nextSlot; s++) {
@@ -242,7 +280,8 @@ export class FastMetrics implements MetricsBackend, FlushSource {
    * their counts into `retired`. Only fully flushed slots go (or any, when nothing flushes),
    * so the Redis hash never loses a delta.
    */
-  sweepIdle(now = this.clock.now, requireFlushed = this.sinks?.flushesRedis ?? false): number {
+  sweepIdle(now = Date.now(), requireFlushed = this.sinks?.flushesRedis ?? false): number {
+    this.settle();
     let reclaimed = 0;
     for (const [id, slot] of this.slotOf) {
       const b = slot * STRIDE;
@@ -282,7 +321,6 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   }
 
   async close(): Promise<void> {
-    this.clock.stop();
     if (this.sinks) await this.sinks.stop();
   }
 }

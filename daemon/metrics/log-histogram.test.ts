@@ -19,6 +19,16 @@ describe('LogHistogram', () => {
     }
   });
 
+  it('totalCount (summed up to the bucket of max) equals the sum of every bucket', () => {
+    const h = new LogHistogram();
+    expect(h.totalCount).toBe(0);
+    for (const v of [0, 3, 255, 256, 70_000, 5, 2 ** 31 - 1, 1e12, 9]) {
+      h.record(v);
+      expect(h.totalCount).toBe(h.counts.reduce((a, c) => a + c, 0));
+    }
+    expect(h.totalCount).toBe(9);
+  });
+
   it('clamps what it cannot index and counts it', () => {
     const h = new LogHistogram();
     h.record(-5);

@@ -8,7 +8,7 @@ import { CENSUS_KEY, PART_KEY } from './scenarios.ts';
  * workloads, each metrics call's own cost (the `call-*` workloads: backend minus none, paired in
  * the same process) times how often the operation makes that call (census.ts), their sum, the
  * workload's own paired cost (backend minus none), and what is left over. Per round (process)
- * first, then a bootstrap interval over rounds, as every tight figure. Reads only the result.
+ * first, then a bootstrap interval over rounds, as the ns/op figures. Reads only the result.
  */
 export interface AccountPart {
   call: MetricCall;

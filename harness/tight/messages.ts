@@ -59,9 +59,12 @@ export interface SideOutcome {
 export interface TaskOutcome {
   none: SideOutcome;
   backend: SideOutcome;
-  /** exp(median over pairs of ln(backend / none)): the within-process estimate. */
+  /**
+   * The within-process estimate: exp of the Hodges-Lehmann centre over copies of each copy's
+   * median over pairs of ln(backend / none) (paired.ts combineCopies); one copy: that median.
+   */
   ratio: number;
-  /** Median over pairs of (backend - none) ns per operation. */
+  /** Likewise for (backend - none) ns per operation. */
   deltaNs: number;
   /** Spread of the pairs' changes within this process: sd of 100 ln(ratio), in percent. */
   withinSdPct: number;

@@ -8,6 +8,8 @@
  *
  * The arithmetic (summarizePairs) is separate from the clock so that it can be tested exactly.
  */
+import { hodgesLehmann } from '../stats/hodges-lehmann.ts';
+
 export type NowNs = () => number;
 export type TightClock = 'cpu' | 'wall';
 
@@ -165,24 +167,30 @@ export interface CopiesSummary extends PairSummary {
 }
 
 /**
- * Several (none, backend) copy pairs in one process: the process's estimate is the mean over
- * copies of each copy's ln(ratio) (and of each copy's medians), so that one copy's luck of JIT
- * and layout weighs 1/C. Its within-process interval is that mean -+ 1.96 x the standard error
- * combined from each copy's median interval (its half-width / 1.96, added in quadrature / C).
+ * Several (none, backend) copy pairs in one process. Each copy draws its own JIT and layout luck,
+ * and that luck, not the pairs' noise, is most of a process's error: on the 2-core machine a copy's
+ * ratio is known to 0.1-0.3% from its pairs, while copies of one process spread by 1-2% (sd), and one
+ * copy in ten or so lands 4-8% away (one side's code came out slow). So the process's estimate
+ * is the Hodges-Lehmann centre of its copies' ln(ratio) (and of their ns differences): a copy
+ * that drew bad luck moves it little, and since none's and the backend's copies draw luck alike,
+ * the copies' ln(ratio) are symmetric about the true one, whose centre is then also their mean.
+ * The within-process interval is that centre -+ 1.96 x the standard error of the copies' pairs
+ * alone (each copy's median interval, its half-width / 1.96, in quadrature / C): the pairs'
+ * noise, not the copies' luck, which copySdPct shows.
  */
 export function combineCopies(xs: readonly PairSummary[]): CopiesSummary {
   const c = xs.length;
   if (c === 1) return { ...xs[0], copySdPct: Number.NaN, copies: 1 };
   const mean = (f: (x: PairSummary) => number) => xs.reduce((a, x) => a + f(x), 0) / c;
   const logs = xs.map((x) => Math.log(x.ratio));
-  const meanLog = logs.reduce((a, x) => a + x, 0) / c;
+  const centre = hodgesLehmann(logs);
   const se = Math.sqrt(xs.reduce((a, x) => a + ((Math.log1p(x.highPct / 100) - Math.log1p(x.lowPct / 100)) / (2 * 1.96)) ** 2, 0)) / c;
   const toPct = (l: number) => (Math.exp(l) - 1) * 100;
   return {
     aNs: mean((x) => x.aNs), bNs: mean((x) => x.bNs), emptyA: mean((x) => x.emptyA), emptyB: mean((x) => x.emptyB),
-    ratio: Math.exp(meanLog), deltaNs: mean((x) => x.deltaNs),
+    ratio: Math.exp(centre), deltaNs: hodgesLehmann(xs.map((x) => x.deltaNs)),
     sdPct: median(xs.map((x) => x.sdPct)),
-    lowPct: toPct(meanLog - 1.96 * se), highPct: toPct(meanLog + 1.96 * se),
+    lowPct: toPct(centre - 1.96 * se), highPct: toPct(centre + 1.96 * se),
     pairs: xs.reduce((a, x) => a + x.pairs, 0),
     copySdPct: sd(logs) * 100,
     copies: c,

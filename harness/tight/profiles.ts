@@ -23,11 +23,16 @@ export interface WorkloadPlan {
 }
 
 export interface ProfileSettings {
-  /** Rounds = worker processes, one after the other: the unit of replication. */
+  /** Rounds = worker processes (`workers` at a time): the unit of replication. */
   rounds: number;
   /** Timed (none, backend) pairs per task, in ABBA order (paired.ts). */
   pairs: number;
-  /** Each timed batch is sized to about this much CPU (timing.ts calibrateBatch). */
+  /**
+   * Each timed batch is sized to about this much CPU (timing.ts calibrateBatch). Short: a vCPU's
+   * speed drifts, and another process can take the core mid-batch; measured on the loaded 2-core
+   * machine, 250 us batches had ~20% of them preempted (the hot path's pairs IQR 24% wide), 25 us
+   * batches ~3% (IQR 5%), and the median of 25 us pairs was ~3x as precise per second of timing.
+   */
   targetCallUs: number;
   /** Both sides alternate this long (CPU ms) before the first timed pair. */
   warmupMs: number;
@@ -36,24 +41,28 @@ export interface ProfileSettings {
   heapClients: number;
   /**
    * Module-copy pairs of the hot-path workload per process (task.ts), and its timed pairs per
-   * copy: a copy costs ~0.25 s to import and warm, a pair ~1 ms, so the precision the goal needs
-   * is bought with pairs and copies inside each process, on top of the rounds.
+   * copy. A copy's own JIT and layout luck (its ratio is 1-2% off, sd) is most of the error, its
+   * pairs' noise ~0.1%: so precision is bought with copies (~0.3 s each to import and warm), not
+   * pairs (~70 us each).
    */
   hotPathCopies: number;
   hotPathPairs: number;
   /** clients-N workloads: record at N distinct clients (ci keeps the widest only, for time). */
   clientCounts: readonly number[];
+  /** Rounds run side by side, each worker pinned to a core of its own (capped at the cores we may use). */
+  workers: number;
 }
 
 /**
- * Sized on the 2-core machine (README, "bench:tight"): a round is a fresh process, ~2 s of CPU to
- * import the daemon's modules before anything is timed; `ci` (none and fast) uses ~40 s of CPU.
+ * Sized on the 2-core machine (README, "bench:tight"): a round is a fresh process, ~1 s of CPU to
+ * import the daemon's modules before anything is timed; `ci` (none and fast) uses ~40 s of CPU,
+ * two rounds at a time.
  */
 export const PROFILE_SETTINGS: Record<TightProfile, ProfileSettings> = {
-  smoke: { rounds: 5, pairs: 20, targetCallUs: 150, warmupMs: 20, heapRounds: 1, heapClients: 2_000, hotPathCopies: 2, hotPathPairs: 30, clientCounts: [4, 100, 10_000] },
-  default: { rounds: 6, pairs: 30, targetCallUs: 250, warmupMs: 50, heapRounds: 1, heapClients: 10_000, hotPathCopies: 2, hotPathPairs: 100, clientCounts: [4, 100, 10_000] },
-  ci: { rounds: 8, pairs: 40, targetCallUs: 250, warmupMs: 50, heapRounds: 1, heapClients: 10_000, hotPathCopies: 4, hotPathPairs: 150, clientCounts: [10_000] },
-  full: { rounds: 20, pairs: 200, targetCallUs: 400, warmupMs: 150, heapRounds: 5, heapClients: 10_000, hotPathCopies: 6, hotPathPairs: 400, clientCounts: [4, 100, 10_000] },
+  smoke: { rounds: 5, pairs: 60, targetCallUs: 30, warmupMs: 20, heapRounds: 1, heapClients: 2_000, hotPathCopies: 2, hotPathPairs: 100, clientCounts: [4, 100, 10_000], workers: 2 },
+  default: { rounds: 6, pairs: 150, targetCallUs: 30, warmupMs: 50, heapRounds: 1, heapClients: 10_000, hotPathCopies: 4, hotPathPairs: 400, clientCounts: [4, 100, 10_000], workers: 2 },
+  ci: { rounds: 10, pairs: 200, targetCallUs: 30, warmupMs: 50, heapRounds: 1, heapClients: 10_000, hotPathCopies: 6, hotPathPairs: 400, clientCounts: [10_000], workers: 2 },
+  full: { rounds: 20, pairs: 600, targetCallUs: 30, warmupMs: 150, heapRounds: 5, heapClients: 10_000, hotPathCopies: 8, hotPathPairs: 800, clientCounts: [4, 100, 10_000], workers: 2 },
 };
 
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['none', 'legacy', 'sampled', 'prom', 'otel', 'fast'];

@@ -4,6 +4,7 @@ import type { ScenarioResult } from '../result/schema.ts';
 import { RunAborted } from '../run/guard.ts';
 import { PROFILE_SETTINGS, defaultBackends, taskSpec, workloads, type TightProfile, type WorkloadPlan } from './profiles.ts';
 import { buildScenarios, type Records, type TaskRecord } from './scenarios.ts';
+import { ourCpus } from '../targets/pin.ts';
 import { RoundWorker } from './worker-pool.ts';
 import { statusCallCensus } from './census.ts';
 
@@ -55,20 +56,22 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
 
   const records: Records = Object.fromEntries(plan.map((w) => [w.name, {}]));
   let done = 0;
+  // The first lane to fail (a worker that would not start, an abort) stops the others at their next check.
+  let failure: { error: unknown } | null = null;
   // Checked between worker requests (a task lasts a fraction of a second), never inside one.
   const checkAborted = () => {
     if (opts.signal?.aborted) throw new RunAborted(String(opts.signal.reason ?? 'SIGINT'));
+    if (failure) throw failure.error;
   };
-  for (let round = 0; round < settings.rounds; round++) {
-    checkAborted();
-    const worker = await RoundWorker.start(round);
+  const runRound = async (round: number, cpu: number | undefined) => {
+    const worker = await RoundWorker.start(round, cpu);
     const profileDir = round === settings.rounds - 1 ? opts.cpuProfileDir : undefined;
     try {
       for (const [wi, w] of plan.entries()) {
         const order = shuffled(measured, createRng(seed * 1_000_003 + round * 101 + wi));
         const spec = taskSpec(w, settings, round < settings.heapRounds, opts.clock ?? 'wall');
         for (const [position, backend] of order.entries()) {
-          const slot: TaskRecord = { outcome: null, position };
+          const slot: TaskRecord = { outcome: null, position, ...(worker.cpu !== null && { cpu: worker.cpu }) };
           (records[w.name][backend] ??= [])[round] = slot;
           checkAborted();
           slot.outcome = await worker.task(backend, spec, profileDir).catch((err: Error) => {
@@ -85,7 +88,27 @@ export async function runTight(opts: TightOptions = {}): Promise<ScenarioResult[
     } finally {
       await worker.stop();
     }
-  }
+  };
+  // Each lane runs rounds one after another, its worker pinned to a core of its own (a single lane
+  // takes the cores in turn, so that no one core's speed or neighbours make the estimate). Lanes
+  // run side by side: a pair's two batches are timed on one core within microseconds of each
+  // other, so what the other lane does on the other core is noise common to both, not bias.
+  const cpus = ourCpus() ?? [];
+  const lanes = Math.max(1, Math.min(settings.workers, cpus.length));
+  let next = 0;
+  const lane = async (k: number) => {
+    try {
+      for (let round = next++; round < settings.rounds; round = next++) {
+        checkAborted();
+        await runRound(round, cpus.length === 0 ? undefined : cpus[(lanes > 1 ? k : round) % cpus.length]);
+      }
+    } catch (error) {
+      failure ??= { error };
+    }
+  };
+  // every lane has stopped its worker before the run returns or throws
+  await Promise.all(Array.from({ length: lanes }, (_, k) => lane(k)));
+  if (failure) throw (failure as { error: unknown }).error;
   emit({ type: 'done', elapsedMs: Date.now() - started });
   return buildScenarios({ records, workloads: plan, backends, rounds: settings.rounds, profile, seed, census: statusCallCensus() });
 }

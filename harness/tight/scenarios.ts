@@ -17,6 +17,8 @@ export interface TaskRecord {
   outcome: TaskOutcome | null;
   error?: string;
   position: number;
+  /** The core the round's worker was pinned to (absent: not pinned). */
+  cpu?: number;
 }
 
 /** records[workload][backend][round] */
@@ -33,7 +35,7 @@ export interface BuildInput {
   census: StatusCensus;
 }
 
-const TARGET = 'in-process (bench:tight worker: one process per round, none and the backend paired in it, each through its own copy of the daemon modules)';
+const TARGET = 'in-process (bench:tight worker: one process per round, pinned to one core, none and the backend paired in it, each through its own copy of the daemon modules)';
 
 export function buildScenarios(input: BuildInput): ScenarioResult[] {
   const out: ScenarioResult[] = [];
@@ -84,6 +86,7 @@ function windowResult(
       nsPerOp: ns,
       extra: {
         emptyNs: side!.emptyNs, batch: o.batch, pairs: o.pairs, clients: w.clients,
+        ...(rec?.cpu !== undefined && { cpu: rec.cpu }),
         ...(finite(side!.bytesPerOp) && { bytesPerOp: side!.bytesPerOp }),
         ...(finite(side!.bytesPerClient) && { bytesPerClient: side!.bytesPerClient }),
         ...(variant === 'instrumented' && {
@@ -132,15 +135,17 @@ function describe(w: WorkloadPlan): string {
 }
 
 /**
- * Hot path: per round (one process), the paired ratio backend/none from that process's pairs;
- * the bootstrap over rounds is then the across-process interval. Fed to compareMetric as
- * none's ns/op and none's ns/op x ratio, so its per-round log-ratio is exactly ln(ratio).
+ * Hot path: per round (one process), the paired ratio backend/none from that process's copies
+ * and pairs; across rounds, the Hodges-Lehmann shift with its signed-rank interval (as the
+ * realistic gate: a process whose copies all drew bad luck moves it little). Fed to
+ * compareMetric as none's ns/op and none's ns/op x ratio, so its per-round log-ratio is exactly
+ * ln(ratio).
  */
 function compareHotPath(input: BuildInput, recs: (TaskRecord | undefined)[]): Comparison {
   const pairs = paired(input.rounds, (r) => [recs[r]?.outcome?.none.nsPerOp ?? null, recs[r]?.outcome?.ratio ?? null]);
   const c = compareMetric({
     metric: 'nsPerOp', baseline: pairs.map(([n]) => n), instrumented: pairs.map(([n, ratio]) => n * ratio),
-    budgetPct: budgetFor('hot-path'), higherIsWorse: true, seed: input.seed,
+    budgetPct: budgetFor('hot-path'), higherIsWorse: true, seed: input.seed, estimator: 'hodges-lehmann',
   });
   return { ...c, instrumentedMedian: median(paired(input.rounds, (r) => [recs[r]?.outcome?.backend.nsPerOp ?? null]).map(([x]) => x)) };
 }

@@ -26,10 +26,12 @@ export interface TaskOptions {
 type Gc = (opts?: { type: 'minor' | 'major' }) => void;
 const gc = (globalThis as { gc?: Gc }).gc;
 /**
- * A young-generation collection before every pair (the worker runs with --expose-gc): a
- * scavenge then seldom lands inside a timed batch, where it would add a collection's time to
- * whichever side triggered it. What the collector costs for the bytes a backend allocates is
- * reported beside the time, as bytes/op (heap.ts).
+ * One young-generation collection before the timed pairs (the worker runs with --expose-gc), not
+ * one per pair: a collection leaves the caches cold, and the batch after it ran slower (with a
+ * scavenge before every pair, consecutive batches of one side spread 22-28%; without, 6%). With
+ * ~30 us batches and a 16 MB new space, a scavenge then lands in about one batch in 700 of the
+ * hot path (1.4 kB per frame), an outlier the per-pair median sets aside. What the collector
+ * costs for the bytes a backend allocates is reported beside the time, as bytes/op (heap.ts).
  */
 const scavenge = gc ? () => gc({ type: 'minor' }) : () => {};
 
@@ -72,11 +74,9 @@ export async function runTask(backend: BackendName, spec: TaskSpec, opts: TaskOp
     const sides = copies.map((c) => [sideOf(c.a, n), sideOf(c.b, n)] as const);
     for (const [sa, sb] of sides) warmUp(sa, sb, spec.warmupMs / 4, CLOCKS.cpu);
     const raws = sides.map(() => emptyRaw(n));
+    scavenge();
     for (let p = 0; p < spec.pairs; p++) {
-      for (const [i, [sa, sb]] of sides.entries()) {
-        scavenge();
-        timePair(sa, sb, p, now, raws[i]);
-      }
+      for (const [i, [sa, sb]] of sides.entries()) timePair(sa, sb, p, now, raws[i]);
     }
     const s = combineCopies(raws.map(summarizePairs));
     for (const c of copies) {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { forkChild, type Forked } from '../../common/child-process/fork.ts';
 import type { BackendName } from '../../daemon/metrics/types.ts';
+import { pinTrees } from '../targets/pin.ts';
 import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from './messages.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -13,12 +14,21 @@ const STOP_GRACE_MS = 3000;
 export class RoundWorker {
   private nextId = 1;
 
-  private constructor(private readonly worker: Forked<ToWorker, FromWorker>) {}
+  private constructor(
+    private readonly worker: Forked<ToWorker, FromWorker>,
+    /** The core every thread of the worker is pinned to; null when it could not be pinned. */
+    readonly cpu: number | null,
+  ) {}
 
-  static async start(round: number): Promise<RoundWorker> {
+  /**
+   * `cpu`: pin the worker (all its threads, taskset) to that core once it is up. Each vCPU's speed
+   * drifts on its own (+-20-50% over 0.25-4 s on the 2-core machine); unpinned, the two batches of
+   * a pair could run on different cores and carry that difference into the ratio.
+   */
+  static async start(round: number, cpu?: number): Promise<RoundWorker> {
     const worker = forkChild<ToWorker, FromWorker>(WORKER, {
       name: `tight round ${round + 1} worker`,
-      // gc for the scavenge before each pair; a new space that holds a pair's garbage (task.ts)
+      // gc for the scavenge before the timed pairs; a new space that fills seldom (task.ts)
       nodeArgs: ['--expose-gc', '--min-semi-space-size=16'],
       // a worker's stdout goes to our stderr, never to our stdout (--json prints the result alone)
       stdio: ['ignore', 2, 'inherit'],
@@ -26,11 +36,12 @@ export class RoundWorker {
     });
     try {
       await worker.next((m) => m.type === 'ready', 60_000, 'ready message');
+      const pinned = cpu !== undefined && (await pinTrees([worker.pid], [cpu]));
+      return new RoundWorker(worker, pinned ? cpu : null);
     } catch (err) {
       await worker.stop(STOP_GRACE_MS);
       throw err;
     }
-    return new RoundWorker(worker);
   }
 
   async task(backend: BackendName, spec: TaskSpec, cpuProfileDir?: string): Promise<TaskOutcome> {
