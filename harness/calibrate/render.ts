@@ -8,6 +8,7 @@ const METRIC_COLUMNS: Column[] = [
   { header: 'metric' },
   { header: 'budget', align: 'right' },
   { header: 'A/A half-width', align: 'right' },
+  { header: 'A/A covers 0', align: 'right' },
   { header: 'MDE at rounds', align: 'right' },
   { header: 'rounds for MDE = budget', align: 'right' },
 ];
@@ -33,6 +34,7 @@ function scenarioBlock(s: ScenarioCalibration, table: TableFn, digits: number): 
     m,
     s.budgetsPct?.[m] == null ? '' : fmtBudget(s.budgetsPct[m]),
     width(s.aa.halfWidthPct[m], digits),
+    s.aa.coversZero?.[m] == null ? 'n/a' : fmtShare(100 * s.aa.coversZero[m]!, 0),
     width(s.mdePct[m], digits),
     s.roundsFor?.[m] == null ? 'n/a' : fmtNumber(s.roundsFor[m], 0),
   ]);

@@ -27,6 +27,16 @@ describe('analyseAa', () => {
     expect(a.aa.runs!.map((r) => r.seed)).toEqual([1, 2, 3]);
   });
 
+  it('counts the A/A intervals that hold the true 0, per metric', () => {
+    const a = analyseAa(runs, 6);
+    const held = (m: string) =>
+      runs.map((r) => r.result.comparisons.find((c) => c.metric === m)!).filter((c) => c.ciLowPct! <= 0 && 0 <= c.ciHighPct!).length / runs.length;
+    for (const m of Object.keys(BUDGETS)) expect(a.aa.coversZero![m]).toBe(held(m));
+    // A run whose interval sits off 0 lowers it: a shifted "A/A" (a 20% slowdown) holds 0 nowhere.
+    const shifted = [1, 2].map((seed) => ({ seed, result: realisticScenario({ name: 'aa', slowdown: 1.2, noise: 0.01, rounds: 8, budgets: BUDGETS, seed }) }));
+    expect(analyseAa(shifted, 8).aa.coversZero!.cpuPerRequest).toBe(0);
+  });
+
   it('leaves an errored repeat out of the rates and says so', () => {
     const broken = { seed: 9, result: realisticScenario({ name: 'aa', slowdown: 1, rounds: 6, budgets: BUDGETS, error: 'target died' }) };
     const a = analyseAa([...runs, broken], 6);

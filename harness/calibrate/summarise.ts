@@ -62,6 +62,7 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
   const metrics = comparedMetrics(ok);
   const budgets = budgetsPct(ok);
   const halfWidthPct: PerMetric = {};
+  const coversZero: PerMetric = {};
   const perRoundSd: PerMetric = {};
   const mde: PerMetric = {};
   const needed: PerMetric = {};
@@ -70,6 +71,7 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
       .map((r) => r.result.comparisons.find((c) => c.metric === metric))
       .filter((c): c is Comparison & { ciLowPct: number; ciHighPct: number } => c?.ciLowPct != null && c.ciHighPct != null);
     halfWidthPct[metric] = meanOf(intervals.map((c) => (c.ciHighPct - c.ciLowPct) / 2));
+    coversZero[metric] = meanOf(intervals.map((c) => (c.ciLowPct <= 0 && 0 <= c.ciHighPct ? 1 : 0)));
     perRoundSd[metric] = pooledSd(ok.map((r) => roundChanges(metric, r.result)));
     // The gate's estimator sets the width: the mean's follows the sd (pp metrics); the
     // Hodges-Lehmann interval's is read off the A/A intervals themselves (power.ts says why).
@@ -87,6 +89,7 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
       falseFailRate: rate(verdicts, 'fail'),
       falseInconclusiveRate: rate(verdicts, 'inconclusive'),
       halfWidthPct,
+      coversZero,
       perRoundSd,
       runs: runs.map((r) => ({ seed: r.seed, verdict: r.result.error ? null : r.result.verdict, ...(r.result.error && { error: r.result.error }) })),
     },

@@ -20,6 +20,11 @@ export const AaSummary = z.object({
   falseInconclusiveRate: z.number().min(0).max(1).nullable(),
   /** Mean half-width of the 95% interval, percent (percentage points for errorRate). */
   halfWidthPct: PerMetric,
+  /**
+   * Share of the A/A intervals that hold 0, the truth: about 0.95 when the intervals are honest.
+   * Lower means a noise the interval does not see (between processes, not rounds: README, "Goals").
+   */
+  coversZero: PerMetric.optional(),
   /** Detail: each repeat's seed and verdict. */
   runs: z.array(z.object({ seed: z.number(), verdict: Verdict.nullable(), error: z.string().optional() })).optional(),
   /** Detail: standard deviation of the per-round change (log-ratio, or pp), pooled within repeats. */

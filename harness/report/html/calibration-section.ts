@@ -14,7 +14,7 @@ function scenarioBlock(s: ScenarioCalibration): string {
     // A budget below the MDE: a real overhead of the budget's size passes more often than not.
     const weak = budget != null && mde != null && mde > budget;
     return `<tr><td>${h(m in METRICS ? METRICS[m as keyof typeof METRICS].label : m)}</td><td class="num">${budget == null ? '' : fmtBudget(budget)}</td>` +
-      `<td class="num">&plusmn;${share(s.aa.halfWidthPct[m])}</td><td class="num${weak ? ' bad' : ''}">${share(mde)}</td>` +
+      `<td class="num">&plusmn;${share(s.aa.halfWidthPct[m])}</td>${coversZeroCell(s.aa.coversZero?.[m])}<td class="num${weak ? ' bad' : ''}">${share(mde)}</td>` +
       `<td class="num">${s.roundsFor?.[m] == null ? MISSING : fmtNumber(s.roundsFor[m], 0)}</td></tr>`;
   });
   const levels = s.injected.map((l) => {
@@ -26,11 +26,17 @@ function scenarioBlock(s: ScenarioCalibration): string {
     `false fail ${rate(s.aa.falseFailRate)}, false inconclusive ${rate(s.aa.falseInconclusiveRate)}; baseline CPU per request ${fmtUs(s.baselineCpuPerRequestUs)}`;
   return `<h3>${h(s.name)}</h3>
 <p class="muted">${h(head)}</p>
-<table><thead><tr><th>metric</th><th class="num">budget</th><th class="num">A/A half-width</th><th class="num">MDE at these rounds</th><th class="num">rounds for MDE = budget</th></tr></thead>
+<table><thead><tr><th>metric</th><th class="num">budget</th><th class="num">A/A half-width</th><th class="num">A/A covers 0</th><th class="num">MDE at these rounds</th><th class="num">rounds for MDE = budget</th></tr></thead>
 <tbody>${metrics.join('')}</tbody></table>
 ${levels.length > 0 ? `<table><thead><tr><th>injected CPU per call</th><th class="num">burn</th><th class="num">expected</th><th class="num">estimate [95% CI]</th><th>verdict</th><th>covers expected</th></tr></thead>
 <tbody>${levels.join('')}</tbody></table>` : ''}
 ${(s.notes ?? []).map((n) => `<p class="small muted">note: ${h(n)}</p>`).join('')}`;
+}
+
+/** The share of A/A intervals holding 0: marked when it falls well short of the 95% they promise. */
+function coversZeroCell(share: number | null | undefined): string {
+  if (share == null) return `<td class="num">${MISSING}</td>`;
+  return `<td class="num${share < 0.85 ? ' bad' : ''}">${Math.round(100 * share)}%</td>`;
 }
 
 /**
