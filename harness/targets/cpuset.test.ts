@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpusAllowed } from '../../common/proc.ts';
@@ -39,6 +39,28 @@ describe.skipIf(parent === null || cpus === null)('cpuset groups on this machine
       expect(cpusAllowed(child.pid!)).toEqual(cpusetCpus(parent!));
     } finally {
       child.kill();
+    }
+  });
+
+  it('hands a process back to the group it came from (a daemon the user placed), not to ours', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const theirs = path.join(parent!, `users-own-${process.pid}`);
+    try {
+      await new Promise((r) => child.once('spawn', r));
+      mkdirSync(theirs);
+      writeFileSync(path.join(theirs, 'cpuset.mems'), readFileSync(path.join(parent!, 'cpuset.effective_mems'), 'utf8').trim());
+      writeFileSync(path.join(theirs, 'cpuset.cpus'), String(cpus![1]));
+      writeFileSync(path.join(theirs, 'cgroup.procs'), String(child.pid));
+      const group = CpusetGroup.create(parent!, 'origin', cpus![0])!;
+      expect(group.adopt([child.pid!])).toBe(true);
+      expect(cpusAllowed(child.pid!)).toEqual([cpus![0]]);
+      group.remove();
+      expect(readFileSync(path.join(theirs, 'cgroup.procs'), 'utf8').split('\n')).toContain(String(child.pid));
+      expect(cpusAllowed(child.pid!)).toEqual([cpus![1]]);
+    } finally {
+      child.kill();
+      await new Promise((r) => child.once('exit', r));
+      rmdirSync(theirs);
     }
   });
 

@@ -16,19 +16,32 @@ import { alive, parseCpuList, processTree } from '../../common/proc.ts';
 
 const PREFIX = 'overbench-';
 
+/** Where the v1 cpuset hierarchy is mounted, or null. */
+function cpusetMount(mounts = safeRead('/proc/mounts')): string | null {
+  return (
+    (mounts ?? '')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .find(([, , type, options]) => type === 'cgroup' && (options ?? '').split(',').includes('cpuset'))?.[1] ?? null
+  );
+}
+
+/** A process's place in the cpuset hierarchy ("3:cpuset:/some/path" in /proc/PID/cgroup), or null. */
+function cpusetPathIn(cgroups: string | null): string | null {
+  return (
+    (cgroups ?? '')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .find(([, controllers]) => (controllers ?? '').split(',').includes('cpuset'))?.[2] ?? null
+  );
+}
+
 /** The directory of this process's own cpuset group, when the v1 cpuset hierarchy is mounted and writable. */
 export function cpusetHierarchy(mounts = safeRead('/proc/mounts'), ownCgroups = safeRead('/proc/self/cgroup')): string | null {
   if (mounts === null || ownCgroups === null) return null;
-  const mount = mounts
-    .split('\n')
-    .map((line) => line.split(' '))
-    .find(([, , type, options]) => type === 'cgroup' && (options ?? '').split(',').includes('cpuset'))?.[1];
-  // "3:cpuset:/some/path": our place in that hierarchy.
-  const own = ownCgroups
-    .split('\n')
-    .map((line) => line.split(':'))
-    .find(([, controllers]) => (controllers ?? '').split(',').includes('cpuset'))?.[2];
-  if (!mount || own === undefined) return null;
+  const mount = cpusetMount(mounts);
+  const own = cpusetPathIn(ownCgroups);
+  if (!mount || own === null) return null;
   const dir = path.join(mount, own);
   try {
     // Writable means we may create groups here: probe by creating and removing one.
@@ -43,6 +56,9 @@ export function cpusetHierarchy(mounts = safeRead('/proc/mounts'), ownCgroups = 
 
 /** One cpuset group holding one duet variant's processes. */
 export class CpusetGroup {
+  /** pid -> the group it was in before adopt(). */
+  private readonly origins = new Map<number, string>();
+
   private constructor(
     readonly dir: string,
     private readonly parent: string,
@@ -71,7 +87,11 @@ export class CpusetGroup {
   /** Move every process of the trees rooted at `roots` (all their threads) into this group. False if a live one refused. */
   adopt(roots: readonly number[]): boolean {
     let ok = true;
+    const mount = cpusetMount();
     for (const pid of new Set(roots.flatMap((r) => processTree(r)))) {
+      // Where it came from, to hand it back there (a user's own daemon may live in a group of its own).
+      const from = cpusetPathIn(safeRead(`/proc/${pid}/cgroup`));
+      if (mount && from !== null && !this.origins.has(pid) && path.join(mount, from) !== this.dir) this.origins.set(pid, path.join(mount, from));
       try {
         writeFileSync(path.join(this.dir, 'cgroup.procs'), String(pid));
       } catch {
@@ -85,9 +105,9 @@ export class CpusetGroup {
     writeFileSync(path.join(this.dir, 'cpuset.cpus'), String(cpu));
   }
 
-  /** Hand the processes still inside back to the parent group, then delete the group. Never throws. */
+  /** Hand the processes still inside back to the group each came from (else the parent), then delete the group. Never throws. */
   remove(): void {
-    releaseGroup(this.dir, this.parent);
+    releaseGroup(this.dir, this.parent, this.origins);
   }
 }
 
@@ -109,13 +129,17 @@ export function removeStaleGroups(parent: string): string[] {
   return removed;
 }
 
-function releaseGroup(dir: string, parent: string): void {
+function releaseGroup(dir: string, parent: string, origins: ReadonlyMap<number, string> = new Map()): void {
   const pids = (safeRead(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean);
   for (const pid of pids) {
-    try {
-      writeFileSync(path.join(parent, 'cgroup.procs'), pid);
-    } catch {
-      // Gone meanwhile: nothing to hand back.
+    const back = origins.get(Number(pid));
+    for (const to of back ? [back, parent] : [parent]) {
+      try {
+        writeFileSync(path.join(to, 'cgroup.procs'), pid);
+        break;
+      } catch {
+        // Its group is gone, or the process is: try the parent, else nothing to hand back.
+      }
     }
   }
   try {
