@@ -32,4 +32,11 @@ describe('scenario table', () => {
     expect(text).toContain('invalid: round 1 baseline: driver saturated');
     expect(text).toContain('errors: baseline 2/100 (timeout 2); instrumented 0/100');
   });
+
+  it('names the metrics that did not pass for the same reason on one line', () => {
+    const note = '3 valid round(s) are too few for a 95% signed-rank interval: cannot decide';
+    const few = (metric: 'p50' | 'p99' | 'cpuPerRequest') => ({ metric, budgetPct: 5, estimatePct: 1, ciLowPct: null, ciHighPct: null, verdict: 'inconclusive' as const, note });
+    const text = renderScenario({ ...base, comparisons: [few('p50'), base.comparisons[1], few('p99'), few('cpuPerRequest')] });
+    expect(text.split('\n').filter((l) => l.includes(note))).toEqual([`  p50, p99, cpuPerRequest: ${note}`]);
+  });
 });

@@ -38,8 +38,11 @@ export function renderScenario(s: ScenarioResult): string {
       c.verdict,
     ]);
     out.push(textTable(COLUMNS, rows, '  '));
-    // Say in words why a metric did not pass (criterion-style notes from the statistics).
-    for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) out.push(`  ${c.metric}: ${c.note}`);
+    // Say in words why a metric did not pass (criterion-style notes from the statistics); metrics
+    // with the same reason share one line (a smoke run's "too few rounds" would repeat five times).
+    const byNote = new Map<string, string[]>();
+    for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) byNote.set(c.note, [...(byNote.get(c.note) ?? []), c.metric]);
+    for (const [note, metrics] of byNote) out.push(`  ${metrics.join(', ')}: ${note}`);
   }
   if (s.exactness) {
     const e = s.exactness;
