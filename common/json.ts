@@ -13,3 +13,17 @@ export function parseJsonWithPlace(text: string): unknown {
     throw new Error(`invalid JSON at ${place}: ${what}`);
   }
 }
+
+/**
+ * Canonical JSON: object keys sorted at every depth, undefined members left out, no whitespace,
+ * in the key order of Python's `json.dumps(value, sort_keys=True)` (the seed hashes that form for
+ * its result cache and its send dedup; its separators differ, which changes a hash's input but not
+ * which values are equal).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}

@@ -14,7 +14,7 @@
  * frames, reach the client once per TTL.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../../common/json.ts';
 
 export class SendDedup {
   /** hash -> time it expires; Map order is insertion order = expiry order. */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, type SendPathConfig } from '../config.ts';
 import { RecordingMetrics } from '../testing/recording-metrics.ts';
 import type { CircuitState } from '../metrics/types.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../../common/json.ts';
 import { SendPath, type SendTarget } from './send-path.ts';
 
 let scope = 1000;

@@ -5,18 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TtlMap } from './ttl-map.ts';
+import { canonicalJson } from '../../common/json.ts';
 
 export function callKey(name: string, args: unknown): string {
-  return createHash('sha256').update(`${name}:${sortedJson(args)}`).digest('hex');
-}
-
-/** JSON with object keys sorted at every depth (Python's json.dumps(sort_keys=True) order). */
-export function sortedJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
-  const obj = v as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(obj[k])}`).join(',')}}`;
+  return createHash('sha256').update(`${name}:${canonicalJson(args)}`).digest('hex');
 }
 
 export interface ResultCache {
