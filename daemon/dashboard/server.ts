@@ -13,10 +13,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Figures, type DashboardFigures, type FiguresSources } from './figures.ts';
 import { dashboardPage } from './page.ts';
+import { listen } from '../../common/listen.ts';
 
 export interface RunningDashboard {
   readonly port: number;
@@ -134,13 +134,10 @@ export async function startDashboard(opts: {
     }
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  const port = await listen(server, opts.port, opts.host);
   server.on('error', (err) => opts.log(`dashboard: ${err.message}`));
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     get viewers() {
       return viewers.size;
     },

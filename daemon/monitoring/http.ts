@@ -5,7 +5,6 @@
  * are listed by a short hash of their session id, never the id itself (session-hash.ts).
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { MetricsBackend } from '../metrics/types.ts';
 import { readClusterSnapshot, readSnapshot } from '../metrics/index.ts';
@@ -13,6 +12,7 @@ import type { LiveState } from '../live-state.ts';
 import { StatsSampler } from './process-stats.ts';
 import { bearerCheck } from './auth.ts';
 import { hashPrometheusClients, hashSnapshotClients } from './session-hash.ts';
+import { listen } from '../../common/listen.ts';
 
 export interface RunningMonitoring {
   readonly port: number;
@@ -76,13 +76,10 @@ export async function startMonitoring(opts: {
     }
   });
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  const port = await listen(server, opts.port, opts.host);
   server.on('error', (err) => opts.log(`monitoring: ${err.message}`));
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         stats.stop();

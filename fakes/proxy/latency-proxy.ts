@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { RunningServer } from '../common/running.ts';
 import { createRng, parseLatency } from '../../common/latency.ts';
 import { DelayLine } from './delay-line.ts';
+import { listen } from '../../common/listen.ts';
 
 export interface LatencyProxyOptions {
   targetHost: string;
@@ -97,14 +98,7 @@ export async function startLatencyProxy(opts: LatencyProxyOptions): Promise<Runn
     upstream.on('close', onClose(client, toTarget, toClient));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as net.AddressInfo).port;
+  const port = await listen(server, opts.port ?? 0, host);
   let closed: Promise<void> | undefined;
   return {
     url: `tcp://${host}:${port}`,

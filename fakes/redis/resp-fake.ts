@@ -12,6 +12,7 @@ import { dispatch, newClient } from './dispatch.ts';
 import { Keyspace } from './keyspace.ts';
 import { RespProtocolError, RespRequestParser } from './resp-parser.ts';
 import { error } from './resp-reply.ts';
+import { listen } from '../../common/listen.ts';
 
 export interface RespFakeOptions {
   host?: string;
@@ -67,15 +68,8 @@ export async function startRespFake(opts: RespFakeOptions = {}): Promise<Running
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listen(server, opts.port ?? 0, host);
   keyspace.startSweeper();
-  const port = (server.address() as net.AddressInfo).port;
   const auth = opts.password === undefined ? '' : `:${encodeURIComponent(opts.password)}@`;
   let closed: Promise<void> | undefined;
   return {

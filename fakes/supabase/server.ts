@@ -5,7 +5,6 @@
  * `GET /__stats` counts what was served (stats.ts). Any apikey / bearer token is accepted.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRng, sleepUs } from '../../common/latency.ts';
 import type { RunningServer } from '../common/running.ts';
 import { SupabaseConfigError, applyControl, describeBehaviour, initialBehaviour, type Behaviour, type SupabaseFakeOptions } from './config.ts';
@@ -16,6 +15,7 @@ import { handleRest } from './rest.ts';
 import { count, newStats, routeKey } from './stats.ts';
 import { handleStorage, storageError } from './storage.ts';
 import type { StoreKind } from './store.ts';
+import { listen } from '../../common/listen.ts';
 
 export type { SupabaseFakeOptions } from './config.ts';
 export type { SupabaseStats } from './stats.ts';
@@ -100,20 +100,14 @@ export async function startSupabaseFake(opts: SupabaseFakeOptions = {}): Promise
     });
   });
   server.keepAliveTimeout = 30_000;
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   } catch (e) {
     await opened.close();
     const err = e as NodeJS.ErrnoException;
     throw new SupabaseConfigError(`port: cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0} (${err.code ?? err.message})`);
   }
-  const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | null = null;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,

@@ -7,13 +7,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DriverProgress } from '../driver/progress.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { LiveState } from './live-state.ts';
 import { livePage } from './page.ts';
+import { listen } from '../../common/listen.ts';
 
 export interface LiveView {
   readonly url: string;
@@ -76,11 +76,7 @@ export async function startLiveView(opts: { port: number; budgetsOf: (scenario: 
   const clock = setInterval(() => push(true), 1000);
   clock.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${await listen(server, opts.port, '127.0.0.1')}`;
   return {
     url,
     get viewers() {

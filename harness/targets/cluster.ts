@@ -7,7 +7,6 @@
  * Supabase roll-ups', whichever the backend aggregates in (clusterCounters).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { describeTail } from '../../common/child-process/output.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { UsageError } from '../../common/exit-codes.ts';
@@ -22,6 +21,7 @@ import type { FakesEndpoints } from './fakes-process.ts';
 import { waitForHandshake } from './ready.ts';
 import { referenceDaemonEnv } from './reference-daemon.ts';
 import type { RunningTarget } from './types.ts';
+import { listen } from '../../common/listen.ts';
 
 export interface RoundRobin {
   readonly port: number;
@@ -51,12 +51,9 @@ export async function startRoundRobin(upstreams: readonly number[]): Promise<Rou
     down.on('close', () => up.end());
     up.on('close', () => down.end());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const port = await listen(server, 0, '127.0.0.1');
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     spread,
     close: () =>
       new Promise<void>((resolve) => {
