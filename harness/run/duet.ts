@@ -132,12 +132,12 @@ export class DuetPlacement {
     this.alternation = null;
   }
 
+  /** Back to all of our CPUs: out of the cpuset groups (the parent's CPUs come with it), or unpinned with taskset. */
   private async giveUp(): Promise<void> {
     this.failed = true;
-    this.close();
+    if (this.groups) return this.close();
     const all = ourCpus() ?? this.cpus!;
-    const bin = this.bin ?? findTaskset();
-    if (bin) await Promise.all(VARIANTS.map((n) => pinTrees([this.live[n].target.pid!, this.live[n].driver.pid], all, bin)));
+    await Promise.all(VARIANTS.map((n) => pinTrees([this.live[n].target.pid!, this.live[n].driver.pid], all, this.bin)));
   }
 }
 

@@ -27,9 +27,13 @@ export const EXACT_UP_TO = 50;
 
 /** The median of the Walsh averages of `xs`. */
 export function hodgesLehmann(xs: readonly number[]): number {
-  const w = walshAverages(xs);
-  const m = w.length >> 1;
-  return w.length % 2 ? w[m] : (w[m - 1] + w[m]) / 2;
+  return middle(walshAverages(xs));
+}
+
+/** The median of sorted values. */
+function middle(sorted: Float64Array): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
 function walshAverages(xs: readonly number[]): Float64Array {
@@ -67,8 +71,7 @@ export function signedRankCut(n: number, alpha = DEFAULT_ALPHA): number {
 export function hodgesLehmannInterval(xs: readonly number[], alpha = DEFAULT_ALPHA): { estimate: number; low: number | null; high: number | null } {
   if (xs.length === 0) return { estimate: Number.NaN, low: null, high: null };
   const w = walshAverages(xs);
-  const m = w.length >> 1;
-  const estimate = w.length % 2 ? w[m] : (w[m - 1] + w[m]) / 2;
+  const estimate = middle(w);
   const cut = signedRankCut(xs.length, alpha);
   if (cut === 0) return { estimate, low: null, high: null };
   return { estimate, low: w[cut - 1], high: w[w.length - cut] };

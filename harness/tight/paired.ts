@@ -8,6 +8,7 @@
  *
  * The arithmetic (summarizePairs) is separate from the clock so that it can be tested exactly.
  */
+import { median as medianOrNull } from '../stats/compare.ts';
 import { hodgesLehmann } from '../stats/hodges-lehmann.ts';
 
 export type NowNs = () => number;
@@ -109,12 +110,8 @@ export interface PairSummary {
   pairs: number;
 }
 
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+/** NaN for no values, so an empty side reads as "not measured" in the arithmetic below. */
+const median = (xs: readonly number[]): number => medianOrNull(xs) ?? Number.NaN;
 
 function sd(xs: readonly number[]): number {
   if (xs.length < 2) return Number.NaN;
