@@ -23,3 +23,14 @@ export function watchPage(page: Page): { problems: string[]; requests: string[] 
   page.on('websocket', (w) => requests.push(w.url()));
   return { problems, requests };
 }
+
+/** Every canvas matching `selector` (default: uPlot charts), with its size and how many pixels are not transparent: a chart that drew nothing has none. */
+export function chartInk(page: Page, selector = '.uplot canvas'): Promise<{ w: number; h: number; ink: number }[]> {
+  // Runs in the page: the DOM's types are not in this project's lib.
+  return page.evaluate((sel) => [...(globalThis as any).document.querySelectorAll(sel)].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) ink++;
+    return { w: c.width, h: c.height, ink };
+  }), selector);
+}

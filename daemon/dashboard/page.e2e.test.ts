@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, watchPage } from '../../common/testing/browser.ts';
+import { chartInk, launchChromium, watchPage } from '../../common/testing/browser.ts';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { startTestDaemon, type TestDaemon } from '../testing/in-process.ts';
 import { WsTestClient } from '../testing/ws-test-client.ts';
@@ -54,12 +54,7 @@ describeWithDeps(['chromium'], 'dashboard page in a real browser', () => {
     expect(errorRows).toEqual([['total', '3'], ['tool_not_found', '2'], ['validation', '1']]);
 
     // Every chart drew something.
-    const ink: number[] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    }));
+    const ink = (await chartInk(page)).map((c) => c.ink);
     expect(ink).toHaveLength(4);
     for (const n of ink) expect(n).toBeGreaterThan(500);
 

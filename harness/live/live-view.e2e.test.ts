@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
-import { launchChromium, watchPage } from '../../common/testing/browser.ts';
+import { chartInk, launchChromium, watchPage } from '../../common/testing/browser.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { ScenarioResult, WindowResult } from '../result/schema.ts';
 import { LiveState } from './live-state.ts';
@@ -127,12 +127,7 @@ describeWithDeps(['chromium'], 'live view page in a real browser', () => {
     expect(late).toBeGreaterThan(early.est);
 
     // Every chart has ink: the window's throughput, throughput, latency and the estimate's interval.
-    const ink: number[] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    }));
+    const ink = (await chartInk(page)).map((c) => c.ink);
     expect(ink).toHaveLength(4);
     for (const n of ink) expect(n).toBeGreaterThan(300);
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium, watchPage } from '../../common/testing/browser.ts';
+import { chartInk, launchChromium, watchPage } from '../../common/testing/browser.ts';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { REPO_ROOT } from '../../common/tsx.ts';
 import { overbench } from '../cli/testing/cli.ts';
@@ -143,14 +143,8 @@ describeWithDeps(['chromium'], 'the live view in a real browser during one long 
       expect(done[done.length - 1]).toBeGreaterThan(done[0]);
       for (const v of [...reqPerSec, ...p50, ...p99]) expect(v).toBeGreaterThan(0);
     }
-    const ink: number = await page.evaluate(() => {
-      const c = document.querySelector('#c-window canvas');
-      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    });
-    expect(ink).toBeGreaterThan(300);
+    const [windowChart] = await chartInk(page, '#c-window canvas');
+    expect(windowChart.ink).toBeGreaterThan(300);
     expect(problems).toEqual([]);
     const origin = run.url.replace('http://', '');
     for (const r of requests) expect(r.startsWith(`http://${origin}`) || r.startsWith(`ws://${origin}`), r).toBe(true);

@@ -4,10 +4,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { watchPage } from '../../../common/testing/browser.ts';
+import { chartInk, watchPage } from '../../../common/testing/browser.ts';
 
 // Browser globals for the evaluate callbacks; module-scoped so the project's Node typing (no DOM lib) is untouched.
-declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export { CHROMIUM_ARGS, launchChromium } from '../../../common/testing/browser.ts';
 
@@ -28,12 +27,7 @@ export async function openReport(browser: Browser, file: string, viewport = { wi
   const { problems, requests } = watchPage(page);
   const url = pathToFileURL(file).href;
   await page.goto(url, { waitUntil: 'load' });
-  const canvases: PageReport['canvases'] = await page.evaluate(() => [...document.querySelectorAll('.uplot canvas')].map((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) ink++;
-    return { w: c.width, h: c.height, ink };
-  }));
+  const canvases = await chartInk(page);
   return {
     page, url, problems, requests, canvases,
     overheadDots: await page.locator('.overhead svg circle').count(),
