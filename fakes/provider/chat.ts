@@ -1,6 +1,7 @@
 /**
  * One POST .../chat/completions: auth, validation, fault draw, delay, then a JSON answer or an
- * SSE stream. Every random choice comes from the fake's seeded generator, in request order.
+ * SSE stream. Every random choice for a request comes from a stream keyed by the conversation
+ * (see `rngFor`), not by arrival order.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Rng } from '../../common/latency.ts';
@@ -13,7 +14,14 @@ import type { ProviderStats } from './stats.ts';
 import type { RateLimits } from './limits.ts';
 
 export interface ChatContext {
-  rng: Rng;
+  /**
+   * The random stream of one request: from the fake's seed, the conversation's fingerprint and how
+   * often that fingerprint was seen. Two fakes with one seed thus give the same conversation the
+   * same fault, delay and token pacing whatever order requests arrive in: two variants that send
+   * the same requests, each to its own world, wait alike (common random numbers), where draws
+   * taken in arrival order would pair each call with another call's delay.
+   */
+  rngFor(fingerprint: number): Rng;
   /** Read per request: /__control swaps it. */
   behaviour(): Behaviour;
   stats: ProviderStats;
@@ -85,7 +93,8 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
     );
     return;
   }
-  const fault = drawFault(ctx.rng, b.faults);
+  const rng = ctx.rngFor(reply.fingerprint);
+  const fault = drawFault(rng, b.faults);
 
   if (fault === '429') {
     stats.byOutcome['429']++;
@@ -108,7 +117,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
   // Streams wait for the first token (headers go out with it, as providers that queue the request
   // do), JSON answers for the whole reply; failures take as long.
   const first = request.stream ? (b.ttft ?? b.latency) : b.latency;
-  const delayUs = first ? first.sampleUs(ctx.rng) : 0;
+  const delayUs = first ? first.sampleUs(rng) : 0;
 
   after(res, delayUs, () => {
     if (fault === '500') {
@@ -156,8 +165,8 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, ctx:
         return;
       }
       res.write(events[i++]);
-      after(res, tokenDelay.sampleUs(ctx.rng), step);
+      after(res, tokenDelay.sampleUs(rng), step);
     };
-    after(res, tokenDelay.sampleUs(ctx.rng), step);
+    after(res, tokenDelay.sampleUs(rng), step);
   });
 }

@@ -16,6 +16,11 @@ export interface Reply {
   promptTokens: number;
   completionTokens: number;
   finishReason: 'stop' | 'length';
+  /**
+   * FNV-1a of the last user message: what the fake keys its random draws on. Not the whole
+   * conversation: the history a daemon sends depends on when its writes of earlier turns landed.
+   */
+  fingerprint: number;
 }
 
 const FILLER = (
@@ -81,5 +86,6 @@ export function buildReply(messages: ChatMessage[], words: number, maxTokens?: n
     // One token per piece, so usage matches the chunks a streaming client counts.
     completionTokens: pieces.length,
     finishReason,
+    fingerprint: fnv1a(0x811c9dc5, lastUser),
   };
 }

@@ -165,6 +165,27 @@ describe('faults', () => {
     expect(share(200)).toBeLessThan(0.58);
   });
 
+  it('are drawn per request, by its last user message: two fakes of one seed treat the same request alike in any order', async () => {
+    // Two variants, each with its own world, send the same requests in different orders (and with
+    // histories that differ by what their stores had written): each request meets the same fate.
+    const faults = { rate429: 0.3, rate500: 0.2 };
+    const a = await start({ seed: 5, faults });
+    const b = await start({ seed: 5, faults });
+    const prompts = Array.from({ length: 60 }, (_, i) => `question #${i}`);
+    const body = (prompt: string, history: string[] = []) =>
+      JSON.stringify({ model: 'm', messages: [...history.map((content) => ({ role: 'user', content })), { role: 'user', content: prompt }] });
+    const fate = async (s: RunningServer, order: string[], history: string[]) => {
+      const out = new Map<string, number>();
+      for (const p of order) out.set(p, (await chat(s, body(p, history))).status);
+      return out;
+    };
+    const fa = await fate(a, prompts, []);
+    const fb = await fate(b, [...prompts].reverse(), ['an earlier turn']);
+    expect([...fb].filter(([p, status]) => fa.get(p) !== status)).toEqual([]);
+    // and the draws do vary from request to request
+    expect(new Set(fa.values()).size).toBe(3);
+  });
+
   it('a hanging request is released when the server closes, and close() does not wait for it', async () => {
     const s = await startProviderFake({ faults: { rateHang: 1 } });
     const pending = chat(s).then(

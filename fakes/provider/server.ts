@@ -72,13 +72,17 @@ export async function startProviderFake(opts: ProviderFakeOptions = {}): Promise
   }
   if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new ProviderConfigError(`seed: must be a number, got ${opts.seed}`);
   let behaviour = initialBehaviour(opts);
-  const rng = createRng(opts.seed ?? 1);
+  const seed = opts.seed ?? 1;
+  const rng = createRng(seed);
+  // Times each fingerprint was seen, by its low 16 bits: a collision only shifts which draw a
+  // request gets, alike in two fakes that see the same requests.
+  const seen = new Uint32Array(1 << 16);
   const stats = newStats();
   // A per-server prefix keeps ids unique across fakes of one run; the counter keeps them cheap.
   const prefix = Math.floor(rng() * 0xffffffff).toString(36);
   let seq = 0;
   const ctx: ChatContext = {
-    rng,
+    rngFor: (fingerprint) => createRng(Math.imul(seed ^ fingerprint, 0x9e3779b1) ^ Math.imul(seen[fingerprint & 0xffff]++ + 1, 0x85ebca6b)),
     behaviour: () => behaviour,
     stats,
     apiKey: opts.apiKey,

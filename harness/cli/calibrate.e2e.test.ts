@@ -77,7 +77,7 @@ describe('overbench calibrate', () => {
       { ready, delayMs: 1000, timeoutMs: 60_000, signal: 'SIGTERM' },
     );
     expect(ran.code).toBe(143);
-    expect(count(seen, 'fakes/main.ts')).toBe(1);
+    expect(count(seen, 'fakes/main.ts')).toBe(2); // a world per variant
     expect(count(seen, 'daemon/main.ts')).toBe(2);
     expect(left).toEqual([]);
     expect(existsSync(out)).toBe(false);

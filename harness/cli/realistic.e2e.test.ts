@@ -174,9 +174,12 @@ describe('SIGINT mid-run', () => {
       const ready = delayMs === 0 ? (cmds: string[]) => count(cmds, 'fakes/main.ts') >= 1 : worldUp;
       const { ran, seen, left, out } = await interruptMidRun(['--scenario', 'chat-realistic', '--profile', 'smoke'], ready, delayMs, 90_000);
       expect(ran.code).toBe(130);
-      expect(count(seen, 'fakes/main.ts')).toBe(1);
+      // a world per variant (fakes-process.ts startWorlds), possibly caught while the second starts
+      expect(count(seen, 'fakes/main.ts')).toBeGreaterThanOrEqual(1);
+      expect(count(seen, 'fakes/main.ts')).toBeLessThanOrEqual(2);
       expect(count(seen, 'driver/main.ts')).toBe(2);
       if (delayMs > 0) {
+        expect(count(seen, 'fakes/main.ts')).toBe(2);
         expect(count(seen, 'daemon/main.ts')).toBe(2);
         if (realRedis) expect(count(seen, 'redis-server')).toBeGreaterThanOrEqual(1);
       }
@@ -203,7 +206,8 @@ describe('overbench realistic against the reference daemon', () => {
     expect(s.rounds).toHaveLength(6);
     expect(s.variants.instrumented.backend).toBe('fast');
     expect(s.variants.baseline.backend).toBe('none');
-    expect(result.env.world).not.toBeNull();
+    // each variant had a world of its own (common random numbers), and their requests matched
+    expect(result.env.world?.paired).toBe(true);
     expect(s.exactness).not.toBeNull();
     expect(s.exactness!.ok).toBe(true);
     expect(s.exactness!.expected).toBeGreaterThan(0);

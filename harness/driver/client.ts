@@ -1,5 +1,3 @@
-import type { Rng } from '../../common/latency.ts';
-import { createRng } from '../../common/latency.ts';
 import { DriverConnection } from './driver-connection.ts';
 import type { SharedState } from './shared-state.ts';
 
@@ -7,13 +5,11 @@ const RECONNECT_DELAY_MS = 100;
 const RECONNECT_RETRY_MS = 250;
 
 /**
- * A busy client (k6: a virtual user): one connection under one session id, its own seeded random
- * stream, and the reconnect rules both load models share: churn (close and resume the same session
- * every N requests) and recovery after the target dropped the connection, only while a window runs.
+ * A busy client (k6: a virtual user): one connection under one session id, and the reconnect
+ * rules both load models share: churn (close and resume the same session every N requests) and recovery after the target dropped the connection, only while a window runs.
  */
 export class BusyClient {
   readonly conn: DriverConnection;
-  readonly rng: Rng;
   /** Requests issued on the current connection (for churn). */
   sinceConnect = 0;
   /** Churn is due: the load model issues nothing more on this connection. */
@@ -24,14 +20,11 @@ export class BusyClient {
     shared: SharedState,
     readonly index: number,
     sessionId: string,
-    seed: number,
     private readonly isActive: () => boolean,
     /** Called when the connection is (again) ready during a window. */
     private readonly onReady: (c: BusyClient) => void,
   ) {
     this.conn = new DriverConnection(shared, sessionId);
-    // Distinct, reproducible streams per client: same seed, same request sequence per client.
-    this.rng = createRng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
     this.conn.onLost = () => this.scheduleReconnect(RECONNECT_DELAY_MS);
   }
 

@@ -4,6 +4,7 @@ import { testConfig } from './testing/config.ts';
 import type { EchoTarget } from './testing/echo-target.ts';
 import { echoAndDriverPerTest } from './testing/per-test.ts';
 import { decodeHistogram } from './histogram.ts';
+import { startEchoTarget } from './testing/echo-target.ts';
 
 const { startTarget, startDriver } = echoAndDriverPerTest();
 let target: EchoTarget;
@@ -197,5 +198,39 @@ describe('closed model', () => {
     expect(s.errorsByKind['-32602']).toBe(s.perTool.unknown.requests);
     expect(s.framesSent).toBe(received);
     expect(s.framesReceived).toBe(sent);
+  });
+
+  it('sends the same requests from two drivers of one seed and salt, however fast their targets answer', async () => {
+    // Two variants, each against its own world: the slower one completes fewer turns per window,
+    // but every request it sends is one the faster one sent too (same tool, same varied prompt),
+    // in every window, not only the first (a turn more or less must not shift what follows).
+    const config = (url: string) =>
+      testConfig(url, {
+        clients: 3,
+        salt: 'shared',
+        load: { model: 'closed', thinkTime: 'exponential:mean=2ms' },
+        mix: [
+          { weight: 3, tool: 'echo', args: { prompt: 'a' } },
+          { weight: 1, tool: 'echo', args: { prompt: 'b' } },
+        ],
+      });
+    const fast = await startEchoTarget({ recordArgs: true, replyDelayMs: 1 });
+    const slow = await startTarget({ recordArgs: true, replyDelayMs: 6 });
+    const fastDriver = await Driver.start(config(fast.url));
+    try {
+      driver = await startDriver(config(slow.url));
+      for (let w = 0; w < 3; w++) await Promise.all([fastDriver.window(250, true), driver.window(250, true)]);
+      const sentFast = new Set(fast.counts.args);
+      expect(slow.counts.args.length).toBeGreaterThan(30);
+      expect(fast.counts.args.length).toBeGreaterThan(slow.counts.args.length);
+      expect(slow.counts.args.filter((a) => !sentFast.has(a))).toEqual([]);
+      // both entries were sent, each prompt varied (no two alike)
+      expect(slow.counts.args.some((a) => a.includes('"a [shared] #'))).toBe(true);
+      expect(slow.counts.args.some((a) => a.includes('"b [shared] #'))).toBe(true);
+      expect(new Set(slow.counts.args).size).toBe(slow.counts.args.length);
+    } finally {
+      await fastDriver.stop();
+      await fast.close();
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { LatencyModel } from '../../common/latency.ts';
+import { createRng, type LatencyModel, type Rng } from '../../common/latency.ts';
 import type { BusyClient } from './client.ts';
 import type { Pending } from './driver-connection.ts';
 import type { SharedState } from './shared-state.ts';
-import type { CompiledMix } from './mix.ts';
+import type { CompiledEntry, CompiledMix } from './mix.ts';
 import type { LoadModel } from './model.ts';
 
 /**
@@ -15,6 +15,10 @@ import type { LoadModel } from './model.ts';
 export class ClosedModel implements LoadModel {
   private active = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Windows begun so far (warm-ups too): both variants' drivers get the same sequence of them. */
+  private windows = 0;
+  /** Each client's plan for the current window (by client index). */
+  private plans: ClientPlan[] = [];
 
   constructor(
     private readonly shared: SharedState,
@@ -22,6 +26,7 @@ export class ClosedModel implements LoadModel {
     private readonly mix: CompiledMix,
     private readonly think: LatencyModel | undefined,
     private readonly churnEvery: number | undefined,
+    private readonly seed: number,
   ) {}
 
   isActive = (): boolean => this.active;
@@ -37,6 +42,8 @@ export class ClosedModel implements LoadModel {
   /** Every ready client sends its first request; one that is down reconnects (onReady starts it). */
   begin(_endAt: number): void {
     this.active = true;
+    const window = ++this.windows;
+    this.plans = this.clients.map((c) => clientPlan(this.mix, this.seed, window, c.index));
     for (const c of this.clients) {
       if (c.conn.state === 'ready') this.issue(c);
       else c.ensureConnected();
@@ -51,8 +58,10 @@ export class ClosedModel implements LoadModel {
 
   private issue(c: BusyClient): void {
     if (!this.active || c.conn.state !== 'ready' || c.conn.inflight.size > 0) return;
-    const e = this.mix.pick(c.rng);
-    const id = ++this.shared.lastRequestId;
+    const plan = this.plans[c.index];
+    const e = plan.next();
+    const id = plan.firstId + plan.turn++;
+    if (id > this.shared.lastRequestId) this.shared.lastRequestId = id;
     const frame = e.build(id);
     const p: Pending = { id, tool: e.tool, start: performance.now() };
     c.sinceConnect++;
@@ -66,7 +75,7 @@ export class ClosedModel implements LoadModel {
       c.churn(); // onReady issues the next request once the session is resumed
       return;
     }
-    const us = this.think === undefined ? 0 : this.think.sampleUs(c.rng);
+    const us = this.think === undefined ? 0 : this.think.sampleUs(this.plans[c.index].rng);
     if (us <= 0) {
       this.issue(c);
     } else if (us < 1000) {
@@ -80,4 +89,32 @@ export class ClosedModel implements LoadModel {
       this.timers.add(t);
     }
   }
+}
+
+/**
+ * Request ids are blocks of 2^20 turns per (window, client), with 2^14 clients and windows counted
+ * modulo 2^15: ids stay below 2^49 < 10^15, as EXAI text ids must (protocol/template.ts).
+ */
+const TURN_BITS = 2 ** 20;
+const CLIENT_SLOTS = 2 ** 14;
+const WINDOW_SLOTS = 2 ** 15;
+
+/**
+ * One client's requests in one window: its mix sequence and think times from a stream seeded by
+ * (seed, window, client), and ids by window, client and turn. So client i's k-th request of window w
+ * is the same frame in both variants' drivers (its prompt carries the id), whatever their timing:
+ * a world keyed on content (fakes/provider/chat.ts) answers the two alike, and one request more
+ * or less at a window's end does not shift every later request of that client.
+ */
+interface ClientPlan {
+  rng: Rng;
+  next: () => CompiledEntry;
+  firstId: number;
+  turn: number;
+}
+
+function clientPlan(mix: CompiledMix, seed: number, window: number, client: number): ClientPlan {
+  const rng = createRng((seed ^ Math.imul(window, 0x85ebca6b) ^ Math.imul(client + 1, 0x9e3779b1)) >>> 0);
+  const firstId = ((((window - 1) % WINDOW_SLOTS) * CLIENT_SLOTS + (client % CLIENT_SLOTS)) * TURN_BITS) + 1;
+  return { rng, next: mix.sequence(rng), firstId, turn: 0 };
 }

@@ -38,8 +38,8 @@ export class Driver {
     if (problems.length > 0) throw new Error(`driver config: ${problems.join('; ')}`);
     // In-band errors (the scenario's errorRules) are read where frames are classified.
     const adapter = withErrorRules(adapterFor(config.protocol), config.errorRules);
-    // Unique per driver process, so no two drivers (variants, runs) send the same "unique" request.
-    const mix = compileMix(config.mix, adapter, `${config.sessionPrefix}.${randomBytes(4).toString('hex')}`);
+    // By default unique per driver process, so no two drivers (variants, runs) send the same "unique" request.
+    const mix = compileMix(config.mix, adapter, config.salt ?? `${config.sessionPrefix}.${randomBytes(4).toString('hex')}`);
     const rec = new WindowRecorder(mix.toolNames);
     const shared = createSharedState({ url: config.url, token: config.token, adapter, rec, toolNames: mix.toolNames });
     const churnEvery = config.churn?.everyRequests;
@@ -49,11 +49,11 @@ export class Driver {
     const isActive = (): boolean => model.isActive();
     const onReady = (c: BusyClient): void => model.onReady(c);
     for (let i = 0; i < config.clients; i++) {
-      clients.push(new BusyClient(shared, i, ids.busy(i), config.seed, isActive, onReady));
+      clients.push(new BusyClient(shared, i, ids.busy(i), isActive, onReady));
     }
     const model =
       load.model === 'closed'
-        ? new ClosedModel(shared, clients, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery)
+        ? new ClosedModel(shared, clients, mix, load.thinkTime !== undefined ? parseLatency(load.thinkTime) : undefined, churnEvery, config.seed)
         : new OpenModel(shared, clients, mix, createRng(config.seed >>> 0), {
             ratePerSec: load.ratePerSec,
             arrival: load.arrival ?? 'poisson',

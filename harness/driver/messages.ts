@@ -48,6 +48,12 @@ export interface DriverConfig {
   churn?: { everyRequests: number };
   /** Session ids are `<prefix>-<client index>`, idle ones `<prefix>-idle-<i>` (harness/driver/session-ids.ts). */
   sessionPrefix: string;
+  /**
+   * What varied arguments carry so that they differ from other drivers' (driver/mix.ts). Absent: the
+   * session prefix and random bytes, unique to this driver. The harness gives both variants one
+   * salt when each has a world of its own, so that their requests are alike (common random numbers).
+   */
+  salt?: string;
   /** A request without its terminal frame after this long counts as a `timeout` error. */
   requestTimeoutMs: number;
   /** Extra connections that only say hello and then stay open, silent. */

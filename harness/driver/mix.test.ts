@@ -4,7 +4,7 @@ import { exaiAdapter } from '../protocol/exai.ts';
 import { compileMix, uniqueFieldOf } from './mix.ts';
 
 describe('request mix', () => {
-  it('picks entries in proportion to their weights, reproducibly', () => {
+  it('follows the weights over every stretch, from a seeded start, reproducibly', () => {
     const mix = compileMix(
       [
         { weight: 7, tool: 'chat', args: { prompt: 'p' } },
@@ -15,15 +15,23 @@ describe('request mix', () => {
     );
     expect(mix.toolNames).toEqual(['chat', 'status']);
     const draw = (seed: number): string[] => {
-      const rng = createRng(seed);
-      return Array.from({ length: 20_000 }, (_, i) => mix.pick(rng).build(i + 1));
+      const next = mix.sequence(createRng(seed));
+      return Array.from({ length: 20_000 }, (_, i) => next().build(i + 1));
     };
     const frames = draw(3);
-    const share = (pred: (f: string) => boolean): number => frames.filter(pred).length / frames.length;
-    expect(share((f) => f.includes('"prompt":"p #'))).toBeCloseTo(0.7, 1);
-    expect(share((f) => f.includes('"prompt":"same"'))).toBeCloseTo(0.1, 1);
-    expect(share((f) => f.includes('"name":"status"'))).toBeCloseTo(0.2, 1);
+    const kinds: Array<[(f: string) => boolean, number]> = [
+      [(f) => f.includes('"prompt":"p #'), 0.7],
+      [(f) => f.includes('"prompt":"same"'), 0.1],
+      [(f) => f.includes('"name":"status"'), 0.2],
+    ];
+    // Every stretch of 130 requests (a chat-realistic window) holds each entry's share to within
+    // 2 requests; independent draws would stray by 5 (one sd of 130 x 0.7) about a third of the time.
+    for (let start = 0; start + 130 <= frames.length; start += 97) {
+      const stretch = frames.slice(start, start + 130);
+      for (const [is, w] of kinds) expect(Math.abs(stretch.filter(is).length - 130 * w)).toBeLessThanOrEqual(2);
+    }
     expect(draw(3)).toEqual(frames);
+    expect(draw(4)).not.toEqual(frames);
   });
 
   it('salts varied arguments so two drivers never send the same unique request', () => {
@@ -34,9 +42,9 @@ describe('request mix', () => {
     const a = compileMix(entries, exaiAdapter, 'drv-a');
     const b = compileMix(entries, exaiAdapter, 'drv-b');
     const firstOf = (m: typeof a, repeat: boolean) => {
-      const rng = createRng(5);
+      const next = m.sequence(createRng(5));
       for (;;) {
-        const f = m.pick(rng).build(1);
+        const f = next().build(1);
         if (f.includes('"prompt":"same"') === repeat) return f;
       }
     };

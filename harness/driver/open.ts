@@ -4,7 +4,7 @@ import { interArrival } from './arrivals.ts';
 import type { BusyClient } from './client.ts';
 import type { Pending } from './driver-connection.ts';
 import type { SharedState } from './shared-state.ts';
-import type { CompiledMix } from './mix.ts';
+import type { CompiledEntry, CompiledMix } from './mix.ts';
 import type { LoadModel } from './model.ts';
 
 /**
@@ -38,14 +38,16 @@ export class OpenModel implements LoadModel {
   private rr = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly gap: () => number;
+  private readonly nextEntry: () => CompiledEntry;
 
   constructor(
     private readonly shared: SharedState,
     private readonly clients: readonly BusyClient[],
-    private readonly mix: CompiledMix,
+    mix: CompiledMix,
     private readonly rng: Rng,
     private readonly opts: OpenOptions,
   ) {
+    this.nextEntry = mix.sequence(rng);
     this.gap = interArrival(opts.arrival, opts.ratePerSec, rng);
   }
 
@@ -100,7 +102,7 @@ export class OpenModel implements LoadModel {
   };
 
   private dispatch(intended: number, now: number): void {
-    const e = this.mix.pick(this.rng);
+    const e = this.nextEntry();
     if (this.inFlight >= this.opts.maxInFlight) {
       this.shared.rec.dropped++;
       return;

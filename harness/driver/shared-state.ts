@@ -9,7 +9,7 @@ export interface SharedState {
   readonly rec: WindowRecorder;
   /** Reused by every classify call (the hot loop allocates no result objects). */
   readonly info: FrameInfo;
-  /** The last request id handed out; ids are 1, 2, 3... for the driver's whole life. */
+  /** The highest request id handed out (open model: 1, 2, 3... in schedule order; closed: by client and turn). */
   lastRequestId: number;
   readonly handshakeTimeoutMs: number;
   /** The mix's tool names by index (Pending.tool): an id-less error naming a tool narrows to its calls. */

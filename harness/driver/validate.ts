@@ -13,6 +13,7 @@ export function validateDriverConfig(c: DriverConfig): string[] {
   if (c.idleClients !== undefined && !(Number.isInteger(c.idleClients) && c.idleClients >= 0)) p.push(`idleClients: expected an integer >= 0, got ${JSON.stringify(c.idleClients)}`);
   if (!posInt(c.requestTimeoutMs)) p.push(`requestTimeoutMs: expected a positive integer, got ${JSON.stringify(c.requestTimeoutMs)}`);
   if (typeof c.seed !== 'number' || !Number.isFinite(c.seed)) p.push(`seed: expected a number, got ${JSON.stringify(c.seed)}`);
+  if (c.salt !== undefined && typeof c.salt !== 'string') p.push(`salt: expected a string, got ${JSON.stringify(c.salt)}`);
   if (typeof c.sessionPrefix !== 'string' || c.sessionPrefix.length === 0) {
     p.push(`sessionPrefix: expected a non-empty string, got ${JSON.stringify(c.sessionPrefix)}`);
   } else {

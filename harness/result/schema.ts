@@ -160,6 +160,8 @@ export const WorldInfo = z.object({
   redis: z.string(),
   supabase: z.string(),
   provider: z.string(),
+  /** Each variant had a world of its own, from the same seed (common random numbers); absent: one shared world. */
+  paired: z.boolean().optional(),
 });
 
 export const Result = z.object({

@@ -21,7 +21,8 @@ export const RAPID_SWAP_MS = 20;
  * two daemons, and this way each variant's load generation competes only with its own target, the
  * same for both variants. The cost: a target shares its core with its driver, so a driver near a
  * full core starves its own target; a round whose driver used more than 90% of a core is invalid
- * (window-result.ts). The fakes (the shared world) and this harness float over both cores.
+ * (window-result.ts). The fakes (a world per variant, or one shared) and this harness float over
+ * both cores: placing each variant's world with it made no measurable difference (A/A, 2026-11-30).
  *
  * Three placements, best first:
  * - `cpuset` (coreSwap `rapid`): each variant in its own cpuset group, the groups' cores swapped

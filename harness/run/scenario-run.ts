@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { initialWarmupSec } from '../scenario/profile.ts';
 import { stopAllChildren } from '../targets/children.ts';
-import { startFakes, type RunningFakes } from '../targets/fakes-process.ts';
+import { startWorlds, type RunningFakes } from '../targets/fakes-process.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import { DriverFault, DriverProcess } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
@@ -23,7 +24,8 @@ export interface ScenarioOutcome {
 }
 
 /**
- * One scenario end to end: fakes (if a variant is the reference daemon), both targets started
+ * One scenario end to end: fakes (if a variant is the reference daemon: a world per variant where
+ * it is cheap, see startWorlds), both targets started
  * once, one driver per target, a long warm-up each, then R rounds of both variants, each a
  * warm-up window and a measured window: one variant after the other in a seeded order
  * (`design: 'interleaved'`), or both at once on their own cores, swapped every round (`'duet'`).
@@ -50,7 +52,7 @@ export async function runScenario(
   const started: RunningTarget[] = [];
   const rounds: WindowResult[] = [];
   const exactRounds: ExactnessRound[] = [];
-  let fakes: RunningFakes | null = null;
+  let worlds: Record<VariantName, RunningFakes> | null = null;
   let placement: DuetPlacement | null = null;
   const live = {} as Record<VariantName, LiveVariant>;
   const variantsInfo = { baseline: { ...plan.variants.baseline.info }, instrumented: { ...plan.variants.instrumented.info } };
@@ -75,7 +77,7 @@ export async function runScenario(
       ...(end.error !== undefined && { error: end.error }),
     };
     ctx.emit({ type: 'scenario-end', result });
-    return { result, world: fakes?.world ?? null };
+    return { result, world: worlds?.baseline.world ?? null };
   };
 
   ctx.emit({ type: 'scenario-start', scenario: s.name, index: position.index, count: position.count, plannedSec: plan.plannedSec });
@@ -84,20 +86,22 @@ export async function runScenario(
   for (const name of VARIANTS) guard.watch(drivers[name].died);
   try {
     if (plan.needsFakes) {
-      fakes = await guard.run(startFakes(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)), mode: plan.world }));
-      guard.watch(fakes.died);
+      worlds = await guard.run(startWorlds(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)), mode: plan.world }));
+      for (const w of new Set(Object.values(worlds))) guard.watch(w.died);
     }
-    const targets = await guard.run(startTargets(plan, fakes, started));
+    const targets = await guard.run(startTargets(plan, worlds, started));
     for (const name of VARIANTS) {
       guard.watch(targets[name].died);
       variantsInfo[name].pid = targets[name].pid;
       if (targets[name].backend) variantsInfo[name].backend = targets[name].backend;
     }
-    await guard.run(startDrivers(plan, targets, drivers));
+    // Paired worlds (startWorlds): one salt, so both variants send the same requests; a fresh one per run.
+    const paired = worlds !== null && worlds.baseline !== worlds.instrumented;
+    await guard.run(startDrivers(plan, targets, drivers, paired ? `${s.name}.${randomBytes(4).toString('hex')}` : undefined));
     for (const name of VARIANTS) {
       live[name] = { name, target: targets[name], driver: drivers[name], checkExactness: await exactnessApplies(targets[name]) };
     }
-    ctx.emit({ type: 'scenario-ready', scenario: s.name, baseline: targets.baseline.target, instrumented: targets.instrumented.target, world: fakes ? JSON.stringify(fakes.world) : null });
+    ctx.emit({ type: 'scenario-ready', scenario: s.name, baseline: targets.baseline.target, instrumented: targets.instrumented.target, world: worlds ? JSON.stringify(worlds.baseline.world) : null });
 
     const windowTimeout = (sec: number) => sec * 1000 + s.requestTimeoutSec * 1000 + 30_000;
     /** Warm-up windows (nothing recorded) of one variant, or of both at once in a duet. */
@@ -164,7 +168,7 @@ export async function runScenario(
     // Drivers first (they close their connections), then the targets, then the fakes they use.
     await Promise.all(VARIANTS.map((n) => drivers[n].stop().catch(() => undefined)));
     await Promise.all(started.map((t) => t.stop().catch(() => undefined)));
-    await fakes?.stop().catch(() => undefined);
+    await Promise.all([...new Set(Object.values(worlds ?? {}))].map((w) => w.stop().catch(() => undefined)));
     // Whatever an interrupted start-up left behind (a target still booting when Ctrl-C came).
     await stopAllChildren();
   }

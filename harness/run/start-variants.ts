@@ -15,7 +15,7 @@ import { withHttpLoad } from '../http-load/monitoring-load.ts';
 
 export const VARIANTS: readonly VariantName[] = ['baseline', 'instrumented'];
 
-export function driverConfig(plan: ScenarioPlan, variant: VariantName, url: string): DriverConfig {
+export function driverConfig(plan: ScenarioPlan, variant: VariantName, url: string, salt?: string): DriverConfig {
   const s = plan.scenario;
   return {
     url,
@@ -26,6 +26,8 @@ export function driverConfig(plan: ScenarioPlan, variant: VariantName, url: stri
     mix: s.mix,
     // The same seed for both variants: both see the same request sequence, which tightens the pairing.
     seed: plan.seed,
+    // One salt for both when each has its own world: then they send the very same requests too.
+    ...(salt !== undefined && { salt }),
     churn: s.churn,
     // Session ids are at most 64 characters (EXAI-PROTOCOL.md); the driver appends -idle-N.
     sessionPrefix: `ob-${s.name}-${variant === 'baseline' ? 'b' : 'i'}`.slice(0, 48),
@@ -39,7 +41,7 @@ export function driverConfig(plan: ScenarioPlan, variant: VariantName, url: stri
  * Both targets at once (they are independent). Every one that came up is pushed to `started`
  * even when the other failed, so the caller stops it.
  */
-export async function startTargets(plan: ScenarioPlan, fakes: RunningFakes | null, started: RunningTarget[]): Promise<Record<VariantName, RunningTarget>> {
+export async function startTargets(plan: ScenarioPlan, worlds: Record<VariantName, RunningFakes> | null, started: RunningTarget[]): Promise<Record<VariantName, RunningTarget>> {
   // Every variant's ports at once, so the two never share one (a fixed health port cannot collide).
   const ports = await allocateVariantPorts(VARIANTS, plan.scenario.ports ?? []);
   const dir = path.dirname(path.resolve(plan.file));
@@ -47,6 +49,7 @@ export async function startTargets(plan: ScenarioPlan, fakes: RunningFakes | nul
   const settled = await Promise.allSettled(
     VARIANTS.map((name) => {
       const v = plan.variants[name];
+      const fakes = worlds?.[name];
       const viewers = plan.scenario.variants[name].dashboardViewers ?? plan.scenario.dashboardViewers ?? 0;
       const env = dashboardEnv(v.env, viewers);
       // A scenario's `instances`: that many reference daemons behind a round-robin balancer.
@@ -72,10 +75,10 @@ export async function startTargets(plan: ScenarioPlan, fakes: RunningFakes | nul
 }
 
 /** `start` both drivers; a driver that cannot connect or say hello means the target is unusable as configured. */
-export async function startDrivers(plan: ScenarioPlan, targets: Record<VariantName, RunningTarget>, drivers: Record<VariantName, DriverProcess>): Promise<void> {
+export async function startDrivers(plan: ScenarioPlan, targets: Record<VariantName, RunningTarget>, drivers: Record<VariantName, DriverProcess>, salt?: string): Promise<void> {
   const s = plan.scenario;
   const timeoutMs = 30_000 + (s.clients + s.idleClients) * 20;
-  const settled = await Promise.allSettled(VARIANTS.map((name) => drivers[name].start(driverConfig(plan, name, targets[name].url), timeoutMs)));
+  const settled = await Promise.allSettled(VARIANTS.map((name) => drivers[name].start(driverConfig(plan, name, targets[name].url, salt), timeoutMs)));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw new UsageError(`${s.name}: ${(failed.reason as Error).message}`);
 }

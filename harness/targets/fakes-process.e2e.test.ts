@@ -3,12 +3,23 @@
  * scenario's `world.provider.limits` to a provider that answers 429 with Retry-After above them.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startFakes, worldConfig } from './fakes-process.ts';
+import { startFakes, worldConfig, worldsPaired } from './fakes-process.ts';
 
 describe('the fakes process gets the scenario world', () => {
   it('maps world.provider.limits to the fakes config, and only what the scenario wrote', () => {
     expect(worldConfig({ provider: { limits: { rpm: 30, tpm: 5000 } } }, 7)).toEqual({ providerRpm: 30, providerTpm: 5000, seed: 7 });
     expect(worldConfig({ provider: { limits: { tpm: 5000 } } }, 7)).toEqual({ providerTpm: 5000, seed: 7 });
+  });
+
+  it('gives each variant a world of its own only where that is cheap and nothing names one server', () => {
+    const env = { PATH: '' };
+    expect(worldsPaired({ provider: { latency: 'constant:v=1ms' }, redis: { mode: 'auto' } }, 'fakes', env)).toBe(true);
+    expect(worldsPaired({ redis: { mode: 'fake' } }, 'compose', env)).toBe(false);
+    expect(worldsPaired({ supabase: { store: 'postgres' } }, 'fakes', env)).toBe(false);
+    // a real Redis with no redis-server here would come from a container
+    expect(worldsPaired({ redis: { mode: 'real' } }, 'fakes', env)).toBe(false);
+    expect(worldsPaired({ redis: { mode: 'auto' } }, 'fakes', { ...env, REDIS_URL: 'redis://127.0.0.1:6379' })).toBe(false);
+    expect(worldsPaired({ redis: { mode: 'auto' } }, 'fakes', { ...env, DATABASE_URL: 'postgres://x' })).toBe(false);
   });
 
   it('a provider limited to 3 requests per minute answers the fourth with 429 and Retry-After', async () => {

@@ -6,7 +6,7 @@ import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import type { ScenarioWorld } from '../scenario/schema.ts';
 import { spawnTracked } from './children.ts';
 import { startComposeWorld, worldMode, type WorldMode } from './compose-world.ts';
-import { worldContainers } from './containers.ts';
+import { containerNeeds, worldContainers } from './containers.ts';
 
 /** The JSON line fakes/main.ts prints when ready (contract). */
 export interface FakesEndpoints {
@@ -23,7 +23,7 @@ export interface FakesEndpoints {
 export interface RunningFakes {
   readonly endpoints: FakesEndpoints;
   /** For the result's env.world. */
-  readonly world: { redis: string; supabase: string; provider: string };
+  readonly world: { redis: string; supabase: string; provider: string; paired?: boolean };
   readonly died: Promise<string>;
   stop(): Promise<void>;
 }
@@ -86,4 +86,40 @@ export async function startFakes(world: ScenarioWorld, seed: number, opts: { bas
     died: proc.died,
     stop: cleanup,
   };
+}
+
+/**
+ * A world per variant, or one shared. Paired worlds are the default wherever the world is cheap
+ * to start twice (fakes here, the in-memory store, no containers): both start from the same seed,
+ * so variant A's n-th provider call waits as long as variant B's n-th (common random numbers).
+ * In a closed model that latency sets each client's pace, so one shared world, whose draws the two
+ * variants take in turns, made their throughput and latency differ by a few percent per window
+ * for no reason of their own. PostgreSQL, containers and a compose world stay shared; the mix's
+ * salt (driver/mix.ts) keeps the two variants' cache entries apart there.
+ */
+export function worldsPaired(world: ScenarioWorld, mode: WorldMode, env: NodeJS.ProcessEnv = process.env): boolean {
+  const needs = containerNeeds(world, env);
+  // A Redis or database named by URL is one server, whatever the fakes: it stays shared.
+  const external = Boolean(env.REDIS_URL || env.DATABASE_URL);
+  return mode === 'fakes' && world.supabase?.store !== 'postgres' && !needs.redis && !needs.postgres && !external;
+}
+
+export async function startWorlds(
+  world: ScenarioWorld,
+  seed: number,
+  opts: { baseDir?: string; mode?: WorldMode },
+): Promise<{ baseline: RunningFakes; instrumented: RunningFakes }> {
+  if (!worldsPaired(world, opts.mode ?? worldMode())) {
+    const shared = await startFakes(world, seed, opts);
+    return { baseline: shared, instrumented: shared };
+  }
+  const settled = await Promise.allSettled([startFakes(world, seed, opts), startFakes(world, seed, opts)]);
+  const up = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(up.map((f) => f.stop().catch(() => undefined)));
+    throw failed.reason;
+  }
+  const [baseline, instrumented] = up.map((f) => ({ ...f, world: { ...f.world, paired: true } }));
+  return { baseline, instrumented };
 }
