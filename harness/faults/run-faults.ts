@@ -291,6 +291,7 @@ export async function runFaultScenario(
     await fakes?.stop().catch(() => undefined);
     await redis?.stop().catch(() => undefined);
     await stopAllChildren();
+    guard.dispose();
   }
 }
 

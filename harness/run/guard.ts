@@ -21,14 +21,24 @@ const abortError = (signal: AbortSignal): RunAborted => new RunAborted(String(si
 export class Guard {
   private readonly deaths: Promise<never>[] = [];
   private readonly aborted: Promise<never>;
+  private fire: (() => void) | null = null;
 
   constructor(private readonly signal: AbortSignal) {
     this.aborted = new Promise((_, reject) => {
       const fire = () => reject(abortError(signal));
       if (signal.aborted) fire();
-      else signal.addEventListener('abort', fire, { once: true });
+      else {
+        this.fire = fire;
+        signal.addEventListener('abort', fire, { once: true });
+      }
     });
     this.aborted.catch(() => undefined);
+  }
+
+  /** The scenario is over: stop listening on the run's signal (a calibration runs dozens of scenarios on one). */
+  dispose(): void {
+    if (this.fire) this.signal.removeEventListener('abort', this.fire);
+    this.fire = null;
   }
 
   /** Watch a process whose death must end the scenario. */

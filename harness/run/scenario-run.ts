@@ -171,6 +171,7 @@ export async function runScenario(
     await Promise.all([...new Set(Object.values(worlds ?? {}))].map((w) => w.stop().catch(() => undefined)));
     // Whatever an interrupted start-up left behind (a target still booting when Ctrl-C came).
     await stopAllChildren();
+    guard.dispose();
   }
 }
 
