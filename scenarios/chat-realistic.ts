@@ -19,10 +19,13 @@ import { defineScenario } from '../index.ts';
  * ~0.8 pp in its round: 1 pp lets a single one pass and fails a layer that loses a call in 100.
  * No p99 floor: 5% of a p99 near 900 ms is already ~45 ms, far above any timer or scheduler noise.
  * What `ci` can decide of these (`overbench calibrate --scenario chat-realistic --profile ci
- * --repeats 3 --seed 42`, 2026-11-30, 2-core build machine): MDE 8.7% for CPU per request, 11.6%
- * p50, 33% p99, 8.3% throughput. So `ci` decides these budgets only for a change far beyond them;
- * they stay the costs that matter, and the default and `full` profiles (or --until-decided) are
- * how to decide them. Error rate is decided in every run (MDE 0 pp: no errors in A/A).
+ * --repeats 3 --seed 42`, 2026-11-30, 2-core build machine, with common random numbers: both
+ * variants send the same requests, each to its own world): MDE 7.9% for CPU per request, 3.6%
+ * p50, 2.5% p95, 1.9% p99, 0.8% throughput. So `ci` decides the latency and throughput budgets,
+ * and CPU per request only for a change beyond ~8%: two processes doing the same calls still
+ * differ by ~7% per 2 s window (their own GC and JIT timing); the default and `full` profiles
+ * (or --until-decided) are how to decide it. Error rate is decided in every run (MDE 0 pp: no
+ * errors in A/A).
  *
  * Time (windows only; start-up and the drain of in-flight calls come on top; a duet runs both
  * variants' windows at once): default 4 + 6 x (1 + 6) = 46 s; ci 4 + 12 x (0.25 + 2) = 31 s;
