@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { COUNTER_NAMES, type CounterName } from './counter-names.ts';
+import { LogHistogram } from './log-histogram.ts';
 import { INDEX_KEY, instanceKey, latencyKey, parseField } from './redis-keys.ts';
 import { summarizeHistogram } from './summarize.ts';
 import { emptyCounters, STAGES, type ClientCounters, type MetricsSnapshot, type Stage } from './types.ts';
@@ -39,7 +40,8 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
     }
     for (const [stage, encoded] of Object.entries(latency as Record<string, string>)) {
       if (!(STAGES as readonly string[]).includes(stage)) continue;
-      const h = decodeFromCompressedBase64(encoded, 32, false);
+      // This version's flush writes LogHistogram text; an instance of an older one, a compressed HdrHistogram.
+      const h = LogHistogram.decode(encoded)?.toHdr() ?? decodeFromCompressedBase64(encoded, 32, false);
       let into = merged.get(stage as Stage);
       if (!into) {
         into = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });

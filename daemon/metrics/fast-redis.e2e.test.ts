@@ -3,7 +3,9 @@ import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { Redis } from 'ioredis';
 import { FastMetrics } from './fast.ts';
 import { readClusterSnapshot } from './cluster.ts';
-import { INDEX_KEY, instanceKey } from './redis-keys.ts';
+import { INDEX_KEY, instanceKey, latencyKey } from './redis-keys.ts';
+import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { StageId } from './types.ts';
 import { runScript } from './testing/run-script.ts';
 import { addCounters } from './counter-names.ts';
 import { emptyCounters } from './types.ts';
@@ -57,6 +59,32 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('merges stage latencies across instances, from this version\'s text and from an older one\'s compressed HdrHistogram', async () => {
+    await redis.flushall();
+    const a = new FastMetrics({ flushIntervalMs: 60_000 });
+    a.start({ instanceId: 'host:1:8079', redis });
+    try {
+      runScript(a, { clients: 1, framesPerClient: 1 }); // an instance with no counters reads as expired
+      for (let i = 1; i <= 100; i++) a.stageLatency(StageId.provider, i * 1000);
+      expect(await a.flushNow()).toBe(true);
+      expect(await redis.hget(latencyKey('host:1:8079'), 'provider')).toMatch(/^lh1;/);
+      // an instance of an older version: 100 values of 500 ms, as it encoded them
+      const old = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+      old.recordValueWithCount(500_000, 100);
+      await redis.hset(INDEX_KEY, 'host:2:8079', '1');
+      await redis.hset(instanceKey('host:2:8079'), 'total:messagesReceived', '0');
+      await redis.hset(latencyKey('host:2:8079'), 'provider', encodeIntoCompressedBase64(old));
+      const cluster = await readClusterSnapshot(redis);
+      const provider = cluster.latencyUs.provider!;
+      expect(provider.count).toBe(200);
+      expect(provider.p50).toBeGreaterThanOrEqual(99_000);
+      expect(provider.p50).toBeLessThanOrEqual(101_000);
+      expect(provider.p99).toBeGreaterThanOrEqual(499_000);
+    } finally {
+      await a.close();
     }
   });
 

@@ -47,4 +47,20 @@ describe('LogHistogram', () => {
     expect(Math.abs(hdr.getValueAtPercentile(99) / 99_000 - 1)).toBeLessThan(0.01);
     expect(hdr.maxValue).toBeLessThanOrEqual(100_000 * 1.001);
   });
+
+  it('encodes to text and back: the same buckets and max, so the same percentiles', () => {
+    const h = new LogHistogram();
+    expect(LogHistogram.decode(h.encode())!.totalCount).toBe(0);
+    for (let i = 0; i < 5000; i++) h.record(Math.floor((i * 7919) % 250_000) + (i % 3));
+    h.record(2 ** 31 - 1);
+    const back = LogHistogram.decode(h.encode())!;
+    expect(back.counts).toEqual(h.counts);
+    expect(back.max).toBe(h.max);
+    const a = h.toHdr();
+    const b = back.toHdr();
+    for (const q of [50, 95, 99, 99.9]) expect(b.getValueAtPercentile(q)).toBe(a.getValueAtPercentile(q));
+    // a compressed HdrHistogram (what older flushes wrote) or garbage is not taken for one
+    expect(LogHistogram.decode('HISTFAAAACR4nJNpmSzMwMDAzAABMBoEGBkYGBgZGRkZGRkZGRgYGRgYAEjQAy8=')).toBeNull();
+    expect(LogHistogram.decode('lh1;zz;5:-1,')).toBeNull();
+  });
 });

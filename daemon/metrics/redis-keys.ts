@@ -3,7 +3,8 @@
  * and the reader, cluster.ts):
  * - INDEX_KEY: hash instanceId -> JSON { backend, lastFlushMs };
  * - instanceKey(id): hash of cumulative counters, fields `t:<column>` (totals) and `c:<client>:<column>`;
- * - latencyKey(id): hash stage -> HdrHistogram (compressed base64), the instance's whole history.
+ * - latencyKey(id): hash stage -> the instance's whole history of that stage, as LogHistogram text
+ *   (`lh1;...`, log-histogram.ts); a compressed base64 HdrHistogram from older versions is read too.
  */
 export const KEY_PREFIX = 'overbench:metrics:';
 export const INDEX_KEY = `${KEY_PREFIX}instances`;
