@@ -181,6 +181,8 @@ describe('SIGINT mid-run', () => {
       if (delayMs > 0) {
         expect(count(seen, 'fakes/main.ts')).toBe(2);
         expect(count(seen, 'daemon/main.ts')).toBe(2);
+        // both run under the same V8 conditions (reference-daemon-argv.ts)
+        expect(seen.filter((c) => c.includes('daemon/main.ts') && c.includes('--no-memory-reducer'))).toHaveLength(2);
         if (realRedis) expect(count(seen, 'redis-server')).toBeGreaterThanOrEqual(1);
       }
       expect(left).toEqual([]);

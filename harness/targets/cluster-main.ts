@@ -10,7 +10,8 @@ import { spawnChild, type Child } from '../../common/child-process/child.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { stopOnSignals, stopWithParent } from '../../common/orphan.ts';
-import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
+import { referenceDaemonArgv } from './reference-daemon-argv.ts';
 import { runMain } from '../../common/run-main.ts';
 
 async function main(): Promise<number> {
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const stopAll = () => Promise.all(children.map((c) => c.stop(10_000)));
   const stopping = stopOnSignals(stopAll, ExitCode.Pass);
   for (let i = 0; i < n; i++) {
-    children.push(spawnChild(process.execPath, tsxArgs('daemon/main.ts'), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    children.push(spawnChild(process.execPath, referenceDaemonArgv(), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
   // A failing instance's stderr is ours: the harness shows it.
   for (const c of children) c.stderr?.onLine((l) => process.stderr.write(`${c.name}: ${l}\n`));

@@ -4,7 +4,8 @@ import type { ReadyLine } from '../../daemon/testing/spawn-daemon.ts';
 import { describeTail } from '../../common/child-process/output.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { UsageError } from '../../common/exit-codes.ts';
-import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
+import { REPO_ROOT } from '../../common/tsx.ts';
+import { referenceDaemonArgv } from './reference-daemon-argv.ts';
 import { spawnTracked } from './children.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
 import { waitForHandshake } from './ready.ts';
@@ -44,7 +45,8 @@ export function referenceDaemonEnv(fakes: FakesEndpoints | null, own: Record<str
 }
 
 /**
- * The reference daemon (no target): `node --import tsx daemon/main.ts` on ephemeral ports, the
+ * The reference daemon (no target): `node --no-memory-reducer --import tsx daemon/main.ts`
+ * (reference-daemon-argv.ts says why) on ephemeral ports, the
  * fakes' endpoints, then the scenario's and the variant's env (which win: a user may point a
  * variant at a real Redis). Ready = its ready line, then a successful hello.
  */
@@ -57,7 +59,7 @@ export async function startReferenceDaemon(opts: {
 }): Promise<RunningTarget> {
   const env = referenceDaemonEnv(opts.fakes, opts.env);
   const name = `${opts.label} reference daemon (METRICS_BACKEND=${env.METRICS_BACKEND ?? 'default'})`;
-  const proc = spawnTracked(process.execPath, tsxArgs('daemon/main.ts'), {
+  const proc = spawnTracked(process.execPath, referenceDaemonArgv(), {
     name,
     env: { ...process.env, PORT: undefined, ...env },
     cwd: REPO_ROOT,
