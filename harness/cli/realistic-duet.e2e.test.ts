@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpusAllowed, threadsOf } from '../../common/proc.ts';
+import { alive, cpusAllowed, threadsOf } from '../../common/proc.ts';
 import { processesMatching } from '../../common/testing/procs.ts';
 import { REPO_ROOT } from '../../common/tsx.ts';
 import { Result } from '../result/schema.ts';
-import { cpusetHierarchy } from '../targets/cpuset.ts';
+import { cpusetHierarchy, groupOwner } from '../targets/cpuset.ts';
 import { duetCpus, findTaskset } from '../targets/pin.ts';
 import { overbench } from './testing/cli.ts';
 
@@ -82,7 +82,17 @@ function expectBothAtOnce(s: ReturnType<typeof Result.parse>['scenarios'][number
   }
 }
 
-const cpusetGroupsLeft = (parent: string | null) => (parent ? readdirSync(parent).filter((n) => n.startsWith('overbench-')) : []);
+/**
+ * Groups whose run is over (`overbench-<harness pid>-<variant>`, its pid gone): what a run failed
+ * to remove. Groups of runs still going (other test files run beside this one) are theirs.
+ */
+const cpusetGroupsLeft = (parent: string | null) =>
+  parent
+    ? readdirSync(parent).filter((n) => {
+        const owner = groupOwner(n);
+        return owner !== null && !alive(owner);
+      })
+    : [];
 
 describe('overbench realistic, duet design', () => {
   const pinnable = findTaskset() !== undefined && duetCpus() !== null;

@@ -6,7 +6,8 @@ const RECONNECT_RETRY_MS = 250;
 
 /**
  * A busy client (k6: a virtual user): one connection under one session id, and the reconnect
- * rules both load models share: churn (close and resume the same session every N requests) and recovery after the target dropped the connection, only while a window runs.
+ * rules both load models share: churn (close and resume the same session every N requests) and
+ * recovery after the target dropped the connection, only while a window runs.
  */
 export class BusyClient {
   readonly conn: DriverConnection;

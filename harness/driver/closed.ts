@@ -95,7 +95,7 @@ export class ClosedModel implements LoadModel {
  * Request ids are blocks of 2^20 turns per (window, client), with 2^14 clients and windows counted
  * modulo 2^15: ids stay below 2^49 < 10^15, as EXAI text ids must (protocol/template.ts).
  */
-const TURN_BITS = 2 ** 20;
+const TURN_SLOTS = 2 ** 20;
 const CLIENT_SLOTS = 2 ** 14;
 const WINDOW_SLOTS = 2 ** 15;
 
@@ -115,6 +115,6 @@ interface ClientPlan {
 
 function clientPlan(mix: CompiledMix, seed: number, window: number, client: number): ClientPlan {
   const rng = createRng((seed ^ Math.imul(window, 0x85ebca6b) ^ Math.imul(client + 1, 0x9e3779b1)) >>> 0);
-  const firstId = ((((window - 1) % WINDOW_SLOTS) * CLIENT_SLOTS + (client % CLIENT_SLOTS)) * TURN_BITS) + 1;
+  const firstId = ((((window - 1) % WINDOW_SLOTS) * CLIENT_SLOTS + (client % CLIENT_SLOTS)) * TURN_SLOTS) + 1;
   return { rng, next: mix.sequence(rng), firstId, turn: 0 };
 }

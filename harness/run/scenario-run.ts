@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { initialWarmupSec } from '../scenario/profile.ts';
 import { stopAllChildren } from '../targets/children.ts';
-import { startWorlds, type RunningFakes } from '../targets/fakes-process.ts';
+import { startWorlds, type Worlds } from '../targets/fakes-process.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import { DriverFault, DriverProcess } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
@@ -52,7 +52,7 @@ export async function runScenario(
   const started: RunningTarget[] = [];
   const rounds: WindowResult[] = [];
   const exactRounds: ExactnessRound[] = [];
-  let worlds: Record<VariantName, RunningFakes> | null = null;
+  let worlds: Worlds | null = null;
   let placement: DuetPlacement | null = null;
   const live = {} as Record<VariantName, LiveVariant>;
   const variantsInfo = { baseline: { ...plan.variants.baseline.info }, instrumented: { ...plan.variants.instrumented.info } };
@@ -87,7 +87,7 @@ export async function runScenario(
   try {
     if (plan.needsFakes) {
       worlds = await guard.run(startWorlds(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)), mode: plan.world }));
-      for (const w of new Set(Object.values(worlds))) guard.watch(w.died);
+      for (const w of worlds.distinct) guard.watch(w.died);
     }
     const targets = await guard.run(startTargets(plan, worlds, started));
     for (const name of VARIANTS) {
@@ -96,7 +96,7 @@ export async function runScenario(
       if (targets[name].backend) variantsInfo[name].backend = targets[name].backend;
     }
     // Paired worlds (startWorlds): one salt, so both variants send the same requests; a fresh one per run.
-    const paired = worlds !== null && worlds.baseline !== worlds.instrumented;
+    const paired = worlds?.baseline.world.paired === true;
     await guard.run(startDrivers(plan, targets, drivers, paired ? `${s.name}.${randomBytes(4).toString('hex')}` : undefined));
     for (const name of VARIANTS) {
       live[name] = { name, target: targets[name], driver: drivers[name], checkExactness: await exactnessApplies(targets[name]) };
@@ -168,7 +168,7 @@ export async function runScenario(
     // Drivers first (they close their connections), then the targets, then the fakes they use.
     await Promise.all(VARIANTS.map((n) => drivers[n].stop().catch(() => undefined)));
     await Promise.all(started.map((t) => t.stop().catch(() => undefined)));
-    await Promise.all([...new Set(Object.values(worlds ?? {}))].map((w) => w.stop().catch(() => undefined)));
+    await Promise.all((worlds?.distinct ?? []).map((w) => w.stop().catch(() => undefined)));
     // Whatever an interrupted start-up left behind (a target still booting when Ctrl-C came).
     await stopAllChildren();
     guard.dispose();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../../common/exit-codes.ts';
 import type { DriverConfig } from '../driver/messages.ts';
-import type { RunningFakes } from '../targets/fakes-process.ts';
+import type { Worlds } from '../targets/fakes-process.ts';
 import { allocateVariantPorts } from '../targets/ports.ts';
 import { startTarget } from '../targets/start.ts';
 import type { RunningTarget } from '../targets/types.ts';
@@ -41,7 +41,7 @@ export function driverConfig(plan: ScenarioPlan, variant: VariantName, url: stri
  * Both targets at once (they are independent). Every one that came up is pushed to `started`
  * even when the other failed, so the caller stops it.
  */
-export async function startTargets(plan: ScenarioPlan, worlds: Record<VariantName, RunningFakes> | null, started: RunningTarget[]): Promise<Record<VariantName, RunningTarget>> {
+export async function startTargets(plan: ScenarioPlan, worlds: Worlds | null, started: RunningTarget[]): Promise<Record<VariantName, RunningTarget>> {
   // Every variant's ports at once, so the two never share one (a fixed health port cannot collide).
   const ports = await allocateVariantPorts(VARIANTS, plan.scenario.ports ?? []);
   const dir = path.dirname(path.resolve(plan.file));

@@ -111,6 +111,12 @@ export class CpusetGroup {
   }
 }
 
+/** The harness pid a group of ours carries in its name (`overbench-<pid>-<variant>`); null for any other. */
+export function groupOwner(name: string): number | null {
+  const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
+  return m ? Number(m[1]) : null;
+}
+
 /** Groups left by runs that died without cleaning up (their harness pid is gone): removed. */
 export function removeStaleGroups(parent: string): string[] {
   const removed: string[] = [];
@@ -121,8 +127,8 @@ export function removeStaleGroups(parent: string): string[] {
     return removed;
   }
   for (const name of names) {
-    const owner = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (!owner || alive(Number(owner[1]))) continue;
+    const owner = groupOwner(name);
+    if (owner === null || alive(owner)) continue;
     releaseGroup(path.join(parent, name), parent);
     removed.push(name);
   }

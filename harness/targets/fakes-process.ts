@@ -88,15 +88,7 @@ export async function startFakes(world: ScenarioWorld, seed: number, opts: { bas
   };
 }
 
-/**
- * A world per variant, or one shared. Paired worlds are the default wherever the world is cheap
- * to start twice (fakes here, the in-memory store, no containers): both start from the same seed,
- * so variant A's n-th provider call waits as long as variant B's n-th (common random numbers).
- * In a closed model that latency sets each client's pace, so one shared world, whose draws the two
- * variants take in turns, made their throughput and latency differ by a few percent per window
- * for no reason of their own. PostgreSQL, containers and a compose world stay shared; the mix's
- * salt (driver/mix.ts) keeps the two variants' cache entries apart there.
- */
+/** Whether each variant gets a world of its own (startWorlds): the fakes here, and nothing in them that is one server. */
 export function worldsPaired(world: ScenarioWorld, mode: WorldMode, env: NodeJS.ProcessEnv = process.env): boolean {
   const needs = containerNeeds(world, env);
   // A Redis or database named by URL is one server, whatever the fakes: it stays shared.
@@ -104,14 +96,26 @@ export function worldsPaired(world: ScenarioWorld, mode: WorldMode, env: NodeJS.
   return mode === 'fakes' && world.supabase?.store !== 'postgres' && !needs.redis && !needs.postgres && !external;
 }
 
-export async function startWorlds(
-  world: ScenarioWorld,
-  seed: number,
-  opts: { baseDir?: string; mode?: WorldMode },
-): Promise<{ baseline: RunningFakes; instrumented: RunningFakes }> {
+/**
+ * A world per variant, or one shared. Paired worlds are the default wherever the world is cheap
+ * to start twice (fakes here, the in-memory store, no containers): both start from the same seed,
+ * so the same request waits as long in both (common random numbers; fakes/provider/chat.ts).
+ * In a closed model that latency sets each client's pace, so one shared world, whose draws the two
+ * variants take in turns, made their throughput and latency differ by a few percent per window
+ * for no reason of their own. PostgreSQL, containers and a compose world stay shared; the mix's
+ * salt (driver/mix.ts) keeps the two variants' cache entries apart there. `distinct`: each world
+ * once, to watch and to stop.
+ */
+export interface Worlds {
+  baseline: RunningFakes;
+  instrumented: RunningFakes;
+  distinct: RunningFakes[];
+}
+
+export async function startWorlds(world: ScenarioWorld, seed: number, opts: { baseDir?: string; mode?: WorldMode }): Promise<Worlds> {
   if (!worldsPaired(world, opts.mode ?? worldMode())) {
     const shared = await startFakes(world, seed, opts);
-    return { baseline: shared, instrumented: shared };
+    return { baseline: shared, instrumented: shared, distinct: [shared] };
   }
   const settled = await Promise.allSettled([startFakes(world, seed, opts), startFakes(world, seed, opts)]);
   const up = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -121,5 +125,5 @@ export async function startWorlds(
     throw failed.reason;
   }
   const [baseline, instrumented] = up.map((f) => ({ ...f, world: { ...f.world, paired: true } }));
-  return { baseline, instrumented };
+  return { baseline, instrumented, distinct: [baseline, instrumented] };
 }
