@@ -9,6 +9,7 @@ const METRIC_COLUMNS: Column[] = [
   { header: 'budget', align: 'right' },
   { header: 'A/A half-width', align: 'right' },
   { header: 'A/A covers 0', align: 'right' },
+  { header: 'sd of A/A estimates', align: 'right' },
   { header: 'MDE at rounds', align: 'right' },
   { header: 'rounds for MDE = budget', align: 'right' },
 ];
@@ -28,13 +29,14 @@ const width = (x: number | null | undefined, digits: number) => (x == null ? 'n/
 function scenarioBlock(s: ScenarioCalibration, table: TableFn, digits: number): string {
   const rate = (x: number | null) => (x === null ? 'n/a' : fmtShare(100 * x, 0));
   const head =
-    `${s.name} (${s.profile}, ${s.rounds} rounds): A/A ${s.aa.repeats} repeat(s), false fail ${rate(s.aa.falseFailRate)}, ` +
+    `${s.name} (${s.profile}, ${s.rounds} rounds${s.processes ? ` in ${s.processes} pairs of processes` : ''}): A/A ${s.aa.repeats} repeat(s), false fail ${rate(s.aa.falseFailRate)}, ` +
     `false inconclusive ${rate(s.aa.falseInconclusiveRate)}; baseline CPU per request ${fmtUs(s.baselineCpuPerRequestUs)}`;
   const metrics = Object.keys(s.mdePct).map((m) => [
     m,
     s.budgetsPct?.[m] == null ? '' : fmtBudget(s.budgetsPct[m]),
     width(s.aa.halfWidthPct[m], digits),
     s.aa.coversZero?.[m] == null ? 'n/a' : fmtShare(100 * s.aa.coversZero[m]!, 0),
+    width(s.aa.estimateSdPct?.[m], digits),
     width(s.mdePct[m], digits),
     s.roundsFor?.[m] == null ? 'n/a' : fmtNumber(s.roundsFor[m], 0),
   ]);

@@ -19,6 +19,8 @@ export interface CalibrateOptions {
   scenarios: readonly LoadedScenario[];
   profile?: ProfileName;
   rounds?: number;
+  /** --processes over the scenarios' own: pairs of processes each run spreads its rounds over. */
+  processes?: number;
   /** --design over the scenarios' own (calibrate both to choose between them). */
   design?: Design;
   /** --core-swap over the default. */
@@ -58,7 +60,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
   let world: RunOutcome['world'] = null;
   const runOne = async (loaded: LoadedScenario, seed: number, label: string): Promise<CalibrationRun> => {
     say(`calibrate ${loaded.scenario.name}: ${label} (seed ${seed})...`);
-    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds, design: opts.design, coreSwap: opts.coreSwap });
+    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds, processes: opts.processes, design: opts.design, coreSwap: opts.coreSwap });
     if (opts.signal.aborted) throw new RunAborted(String(opts.signal.reason));
     world ??= outcome.world;
     const result = outcome.scenarios[0];
@@ -105,6 +107,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       roundsFor: analysis.roundsFor,
       ...(notes.length > 0 && { notes }),
       design: opts.design ?? resolved.design,
+      ...((opts.processes ?? resolved.processes) > 1 && { processes: opts.processes ?? resolved.processes }),
       ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
     });
   }

@@ -37,6 +37,15 @@ describe('analyseAa', () => {
     expect(analyseAa(shifted, 8).aa.coversZero!.cpuPerRequest).toBe(0);
   });
 
+  it('gives the spread of the repeats\' estimates beside their intervals', () => {
+    const a = analyseAa(runs, 6);
+    const e = runs.map((r) => r.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!.estimatePct!);
+    const m = e.reduce((s, x) => s + x, 0) / e.length;
+    const sd = Math.sqrt(e.reduce((s, x) => s + (x - m) ** 2, 0) / (e.length - 1));
+    expect(a.aa.estimateSdPct!.cpuPerRequest).toBeCloseTo(sd, 12);
+    expect(analyseAa(runs.slice(0, 1), 6).aa.estimateSdPct!.cpuPerRequest).toBeNull();
+  });
+
   it('leaves an errored repeat out of the rates and says so', () => {
     const broken = { seed: 9, result: realisticScenario({ name: 'aa', slowdown: 1, rounds: 6, budgets: BUDGETS, error: 'target died' }) };
     const a = analyseAa([...runs, broken], 6);

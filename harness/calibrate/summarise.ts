@@ -34,6 +34,8 @@ function comparedMetrics(runs: readonly CalibrationRun[]): MetricName[] {
 }
 
 const meanOf = (xs: readonly number[]) => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
+/** Sample standard deviation; null below two values. */
+const sampleSd = (xs: readonly number[]) => (xs.length < 2 ? null : pooledSd([xs]));
 const rate = (verdicts: readonly Verdict[], v: Verdict) => (verdicts.length === 0 ? null : verdicts.filter((x) => x === v).length / verdicts.length);
 
 /** The budgets the comparisons used, as the scenario wrote them. */
@@ -63,6 +65,7 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
   const budgets = budgetsPct(ok);
   const halfWidthPct: PerMetric = {};
   const coversZero: PerMetric = {};
+  const estimateSdPct: PerMetric = {};
   const perRoundSd: PerMetric = {};
   const mde: PerMetric = {};
   const needed: PerMetric = {};
@@ -72,6 +75,7 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
       .filter((c): c is Comparison & { ciLowPct: number; ciHighPct: number } => c?.ciLowPct != null && c.ciHighPct != null);
     halfWidthPct[metric] = meanOf(intervals.map((c) => (c.ciHighPct - c.ciLowPct) / 2));
     coversZero[metric] = meanOf(intervals.map((c) => (c.ciLowPct <= 0 && 0 <= c.ciHighPct ? 1 : 0)));
+    estimateSdPct[metric] = sampleSd(intervals.map((c) => c.estimatePct).filter((e): e is number => e !== null));
     perRoundSd[metric] = pooledSd(ok.map((r) => roundChanges(metric, r.result)));
     // The gate's estimator sets the width: the mean's follows the sd (pp metrics); the
     // Hodges-Lehmann interval's is read off the A/A intervals themselves (power.ts says why).
@@ -90,6 +94,7 @@ export function analyseAa(runs: readonly CalibrationRun[], rounds: number): AaAn
       falseInconclusiveRate: rate(verdicts, 'inconclusive'),
       halfWidthPct,
       coversZero,
+      estimateSdPct,
       perRoundSd,
       runs: runs.map((r) => ({ seed: r.seed, verdict: r.result.error ? null : r.result.verdict, ...(r.result.error && { error: r.result.error }) })),
     },

@@ -10,11 +10,11 @@ import { randomSeed } from '../run/seeds.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { commandLine, intFlag, outFlag, flags, parseCommand, seedFlag } from './flags.ts';
-import { coreSwapFlag, designFlag, profileFlag } from './realistic.ts';
+import { coreSwapFlag, designFlag, processesFlag, profileFlag } from './realistic.ts';
 import { interruptible } from './run-and-report.ts';
 
 const USAGE = `usage: overbench calibrate [--scenario NAME|PATH]... [--profile smoke|ci|full] [--repeats K]
-  [--rounds N] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json]
+  [--rounds N] [--processes P] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json]
 What this machine can tell apart, per scenario: K A/A runs (the baseline against a second identical
 baseline), the baseline against the same build burning known CPU per call (EXAI_BENCH_BURN_US at
 0, 0.5x, 1x, 2x the cpuPerRequest budget), and the minimum detectable effect per metric.
@@ -24,7 +24,7 @@ exit: 0 calibrated (a measurement, not a verdict), 2 bad input or a target fault
 const DEFAULT_REPEATS = 3;
 
 /** The realistic command's flags that apply to each calibration run, and the number of A/A repeats. */
-const CALIBRATE_FLAGS = flags('scenario', 'profile', 'rounds', 'design', 'core-swap', 'seed', 'out', 'json', 'repeats');
+const CALIBRATE_FLAGS = flags('scenario', 'profile', 'rounds', 'processes', 'design', 'core-swap', 'seed', 'out', 'json', 'repeats');
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, CALIBRATE_FLAGS, { usage: USAGE });
@@ -33,6 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const profile = profileFlag(f.profile);
   const repeats = intFlag('repeats', f.repeats, 1) ?? DEFAULT_REPEATS;
   const rounds = intFlag('rounds', f.rounds, 1);
+  const processes = processesFlag(f.processes);
   const design = designFlag(f.design);
   const coreSwap = coreSwapFlag(f['core-swap']);
   const seed = seedFlag(f.seed) ?? randomSeed();
@@ -41,12 +42,12 @@ export async function run(argv: string[]): Promise<number> {
   const scenarios = await loadScenarios(f.scenario ?? []);
   checkCalibratable(scenarios);
   // Every calibration variant is planned (targets, limits) before the first process starts.
-  planScenarios(scenarios.map((s) => calibrationScenario(s, 1)), { profile, rounds, design, coreSwap }, seed);
+  planScenarios(scenarios.map((s) => calibrationScenario(s, 1)), { profile, rounds, processes, design, coreSwap }, seed);
 
   const startedAt = new Date();
   const progress = json ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   return interruptible(
-    (signal) => runCalibration({ scenarios, profile, rounds, design, coreSwap, repeats, seed, signal, progress }),
+    (signal) => runCalibration({ scenarios, profile, rounds, processes, design, coreSwap, repeats, seed, signal, progress }),
     async (outcome) => {
       const runId = newRunId(startedAt);
       const { gitSha, node, os, cpuModel, cpus } = envInfo(outcome.world);

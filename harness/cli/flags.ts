@@ -19,6 +19,8 @@ export const FLAGS = {
   'baseline-pid': { type: 'string' },
   'instrumented-pid': { type: 'string' },
   rounds: { type: 'string' },
+  /** realistic, calibrate: pairs of target processes the rounds are spread over, started afresh in turn. */
+  processes: { type: 'string' },
   repeats: { type: 'string' },
   seed: { type: 'string' },
   clock: { type: 'string' },

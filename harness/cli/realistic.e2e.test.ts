@@ -90,6 +90,29 @@ describe('overbench realistic against an external (spawn:) target', () => {
   }, 70_000);
 });
 
+describe('overbench realistic --processes: the rounds spread over fresh pairs of processes', () => {
+  it('runs each block of rounds in its own pair, settles each, and takes the interval across the pairs', async () => {
+    const scenario = await writeScenario('pairs', {
+      ...EXTERNAL,
+      variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
+    });
+    const out = path.join(dir, 'out-pairs');
+    const ran = await overbench(['--scenario', scenario, '--out', out, '--seed', '3', '--processes', '2', '--json'], { timeoutMs: 90_000 });
+    expect(ran.stderr).toBe('');
+    const s = Result.parse(JSON.parse(ran.stdout)).scenarios[0];
+    expect(s.processes).toBe(2);
+    const byRound = new Map(s.rounds.map((r) => [r.round, r.process]));
+    expect([...byRound].sort((a, b) => a[0] - b[0]).map(([, p]) => p)).toEqual([1, 1, 2, 2, 2]);
+    // Each pair settled (at least 3 one-second windows) before its first round.
+    expect(s.settleSec).toHaveLength(2);
+    for (const sec of s.settleSec!) expect(sec).toBeGreaterThanOrEqual(3);
+    const cpu = s.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
+    expect(cpu.processes).toBe(2);
+    expect(cpu.ciLowPct).not.toBeNull();
+    expect(taggedProcesses()).toEqual([]);
+  }, 100_000);
+});
+
 describe('bad input: exit 2, one line on stderr, nothing started or left behind', () => {
   const cases: [string, () => Promise<string[]>, RegExp][] = [
     ['an unknown scenario', async () => ['--scenario', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(built in: chat-realistic/],
@@ -101,6 +124,8 @@ describe('bad input: exit 2, one line on stderr, nothing started or left behind'
     ['an unreadable file', async () => ['--scenario', path.join(dir, 'nope', 'missing.json')], /missing\.json: cannot load: file not found/],
     ['a bad flag', async () => ['--frobnicate'], /^overbench realistic: Unknown option '--frobnicate'$/],
     ['a bad profile', async () => ['--profile', 'huge'], /--profile "huge": expected one of smoke, ci, full/],
+    ['more pairs of processes than rounds', async () => ['--scenario', await writeScenario('pairs-bad', EXTERNAL), '--processes', '6'], /processes \(6\) exceeds rounds \(5\)/],
+    ['a bad --processes', async () => ['--processes', '0'], /--processes "0"/],
     [
       'a target that exits at start',
       async () => [

@@ -11,8 +11,10 @@ import { dashboardPortFlag, normaliseDashboardArgv, startRunView } from '../live
 
 const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile smoke|ci|full] [--backend B]
   [--baseline TARGET] [--instrumented TARGET] [--baseline-pid N] [--instrumented-pid N]
-  [--rounds N] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
-  [--until-decided --max-time DURATION] [--dashboard [PORT]] [--world fakes|compose]
+  [--rounds N] [--processes P] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json]
+  [--inconclusive=pass] [--until-decided --max-time DURATION] [--dashboard [PORT]] [--world fakes|compose]
+--processes: spread the rounds over P pairs of target processes, started afresh one after the
+  other, and take the interval across the pairs: a process's own JIT and layout luck is counted
 --world compose: the services of docker-compose.bench.yml, by URL, instead of fakes started here
 --dashboard: a live view of the run on http://127.0.0.1:PORT (none or 0: a free port, printed)
 --design: duet (default) loads and measures both variants at once, each on its own core: the
@@ -25,7 +27,7 @@ TARGET: "spawn:CMD ARGS" ({port}, $PORT, $EXAI_WS_PORT) or "url:ws://host:port";
 exit: 0 pass, 1 budget failed, 2 bad input or target fault, 3 inconclusive`;
 
 export const REALISTIC_FLAGS = flags(
-  'scenario', 'profile', 'backend', 'baseline', 'instrumented', 'baseline-pid', 'instrumented-pid', 'rounds', 'seed', 'out', 'json', 'inconclusive',
+  'scenario', 'profile', 'backend', 'baseline', 'instrumented', 'baseline-pid', 'instrumented-pid', 'rounds', 'processes', 'seed', 'out', 'json', 'inconclusive',
   'until-decided', 'max-time', 'design', 'core-swap', 'dashboard', 'world',
 );
 
@@ -39,6 +41,13 @@ export function designFlag(value: string | undefined): Design | undefined {
   if (value === undefined) return undefined;
   if (!(DESIGNS as readonly string[]).includes(value)) throw new UsageError(`--design "${value}": expected one of ${DESIGNS.join(', ')}`);
   return value as Design;
+}
+
+/** --processes P: 1 to 20 pairs. */
+export function processesFlag(value: string | undefined): number | undefined {
+  const p = intFlag('processes', value, 1);
+  if (p !== undefined && p > 20) throw new UsageError(`--processes "${value}": expected an integer from 1 to 20`);
+  return p;
 }
 
 export function coreSwapFlag(value: string | undefined): CoreSwap | undefined {
@@ -55,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const inconclusive = inconclusiveFlag(f.inconclusive);
   const seed = seedFlag(f.seed) ?? randomSeed();
   const rounds = intFlag('rounds', f.rounds, 1);
+  const processes = processesFlag(f.processes);
   const design = designFlag(f.design);
   const coreSwap = coreSwapFlag(f['core-swap']);
   const world = worldFlag(f.world);
@@ -79,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
         baselinePid,
         instrumentedPid,
         rounds,
+        processes,
         design,
         coreSwap,
         world,

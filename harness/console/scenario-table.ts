@@ -26,7 +26,8 @@ export function renderScenario(s: ScenarioResult): string {
   const invalid = s.rounds.filter((r) => !r.valid);
   const validRounds = validPairs(s.rounds).length;
   const out: string[] = [];
-  out.push(`${s.name}${s.profile ? ` (${s.profile})` : ''}: ${s.verdict.toUpperCase()}  ${validRounds}/${measured} rounds valid`);
+  const pairsOf = s.processes ? ` in ${new Set(s.rounds.map((r) => r.process)).size} pairs of processes` : '';
+  out.push(`${s.name}${s.profile ? ` (${s.profile})` : ''}: ${s.verdict.toUpperCase()}  ${validRounds}/${measured} rounds valid${pairsOf}`);
   if (s.error) out.push(`  error: ${s.error}`);
   if (s.comparisons.length > 0) {
     const rows = s.comparisons.map((c) => [

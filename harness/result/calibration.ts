@@ -25,6 +25,12 @@ export const AaSummary = z.object({
    * Lower means a noise the interval does not see (between processes, not rounds: README, "Goals").
    */
   coversZero: PerMetric.optional(),
+  /**
+   * Detail: standard deviation of the repeats' estimates, percent (pp). Honest intervals have
+   * about halfWidthPct / 1.96 here; much more is a noise between runs (processes) that each run's
+   * interval does not see.
+   */
+  estimateSdPct: PerMetric.optional(),
   /** Detail: each repeat's seed and verdict. */
   runs: z.array(z.object({ seed: z.number(), verdict: Verdict.nullable(), error: z.string().optional() })).optional(),
   /** Detail: standard deviation of the per-round change (log-ratio, or pp), pooled within repeats. */
@@ -74,6 +80,8 @@ export const ScenarioCalibration = z.object({
   notes: z.array(z.string()).optional(),
   /** Detail: how the variants shared the machine (`duet` or `interleaved`). */
   design: DesignName.optional(),
+  /** Detail: pairs of processes each run spread its rounds over, when more than one. */
+  processes: z.number().int().positive().optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
 });

@@ -37,6 +37,11 @@ export const WindowResult = z.object({
    * of this window (with `coreSwap: 'mid-window'` they moved to the other one halfway through).
    */
   core: z.number().int().nonnegative().optional(),
+  /**
+   * The pair of processes (1-based) this window's target ran in, when the scenario spread its
+   * rounds over several pairs started afresh (`processes`); absent: one pair for the whole run.
+   */
+  process: z.number().int().positive().optional(),
   requests: z.number().nonnegative(),
   errors: z.number().nonnegative(),
   /** Errors by kind (timeout, closed, protocol, error codes); optional detail. */
@@ -97,6 +102,11 @@ export const Comparison = z.object({
   /** Number of valid rounds the comparison was made over. */
   rounds: z.number().int().nonnegative().optional(),
   /**
+   * Pairs of processes the rounds came from, when more than one: the interval is then across
+   * pairs (Student's t on their estimates, harness/stats/processes.ts), not across rounds.
+   */
+  processes: z.number().int().positive().optional(),
+  /**
    * Percentiles: requests beyond the percentile in the thinnest window of either variant (a p99 of
    * 800 requests rests on 8). Below 10, a window's percentile is a handful of requests.
    */
@@ -145,6 +155,13 @@ export const ScenarioResult = z.object({
    * a pid, or a placement that failed mid-run).
    */
   pinning: z.enum(['cpuset', 'taskset', 'none']).optional(),
+  /**
+   * Seconds of settling windows (nothing recorded) each pair of processes ran after its initial
+   * warm-up, while its CPU per request was still falling (harness/run/settle.ts).
+   */
+  settleSec: z.array(z.number().nonnegative()).optional(),
+  /** Pairs of target processes the rounds were spread over, when more than one (windows carry their `process`). */
+  processes: z.number().int().positive().optional(),
   /** Placed duet: cores alternated every 20 ms (cpuset), swapped at every round only, or also halfway through each measured window. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
   /** Sequential rounds (--until-decided): looks taken, looks planned, and why it stopped. */

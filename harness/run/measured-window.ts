@@ -1,5 +1,5 @@
 import { fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
-import { countersOf } from '../measure/message-counters.ts';
+import { countersOf, type MessageTotals } from '../measure/message-counters.ts';
 import { startWindowMeter, type WindowMeter } from '../measure/window-meter.ts';
 import type { WindowResult } from '../result/schema.ts';
 import type { RunningTarget } from '../targets/types.ts';
@@ -36,6 +36,29 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
   };
 }
 
+/**
+ * What a measured window reads from a target before it starts: its /stats, and its message totals
+ * (used when exactness is checked). Every target that serves totals is read alike, counting or
+ * not: serving a read leaves work behind (garbage, compiles) that can land in the next window, so
+ * reading only the exact variant charged it a harness cost (fast vs none in hot-path-open read
+ * ~+3% with the reads on one side, ~+1.6% without them; README, "Goals"). The settling windows
+ * make the same reads, so the code that serves them is compiled before round 1 (settle.ts).
+ */
+export async function monitoringReads(v: LiveVariant, guard: Guard): Promise<{ stats: DaemonStats | null; totals: MessageTotals | null }> {
+  const monitoring = v.target.monitoringUrl;
+  const stats = monitoring ? await guard.run(fetchStats(monitoring)) : null;
+  return { stats, totals: await readTotals(v, guard) };
+}
+
+/** The totals of an exact target (a failed read is an error), else a read for symmetry whose outcome is dropped. */
+async function readTotals(v: LiveVariant, guard: Guard): Promise<MessageTotals | null> {
+  const counters = countersOf(v.target);
+  if (counters === null) return null;
+  if (v.checkExactness) return guard.run(counters.read());
+  await guard.run(counters.read().catch(() => null));
+  return null;
+}
+
 /** One variant in a measured window: the variant, its position in the round, and its core when pinned. */
 export interface WindowSlot {
   v: LiveVariant;
@@ -58,15 +81,7 @@ export async function measuredWindows(
   exactRounds: ExactnessRound[],
   startMeter: (pid: number) => WindowMeter = startWindowMeter,
 ): Promise<WindowResult[]> {
-  const before = await Promise.all(
-    slots.map(async ({ v }) => {
-      const monitoring = v.target.monitoringUrl;
-      const stats = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-      const counters = v.checkExactness ? countersOf(v.target) : null;
-      const totals = counters ? await guard.run(counters.read()) : null;
-      return { stats, totals };
-    }),
-  );
+  const before = await Promise.all(slots.map(({ v }) => monitoringReads(v, guard)));
   const meters = slots.map(({ v }) => (v.target.pid !== null ? startMeter(v.target.pid) : null));
   const windows = await guard.run(Promise.all(slots.map(({ v }) => v.driver.window(at.seconds * 1000, true, at.timeoutMs))));
   const measured = meters.map((m) => m?.end() ?? null);
@@ -74,8 +89,7 @@ export async function measuredWindows(
     slots.map(async ({ v, order, core }, i) => {
       const monitoring = v.target.monitoringUrl;
       const totalsBefore = before[i].totals;
-      const counters = v.checkExactness ? countersOf(v.target) : null;
-      const totalsAfter = totalsBefore && counters ? await guard.run(counters.read()) : null;
+      const totalsAfter = await readTotals(v, guard);
       const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
       if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore, totalsAfter));
       return buildWindowResult({

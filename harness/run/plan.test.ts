@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
-import { duetSlots, planScenarios, roundPlans } from './plan.ts';
+import { duetSlots, planScenarios, processOfRound, roundPlans } from './plan.ts';
 
 const tiny = (over: Record<string, unknown> = {}) => ({
   scenario: scenarioSchema().parse({ name: 'tiny', clients: 4, load: { model: 'closed' }, mix: [{ weight: 1, tool: 'status' }], budgets: { p50: 5 }, ...over }),
@@ -103,5 +103,26 @@ describe('the round plan of each design', () => {
     const [q] = planScenarios([tiny({ design: 'duet', profiles: { smoke: { design: 'interleaved' } } })], { profile: 'smoke', baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
     expect(q.scenario.design).toBe('interleaved');
     expect(() => scenarioSchema().parse({ ...tiny().scenario, profiles: undefined, design: 'parallel' })).toThrow(/interleaved.*duet|duet/);
+  });
+});
+
+describe('rounds spread over pairs of processes (`processes`)', () => {
+  it('gives each pair a contiguous block of rounds, as even as they go', () => {
+    const of = (rounds: number, p: number) => Array.from({ length: rounds }, (_, i) => processOfRound(i + 1, rounds, p));
+    expect(of(12, 3)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+    expect(of(10, 3)).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 3]);
+    expect(of(5, 1)).toEqual([1, 1, 1, 1, 1]);
+    expect(() => processOfRound(0, 5, 2)).toThrow(/round 0 of 5/);
+  });
+
+  it('takes --processes and a profile\'s value, counts every pair\'s warm-up in the planned time, and refuses more pairs than rounds', () => {
+    const [p] = planScenarios([tiny({ rounds: 6, warmupSec: 1, measureSec: 2, profiles: { ci: { processes: 3 } } })], { profile: 'ci', baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(p.scenario.processes).toBe(3);
+    // A duet: 3 pairs x 4 s of initial warm-up + 6 x (1 + 2).
+    expect(p.plannedSec).toBe(30);
+    const [q] = planScenarios([tiny({ rounds: 6 })], { processes: 2, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(q.scenario.processes).toBe(2);
+    expect(() => planScenarios([tiny({ rounds: 2 })], { processes: 3, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1)).toThrow(/processes \(3\) exceeds rounds \(2\)/);
+    expect(() => scenarioSchema().parse({ ...tiny().scenario, processes: 0 })).toThrow();
   });
 });

@@ -24,6 +24,8 @@ export interface RunOverrides {
   design?: Design;
   /** --core-swap: when a pinned duet swaps cores (harness/run/duet.ts). */
   coreSwap?: CoreSwap;
+  /** --processes: pairs of target processes the rounds are spread over (harness/stats/processes.ts). */
+  processes?: number;
   /** --world: the fakes started here, or docker-compose.bench.yml's services (default: OVERBENCH_WORLD, else fakes). */
   world?: WorldMode;
 }
@@ -99,7 +101,9 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
     const resolved = applyProfile(scenario, o.profile);
     if (o.rounds !== undefined) resolved.rounds = o.rounds;
     if (o.design !== undefined) resolved.design = o.design;
+    if (o.processes !== undefined) resolved.processes = o.processes;
     const own: string[] = [];
+    if (resolved.processes > resolved.rounds) own.push(`processes (${resolved.processes}) exceeds rounds (${resolved.rounds}): every pair of processes needs a round`);
     const baseline = planVariant(resolved, 'baseline', o, own);
     const instrumented = planVariant(resolved, 'instrumented', o, own);
     problems.push(...own.map((p) => `${file} (${scenario.name}): ${p}`));
@@ -149,4 +153,14 @@ export function duetSlots(round: number): Record<VariantName, CoreSlot> {
 export function roundPlans(s: Pick<ResolvedScenario, 'design' | 'rounds'>, seed: number): RoundPlan[] {
   if (s.design === 'duet') return Array.from({ length: s.rounds }, (_, i) => ({ round: i + 1, design: 'duet', slots: duetSlots(i + 1) }));
   return roundOrders(seed, s.rounds).map((order, i) => ({ round: i + 1, design: 'interleaved', order }));
+}
+
+/**
+ * Rounds 1..R spread over P pairs of processes in contiguous blocks, as even as they go (the first
+ * pairs get the shorter blocks): the 1-based pair of each round.
+ */
+export function processOfRound(round: number, rounds: number, processes: number): number {
+  if (!(Number.isInteger(round) && round >= 1 && round <= rounds)) throw new Error(`processOfRound: round ${round} of ${rounds}`);
+  const p = Math.min(Math.max(1, processes), rounds);
+  return Math.ceil((round * p) / rounds);
 }

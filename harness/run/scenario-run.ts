@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { initialWarmupSec } from '../scenario/profile.ts';
 import { stopAllChildren } from '../targets/children.ts';
-import { startWorlds, type Worlds } from '../targets/fakes-process.ts';
-import type { RunningTarget } from '../targets/types.ts';
-import { DriverFault, DriverProcess } from '../driver/process.ts';
+import type { Worlds } from '../targets/fakes-process.ts';
+import { startWindowMeter } from '../measure/window-meter.ts';
+import { DriverFault } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';
 import { DuetPlacement } from './duet.ts';
-import { exactnessApplies, measuredWindows, type LiveVariant, type WindowSlot } from './measured-window.ts';
-import { duetSlots, roundPlans, type ScenarioPlan } from './plan.ts';
-import { startDrivers, startTargets, VARIANTS } from './start-variants.ts';
+import { measuredWindows, monitoringReads, type LiveVariant, type WindowSlot } from './measured-window.ts';
+import { duetSlots, processOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
+import { ProcessPair } from './process-pair.ts';
+import { SETTLE_MAX_WINDOWS, SETTLE_WINDOW_SEC, stillFalling } from './settle.ts';
+import { VARIANTS } from './start-variants.ts';
 import { uninjectedWorldErrors } from './world-errors.ts';
 import { concludeScenario, type Conclusion } from './conclude.ts';
 
@@ -24,11 +25,11 @@ export interface ScenarioOutcome {
 }
 
 /**
- * One scenario end to end: fakes (if a variant is the reference daemon: a world per variant where
- * it is cheap, see startWorlds), both targets started
- * once, one driver per target, a long warm-up each, then R rounds of both variants, each a
- * warm-up window and a measured window: one variant after the other in a seeded order
- * (`design: 'interleaved'`), or both at once on their own cores, swapped every round (`'duet'`).
+ * One scenario end to end: a pair of processes (world, both targets, a driver each: process-pair.ts)
+ * with a long warm-up, then R rounds of both variants, each a warm-up window and a measured
+ * window: one variant after the other in a seeded order (`design: 'interleaved'`), or both at
+ * once on their own cores, swapped every round (`'duet'`). With `processes` P > 1 the rounds run
+ * in P fresh pairs one after the other, each warmed up anew, and each window records its pair.
  * Everything it started is stopped in `finally`, whatever happened. A death mid-run becomes the scenario's `error`; an abort rethrows.
  * So does a broken world: once a round shows errors the world did not inject (README, "How a
  * verdict is reached"), the scenario stops there with no verdict.
@@ -42,21 +43,22 @@ export async function runScenario(
     /**
      * Sequential rounds (--until-decided, harness/run/realistic.ts): after the last planned round,
      * with every measured window so far, how many rounds to add (0: stop). Asked again after each
-     * added batch; targets and drivers stay up throughout.
+     * added batch. With one pair of processes it stays up throughout; with P, each batch runs in P
+     * fresh pairs.
      */
     moreRounds?: (rounds: readonly WindowResult[]) => number;
   },
 ): Promise<ScenarioOutcome> {
   const s = plan.scenario;
   const guard = new Guard(ctx.signal);
-  const started: RunningTarget[] = [];
   const rounds: WindowResult[] = [];
   const exactRounds: ExactnessRound[] = [];
   let worlds: Worlds | null = null;
   let placement: DuetPlacement | null = null;
-  const live = {} as Record<VariantName, LiveVariant>;
   const variantsInfo = { baseline: { ...plan.variants.baseline.info }, instrumented: { ...plan.variants.instrumented.info } };
   let totalRounds = s.rounds;
+  /** Seconds of settling windows each pair of processes took before its first round (settle.ts). */
+  const settleSec: number[] = [];
   const emitWindow = (round: number, variant: VariantName | 'both', phase: Phase, durationSec: number) =>
     ctx.emit({ type: 'window-start', scenario: s.name, round, rounds: totalRounds, variant, phase, durationSec });
   /** The scenario's result from whatever rounds ran (all of them, or those before an error). */
@@ -72,6 +74,8 @@ export async function runScenario(
       comparisons: end.comparisons,
       exactness: end.exactness,
       design: s.design,
+      ...(s.processes > 1 && { processes: s.processes }),
+      ...(settleSec.length > 0 && { settleSec }),
       ...(placement && { pinning: placement.pinning }),
       ...(placement && placement.pinning !== 'none' && { coreSwap: placement.coreSwap }),
       ...(end.error !== undefined && { error: end.error }),
@@ -81,70 +85,111 @@ export async function runScenario(
   };
 
   ctx.emit({ type: 'scenario-start', scenario: s.name, index: position.index, count: position.count, plannedSec: plan.plannedSec });
-  // Forked first: their start-up (module loading) overlaps the fakes' and the targets'.
-  const drivers = { baseline: DriverProcess.fork('baseline'), instrumented: DriverProcess.fork('instrumented') };
-  for (const name of VARIANTS) guard.watch(drivers[name].died);
+  // One salt per run for both variants (and every pair of processes): with paired worlds they send the same requests.
+  const salt = `${s.name}.${randomBytes(4).toString('hex')}`;
+  let pair: ProcessPair | null = null;
+  const closePair = async () => {
+    const p = pair;
+    pair = null;
+    await p?.close();
+  };
   try {
-    if (plan.needsFakes) {
-      worlds = await guard.run(startWorlds(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)), mode: plan.world }));
-      for (const w of worlds.distinct) guard.watch(w.died);
-    }
-    const targets = await guard.run(startTargets(plan, worlds, started));
-    for (const name of VARIANTS) {
-      guard.watch(targets[name].died);
-      variantsInfo[name].pid = targets[name].pid;
-      if (targets[name].backend) variantsInfo[name].backend = targets[name].backend;
-    }
-    // Paired worlds (startWorlds): one salt, so both variants send the same requests; a fresh one per run.
-    const paired = worlds?.baseline.world.paired === true;
-    await guard.run(startDrivers(plan, targets, drivers, paired ? `${s.name}.${randomBytes(4).toString('hex')}` : undefined));
-    for (const name of VARIANTS) {
-      live[name] = { name, target: targets[name], driver: drivers[name], checkExactness: await exactnessApplies(targets[name]) };
-    }
-    ctx.emit({ type: 'scenario-ready', scenario: s.name, baseline: targets.baseline.target, instrumented: targets.instrumented.target, world: worlds ? JSON.stringify(worlds.baseline.world) : null });
-
+    const onReference = VARIANTS.filter((name) => plan.variants[name].spec.kind === 'reference');
+    const worldErrors = () => uninjectedWorldErrors(rounds, s.world, onReference);
     const windowTimeout = (sec: number) => sec * 1000 + s.requestTimeoutSec * 1000 + 30_000;
     /** Warm-up windows (nothing recorded) of one variant, or of both at once in a duet. */
-    const idleWindows = async (names: readonly VariantName[], round: number, phase: Phase, sec: number) => {
+    const idleWindows = async (live: Record<VariantName, LiveVariant>, names: readonly VariantName[], round: number, phase: Phase, sec: number) => {
       if (sec <= 0) return;
       emitWindow(round, names.length === 1 ? names[0] : 'both', phase, sec);
       await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec)))));
     };
-    const onReference = VARIANTS.filter((name) => plan.variants[name].spec.kind === 'reference');
-    const worldErrors = () => uninjectedWorldErrors(rounds, s.world, onReference);
-    const measure = async (round: number, slots: WindowSlot[]) => {
+    const measure = async (round: number, process: number | undefined, slots: WindowSlot[]) => {
       emitWindow(round, slots.length === 1 ? slots[0].v.name : 'both', 'measure', s.measureSec);
       for (const result of await measuredWindows(slots, { round, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds)) {
-        rounds.push(result);
-        ctx.emit({ type: 'round-done', scenario: s.name, result });
+        const r = process === undefined ? result : { ...result, process };
+        rounds.push(r);
+        ctx.emit({ type: 'round-done', scenario: s.name, result: r });
       }
     };
+    /** A fresh pair of processes (world, targets, drivers), warmed up: before round 1, and wherever the next pair begins. */
+    const openPair = async (index: number): Promise<ProcessPair> => {
+      const p = await ProcessPair.open(plan, guard, salt);
+      pair = p;
+      worlds ??= p.worlds;
+      if (index === 1) {
+        for (const name of VARIANTS) {
+          variantsInfo[name].pid = p.targets[name].pid;
+          if (p.targets[name].backend) variantsInfo[name].backend = p.targets[name].backend;
+        }
+        ctx.emit({ type: 'scenario-ready', scenario: s.name, baseline: p.targets.baseline.target, instrumented: p.targets.instrumented.target, world: p.worlds ? JSON.stringify(p.worlds.baseline.world) : null });
+      }
+      let settled = 0;
+      if (s.design === 'duet') {
+        // Both variants at once on their own cores, alternating (duet.ts says why so).
+        p.placement = DuetPlacement.for(p.live, plan.coreSwap);
+        placement = p.placement;
+        await guard.run(p.placement.apply(duetSlots(0)));
+        await idleWindows(p.live, VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
+        settled += await settle(p.live, VARIANTS);
+      } else {
+        for (const name of VARIANTS) {
+          await idleWindows(p.live, [name], 0, 'initial-warmup', initialWarmupSec(s));
+          settled += await settle(p.live, [name]);
+        }
+      }
+      settleSec.push(settled);
+      return p;
+    };
+    /** Settling windows (settle.ts) of one variant or both at once: the seconds they took. */
+    const settle = async (live: Record<VariantName, LiveVariant>, names: readonly VariantName[]): Promise<number> => {
+      if (s.profile === 'smoke' || names.some((n) => live[n].target.pid === null)) return 0;
+      let prev: (number | null)[] | null = null;
+      let windows = 0;
+      while (windows < SETTLE_MAX_WINDOWS) {
+        emitWindow(0, names.length === 1 ? names[0] : 'both', 'initial-warmup', SETTLE_WINDOW_SEC);
+        await Promise.all(names.map((n) => monitoringReads(live[n], guard)));
+        const meters = names.map((n) => startWindowMeter(live[n].target.pid!));
+        const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, windowTimeout(SETTLE_WINDOW_SEC)))));
+        const cur = meters.map((m, i) => {
+          const { cpuUs } = m.end();
+          return stats[i].requests > 0 ? (cpuUs.user + cpuUs.system) / stats[i].requests : null;
+        });
+        windows++;
+        if (!stillFalling(prev, cur, windows)) break;
+        prev = cur;
+      }
+      return windows * SETTLE_WINDOW_SEC;
+    };
 
-    if (s.design === 'duet') {
-      // Both variants at once on their own cores, alternating (duet.ts says why so).
-      placement = DuetPlacement.for(live, plan.coreSwap);
-      await guard.run(placement.apply(duetSlots(0)));
-      await idleWindows(VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
-    } else {
-      for (const name of VARIANTS) await idleWindows([name], 0, 'initial-warmup', initialWarmupSec(s));
-    }
+    const several = s.processes > 1;
+    let current = 0;
     let plans = roundPlans(s, plan.seed);
     for (let i = 0; i < plans.length; i++) {
       const r = plans[i];
+      // Each batch of `rounds` (the planned one, then any sequential batch) spreads over `processes` fresh pairs.
+      const batch = Math.floor((r.round - 1) / s.rounds);
+      const process = batch * s.processes + processOfRound(r.round - batch * s.rounds, s.rounds, s.processes);
+      if (process !== current) {
+        await closePair();
+        await openPair(process);
+        current = process;
+      }
+      const { live } = pair!;
       if (r.design === 'duet') {
-        await guard.run(placement!.apply(r.slots));
-        await idleWindows(VARIANTS, r.round, 'warmup', s.warmupSec);
-        await guard.run(placement!.apply(r.slots));
-        const swapped = placement!.swapHalfway(r.slots, s.measureSec * 1000);
+        const place = pair!.placement!;
+        await guard.run(place.apply(r.slots));
+        await idleWindows(live, VARIANTS, r.round, 'warmup', s.warmupSec);
+        await guard.run(place.apply(r.slots));
+        const swapped = place.swapHalfway(r.slots, s.measureSec * 1000);
         try {
-          await measure(r.round, VARIANTS.map((n) => ({ v: live[n], order: 0, core: placement!.coreOf(n, r.slots) })));
+          await measure(r.round, several ? process : undefined, VARIANTS.map((n) => ({ v: live[n], order: 0, core: place.coreOf(n, r.slots) })));
         } finally {
           await swapped();
         }
       } else {
         for (const [position, name] of r.order.entries()) {
-          await idleWindows([name], r.round, 'warmup', s.warmupSec);
-          await measure(r.round, [{ v: live[name], order: position }]);
+          await idleWindows(live, [name], r.round, 'warmup', s.warmupSec);
+          await measure(r.round, several ? process : undefined, [{ v: live[name], order: position }]);
         }
       }
       // Both variants have run this round: a broken world invalidates both, so stop here.
@@ -164,11 +209,7 @@ export async function runScenario(
     if (!(e instanceof TargetDied) && !(e instanceof DriverFault)) throw e;
     return finish({ verdict: 'inconclusive', comparisons: [], exactness: summarizeExactness(exactRounds), error: (e as Error).message });
   } finally {
-    placement?.close();
-    // Drivers first (they close their connections), then the targets, then the fakes they use.
-    await Promise.all(VARIANTS.map((n) => drivers[n].stop().catch(() => undefined)));
-    await Promise.all(started.map((t) => t.stop().catch(() => undefined)));
-    await Promise.all((worlds?.distinct ?? []).map((w) => w.stop().catch(() => undefined)));
+    await closePair();
     // Whatever an interrupted start-up left behind (a target still booting when Ctrl-C came).
     await stopAllChildren();
     guard.dispose();

@@ -22,17 +22,20 @@ export function applyProfile(scenario: Scenario, profile?: ProfileName): Resolve
     ...(p.load !== undefined && { load: p.load }),
     ...(p.requestTimeoutSec !== undefined && { requestTimeoutSec: p.requestTimeoutSec }),
     ...(p.design !== undefined && { design: p.design }),
+    ...(p.processes !== undefined && { processes: p.processes }),
     budgets: { ...base.budgets, ...p.budgets },
     profile,
   };
 }
 
 /**
- * Seconds of windows a resolved scenario runs (both variants, initial warm-up included): a duet
- * runs both variants' windows at the same time, so half of the interleaved design's.
+ * Seconds of windows a resolved scenario runs (both variants, every pair of processes' initial
+ * warm-up included): a duet runs both variants' windows at the same time, so half of the
+ * interleaved design's.
  */
-export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'> & { design?: Design; profile?: ResolvedScenario['profile'] }): number {
-  return (s.design === 'duet' ? 1 : 2) * (initialWarmupSec(s) + s.rounds * (s.warmupSec + s.measureSec));
+export function plannedSeconds(s: Pick<ResolvedScenario, 'rounds' | 'warmupSec' | 'measureSec'> & { design?: Design; profile?: ResolvedScenario['profile']; processes?: number }): number {
+  const pairs = Math.min(s.processes ?? 1, s.rounds);
+  return (s.design === 'duet' ? 1 : 2) * (pairs * initialWarmupSec(s) + s.rounds * (s.warmupSec + s.measureSec));
 }
 
 /**

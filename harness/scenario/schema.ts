@@ -187,6 +187,7 @@ function build(opts: SchemaOptions) {
     budgets: Budgets.optional(),
     requestTimeoutSec: z.number().positive().optional(),
     design: Design.optional(),
+    processes: z.number().int().positive().max(20).optional(),
   });
   return z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
@@ -207,6 +208,12 @@ function build(opts: SchemaOptions) {
     warmupSec: z.number().nonnegative().default(3),
     measureSec: z.number().positive().default(10),
     design: Design.default('duet'),
+    /**
+     * Pairs of target processes the rounds are spread over, started afresh one pair after the
+     * other (each with its own warm-up): the pair is then the unit of the interval, so a
+     * process's own JIT and layout luck is counted (harness/stats/processes.ts). 1: one pair.
+     */
+    processes: z.number().int().positive().max(20).default(1),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
     /** Named ports each variant gets, free and distinct: `{port:NAME}`. */

@@ -3,6 +3,7 @@ import { METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
+import { processInterval } from './processes.ts';
 
 /** The per-round changes' summary (result/schema.ts `estimator`). */
 export type Estimator = 'mean' | 'hodges-lehmann';
@@ -37,6 +38,12 @@ export interface CompareInput {
    * harness/stats/hodges-lehmann.ts.
    */
   estimator?: Estimator;
+  /**
+   * The pair of processes each round ran in (1-based, parallel to `baseline`), when the rounds
+   * were spread over several (`processes`): the interval is then across pairs
+   * (harness/stats/processes.ts). Absent or one pair: across rounds.
+   */
+  processes?: readonly number[];
 }
 
 export const DEFAULT_RESAMPLES = 10_000;
@@ -61,16 +68,18 @@ export function effectiveBudgetPct(budgetPct: number, floorUs: number | undefine
  * is an ordinary value (no errors).
  */
 export function perRoundChanges(metric: MetricName, baseline: readonly number[], instrumented: readonly number[], higherIsWorse: boolean): number[] {
-  const out: number[] = [];
+  return changesByRound(metric, baseline, instrumented, higherIsWorse).filter((c): c is number => c !== null);
+}
+
+/** perRoundChanges with the rounds kept in place: null where a round has no change. */
+function changesByRound(metric: MetricName, baseline: readonly number[], instrumented: readonly number[], higherIsWorse: boolean): (number | null)[] {
   const pp = METRICS[metric].change === 'pp';
-  for (let i = 0; i < baseline.length; i++) {
-    const b = baseline[i];
+  return baseline.map((b, i) => {
     const x = instrumented[i];
-    if (!Number.isFinite(b) || !Number.isFinite(x)) continue;
-    if (pp) out.push(higherIsWorse ? x - b : b - x);
-    else if (b > 0 && x > 0) out.push(higherIsWorse ? Math.log(x / b) : Math.log(b / x));
-  }
-  return out;
+    if (!Number.isFinite(b) || !Number.isFinite(x)) return null;
+    if (pp) return higherIsWorse ? x - b : b - x;
+    return b > 0 && x > 0 ? (higherIsWorse ? Math.log(x / b) : Math.log(b / x)) : null;
+  });
 }
 
 /**
@@ -87,7 +96,8 @@ export function compareMetric(input: CompareInput): Comparison {
   if (baseline.length !== instrumented.length) {
     throw new Error(`compareMetric(${metric}): ${baseline.length} baseline rounds vs ${instrumented.length} instrumented`);
   }
-  const changes = perRoundChanges(metric, baseline, instrumented, higherIsWorse);
+  const byRound = changesByRound(metric, baseline, instrumented, higherIsWorse);
+  const changes = byRound.filter((c): c is number => c !== null);
   const baselineMedian = median(baseline);
   const budgetPct = effectiveBudgetPct(input.budgetPct, floorUs, baselineMedian);
   const base: Comparison = {
@@ -99,12 +109,17 @@ export function compareMetric(input: CompareInput): Comparison {
 
   const pp = METRICS[metric].change === 'pp';
   const estimator: Estimator = pp ? 'mean' : (input.estimator ?? 'mean');
-  const ci = estimator === 'mean' ? bootstrapMean(changes, createRng(seed), resamples, input.alpha) : hodgesLehmannInterval(changes, input.alpha);
+  const groups = groupByProcess(byRound, input.processes);
+  const ci = groups
+    ? processInterval(groups, estimator, input.alpha)
+    : estimator === 'mean' ? bootstrapMean(changes, createRng(seed), resamples, input.alpha) : hodgesLehmannInterval(changes, input.alpha);
   const scale = pp ? identity : toPct;
   const estimatePct = scale(ci.estimate);
-  const withEstimator = { ...base, ...(input.estimator && { estimator }) };
+  const withEstimator = { ...base, ...(input.estimator && { estimator }), ...(groups && { processes: groups.filter((g) => g.length > 0).length }) };
   if (ci.low === null || ci.high === null) {
-    const note = `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
+    const note = groups
+      ? 'Rounds from fewer than two pairs of processes: no interval across processes, cannot decide'
+      : `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
     return { ...withEstimator, estimatePct, note };
   }
   const ciLowPct = scale(ci.low);
@@ -116,6 +131,20 @@ export function compareMetric(input: CompareInput): Comparison {
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;
   }
   return { ...withEstimator, estimatePct, ciLowPct, ciHighPct, verdict, note };
+}
+
+/** Changes grouped by their pair of processes, or null when the rounds ran in one pair (or it is not known). */
+function groupByProcess(byRound: readonly (number | null)[], processes: readonly number[] | undefined): number[][] | null {
+  if (processes === undefined || new Set(processes).size < 2) return null;
+  if (processes.length !== byRound.length) throw new Error(`compareMetric: ${processes.length} process numbers for ${byRound.length} rounds`);
+  const groups = new Map<number, number[]>();
+  byRound.forEach((c, i) => {
+    if (c === null) return;
+    const g = groups.get(processes[i]) ?? [];
+    g.push(c);
+    groups.set(processes[i], g);
+  });
+  return [...groups.values()];
 }
 
 const fmtLevel = (alpha = 0.05) => `${+(100 * (1 - alpha)).toPrecision(4)}%`;

@@ -14,7 +14,7 @@ function scenarioBlock(s: ScenarioCalibration): string {
     // A budget below the MDE: a real overhead of the budget's size passes more often than not.
     const weak = budget != null && mde != null && mde > budget;
     return `<tr><td>${h(m in METRICS ? METRICS[m as keyof typeof METRICS].label : m)}</td><td class="num">${budget == null ? '' : fmtBudget(budget)}</td>` +
-      `<td class="num">&plusmn;${share(s.aa.halfWidthPct[m])}</td>${coversZeroCell(s.aa.coversZero?.[m])}<td class="num${weak ? ' bad' : ''}">${share(mde)}</td>` +
+      `<td class="num">&plusmn;${share(s.aa.halfWidthPct[m])}</td>${coversZeroCell(s.aa.coversZero?.[m])}<td class="num">${share(s.aa.estimateSdPct?.[m])}</td><td class="num${weak ? ' bad' : ''}">${share(mde)}</td>` +
       `<td class="num">${s.roundsFor?.[m] == null ? MISSING : fmtNumber(s.roundsFor[m], 0)}</td></tr>`;
   });
   const levels = s.injected.map((l) => {
@@ -22,11 +22,11 @@ function scenarioBlock(s: ScenarioCalibration): string {
     return `<tr><td>${l.multiple === undefined ? '' : `${l.multiple}x budget`}</td><td class="num">${fmtNumber(l.burnUs, 0)} us</td>` +
       `<td class="num">${fmtPct(l.expectedPct)}</td><td class="num">${fmtChange(l.estimatePct, l.ciLowPct, l.ciHighPct)}</td><td>${badge(l.verdict)}</td><td>${cover}</td></tr>`;
   });
-  const head = `${s.profile} profile, ${s.rounds} rounds${s.design ? `, ${s.design}` : ''}: A/A ${s.aa.repeats} repeat(s), ` +
+  const head = `${s.profile} profile, ${s.rounds} rounds${s.processes ? ` in ${s.processes} pairs of processes` : ''}${s.design ? `, ${s.design}` : ''}: A/A ${s.aa.repeats} repeat(s), ` +
     `false fail ${rate(s.aa.falseFailRate)}, false inconclusive ${rate(s.aa.falseInconclusiveRate)}; baseline CPU per request ${fmtUs(s.baselineCpuPerRequestUs)}`;
   return `<h3>${h(s.name)}</h3>
 <p class="muted">${h(head)}</p>
-<table><thead><tr><th>metric</th><th class="num">budget</th><th class="num">A/A half-width</th><th class="num">A/A covers 0</th><th class="num">MDE at these rounds</th><th class="num">rounds for MDE = budget</th></tr></thead>
+<table><thead><tr><th>metric</th><th class="num">budget</th><th class="num">A/A half-width</th><th class="num">A/A covers 0</th><th class="num">sd of A/A estimates</th><th class="num">MDE at these rounds</th><th class="num">rounds for MDE = budget</th></tr></thead>
 <tbody>${metrics.join('')}</tbody></table>
 ${levels.length > 0 ? `<table><thead><tr><th>injected CPU per call</th><th class="num">burn</th><th class="num">expected</th><th class="num">estimate [95% CI]</th><th>verdict</th><th>covers expected</th></tr></thead>
 <tbody>${levels.join('')}</tbody></table>` : ''}

@@ -33,7 +33,7 @@ export function scenarioSection(s: ScenarioResult, index: number, labels: Labels
   const html = `<section class="scenario" id="${scenarioAnchor(s.name)}">
 <h2>${h(s.name)} ${badge(s.verdict)}</h2>
 ${s.description ? `<p>${h(s.description)}</p>` : ''}
-<p class="muted">${s.profile ? `profile ${h(s.profile)} · ` : ''}${pairs} of ${totalRounds} rounds valid for comparison · ${h(labels.baseline)}: ${variantText(s.variants.baseline)} · ${h(labels.instrumented)}: ${variantText(s.variants.instrumented)}</p>
+<p class="muted">${s.profile ? `profile ${h(s.profile)} · ` : ''}${pairs} of ${totalRounds} rounds valid for comparison${s.processes ? ` (${new Set(s.rounds.map((r) => r.process)).size} pairs of processes, the interval across them)` : ''} · ${h(labels.baseline)}: ${variantText(s.variants.baseline)} · ${h(labels.instrumented)}: ${variantText(s.variants.instrumented)}</p>
 ${s.error ? `<p class="note bad">This scenario did not complete: ${h(s.error)}</p>` : ''}
 <h3>Overhead</h3>
 <div class="overhead">${overheadSvg(s.comparisons)}</div>

@@ -1,0 +1,30 @@
+/**
+ * After a target's initial warm-up, 1 s windows (nothing recorded) while its CPU per request is
+ * still falling, so that round 1 measures the steady process and not the end of its warm-up.
+ *
+ * Why: a fixed initial warm-up of 4 s was not enough. hot-path-open at 800 requests/s (`ci`,
+ * 2026-12-01): rounds 1 and 2 read 117-145 us of CPU per request where the rest of the run read
+ * 63-95 us, in every run, and fresh processes disagreed there by up to 30% (JIT tiers and the
+ * young generation still settling ~7 s into the load). Each scenario differs, so the rule watches
+ * the CPU rather than trusting a time: stop at the first window that is not SETTLE_DROP below the
+ * one before, for every target, or after SETTLE_MAX_WINDOWS. A noisy target (chat-realistic:
+ * ~10% per 1 s window) stops sooner, which is fine: its warm-up transient is small beside its noise.
+ * Smoke skips it (a check that things work).
+ */
+export const SETTLE_WINDOW_SEC = 1;
+export const SETTLE_DROP = 0.03;
+export const SETTLE_MIN_WINDOWS = 3;
+export const SETTLE_MAX_WINDOWS = 10;
+
+/**
+ * Whether to take another settling window: `prev` and `cur` are each target's CPU per request in
+ * the last two windows (null where not measured). Still falling when some target dropped by more
+ * than SETTLE_DROP; with nothing to compare (the first window), take another.
+ */
+export function stillFalling(prev: readonly (number | null)[] | null, cur: readonly (number | null)[], windows = SETTLE_MIN_WINDOWS): boolean {
+  if (prev === null || windows < SETTLE_MIN_WINDOWS) return true;
+  return cur.some((c, i) => {
+    const p = prev[i];
+    return c !== null && p !== null && p > 0 && c < p * (1 - SETTLE_DROP);
+  });
+}

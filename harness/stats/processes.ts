@@ -1,0 +1,47 @@
+import { DEFAULT_ALPHA, tQuantile } from './bootstrap.ts';
+import { hodgesLehmann } from './hodges-lehmann.ts';
+
+/**
+ * The interval when a scenario's rounds ran in several pairs of processes (`processes`, started
+ * afresh one pair after the other): the process pair is the unit, the rounds only measure it.
+ *
+ * Why: each process has luck of its own for its whole life (what the JIT inlined, code and heap
+ * layout). `fast` vs `none` in hot-path-open, 11 runs of 12 rounds at `ci` (2026-12-01): every
+ * run's own interval was about +-1%, yet the runs' estimates spread from +0.5% to +4.3% (sd 1.3%);
+ * two runs' intervals did not even overlap. An interval over the rounds of one pair of processes
+ * measures that pair, not the build; a verdict from it flips between runs near a budget.
+ *
+ * The method (the balanced one-way random-effects model, as Kalibera & Jones, "Rigorous benchmarking
+ * in reasonable time", ISMM 2013, for executions and iterations): each pair's own estimate (the
+ * Hodges-Lehmann shift of its rounds, robust to a window hit by a GC or a compile, or their mean
+ * for `mean`), then their mean with Student's t on P - 1 degrees of freedom. The spread between the
+ * pairs' estimates holds both the within-process noise and the between-process luck, so the
+ * interval covers the build's effect whatever their mix; with equal rounds per pair it is exact
+ * for normal data. The price is the degrees of freedom: at P = 3 the interval is 4.3 standard
+ * errors wide each way (2.6 at P = 6), hence few rounds per pair and more pairs.
+ */
+export interface ProcessInterval {
+  estimate: number;
+  low: number | null;
+  high: number | null;
+  /** Pairs of processes with at least one usable round. */
+  processes: number;
+}
+
+/** Each pair's estimate from its changes (one value per round). */
+export function processEstimates(changesByProcess: readonly (readonly number[])[], estimator: 'mean' | 'hodges-lehmann'): number[] {
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return changesByProcess.filter((xs) => xs.length > 0).map((xs) => (estimator === 'mean' ? mean(xs) : hodgesLehmann(xs)));
+}
+
+/** Mean of the pairs' estimates and its t interval; no interval from fewer than two pairs. */
+export function processInterval(changesByProcess: readonly (readonly number[])[], estimator: 'mean' | 'hodges-lehmann', alpha = DEFAULT_ALPHA): ProcessInterval {
+  const e = processEstimates(changesByProcess, estimator);
+  const p = e.length;
+  if (p === 0) return { estimate: Number.NaN, low: null, high: null, processes: 0 };
+  const m = e.reduce((s, x) => s + x, 0) / p;
+  if (p < 2) return { estimate: m, low: null, high: null, processes: p };
+  const sd = Math.sqrt(e.reduce((s, x) => s + (x - m) ** 2, 0) / (p - 1));
+  const half = tQuantile(alpha / 2, p - 1) * (sd / Math.sqrt(p));
+  return { estimate: m, low: m - half, high: m + half, processes: p };
+}
