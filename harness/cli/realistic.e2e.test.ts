@@ -207,7 +207,12 @@ describe('SIGINT mid-run', () => {
         expect(count(seen, 'fakes/main.ts')).toBe(2);
         expect(count(seen, 'daemon/main.ts')).toBe(2);
         // both run under the same V8 conditions (reference-daemon-argv.ts)
-        expect(seen.filter((c) => c.includes('daemon/main.ts') && c.includes('--no-memory-reducer'))).toHaveLength(2);
+        const daemons = seen.filter((c) => c.includes('daemon/main.ts'));
+        expect(daemons.filter((c) => c.includes('--no-memory-reducer'))).toHaveLength(2);
+        // and the same V8 seed: both start with the same layout luck
+        const seeds = daemons.map((c) => /--random-seed=(\d+)/.exec(c)?.[1]);
+        expect(seeds[0]).toMatch(/^\d+$/);
+        expect(seeds[1]).toBe(seeds[0]);
         if (realRedis) expect(count(seen, 'redis-server')).toBeGreaterThanOrEqual(1);
       }
       expect(left).toEqual([]);

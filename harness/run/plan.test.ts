@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
+import { layoutSeed } from '../targets/reference-daemon-argv.ts';
 import { duetSlots, planScenarios, processOfRound, roundPlans } from './plan.ts';
 
 const tiny = (over: Record<string, unknown> = {}) => ({
@@ -124,5 +125,16 @@ describe('rounds spread over pairs of processes (`processes`)', () => {
     expect(q.scenario.processes).toBe(2);
     expect(() => planScenarios([tiny({ rounds: 2 })], { processes: 3, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1)).toThrow(/processes \(3\) exceeds rounds \(2\)/);
     expect(() => scenarioSchema().parse({ ...tiny().scenario, processes: 0 })).toThrow();
+  });
+});
+
+describe("a pair of processes' V8 seed", () => {
+  it('is the same for both variants of a pair (one call per pair), new for every pair and scenario seed, never 0', () => {
+    const seeds = new Set<number>();
+    for (const scenarioSeed of [0, 1, 42, 0xffffffff]) for (let pair = 1; pair <= 20; pair++) seeds.add(layoutSeed(scenarioSeed, pair));
+    expect(seeds.size).toBe(80);
+    expect(seeds.has(0)).toBe(false);
+    for (const s of seeds) expect(s).toBeLessThan(2 ** 31);
+    expect(layoutSeed(42, 3)).toBe(layoutSeed(42, 3));
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startWorlds, type Worlds } from '../targets/fakes-process.ts';
+import { layoutSeed } from '../targets/reference-daemon-argv.ts';
 import type { RunningTarget } from '../targets/types.ts';
 import { DriverProcess } from '../driver/process.ts';
 import type { VariantName } from './events.ts';
@@ -29,10 +30,10 @@ export class ProcessPair {
   ) {}
 
   /**
-   * Start a pair. `salt`: given to both drivers when each variant has a world of its own, so both
-   * send the very same requests (common random numbers).
+   * Start pair number `pair` (1-based). `salt`: given to both drivers when each variant has a
+   * world of its own, so both send the very same requests (common random numbers).
    */
-  static async open(plan: ScenarioPlan, guard: Guard, salt: string): Promise<ProcessPair> {
+  static async open(plan: ScenarioPlan, guard: Guard, salt: string, pair: number): Promise<ProcessPair> {
     const s = plan.scenario;
     const started: RunningTarget[] = [];
     let worlds: Worlds | null = null;
@@ -45,7 +46,8 @@ export class ProcessPair {
         worlds = await guard.run(startWorlds(s.world, plan.seed, { baseDir: path.dirname(path.resolve(plan.file)), mode: plan.world }));
         for (const w of worlds.distinct) guard.watch(w.died);
       }
-      const targets = await guard.run(startTargets(plan, worlds, started));
+      // One V8 seed for both reference daemons of the pair, a new one per pair (reference-daemon-argv.ts).
+      const targets = await guard.run(startTargets(plan, worlds, started, layoutSeed(plan.seed, pair)));
       for (const name of VARIANTS) guard.watch(targets[name].died);
       const paired = worlds?.baseline.world.paired === true;
       await guard.run(startDrivers(plan, targets, drivers, paired ? salt : undefined));

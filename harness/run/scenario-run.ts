@@ -113,7 +113,7 @@ export async function runScenario(
     };
     /** A fresh pair of processes (world, targets, drivers), warmed up: before round 1, and wherever the next pair begins. */
     const openPair = async (index: number): Promise<ProcessPair> => {
-      const p = await ProcessPair.open(plan, guard, salt);
+      const p = await ProcessPair.open(plan, guard, salt, index);
       pair = p;
       worlds ??= p.worlds;
       if (index === 1) {

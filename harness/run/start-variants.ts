@@ -39,9 +39,9 @@ export function driverConfig(plan: ScenarioPlan, variant: VariantName, url: stri
 
 /**
  * Both targets at once (they are independent). Every one that came up is pushed to `started`
- * even when the other failed, so the caller stops it.
+ * even when the other failed, so the caller stops it. `v8Seed`: both reference daemons get it.
  */
-export async function startTargets(plan: ScenarioPlan, worlds: Worlds | null, started: RunningTarget[]): Promise<Record<VariantName, RunningTarget>> {
+export async function startTargets(plan: ScenarioPlan, worlds: Worlds | null, started: RunningTarget[], v8Seed?: number): Promise<Record<VariantName, RunningTarget>> {
   // Every variant's ports at once, so the two never share one (a fixed health port cannot collide).
   const ports = await allocateVariantPorts(VARIANTS, plan.scenario.ports ?? []);
   const dir = path.dirname(path.resolve(plan.file));
@@ -56,8 +56,8 @@ export async function startTargets(plan: ScenarioPlan, worlds: Worlds | null, st
       const instances = plan.scenario.instances ?? 1;
       if (instances > 1 && v.spec.kind !== 'reference') return Promise.reject(new UsageError(`${plan.scenario.name}: instances applies to the reference daemon only (${name} names a target)`));
       const started = instances > 1
-        ? startCluster({ label: name, instances, env, fakes: fakes?.endpoints ?? null, token: env.EXAI_WS_TOKEN ?? process.env.EXAI_WS_TOKEN })
-        : startTarget({ label: name, spec: v.spec, env, protocol: plan.scenario.protocol, fakes: fakes?.endpoints ?? null, ports: ports[name], dir, exactness });
+        ? startCluster({ label: name, instances, env, fakes: fakes?.endpoints ?? null, token: env.EXAI_WS_TOKEN ?? process.env.EXAI_WS_TOKEN, v8Seed })
+        : startTarget({ label: name, spec: v.spec, env, protocol: plan.scenario.protocol, fakes: fakes?.endpoints ?? null, ports: ports[name], dir, exactness, v8Seed });
       return started
         .then((t) => withViewers(`${plan.scenario.name} ${name}`, t, viewers, env.EXAI_WS_TOKEN ?? process.env.EXAI_WS_TOKEN))
         // A scenario's httpLoad: autocannon on the monitoring endpoints while the load runs.

@@ -21,12 +21,13 @@ async function main(): Promise<number> {
     process.stderr.write(`cluster: EXAI_CLUSTER_INSTANCES must be an integer 1..16, got ${JSON.stringify(process.env.EXAI_CLUSTER_INSTANCES)}\n`);
     return ExitCode.BadInput;
   }
-  const env = { ...process.env, EXAI_CLUSTER_INSTANCES: undefined };
+  const seed = process.env.OVERBENCH_V8_SEED === undefined ? undefined : Number(process.env.OVERBENCH_V8_SEED);
+  const env = { ...process.env, EXAI_CLUSTER_INSTANCES: undefined, OVERBENCH_V8_SEED: undefined };
   const children: Child[] = [];
   const stopAll = () => Promise.all(children.map((c) => c.stop(10_000)));
   const stopping = stopOnSignals(stopAll, ExitCode.Pass);
   for (let i = 0; i < n; i++) {
-    children.push(spawnChild(process.execPath, referenceDaemonArgv(), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    children.push(spawnChild(process.execPath, referenceDaemonArgv(seed), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
   // A failing instance's stderr is ours: the harness shows it.
   for (const c of children) c.stderr?.onLine((l) => process.stderr.write(`${c.name}: ${l}\n`));

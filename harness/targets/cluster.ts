@@ -230,8 +230,14 @@ export async function startCluster(opts: {
   fakes: FakesEndpoints | null;
   token?: string;
   readyTimeoutMs?: number;
+  /** Every instance's V8 --random-seed (reference-daemon-argv.ts). */
+  v8Seed?: number;
 }): Promise<RunningTarget> {
-  const env: Record<string, string> = { ...referenceDaemonEnv(opts.fakes, opts.env), EXAI_CLUSTER_INSTANCES: String(opts.instances) };
+  const env: Record<string, string> = {
+    ...referenceDaemonEnv(opts.fakes, opts.env),
+    EXAI_CLUSTER_INSTANCES: String(opts.instances),
+    ...(opts.v8Seed !== undefined && { OVERBENCH_V8_SEED: String(opts.v8Seed) }),
+  };
   const name = `${opts.label} reference cluster (${opts.instances} instances, METRICS_BACKEND=${env.METRICS_BACKEND ?? 'default'})`;
   const proc = spawnTracked(process.execPath, tsxArgs('harness/targets/cluster-main.ts'), { name, env: { ...process.env, PORT: undefined, ...env }, cwd: REPO_ROOT });
   const ready = await readyLine<ClusterReady>(proc, (v) => v.event === 'ready', opts.readyTimeoutMs ?? 90_000);

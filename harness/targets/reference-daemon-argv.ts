@@ -14,7 +14,22 @@ import { tsxArgs } from '../../common/tsx.ts';
  */
 export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer'];
 
-/** `node` arguments for one reference daemon. */
-export function referenceDaemonArgv(): string[] {
-  return [...REFERENCE_DAEMON_V8_FLAGS, ...tsxArgs('daemon/main.ts')];
+/**
+ * `node` arguments for one reference daemon. `v8Seed`: V8's `--random-seed`, the same for both
+ * variants of a pair of processes and new for every pair (layoutSeed): where V8 places its code and
+ * heap pages and how it seeds its hash tables follow from it, so both processes of a pair start
+ * with the same layout luck, as both variants meet the same world (common random numbers), while
+ * runs and pairs still sample it. Measured, A/A hot-path-open `ci` (CPU per request, the runs'
+ * estimates): +0.0, -2.2, -1.1, +0.4 and (a calibration the same hour) +1.3, -3.0, -4.7 with
+ * a seed of each process's own (sd 2.1); +0.8, +0.6, +1.1 with one seed per pair; `fast` vs
+ * `none`, 4 runs each: sd 1.6 -> 0.8 (README, "How a verdict is reached").
+ */
+export function referenceDaemonArgv(v8Seed?: number): string[] {
+  const seed = v8Seed === undefined ? [] : [`--random-seed=${v8Seed}`];
+  return [...REFERENCE_DAEMON_V8_FLAGS, ...seed, ...tsxArgs('daemon/main.ts')];
+}
+
+/** A pair of processes' V8 seed: from the scenario's seed and the pair's number; never 0 (V8's "random"). */
+export function layoutSeed(scenarioSeed: number, pair: number): number {
+  return ((Math.imul(scenarioSeed ^ 0x5bd1e995, 0x9e3779b1) + pair * 0x6d2b79f5) >>> 1) || 1;
 }

@@ -56,10 +56,12 @@ export async function startReferenceDaemon(opts: {
   fakes: FakesEndpoints | null;
   token?: string;
   readyTimeoutMs?: number;
+  /** V8's --random-seed (reference-daemon-argv.ts). */
+  v8Seed?: number;
 }): Promise<RunningTarget> {
   const env = referenceDaemonEnv(opts.fakes, opts.env);
   const name = `${opts.label} reference daemon (METRICS_BACKEND=${env.METRICS_BACKEND ?? 'default'})`;
-  const proc = spawnTracked(process.execPath, referenceDaemonArgv(), {
+  const proc = spawnTracked(process.execPath, referenceDaemonArgv(opts.v8Seed), {
     name,
     env: { ...process.env, PORT: undefined, ...env },
     cwd: REPO_ROOT,

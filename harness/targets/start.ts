@@ -55,6 +55,8 @@ export interface StartTargetOptions {
    * unexpanded. Not for the reference daemon, whose /metrics.json is known.
    */
   exactness?: ScenarioExactness;
+  /** The reference daemon's V8 --random-seed (reference-daemon-argv.ts); other targets run as they are. */
+  v8Seed?: number;
 }
 
 /**
@@ -86,7 +88,7 @@ function launch(o: StartTargetOptions, values: PlaceholderValues): Promise<Runni
       if (o.protocol !== 'exai') throw new UsageError(`${o.label}: the reference daemon speaks exai, not ${o.protocol}; give a target`);
       // Its monitoring port wants the same token as a bearer header (daemon/monitoring/auth.ts).
       // A world whose Supabase checks its key (--world compose: compose-world.ts) hands the daemon that key.
-      return startReferenceDaemon({ label: o.label, env: expandEnv(o.fakes?.supabaseKey ? { SUPABASE_KEY: o.fakes.supabaseKey, ...o.env } : o.env, values, o.label), fakes: o.fakes, token, readyTimeoutMs: o.readyTimeoutMs }).then((t) => {
+      return startReferenceDaemon({ label: o.label, env: expandEnv(o.fakes?.supabaseKey ? { SUPABASE_KEY: o.fakes.supabaseKey, ...o.env } : o.env, values, o.label), fakes: o.fakes, token, readyTimeoutMs: o.readyTimeoutMs, v8Seed: o.v8Seed }).then((t) => {
         if (token && t.monitoringUrl) setMonitoringToken(t.monitoringUrl, token);
         return t;
       });
