@@ -20,7 +20,8 @@ import { defineScenario } from '../index.ts';
  * No p99 floor: 5% of a p99 near 900 ms is already ~45 ms, far above any timer or scheduler noise.
  * What `ci` can decide of these (`overbench calibrate --scenario chat-realistic --profile ci
  * --repeats 3 --seed 42`, 2026-11-30, 2-core build machine, with common random numbers: both
- * variants send the same requests, each to its own world): MDE 7.9% for CPU per request, 3.6%
+ * variants send the same requests, each to its own world): MDE 7.9% for CPU per request (5.5%
+ * on 2026-12-01, with settling windows and one V8 seed per pair of processes), 3.6%
  * p50, 2.5% p95, 1.9% p99, 0.8% throughput. So `ci` decides the latency and throughput budgets,
  * and CPU per request only for a change beyond ~8%: two processes doing the same calls still
  * differ by ~7% per 2 s window (their own GC and JIT timing); the default and `full` profiles
