@@ -3,7 +3,7 @@ import { UsageError } from '../../common/exit-codes.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
 import { layoutSeed } from '../targets/reference-daemon-argv.ts';
-import { duetSlots, planScenarios, processOfRound, roundPlans } from './plan.ts';
+import { duetSlots, pairOfRound, planScenarios, processOfRound, roundPlans } from './plan.ts';
 
 const tiny = (over: Record<string, unknown> = {}) => ({
   scenario: scenarioSchema().parse({ name: 'tiny', clients: 4, load: { model: 'closed' }, mix: [{ weight: 1, tool: 'status' }], budgets: { p50: 5 }, ...over }),
@@ -114,6 +114,8 @@ describe('rounds spread over pairs of processes (`processes`)', () => {
     expect(of(10, 3)).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 3]);
     expect(of(5, 1)).toEqual([1, 1, 1, 1, 1]);
     expect(() => processOfRound(0, 5, 2)).toThrow(/round 0 of 5/);
+    // A sequential batch of 4 more rounds gets pairs of its own.
+    expect(Array.from({ length: 8 }, (_, i) => pairOfRound(i + 1, { rounds: 4, processes: 2 }))).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
   it('takes --processes and a profile\'s value, counts every pair\'s warm-up in the planned time, and refuses more pairs than rounds', () => {

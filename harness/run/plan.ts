@@ -164,3 +164,12 @@ export function processOfRound(round: number, rounds: number, processes: number)
   const p = Math.min(Math.max(1, processes), rounds);
   return Math.ceil((round * p) / rounds);
 }
+
+/**
+ * The pair of processes of a round when sequential batches add rounds: each batch of `rounds` (the
+ * planned one, then every added one) spreads over `processes` fresh pairs of its own.
+ */
+export function pairOfRound(round: number, s: Pick<ResolvedScenario, 'rounds' | 'processes'>): number {
+  const batch = Math.floor((round - 1) / s.rounds);
+  return batch * s.processes + processOfRound(round - batch * s.rounds, s.rounds, s.processes);
+}

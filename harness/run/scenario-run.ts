@@ -3,16 +3,15 @@ import type { Result, WindowResult, ScenarioResult } from '../result/schema.ts';
 import { initialWarmupSec } from '../scenario/profile.ts';
 import { stopAllChildren } from '../targets/children.ts';
 import type { Worlds } from '../targets/fakes-process.ts';
-import { startWindowMeter } from '../measure/window-meter.ts';
 import { DriverFault } from '../driver/process.ts';
 import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';
 import { DuetPlacement } from './duet.ts';
-import { measuredWindows, monitoringReads, type LiveVariant, type WindowSlot } from './measured-window.ts';
-import { duetSlots, processOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
+import { measuredWindows, type LiveVariant, type WindowSlot } from './measured-window.ts';
+import { duetSlots, pairOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
 import { ProcessPair } from './process-pair.ts';
-import { SETTLE_MAX_WINDOWS, SETTLE_WINDOW_SEC, stillFalling } from './settle.ts';
+import { SETTLE_WINDOW_SEC, settleTargets } from './settle.ts';
 import { VARIANTS } from './start-variants.ts';
 import { uninjectedWorldErrors } from './world-errors.ts';
 import { concludeScenario, type Conclusion } from './conclude.ts';
@@ -140,35 +139,21 @@ export async function runScenario(
       settleSec.push(settled);
       return p;
     };
-    /** Settling windows (settle.ts) of one variant or both at once: the seconds they took. */
-    const settle = async (live: Record<VariantName, LiveVariant>, names: readonly VariantName[]): Promise<number> => {
-      if (s.profile === 'smoke' || names.some((n) => live[n].target.pid === null)) return 0;
-      let prev: (number | null)[] | null = null;
-      let windows = 0;
-      while (windows < SETTLE_MAX_WINDOWS) {
-        emitWindow(0, names.length === 1 ? names[0] : 'both', 'initial-warmup', SETTLE_WINDOW_SEC);
-        await Promise.all(names.map((n) => monitoringReads(live[n], guard)));
-        const meters = names.map((n) => startWindowMeter(live[n].target.pid!));
-        const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, windowTimeout(SETTLE_WINDOW_SEC)))));
-        const cur = meters.map((m, i) => {
-          const { cpuUs } = m.end();
-          return stats[i].requests > 0 ? (cpuUs.user + cpuUs.system) / stats[i].requests : null;
+    /** Settling windows (settle.ts) of one variant or both at once; smoke skips them. */
+    const settle = (live: Record<VariantName, LiveVariant>, names: readonly VariantName[]) =>
+      s.profile === 'smoke'
+        ? Promise.resolve(0)
+        : settleTargets(live, names, guard, {
+          announce: () => emitWindow(0, names.length === 1 ? names[0] : 'both', 'initial-warmup', SETTLE_WINDOW_SEC),
+          timeoutMs: windowTimeout(SETTLE_WINDOW_SEC),
         });
-        windows++;
-        if (!stillFalling(prev, cur, windows)) break;
-        prev = cur;
-      }
-      return windows * SETTLE_WINDOW_SEC;
-    };
 
     const several = s.processes > 1;
     let current = 0;
     let plans = roundPlans(s, plan.seed);
     for (let i = 0; i < plans.length; i++) {
       const r = plans[i];
-      // Each batch of `rounds` (the planned one, then any sequential batch) spreads over `processes` fresh pairs.
-      const batch = Math.floor((r.round - 1) / s.rounds);
-      const process = batch * s.processes + processOfRound(r.round - batch * s.rounds, s.rounds, s.processes);
+      const process = pairOfRound(r.round, s);
       if (process !== current) {
         await closePair();
         await openPair(process);

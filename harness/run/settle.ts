@@ -1,3 +1,9 @@
+import { startWindowMeter } from '../measure/window-meter.ts';
+import type { VariantName } from './events.ts';
+import type { Guard } from './guard.ts';
+import { monitoringReads, type LiveVariant } from './measured-window.ts';
+import { cpuPerRequestUs } from './window-result.ts';
+
 /**
  * After a target's initial warm-up, 1 s windows (nothing recorded) while its CPU per request is
  * still falling, so that round 1 measures the steady process and not the end of its warm-up.
@@ -27,4 +33,31 @@ export function stillFalling(prev: readonly (number | null)[] | null, cur: reado
     const p = prev[i];
     return c !== null && p !== null && p > 0 && c < p * (1 - SETTLE_DROP);
   });
+}
+
+/**
+ * Settling windows of one variant or both at once (a duet): each makes the measured windows'
+ * monitoring reads, then runs the load for SETTLE_WINDOW_SEC with each target's CPU metered.
+ * `window` announces each one. Returns the seconds taken; none for targets without a pid.
+ */
+export async function settleTargets(
+  live: Record<VariantName, LiveVariant>,
+  names: readonly VariantName[],
+  guard: Guard,
+  window: { announce: () => void; timeoutMs: number },
+): Promise<number> {
+  if (names.some((n) => live[n].target.pid === null)) return 0;
+  let prev: (number | null)[] | null = null;
+  let windows = 0;
+  while (windows < SETTLE_MAX_WINDOWS) {
+    window.announce();
+    await Promise.all(names.map((n) => monitoringReads(live[n], guard)));
+    const meters = names.map((n) => startWindowMeter(live[n].target.pid!));
+    const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, window.timeoutMs))));
+    const cur = meters.map((m, i) => cpuPerRequestUs(m.end().cpuUs, stats[i].requests));
+    windows++;
+    if (!stillFalling(prev, cur, windows)) break;
+    prev = cur;
+  }
+  return windows * SETTLE_WINDOW_SEC;
 }

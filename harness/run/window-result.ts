@@ -13,6 +13,11 @@ export interface TargetWindow {
   extra?: Record<string, number>;
 }
 
+/** A target's CPU (user + system, us) per request finished in its window; null without either. */
+export function cpuPerRequestUs(cpuUs: { user: number; system: number } | null, requests: number): number | null {
+  return cpuUs !== null && requests > 0 ? (cpuUs.user + cpuUs.system) / requests : null;
+}
+
 /**
  * One variant's measured window as a WindowResult. Throughput counts successful requests (a target
  * that answers faster with errors must not look better); CPU per request divides by every finished
@@ -30,7 +35,6 @@ export function buildWindowResult(args: {
   const { stats, target } = args;
   const seconds = stats.durationMs / 1000;
   const driverCpuPct = stats.durationMs > 0 ? ((stats.driverCpuUs.user + stats.driverCpuUs.system) / (stats.durationMs * 1000)) * 100 : null;
-  const cpuTotal = target.cpuUs ? target.cpuUs.user + target.cpuUs.system : null;
   const reasons: string[] = [];
   if (driverCpuPct !== null && driverCpuPct > DRIVER_SATURATION_PCT) {
     reasons.push(`driver saturated: ${driverCpuPct.toFixed(0)}% of a core > ${DRIVER_SATURATION_PCT}%`);
@@ -52,7 +56,7 @@ export function buildWindowResult(args: {
     latencyUs: stats.requests > 0 ? summarize(decodeHistogram(stats.histogram)) : null,
     histogram: stats.histogram,
     cpuUs: target.cpuUs,
-    cpuPerRequestUs: cpuTotal !== null && stats.requests > 0 ? cpuTotal / stats.requests : null,
+    cpuPerRequestUs: cpuPerRequestUs(target.cpuUs, stats.requests),
     rssBytes: target.rssBytes,
     driverCpuPct,
     valid: reasons.length === 0,
