@@ -50,9 +50,10 @@ export class RunningCall implements CallContext {
     this.idJson = JSON.stringify(requestId);
     const timeoutMs = deps.toolTimeoutSec * 1000;
     this.deadlineMs = receivedAtMs + timeoutMs;
+    // Counted from the deadline, not from now: the call may start a while after its frame arrived.
     this.timeoutTimer = setTimeout(
       () => this.stop(new CallAborted('timeout', `tool ${tool.name} timed out after ${deps.toolTimeoutSec} s`)),
-      timeoutMs,
+      Math.max(0, this.deadlineMs - performance.now()),
     );
   }
 

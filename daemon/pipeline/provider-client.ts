@@ -56,8 +56,7 @@ export class ProviderClient {
 
   private async attempt(req: CompletionRequest, onChunk: (t: string) => void): Promise<string> {
     this.breaker.acquire();
-    // The SDK wants whole milliseconds.
-    const timeout = Math.max(1, Math.ceil(Math.min(this.attemptTimeoutMs, req.deadlineMs - performance.now())));
+    const timeout = attemptTimeout(this.attemptTimeoutMs, req.deadlineMs - performance.now());
     try {
       const text = req.stream ? await this.streamed(req, timeout, onChunk) : await this.single(req, timeout);
       this.breaker.success();
@@ -111,6 +110,17 @@ function usageOf(u: { prompt_tokens?: number; completion_tokens?: number; total_
   const prompt = u.prompt_tokens ?? 0;
   const completion = u.completion_tokens ?? 0;
   return { prompt, completion, total: u.total_tokens ?? prompt + completion };
+}
+
+/**
+ * The SDK's timer for one attempt. When the call's deadline is nearer than the attempt timeout, the
+ * call's own timer must win the race (the reply says TIMEOUT, not PROVIDER_ERROR): the SDK's fires a
+ * grace later. The SDK wants whole milliseconds.
+ */
+export const DEADLINE_GRACE_MS = 50;
+export function attemptTimeout(attemptTimeoutMs: number, untilDeadlineMs: number): number {
+  if (attemptTimeoutMs <= untilDeadlineMs) return Math.max(1, Math.ceil(attemptTimeoutMs));
+  return Math.max(1, Math.ceil(untilDeadlineMs + DEADLINE_GRACE_MS));
 }
 
 /** Rate limits, server errors, timeouts, broken connections and garbage are worth retrying. */
