@@ -8,6 +8,7 @@ import { processesMatching } from '../../common/testing/procs.ts';
 import { Result } from '../result/schema.ts';
 import { REPO_ROOT } from '../../common/tsx.ts';
 import { count, interruptWhen, overbench as runOverbench } from './testing/cli.ts';
+import { REFERENCE_DAEMON_V8_FLAGS } from '../targets/reference-daemon-argv.ts';
 
 /**
  * `overbench realistic` as a user runs it: a separate process, exit codes, files, stdout/stderr,
@@ -208,7 +209,7 @@ describe('SIGINT mid-run', () => {
         expect(count(seen, 'daemon/main.ts')).toBe(2);
         // both run under the same V8 conditions (reference-daemon-argv.ts)
         const daemons = seen.filter((c) => c.includes('daemon/main.ts'));
-        expect(daemons.filter((c) => c.includes('--no-memory-reducer'))).toHaveLength(2);
+        for (const flag of REFERENCE_DAEMON_V8_FLAGS) expect(daemons.filter((c) => c.includes(flag))).toHaveLength(2);
         // and the same V8 seed: both start with the same layout luck
         const seeds = daemons.map((c) => /--random-seed=(\d+)/.exec(c)?.[1]);
         expect(seeds[0]).toMatch(/^\d+$/);

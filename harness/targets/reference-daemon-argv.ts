@@ -11,8 +11,14 @@ import { tsxArgs } from '../../common/tsx.ts';
  * With the reducer off, RSS stays flat and the same comparison (fast vs none, 24 rounds) read
  * +1.0% [-0.2%, +2.1%] where it had read +7.5% [+2.6%, +16.2%]. A cost that allocates still
  * shows: the heap still collects, it just is not shrunk on a timer.
+ *
+ * `--single-threaded-gc`: V8's helper threads (concurrent marking, parallel scavenge) share the
+ * daemon's one pinned core, and when they run lands a lump of CPU in one window and not the next.
+ * With them, fast vs none in chat-realistic `ci` read a round-to-round sd of the CPU-per-request
+ * ratio of 7.1, 6.6, 3.2, 7.7 (and 6.7, 7.5 in two gates); on the main thread, 4.6, 4.5, 4.9, 4.1
+ * (2026-12-01, seeds 401-404). The collection's CPU still counts, in the variant that caused it.
  */
-export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer'];
+export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer', '--single-threaded-gc'];
 
 /**
  * `node` arguments for one reference daemon. `v8Seed`: V8's `--random-seed`, the same for both
