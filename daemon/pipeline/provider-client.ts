@@ -1,7 +1,9 @@
 /**
  * One provider (GLM or Kimi) through the `openai` SDK with a base-URL override. The SDK's own
  * retries are off (maxRetries 0): retries, backoff and the circuit breaker are ours, so every
- * attempt is visible to the breaker and bounded by the call's deadline.
+ * attempt is visible to the breaker. The SDK's own timeout bounds one attempt; the call's deadline
+ * is the call's alone (its timer aborts `signal`), so a call that outlives it always ends as TIMEOUT,
+ * never as a provider timeout that raced the call's timer.
  */
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError, toFile } from 'openai';
 import type { ProviderConfig } from '../config.ts';
@@ -33,7 +35,7 @@ export class ProviderClient {
     readonly cfg: ProviderConfig,
     readonly breaker: CircuitBreaker,
     private readonly policy: RetryPolicy,
-    private readonly attemptTimeoutMs: number,
+    attemptTimeoutMs: number,
   ) {
     this.sdk = new OpenAI({ baseURL: cfg.baseUrl, apiKey: cfg.apiKey, maxRetries: 0, timeout: Math.ceil(attemptTimeoutMs) });
   }
@@ -56,9 +58,8 @@ export class ProviderClient {
 
   private async attempt(req: CompletionRequest, onChunk: (t: string) => void): Promise<string> {
     this.breaker.acquire();
-    const timeout = attemptTimeout(this.attemptTimeoutMs, req.deadlineMs - performance.now());
     try {
-      const text = req.stream ? await this.streamed(req, timeout, onChunk) : await this.single(req, timeout);
+      const text = req.stream ? await this.streamed(req, onChunk) : await this.single(req);
       this.breaker.success();
       return text;
     } catch (err) {
@@ -69,10 +70,10 @@ export class ProviderClient {
     }
   }
 
-  private async single(req: CompletionRequest, timeout: number): Promise<string> {
+  private async single(req: CompletionRequest): Promise<string> {
     const res = await this.sdk.chat.completions.create(
       { model: req.model, messages: req.messages },
-      { signal: req.signal, timeout },
+      { signal: req.signal },
     );
     const text = res?.choices?.[0]?.message?.content;
     if (typeof text !== 'string') throw new ProviderResponseError(`${this.cfg.name} reply has no choices[0].message.content`);
@@ -80,10 +81,10 @@ export class ProviderClient {
     return text;
   }
 
-  private async streamed(req: CompletionRequest, timeout: number, onChunk: (t: string) => void): Promise<string> {
+  private async streamed(req: CompletionRequest, onChunk: (t: string) => void): Promise<string> {
     const stream = await this.sdk.chat.completions.create(
       { model: req.model, messages: req.messages, stream: true, ...(req.onUsage ? { stream_options: { include_usage: true } } : {}) },
-      { signal: req.signal, timeout },
+      { signal: req.signal },
     );
     let text = '';
     for await (const chunk of stream) {
@@ -100,7 +101,7 @@ export class ProviderClient {
   /** An OpenAI-compatible file upload (`POST {base}/files`): the provider's file id. */
   async uploadFile(bytes: Uint8Array, filename: string, purpose: string, signal: AbortSignal): Promise<string> {
     const file = await toFile(bytes, filename);
-    const res = await this.sdk.files.create({ file, purpose: purpose as 'assistants' }, { signal, timeout: Math.ceil(this.attemptTimeoutMs) });
+    const res = await this.sdk.files.create({ file, purpose: purpose as 'assistants' }, { signal });
     if (typeof res?.id !== 'string') throw new ProviderResponseError(`${this.cfg.name} file upload answered without an id`);
     return res.id;
   }
@@ -110,17 +111,6 @@ function usageOf(u: { prompt_tokens?: number; completion_tokens?: number; total_
   const prompt = u.prompt_tokens ?? 0;
   const completion = u.completion_tokens ?? 0;
   return { prompt, completion, total: u.total_tokens ?? prompt + completion };
-}
-
-/**
- * The SDK's timer for one attempt. When the call's deadline is nearer than the attempt timeout, the
- * call's own timer must win the race (the reply says TIMEOUT, not PROVIDER_ERROR): the SDK's fires a
- * grace later. The SDK wants whole milliseconds.
- */
-export const DEADLINE_GRACE_MS = 50;
-export function attemptTimeout(attemptTimeoutMs: number, untilDeadlineMs: number): number {
-  if (attemptTimeoutMs <= untilDeadlineMs) return Math.max(1, Math.ceil(attemptTimeoutMs));
-  return Math.max(1, Math.ceil(untilDeadlineMs + DEADLINE_GRACE_MS));
 }
 
 /** Rate limits, server errors, timeouts, broken connections and garbage are worth retrying. */
