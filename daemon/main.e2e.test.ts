@@ -28,7 +28,8 @@ describe('daemon process', () => {
     const auth = { headers: { authorization: 'Bearer t0k' } };
     const stats = (await (await fetch(`${d.monitoringUrl}/stats`, auth)).json()) as Record<string, unknown>;
     expect(stats).toMatchObject({ pid: d.child.pid, connections: 1, inflight: 0 });
-    for (const k of ['cpuUserUs', 'cpuSystemUs', 'rssBytes', 'eventLoopUtilization', 'eventLoopDelayP99Ms']) expect(typeof stats[k]).toBe('number');
+    for (const k of ['cpuUserUs', 'cpuSystemUs', 'rssBytes', 'oldSpaceBytes', 'eventLoopUtilization', 'eventLoopDelayP99Ms']) expect(typeof stats[k]).toBe('number');
+    expect(stats.oldSpaceBytes).toBeGreaterThan(0);
     const snap = (await (await fetch(`${d.monitoringUrl}/metrics.json`, auth)).json()) as MetricsSnapshot;
     expect(snap.clients[sessionHash('e2e-1')]).toMatchObject({ messagesReceived: 2, messagesSent: 3 });
     const prom = await (await fetch(`${d.monitoringUrl}/metrics`, auth)).text();
