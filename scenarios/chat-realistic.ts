@@ -21,12 +21,12 @@ import { defineScenario } from '../index.ts';
  * What `ci` can decide of these (`overbench calibrate --scenario chat-realistic --profile ci
  * --repeats 3 --seed 42`, 2026-11-30, 2-core build machine, with common random numbers: both
  * variants send the same requests, each to its own world): MDE 7.9% for CPU per request (5.5%
- * on 2026-12-01, with settling windows and one V8 seed per pair of processes), 3.6%
+ * on 2026-12-01, with settling windows and one V8 seed per pair of processes; 2.6% and 3.5%,
+ * seeds 42 and 43, once no major collection fell inside a run: reference-daemon-argv.ts), 3.6%
  * p50, 2.5% p95, 1.9% p99, 0.8% throughput. So `ci` decides the latency and throughput budgets,
- * and CPU per request only for a change beyond ~8%: two processes doing the same calls still
- * differ by ~7% per 2 s window (their own GC and JIT timing); the default and `full` profiles
- * (or --until-decided) are how to decide it. Error rate is decided in every run (MDE 0 pp: no
- * errors in A/A).
+ * and now CPU per request against its 5% too: two processes doing the same calls differed by
+ * ~7% per 2 s window, most of it a major collection landing in one window and not the other;
+ * without them, ~3%. Error rate is decided in every run (MDE 0 pp: no errors in A/A).
  *
  * Time (windows only; start-up and the drain of in-flight calls come on top; a duet runs both
  * variants' windows at once): default 4 + 6 x (1 + 6) = 46 s; ci 4 + 12 x (0.25 + 2) = 31 s;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { layoutSeed, REFERENCE_DAEMON_V8_FLAGS } from './reference-daemon-argv.ts';
 
 /**
- * Promotes ~180 MB into the old generation and drops it in turns (the way a long run's promotions
- * add up), then prints how many major collections ran.
+ * Promotes ~350 MB into the old generation (at most ~180 MB of it live at once) and drops it in
+ * turns, the way a long run's promotions add up; prints how many major collections ran.
  */
 const PROMOTE_AND_COUNT = `
 const { PerformanceObserver, constants } = require('node:perf_hooks');
@@ -14,7 +14,7 @@ const obs = new PerformanceObserver((l) => {
 });
 obs.observe({ entryTypes: ['gc'] });
 const keep = [];
-for (let i = 0; i < 80; i++) {
+for (let i = 0; i < 120; i++) {
   keep.push(Array.from({ length: 1e5 }, (_, j) => ({ j })));
   if (keep.length > 60) keep.length = 0;
 }
