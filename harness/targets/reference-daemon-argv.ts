@@ -18,17 +18,20 @@ import { tsxArgs } from '../../common/tsx.ts';
  * the calibration did not confirm it (README, "Goals"): MDE 5.6% for chat-realistic (5.5% without),
  * 2.9% for hot-path-open (2.1%), injected levels covered 6 of 8 (8 of 8).
  *
- * `--initial-old-space-size=1024` (MB): no major collection within a run. V8 marks and compacts
- * the old generation when it reaches a limit, ~40-100 ms of CPU each time, at a moment that
+ * `--initial-old-space-size=1024` (MB): no major collection within a `ci` run. V8 marks and
+ * compacts the old generation when it reaches a limit, ~40-100 ms of CPU each time, at a moment that
  * differs between two processes doing the same requests; in a measured window of 1-2 s that is
  * +10% to +40% of one side's CPU. A trace of both daemons (2026-12-01, a GC observer, not kept)
  * put one major collection every ~15 s in chat-realistic and about one per 10-15 s process life
  * in hot-path-open, and every +30-40% window of `fast` vs `none` on one. With the first limit at
- * 1 GB the runs hold none (a run promotes a few MB per second): the sd of the per-round CPU
- * ratio in chat-realistic `ci` fell from 7-12% to 2.7-4.6% (README, "Goals"). What is no longer
- * charged is the later collection of what a window promoted; each window reports that growth
- * (`extra.oldSpaceGrowthBytes`, process-stats.ts), so a variant that promotes more still shows.
- * Minor collections are counted as before. reference-daemon-argv.test.ts checks V8 honours it.
+ * 1 GB, a `ci` or default run holds none: the provider scenarios promote the most, 6-7 MB/s
+ * (chat-realistic, provider-slow; hot-path-open ~0.1 MB/s), so a process reaches the limit after
+ * ~2.5 min of their load, which only `full` runs exceed (RSS grows to match, then collects). The
+ * sd of the per-round CPU ratio in chat-realistic `ci` fell from 7-12% to 2.7-4.6% (README,
+ * "Goals"). What is no longer charged is the later collection of what a window promoted; each
+ * window reports that growth (`extra.oldSpaceGrowthBytes`, process-stats.ts), so a variant that
+ * promotes more still shows. Minor collections are counted as before.
+ * reference-daemon-argv.test.ts checks that V8 honours it.
  */
 export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer', '--initial-old-space-size=1024'];
 
