@@ -45,7 +45,7 @@ export function referenceDaemonEnv(fakes: FakesEndpoints | null, own: Record<str
 }
 
 /**
- * The reference daemon (no target): `node --no-memory-reducer --import tsx daemon/main.ts`
+ * The reference daemon (no target): `node <REFERENCE_DAEMON_V8_FLAGS> --import tsx daemon/main.ts`
  * (reference-daemon-argv.ts says why) on ephemeral ports, the
  * fakes' endpoints, then the scenario's and the variant's env (which win: a user may point a
  * variant at a real Redis). Ready = its ready line, then a successful hello.
