@@ -245,5 +245,7 @@ describe('overbench realistic against the reference daemon', () => {
     expect(s.exactness!.ok).toBe(true);
     expect(s.exactness!.expected).toBeGreaterThan(0);
     for (const r of s.rounds) expect(r.cpuUs).not.toBeNull();
+    // each window says what it promoted (no major collection runs to hide it: reference-daemon-argv.ts)
+    for (const r of s.rounds) expect(r.extra?.oldSpaceGrowthBytes).toBeGreaterThan(0);
   }, 100_000);
 });

@@ -33,10 +33,8 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
     daemonCpuSystemUs: after.cpuSystemUs - before.cpuSystemUs,
     eventLoopUtilization: after.eventLoopUtilization,
     eventLoopDelayP99Ms: after.eventLoopDelayP99Ms,
-    // what the window promoted (process-stats.ts); absent from daemons that do not report it
-    ...(typeof after.oldSpaceBytes === 'number' && typeof before.oldSpaceBytes === 'number'
-      ? { oldSpaceGrowthBytes: after.oldSpaceBytes - before.oldSpaceBytes }
-      : {}),
+    // what the window promoted (process-stats.ts)
+    oldSpaceGrowthBytes: after.oldSpaceBytes - before.oldSpaceBytes,
   };
 }
 
