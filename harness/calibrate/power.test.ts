@@ -1,6 +1,7 @@
 /** The calibration arithmetic on synthetic rounds: a known spread gives a known MDE, levels and coverage. */
 import { describe, expect, it } from 'vitest';
-import { burnLevels, covers, expectedPct, sdFromHalfWidths, logToPct, mde, mdePct, pctToLog, pooledSd, roundsFor, Z_ALPHA, Z_POWER } from './power.ts';
+import { createRng, standardNormal } from '../../common/latency.ts';
+import { burnLevels, covers, expectedPct, intervalHonesty, sdFromHalfWidths, logToPct, mde, mdePct, pctToLog, pooledSd, roundsFor, Z_ALPHA, Z_POWER, type KnownTruth } from './power.ts';
 
 /** `n` values with mean `mean` and sample standard deviation exactly `sd`. */
 function withSd(n: number, mean: number, sd: number): number[] {
@@ -80,5 +81,65 @@ describe('sdFromHalfWidths', () => {
     // Root mean square: a wide interval weighs more than its share of the mean.
     expect(sdFromHalfWidths([0.01, 0.03], 4)).toBeCloseTo((Math.sqrt(0.0005) * 2) / Z_ALPHA, 12);
     expect(sdFromHalfWidths([], 12)).toBeNull();
+  });
+});
+
+describe('intervalHonesty', () => {
+  /** n intervals of standard error `se` (log-ratio) around estimates drawn with sd `spread` about the truth. */
+  function intervals(n: number, se: number, spread: number, seed: number): KnownTruth[] {
+    const rng = createRng(seed);
+    return Array.from({ length: n }, (_, i) => {
+      const truth = pctToLog(i % 2 === 0 ? 0 : 10);
+      const est = truth + spread * standardNormal(rng);
+      return { truthPct: logToPct(truth), estimatePct: logToPct(est), ciLowPct: logToPct(est - Z_ALPHA * se), ciHighPct: logToPct(est + Z_ALPHA * se) };
+    });
+  }
+
+  it('counts each miss in standard errors: an estimate one half-width from the truth is 1.96 of them', () => {
+    const oneHalfWidth = (truthPct: number, side: 1 | -1): KnownTruth => {
+      const est = pctToLog(truthPct) - side * 0.02;
+      return { truthPct, estimatePct: logToPct(est), ciLowPct: logToPct(est - 0.02), ciHighPct: logToPct(est + 0.02) };
+    };
+    const h = intervalHonesty([oneHalfWidth(0, 1), oneHalfWidth(10, -1)])!;
+    expect(h.n).toBe(2);
+    expect(h.chiSquare).toBeCloseTo(2 * Z_ALPHA ** 2, 9);
+    expect(h.scale).toBeCloseTo(Z_ALPHA, 9);
+    // chi-square 7.68 on 2: upper tail exp(-7.68 / 2) = 0.0215; Wilson-Hilferty is close.
+    expect(h.pValue).toBeGreaterThan(0.015);
+    expect(h.pValue).toBeLessThan(0.03);
+  });
+
+  it('reads the half-width on the side of the truth, so a lopsided interval is judged where it missed', () => {
+    // Truth above the estimate: the upper side (1 point) counts, not the lower (10 points).
+    const h = intervalHonesty([
+      { truthPct: 0, estimatePct: -1, ciLowPct: -11, ciHighPct: 0 },
+      { truthPct: 0, estimatePct: -1, ciLowPct: -11, ciHighPct: 0 },
+    ])!;
+    // One side-width from the truth each: 1.96 standard errors, where the lower side would say ~0.2.
+    expect(h.scale).toBeCloseTo(Z_ALPHA, 9);
+  });
+
+  it('honest intervals score about 1 and are not flagged; intervals 2.5x too narrow score about 2.5 and are', () => {
+    const honest = intervalHonesty(intervals(2000, 0.01, 0.01, 7))!;
+    expect(honest.scale).toBeGreaterThan(0.95);
+    expect(honest.scale).toBeLessThan(1.05);
+    expect(honest.pValue).toBeGreaterThan(0.01);
+    const narrow = intervalHonesty(intervals(2000, 0.01, 0.025, 7))!;
+    expect(narrow.scale).toBeGreaterThan(2.4);
+    expect(narrow.scale).toBeLessThan(2.6);
+    expect(narrow.pValue).toBeLessThan(0.001);
+  });
+
+  it('false alarms at about the 5% it promises over many small honest calibrations (6 intervals each)', () => {
+    let flagged = 0;
+    const trials = 2000;
+    for (let t = 0; t < trials; t++) if (intervalHonesty(intervals(6, 0.01, 0.01, 1000 + t))!.pValue < 0.05) flagged++;
+    expect(flagged / trials).toBeGreaterThan(0.03);
+    expect(flagged / trials).toBeLessThan(0.07);
+  });
+
+  it('needs two intervals', () => {
+    expect(intervalHonesty(intervals(1, 0.01, 0.01, 1))).toBeNull();
+    expect(intervalHonesty([])).toBeNull();
   });
 });

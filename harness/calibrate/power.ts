@@ -1,7 +1,9 @@
+import { normalUpperTail } from '../stats/bootstrap.ts';
+
 /**
  * The arithmetic of calibration, pure: how small a change a run of R rounds can find (minimum
  * detectable effect), how many rounds a target needs, which burn sizes make which expected
- * overheads, and whether an interval covers the truth.
+ * overheads, and whether an interval covers the truth and is as wide as the truth needs.
  *
  * The model: per round, the change of a metric (log-ratio, or percentage points for a `pp`
  * metric) is the true change plus noise of standard deviation `sd`; the estimate is the mean of R
@@ -113,4 +115,40 @@ export function burnLevels(baselineUs: number, budgetPct: number, multiples: rea
 export function covers(low: number | null, high: number | null, truth: number): boolean | null {
   if (low === null || high === null) return null;
   return low <= truth && truth <= high;
+}
+
+/** One interval whose truth is known: an A/A run (truth 0) or an injected level (truth its expected). Percent. */
+export interface KnownTruth {
+  truthPct: number;
+  estimatePct: number;
+  ciLowPct: number;
+  ciHighPct: number;
+}
+
+/**
+ * Whether the intervals are as wide as the truth needs: each miss of the truth measured in
+ * standard errors, z = (estimate - truth) / (the half-width on the truth's side / z_{0.975}), in
+ * log-ratio. Honest 95% intervals make z standard normal, so sum z^2 is chi-square on n degrees of
+ * freedom and `scale` = sqrt(mean z^2) is about 1. Coverage (how many hold the truth) says the same
+ * coarsely: at 4 intervals, 3 of 4 is what honest ones give 17% of the time; z counts by how far
+ * each missed. `scale` is the factor the intervals would have to widen by: at one pair of processes
+ * it measures the luck each pair carries and its rounds cannot see (processes.ts). `pValue` is the
+ * chi-square upper tail (Wilson-Hilferty), the chance of a scale this large from honest intervals.
+ * Null below two intervals.
+ */
+export function intervalHonesty(known: readonly KnownTruth[]): { n: number; scale: number; chiSquare: number; pValue: number } | null {
+  const zs = known.flatMap((k) => {
+    const est = pctToLog(k.estimatePct);
+    const truth = pctToLog(k.truthPct);
+    const side = truth >= est ? pctToLog(k.ciHighPct) - est : est - pctToLog(k.ciLowPct);
+    return side > 0 ? [((est - truth) * Z_ALPHA) / side] : [];
+  });
+  const n = zs.length;
+  if (n < 2) return null;
+  const chiSquare = zs.reduce((s, z) => s + z * z, 0);
+  // Wilson-Hilferty: (X/n)^(1/3) is close to normal with mean 1 - 2/(9n) and variance 2/(9n).
+  const v = 2 / (9 * n);
+  const z = ((chiSquare / n) ** (1 / 3) - (1 - v)) / Math.sqrt(v);
+  const pValue = z >= 0 ? normalUpperTail(z) : 1 - normalUpperTail(-z);
+  return { n, scale: Math.sqrt(chiSquare / n), chiSquare, pValue };
 }

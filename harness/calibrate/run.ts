@@ -9,7 +9,7 @@ import type { Design, ProfileName } from '../scenario/schema.ts';
 import type { CoreSwap } from '../run/plan.ts';
 import { burnLevels, type BurnLevel } from './power.ts';
 import type { InjectedLevel, ScenarioCalibration } from '../result/calibration.ts';
-import { analyseAa, injectedLevel, type CalibrationRun } from './summarise.ts';
+import { analyseAa, cpuIntervalHonesty, injectedLevel, type CalibrationRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
 /** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
@@ -95,6 +95,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
         injected.push(injectedLevel(level, run, reuse ? 'aa' : 'injected'));
       }
     }
+    const honesty = cpuIntervalHonesty(aaRuns, injected);
     out.push({
       name: loaded.scenario.name,
       profile: resolved.profile,
@@ -109,6 +110,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       design: opts.design ?? resolved.design,
       ...((opts.processes ?? resolved.processes) > 1 && { processes: opts.processes ?? resolved.processes }),
       ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
+      ...(honesty && { intervalHonesty: honesty }),
     });
   }
   return { scenarios: out, world };

@@ -1,8 +1,8 @@
 /** A/A and injected summaries over synthetic runs whose comparisons come from the real statistics. */
 import { describe, expect, it } from 'vitest';
 import { realisticScenario } from '../report/testing/result-fixture.ts';
-import { burnLevels } from './power.ts';
-import { analyseAa, injectedLevel, roundChanges } from './summarise.ts';
+import { burnLevels, intervalHonesty } from './power.ts';
+import { analyseAa, cpuIntervalHonesty, injectedLevel, roundChanges } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -78,5 +78,31 @@ describe('injectedLevel', () => {
     const run = { seed: 4, result: { ...result, comparisons: result.comparisons.filter((c) => c.metric !== 'cpuPerRequest') } };
     const level = injectedLevel(burnLevels(180, 10)[1], run, 'injected');
     expect(level).toMatchObject({ estimatePct: null, ciLowPct: null, ciHighPct: null, verdict: 'inconclusive', coverage: null });
+  });
+});
+
+describe('cpuIntervalHonesty', () => {
+  const aa = [1, 2, 3].map((seed) => ({ seed, result: realisticScenario({ name: 'aa', slowdown: 1, noise: 0.02, rounds: 6, budgets: BUDGETS, seed }) }));
+  const levels = burnLevels(180, 10);
+  const burn = { seed: 4, result: realisticScenario({ name: 'burn', slowdown: 1.1, noise: 0.01, rounds: 10, budgets: BUDGETS, seed: 4 }) };
+  const cpu = (r: (typeof aa)[number]) => r.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
+
+  it('judges every A/A interval against 0 and every injected level that ran on its own against its expected', () => {
+    const injected = [injectedLevel(levels[0], aa[0], 'aa'), injectedLevel(levels[2], burn, 'injected')];
+    const h = cpuIntervalHonesty(aa, injected)!;
+    // The zero level is the first A/A run again: counted once.
+    expect(h.n).toBe(4);
+    const known = [
+      ...aa.map((r) => ({ truthPct: 0, estimatePct: cpu(r).estimatePct!, ciLowPct: cpu(r).ciLowPct!, ciHighPct: cpu(r).ciHighPct! })),
+      { truthPct: 10, estimatePct: cpu(burn).estimatePct!, ciLowPct: cpu(burn).ciLowPct!, ciHighPct: cpu(burn).ciHighPct! },
+    ];
+    expect(h).toEqual(intervalHonesty(known));
+  });
+
+  it('a shifted "A/A" (the builds differ by 20%) is flagged: its intervals are far from the truth they claim', () => {
+    const shifted = [1, 2, 3].map((seed) => ({ seed, result: realisticScenario({ name: 'aa', slowdown: 1.2, noise: 0.01, rounds: 8, budgets: BUDGETS, seed }) }));
+    const h = cpuIntervalHonesty(shifted, [])!;
+    expect(h.scale).toBeGreaterThan(5);
+    expect(h.pValue).toBeLessThan(0.001);
   });
 });

@@ -2,7 +2,7 @@ import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
 import { validPairs } from '../run/compare-rounds.ts';
 import { median, perRoundChanges } from '../stats/compare.ts';
-import { covers, mdePct, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel } from './power.ts';
+import { covers, intervalHonesty, mdePct, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
 import type { AaSummary, InjectedLevel } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
@@ -125,4 +125,22 @@ export function injectedLevel(level: BurnLevel, run: CalibrationRun, source: 'aa
     scenarioVerdict: run.result.verdict,
     ...(run.result.error && { error: run.result.error }),
   };
+}
+
+/**
+ * The cpuPerRequest intervals whose truth is known: every A/A run (0) and every injected level that
+ * ran on its own (its expected; the zero level reuses an A/A run, counted once), and how far they
+ * miss it (power.ts, intervalHonesty).
+ */
+export function cpuIntervalHonesty(aaRuns: readonly CalibrationRun[], injected: readonly InjectedLevel[]): ReturnType<typeof intervalHonesty> {
+  const known: KnownTruth[] = [];
+  for (const r of usable(aaRuns)) {
+    const c = r.result.comparisons.find((x) => x.metric === 'cpuPerRequest');
+    if (c?.estimatePct != null && c.ciLowPct != null && c.ciHighPct != null) known.push({ truthPct: 0, estimatePct: c.estimatePct, ciLowPct: c.ciLowPct, ciHighPct: c.ciHighPct });
+  }
+  for (const l of injected) {
+    if (l.source === 'aa' || l.error || l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null) continue;
+    known.push({ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct });
+  }
+  return intervalHonesty(known);
 }

@@ -124,6 +124,9 @@ function power(f: Facts, findings: Findings): Block[] {
       `${s.profile}, ${f.read(s.rounds, `${at}.rounds`, (x) => fmtNumber(x, 0))} rounds${s.design ? `, ${s.design}` : ''}`,
       ...metrics.map((m) => (s.mdePct[m] == null ? 'n/a' : `${f.read(s.mdePct[m]!, `${at}.mdePct.${m}`, share)}`)),
       rate == null ? 'n/a' : `${f.read(rate, `${at}.aa.falseFailRate`, (x) => fmtShare(x, 0), 100)} of ${f.read(s.aa.repeats, `${at}.aa.repeats`, (x) => fmtNumber(x, 0))}`,
+      s.intervalHonesty == null
+        ? 'n/a'
+        : `${f.read(s.intervalHonesty.scale, `${at}.intervalHonesty.scale`, (x) => `${x.toFixed(1)}x`)}, ${s.intervalHonesty.pValue < 0.05 ? 'too narrow' : 'honest'}`,
     ];
   });
   const first = findings.calibrations[0].source;
@@ -131,8 +134,8 @@ function power(f: Facts, findings: Findings): Block[] {
   const levels = m ? ` (an error rate of ${f.read(m.alpha, `${first.file}#method.alpha`, (x) => fmtShare(x, 0), 100)} and a power of ${f.read(m.power, `${first.file}#method.power`, (x) => fmtShare(x, 0), 100)})` : '';
   return [
     { kind: 'heading', level: 2, text: "The instrument's power (calibration)" },
-    { kind: 'paragraph', text: `Minimum detectable effect per scenario and metric${levels} at the calibrated rounds, and how often two identical builds were called different (A/A false fails).` },
-    { kind: 'table', headers: ['scenario', 'design', 'MDE CPU per request', 'MDE p99', 'MDE throughput', 'A/A false fails'], rows },
+    { kind: 'paragraph', text: `Minimum detectable effect per scenario and metric${levels} at the calibrated rounds, how often two identical builds were called different (A/A false fails), and how far the CPU intervals missed a known truth, in standard errors (near one when they are honest; "too narrow" when no honest interval would miss that far but rarely: then a verdict near a budget rests on luck the rounds did not see, and the remedy is more pairs of processes).` },
+    { kind: 'table', headers: ['scenario', 'design', 'MDE CPU per request', 'MDE p99', 'MDE throughput', 'A/A false fails', 'CPU intervals vs truth'], rows },
   ];
 }
 

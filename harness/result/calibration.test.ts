@@ -1,6 +1,6 @@
 /** calibration.json: the shape other tools read, checked on a synthetic calibration. */
 import { describe, expect, it } from 'vitest';
-import { Calibration } from './calibration.ts';
+import { Calibration, describeIntervalHonesty } from './calibration.ts';
 
 const level = (burnUs: number, expectedPct: number) => ({ burnUs, expectedPct, estimatePct: expectedPct + 1, ciLowPct: expectedPct - 4, ciHighPct: expectedPct + 6, verdict: 'inconclusive' });
 
@@ -39,5 +39,14 @@ describe('Calibration schema', () => {
     expect(bad((c) => (c.schemaVersion = 2))).toBe(false);
     expect(bad((c) => (c.scenarios[0].injected[1].verdict = 'maybe'))).toBe(false);
     expect(bad((c) => (c.scenarios[0].aa.falseFailRate = 1.5))).toBe(false);
+  });
+});
+
+describe('describeIntervalHonesty', () => {
+  it('calls honest intervals honest, and too narrow ones too narrow with the remedy for one pair or several', () => {
+    expect(describeIntervalHonesty({ n: 6, scale: 1.1, chiSquare: 7.3, pValue: 0.29 }, undefined)).toMatch(/p = 0\.290: as wide as the truth needs\.$/);
+    const narrow = { n: 6, scale: 2.6, chiSquare: 40.6, pValue: 0.0000004 };
+    expect(describeIntervalHonesty(narrow, undefined)).toMatch(/p < 0\.001: the intervals are 2\.6x too narrow; each pair of processes carries luck .* --processes \(4 or more\)/);
+    expect(describeIntervalHonesty(narrow, 6)).toMatch(/the spread between this run's 6 pairs of processes does not hold it either: more pairs\.$/);
   });
 });

@@ -82,6 +82,13 @@ export const ScenarioCalibration = z.object({
   design: DesignName.optional(),
   /** Detail: pairs of processes each run spread its rounds over, when more than one. */
   processes: z.number().int().positive().optional(),
+  /**
+   * Detail: whether the cpuPerRequest intervals are as wide as the truth needs, over every interval
+   * whose truth is known (the A/A runs: 0; the injected levels: their expected). `scale` is the
+   * root mean square miss in standard errors, about 1 when honest; `pValue` the chance of one this
+   * large from honest intervals (harness/calibrate/power.ts, intervalHonesty).
+   */
+  intervalHonesty: z.object({ n: z.number().int().positive(), scale: z.number(), chiSquare: z.number(), pValue: z.number() }).optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
 });
@@ -103,3 +110,17 @@ export type AaSummary = z.infer<typeof AaSummary>;
 export type InjectedLevel = z.infer<typeof InjectedLevel>;
 export type ScenarioCalibration = z.infer<typeof ScenarioCalibration>;
 export type Calibration = z.infer<typeof Calibration>;
+
+/**
+ * `intervalHonesty` in one sentence, for the terminal, summary.md and the HTML report: at p < 0.05
+ * the intervals are too narrow, by `scale`, and the remedy is to count the pairs' luck.
+ */
+export function describeIntervalHonesty(h: NonNullable<ScenarioCalibration['intervalHonesty']>, processes: number | undefined): string {
+  const p = h.pValue < 0.001 ? 'p < 0.001' : `p = ${h.pValue.toFixed(3)}`;
+  const what = `CPU per request, ${h.n} intervals with a known truth (A/A and injected): they miss it by ${h.scale.toFixed(1)} standard errors (root mean square; 1 when honest), chi-square ${h.chiSquare.toFixed(1)} on ${h.n}, ${p}`;
+  if (h.pValue >= 0.05) return `${what}: as wide as the truth needs.`;
+  const remedy = (processes ?? 1) > 1
+    ? `the spread between this run's ${processes} pairs of processes does not hold it either: more pairs`
+    : 'each pair of processes carries luck its rounds cannot see: spread the rounds over pairs with --processes (4 or more), whose interval counts it';
+  return `${what}: the intervals are ${h.scale.toFixed(1)}x too narrow; ${remedy}.`;
+}

@@ -123,6 +123,7 @@ describe('html reporter: the calibration section', () => {
         mdePct: { cpuPerRequest: 2.9, p99: 16 },
         budgetsPct: { cpuPerRequest: 5, p99: 5 },
         roundsFor: { cpuPerRequest: 4, p99: 120 },
+        intervalHonesty: { n: 4, scale: 2.6, chiSquare: 27.04, pValue: 0.00002 },
       },
       { name: 'not-in-this-run', profile: 'ci', rounds: 5, aa: { repeats: 1, falseFailRate: 0, falseInconclusiveRate: 0, halfWidthPct: {} }, injected: [], mdePct: {} },
     ],
@@ -145,6 +146,12 @@ describe('html reporter: the calibration section', () => {
     expect(section).toMatch(/0x budget<\/td><td class="num">0 us<\/td><td class="num">0.00%<\/td><td class="num">\+0.40% \[-2.00%, \+2.90%\]<\/td>.*?PASS.*?<td>yes<\/td>/);
     // The 2x level's interval [5.1, 9.9] misses its expected +10%: said, in red.
     expect(section).toMatch(/2x budget<\/td><td class="num">20 us<\/td><td class="num">\+10.00%<\/td>.*?FAIL.*?<strong class="bad">no<\/strong>/);
+  });
+
+  it('says when the intervals are narrower than the truth needs, in red, with the remedy', () => {
+    expect(section).toContain('<p class="small bad">Interval honesty: CPU per request, 4 intervals with a known truth (A/A and injected): they miss it by 2.6 standard errors');
+    expect(section).toContain('chi-square 27.0 on 4, p &lt; 0.001: the intervals are 2.6x too narrow;');
+    expect(section).toContain('--processes (4 or more)');
   });
 
   it('is absent without a calibration, or when it covers none of the run scenarios', () => {
