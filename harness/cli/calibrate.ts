@@ -17,7 +17,8 @@ const USAGE = `usage: overbench calibrate [--scenario NAME|PATH]... [--profile s
   [--rounds N] [--processes P] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json]
 What this machine can tell apart, per scenario: K A/A runs (the baseline against a second identical
 baseline), the baseline against the same build burning known CPU per call (EXAI_BENCH_BURN_US at
-0, 0.5x, 1x, 2x the cpuPerRequest budget), and the minimum detectable effect per metric.
+0, 0.5x, 1x, 2x the cpuPerRequest budget), the minimum detectable effect per metric, and whether
+the CPU intervals are as wide as the truth needs (too narrow: spread the rounds with --processes).
 Writes <out>/<run-id>/calibration.json, summary.md and <out>/latest-calibration.json.
 exit: 0 calibrated (a measurement, not a verdict), 2 bad input or a target fault`;
 
