@@ -1,5 +1,5 @@
 import { fmtBytes, fmtNumber, fmtPct, fmtShare } from '../../common/format.ts';
-import type { ScenarioCalibration } from '../result/calibration.ts';
+import { tooNarrow, type ScenarioCalibration } from '../result/calibration.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { METRICS } from '../result/metrics.ts';
 import { Facts, type Num } from './facts.ts';
@@ -126,7 +126,7 @@ function power(f: Facts, findings: Findings): Block[] {
       rate == null ? 'n/a' : `${f.read(rate, `${at}.aa.falseFailRate`, (x) => fmtShare(x, 0), 100)} of ${f.read(s.aa.repeats, `${at}.aa.repeats`, (x) => fmtNumber(x, 0))}`,
       s.intervalHonesty == null
         ? 'n/a'
-        : `${f.read(s.intervalHonesty.scale, `${at}.intervalHonesty.scale`, (x) => `${x.toFixed(1)}x`)}, ${s.intervalHonesty.pValue < 0.05 ? 'too narrow' : 'honest'}`,
+        : `${f.read(s.intervalHonesty.scale, `${at}.intervalHonesty.scale`, (x) => `${x.toFixed(1)}x`)}, ${tooNarrow(s.intervalHonesty) ? 'too narrow' : 'honest'}`,
     ];
   });
   const first = findings.calibrations[0].source;

@@ -111,14 +111,19 @@ export type InjectedLevel = z.infer<typeof InjectedLevel>;
 export type ScenarioCalibration = z.infer<typeof ScenarioCalibration>;
 export type Calibration = z.infer<typeof Calibration>;
 
+type IntervalHonesty = NonNullable<ScenarioCalibration['intervalHonesty']>;
+
+/** Intervals narrower than the truth needs: a scale this large comes from honest ones under 5% of the time. */
+export const tooNarrow = (h: IntervalHonesty): boolean => h.pValue < 0.05;
+
 /**
  * `intervalHonesty` in one sentence, for the terminal, summary.md and the HTML report: at p < 0.05
  * the intervals are too narrow, by `scale`, and the remedy is to count the pairs' luck.
  */
-export function describeIntervalHonesty(h: NonNullable<ScenarioCalibration['intervalHonesty']>, processes: number | undefined): string {
+export function describeIntervalHonesty(h: IntervalHonesty, processes: number | undefined): string {
   const p = h.pValue < 0.001 ? 'p < 0.001' : `p = ${h.pValue.toFixed(3)}`;
   const what = `CPU per request, ${h.n} intervals with a known truth (A/A and injected): they miss it by ${h.scale.toFixed(1)} standard errors (root mean square; 1 when honest), chi-square ${h.chiSquare.toFixed(1)} on ${h.n}, ${p}`;
-  if (h.pValue >= 0.05) return `${what}: as wide as the truth needs.`;
+  if (!tooNarrow(h)) return `${what}: as wide as the truth needs.`;
   const remedy = (processes ?? 1) > 1
     ? `the spread between this run's ${processes} pairs of processes does not hold it either: more pairs`
     : 'each pair of processes carries luck its rounds cannot see: spread the rounds over pairs with --processes (4 or more), whose interval counts it';
