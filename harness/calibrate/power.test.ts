@@ -138,6 +138,15 @@ describe('intervalHonesty', () => {
     expect(flagged / trials).toBeLessThan(0.07);
   });
 
+  it('an estimate on its interval\'s edge, with the truth beyond it, is still counted, by the other side', () => {
+    const edge = { truthPct: 0, estimatePct: -1, ciLowPct: -2, ciHighPct: -1 };
+    const h = intervalHonesty([edge, edge])!;
+    expect(h.n).toBe(2);
+    expect(h.scale).toBeGreaterThan(1.9);
+    // No width on either side: nothing to judge.
+    expect(intervalHonesty([{ truthPct: 0, estimatePct: 1, ciLowPct: 1, ciHighPct: 1 }, edge])).toBeNull();
+  });
+
   it('needs two intervals', () => {
     expect(intervalHonesty(intervals(1, 0.01, 0.01, 1))).toBeNull();
     expect(intervalHonesty([])).toBeNull();

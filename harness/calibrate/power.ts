@@ -134,13 +134,18 @@ export interface KnownTruth {
  * each missed. `scale` is the factor the intervals would have to widen by: at one pair of processes
  * it measures the luck each pair carries and its rounds cannot see (processes.ts). `pValue` is the
  * chi-square upper tail (Wilson-Hilferty), the chance of a scale this large from honest intervals.
- * Null below two intervals.
+ * Null below two intervals of some width.
  */
 export function intervalHonesty(known: readonly KnownTruth[]): { n: number; scale: number; chiSquare: number; pValue: number } | null {
   const zs = known.flatMap((k) => {
     const est = pctToLog(k.estimatePct);
     const truth = pctToLog(k.truthPct);
-    const side = truth >= est ? pctToLog(k.ciHighPct) - est : est - pctToLog(k.ciLowPct);
+    const up = pctToLog(k.ciHighPct) - est;
+    const down = est - pctToLog(k.ciLowPct);
+    // An estimate on its interval's edge (few rounds) leaves that side no width: the other side
+    // stands in, so the miss is still counted; an interval of no width at all says nothing.
+    const toward = truth >= est ? up : down;
+    const side = toward > 0 ? toward : Math.max(up, down);
     return side > 0 ? [((est - truth) * Z_ALPHA) / side] : [];
   });
   const n = zs.length;
