@@ -47,6 +47,6 @@ describe('describeIntervalHonesty', () => {
     expect(describeIntervalHonesty({ n: 6, scale: 1.1, chiSquare: 7.3, pValue: 0.29 }, undefined)).toMatch(/p = 0\.290: as wide as the truth needs\.$/);
     const narrow = { n: 6, scale: 2.6, chiSquare: 40.6, pValue: 0.0000004 };
     expect(describeIntervalHonesty(narrow, undefined)).toMatch(/p < 0\.001: the intervals are 2\.6x too narrow; each pair of processes carries luck .* --processes \(4 or more\)/);
-    expect(describeIntervalHonesty(narrow, 6)).toMatch(/the spread between this run's 6 pairs of processes does not hold it either: more pairs\.$/);
+    expect(describeIntervalHonesty(narrow, 6)).toMatch(/the spread between this run's 6 pairs of processes does not hold it either: more pairs, or the expected is off \(a burn that costs the daemon more than its own length reads high at every level\)\.$/);
   });
 });

@@ -125,7 +125,7 @@ export function describeIntervalHonesty(h: IntervalHonesty, processes: number | 
   const what = `CPU per request, ${h.n} intervals with a known truth (A/A and injected): they miss it by ${h.scale.toFixed(1)} standard errors (root mean square; 1 when honest), chi-square ${h.chiSquare.toFixed(1)} on ${h.n}, ${p}`;
   if (!tooNarrow(h)) return `${what}: as wide as the truth needs.`;
   const remedy = (processes ?? 1) > 1
-    ? `the spread between this run's ${processes} pairs of processes does not hold it either: more pairs`
+    ? `the spread between this run's ${processes} pairs of processes does not hold it either: more pairs, or the expected is off (a burn that costs the daemon more than its own length reads high at every level)`
     : 'each pair of processes carries luck its rounds cannot see: spread the rounds over pairs with --processes (4 or more), whose interval counts it';
   return `${what}: the intervals are ${h.scale.toFixed(1)}x too narrow; ${remedy}.`;
 }
