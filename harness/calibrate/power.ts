@@ -153,7 +153,6 @@ export function intervalHonesty(known: readonly KnownTruth[]): { n: number; scal
   const chiSquare = zs.reduce((s, z) => s + z * z, 0);
   // Wilson-Hilferty: (X/n)^(1/3) is close to normal with mean 1 - 2/(9n) and variance 2/(9n).
   const v = 2 / (9 * n);
-  const z = ((chiSquare / n) ** (1 / 3) - (1 - v)) / Math.sqrt(v);
-  const pValue = z >= 0 ? normalUpperTail(z) : 1 - normalUpperTail(-z);
+  const pValue = normalUpperTail(((chiSquare / n) ** (1 / 3) - (1 - v)) / Math.sqrt(v));
   return { n, scale: Math.sqrt(chiSquare / n), chiSquare, pValue };
 }

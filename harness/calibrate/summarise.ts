@@ -133,14 +133,11 @@ export function injectedLevel(level: BurnLevel, run: CalibrationRun, source: 'aa
  * miss it (power.ts, intervalHonesty).
  */
 export function cpuIntervalHonesty(aaRuns: readonly CalibrationRun[], injected: readonly InjectedLevel[]): ReturnType<typeof intervalHonesty> {
-  const known: KnownTruth[] = [];
-  for (const r of usable(aaRuns)) {
-    const c = r.result.comparisons.find((x) => x.metric === 'cpuPerRequest');
-    if (c?.estimatePct != null && c.ciLowPct != null && c.ciHighPct != null) known.push({ truthPct: 0, estimatePct: c.estimatePct, ciLowPct: c.ciLowPct, ciHighPct: c.ciHighPct });
-  }
-  for (const l of injected) {
-    if (l.source === 'aa' || l.error || l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null) continue;
-    known.push({ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct });
-  }
-  return intervalHonesty(known);
+  const zero: BurnLevel = { multiple: 0, burnUs: 0, expectedPct: 0 };
+  const levels = [...usable(aaRuns).map((r) => injectedLevel(zero, r, 'aa')), ...injected.filter((l) => l.source !== 'aa')];
+  return intervalHonesty(
+    levels.flatMap((l): KnownTruth[] =>
+      l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null ? [] : [{ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct }],
+    ),
+  );
 }

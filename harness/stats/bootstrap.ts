@@ -12,8 +12,9 @@ function mean(xs: ArrayLike<number>): number {
   return s / xs.length;
 }
 
-/** Standard normal upper tail, Abramowitz & Stegun 7.1.26 (error < 2e-7). */
+/** Standard normal upper tail, Abramowitz & Stegun 7.1.26 (error < 2e-7); the formula holds for z >= 0, symmetry gives the rest. */
 export function normalUpperTail(z: number): number {
+  if (z < 0) return 1 - normalUpperTail(-z);
   const x = z / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
   const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
