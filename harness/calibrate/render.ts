@@ -1,6 +1,6 @@
 import { fmtBudget, fmtChange, fmtNumber, fmtPct, fmtShare, fmtUs, LIVE_PCT_DIGITS, PCT_DIGITS } from '../../common/format.ts';
 import { markdownTable, textTable, type Column } from '../../common/table.ts';
-import { describeIntervalHonesty, type Calibration, type ScenarioCalibration } from '../result/calibration.ts';
+import { describeIntervalHonesty, describePairLuck, type Calibration, type ScenarioCalibration } from '../result/calibration.ts';
 
 type TableFn = (columns: readonly Column[], rows: readonly string[][]) => string;
 
@@ -51,6 +51,7 @@ function scenarioBlock(s: ScenarioCalibration, table: TableFn, digits: number): 
   const parts = [head, table(METRIC_COLUMNS, metrics)];
   if (levels.length > 0) parts.push(`Injected CPU per call (cpuPerRequest):\n\n${table(LEVEL_COLUMNS, levels)}`);
   if (s.intervalHonesty) parts.push(`Interval honesty: ${describeIntervalHonesty(s.intervalHonesty, s.processes)}`);
+  if (s.pairLuck?.cpuPerRequest) parts.push(`Pair luck: ${describePairLuck(s.pairLuck.cpuPerRequest)}`);
   for (const n of s.notes ?? []) parts.push(`note: ${n}`);
   return parts.join('\n\n');
 }

@@ -7,9 +7,9 @@ import type { LoadedScenario } from '../scenario/load.ts';
 import { applyProfile } from '../scenario/profile.ts';
 import type { Design, ProfileName } from '../scenario/schema.ts';
 import type { CoreSwap } from '../run/plan.ts';
-import { burnLevels, type BurnLevel } from './power.ts';
+import { burnLevels, intervalHonesty, type BurnLevel } from './power.ts';
 import type { InjectedLevel, ScenarioCalibration } from '../result/calibration.ts';
-import { analyseAa, cpuIntervalHonesty, injectedLevel, type CalibrationRun } from './summarise.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, knownCpuTruths, type CalibrationRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
 /** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
@@ -95,7 +95,9 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
         injected.push(injectedLevel(level, run, reuse ? 'aa' : 'injected'));
       }
     }
-    const honesty = cpuIntervalHonesty(aaRuns, injected);
+    const known = knownCpuTruths(aaRuns, injected);
+    const honesty = intervalHonesty(known);
+    const pairLuck = cpuPairLuck(known, analysis.mdePct.cpuPerRequest ?? null, opts.processes ?? resolved.processes);
     out.push({
       name: loaded.scenario.name,
       profile: resolved.profile,
@@ -111,6 +113,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       ...((opts.processes ?? resolved.processes) > 1 && { processes: opts.processes ?? resolved.processes }),
       ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
       ...(honesty && { intervalHonesty: honesty }),
+      ...(pairLuck && { pairLuck: { cpuPerRequest: pairLuck } }),
     });
   }
   return { scenarios: out, world };

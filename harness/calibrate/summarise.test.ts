@@ -1,8 +1,9 @@
 /** A/A and injected summaries over synthetic runs whose comparisons come from the real statistics. */
 import { describe, expect, it } from 'vitest';
 import { realisticScenario } from '../report/testing/result-fixture.ts';
-import { burnLevels, intervalHonesty } from './power.ts';
-import { analyseAa, cpuIntervalHonesty, injectedLevel, roundChanges } from './summarise.ts';
+import { createRng } from '../../common/latency.ts';
+import { burnLevels, intervalHonesty, logToPct, pctToLog, type KnownTruth } from './power.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, knownCpuTruths, roundChanges } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -73,6 +74,19 @@ describe('injectedLevel', () => {
     expect(level.source).toBe('injected');
   });
 
+  it("judges the interval against the burn over the run's own baseline, not the A/A figure that sized the level", () => {
+    // Sized for 10% of a 150 us A/A baseline (15 us); this run's baseline costs 180 us, so 15 us adds 8.33%.
+    const [, , oneX] = burnLevels(150, 10);
+    const run = { seed: 4, result: realisticScenario({ name: 'burn', slowdown: 1 + 15 / 180, noise: 0.01, rounds: 10, budgets: BUDGETS, seed: 4 }) };
+    const level = injectedLevel(oneX, run, 'injected');
+    expect(level.runBaselineCpuPerRequestUs).toBeCloseTo(180, -1);
+    expect(level.plannedPct).toBe(10);
+    expect(level.expectedPct).toBeCloseTo((100 * 15) / level.runBaselineCpuPerRequestUs!, 9);
+    expect(level.expectedPct).toBeLessThan(9);
+    expect(level.ciHighPct).toBeLessThan(10);
+    expect(level.coverage).toBe(true);
+  });
+
   it('a run without a cpuPerRequest comparison is inconclusive with no interval', () => {
     const result = realisticScenario({ name: 'burn', rounds: 6, budgets: BUDGETS });
     const run = { seed: 4, result: { ...result, comparisons: result.comparisons.filter((c) => c.metric !== 'cpuPerRequest') } };
@@ -81,7 +95,7 @@ describe('injectedLevel', () => {
   });
 });
 
-describe('cpuIntervalHonesty', () => {
+describe('knownCpuTruths', () => {
   const aa = [1, 2, 3].map((seed) => ({ seed, result: realisticScenario({ name: 'aa', slowdown: 1, noise: 0.02, rounds: 6, budgets: BUDGETS, seed }) }));
   const levels = burnLevels(180, 10);
   const burn = { seed: 4, result: realisticScenario({ name: 'burn', slowdown: 1.1, noise: 0.01, rounds: 10, budgets: BUDGETS, seed: 4 }) };
@@ -89,20 +103,51 @@ describe('cpuIntervalHonesty', () => {
 
   it('judges every A/A interval against 0 and every injected level that ran on its own against its expected', () => {
     const injected = [injectedLevel(levels[0], aa[0], 'aa'), injectedLevel(levels[2], burn, 'injected')];
-    const h = cpuIntervalHonesty(aa, injected)!;
+    const known = knownCpuTruths(aa, injected);
     // The zero level is the first A/A run again: counted once.
-    expect(h.n).toBe(4);
-    const known = [
+    expect(known).toHaveLength(4);
+    expect(known).toEqual([
       ...aa.map((r) => ({ truthPct: 0, estimatePct: cpu(r).estimatePct!, ciLowPct: cpu(r).ciLowPct!, ciHighPct: cpu(r).ciHighPct! })),
-      { truthPct: 10, estimatePct: cpu(burn).estimatePct!, ciLowPct: cpu(burn).ciLowPct!, ciHighPct: cpu(burn).ciHighPct! },
-    ];
-    expect(h).toEqual(intervalHonesty(known));
+      // The injected level's truth: its 18 us over the baseline measured in its own run.
+      { truthPct: (100 * 18) / cpu(burn).baselineMedian!, estimatePct: cpu(burn).estimatePct!, ciLowPct: cpu(burn).ciLowPct!, ciHighPct: cpu(burn).ciHighPct! },
+    ]);
   });
 
   it('a shifted "A/A" (the builds differ by 20%) is flagged: its intervals are far from the truth they claim', () => {
     const shifted = [1, 2, 3].map((seed) => ({ seed, result: realisticScenario({ name: 'aa', slowdown: 1.2, noise: 0.01, rounds: 8, budgets: BUDGETS, seed }) }));
-    const h = cpuIntervalHonesty(shifted, [])!;
+    const h = intervalHonesty(knownCpuTruths(shifted, []))!;
     expect(h.scale).toBeGreaterThan(5);
     expect(h.pValue).toBeLessThan(0.001);
+  });
+});
+
+describe('cpuPairLuck', () => {
+  // Intervals of +-1% (se 0.51%) from pairs whose offsets have sd 2%: the rounds cannot see it.
+  const lucky = (n: number, seed: number): KnownTruth[] => {
+    const rng = createRng(seed);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    return Array.from({ length: n }, (_, i) => {
+      const truthPct = (i % 4) * 5;
+      const est = pctToLog(truthPct) + 0.02 * normal() + 0.0051 * normal();
+      return { truthPct, estimatePct: logToPct(est), ciLowPct: logToPct(est - 0.01), ciHighPct: logToPct(est + 0.01) };
+    });
+  };
+
+  it('measures the luck the intervals miss, and intervals widened by it hold their truth (judged out of sample)', () => {
+    const known = lucky(400, 7);
+    expect(intervalHonesty(known)!.scale).toBeGreaterThan(3);
+    const luck = cpuPairLuck(known, 1.5, 1)!;
+    expect(luck.sdPct).toBeGreaterThan(1.8);
+    expect(luck.sdPct).toBeLessThan(2.2);
+    expect(luck.honesty!.scale).toBeGreaterThan(0.9);
+    expect(luck.honesty!.scale).toBeLessThan(1.1);
+    expect(luck.covered / luck.n).toBeGreaterThan(0.92);
+    // The MDE counts the luck: (1.96 + 0.84) * 2% on top of the rounds' 1.5%, in quadrature.
+    expect(luck.mdePct).toBeGreaterThan(5.5);
+  });
+
+  it('is left out for runs spread over pairs (their intervals hold the luck) and below three intervals', () => {
+    expect(cpuPairLuck(lucky(12, 1), 1.5, 6)).toBeNull();
+    expect(cpuPairLuck(lucky(2, 1), 1.5, 1)).toBeNull();
   });
 });

@@ -2,8 +2,9 @@ import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
 import { validPairs } from '../run/compare-rounds.ts';
 import { median, perRoundChanges } from '../stats/compare.ts';
-import { covers, intervalHonesty, mdePct, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
-import type { AaSummary, InjectedLevel } from '../result/calibration.ts';
+import { covers, expectedPct, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
+import { withPairLuck } from '../stats/processes.ts';
+import type { AaSummary, InjectedLevel, PairLuck } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
 export interface CalibrationRun {
@@ -110,16 +111,22 @@ export function injectedLevel(level: BurnLevel, run: CalibrationRun, source: 'aa
   const c = run.result.error ? undefined : run.result.comparisons.find((x) => x.metric === 'cpuPerRequest');
   const ciLowPct = c?.ciLowPct ?? null;
   const ciHighPct = c?.ciHighPct ?? null;
+  // The truth is the burn over the baseline measured beside it, in the same windows: the estimate's
+  // own denominator. The A/A figure that sized the level drifts between runs (131-143 us in
+  // hot-path-open), and that drift is no error of this run's interval.
+  const runBaselineUs = c?.baselineMedian ?? null;
+  const expected = runBaselineUs !== null && runBaselineUs > 0 ? expectedPct(level.burnUs, runBaselineUs) : level.expectedPct;
   return {
     burnUs: level.burnUs,
-    expectedPct: level.expectedPct,
+    expectedPct: expected,
+    plannedPct: level.expectedPct,
     estimatePct: c?.estimatePct ?? null,
     ciLowPct,
     ciHighPct,
     verdict: c?.verdict ?? 'inconclusive',
     multiple: level.multiple,
-    runBaselineCpuPerRequestUs: c?.baselineMedian ?? null,
-    coverage: covers(ciLowPct, ciHighPct, level.expectedPct),
+    runBaselineCpuPerRequestUs: runBaselineUs,
+    coverage: covers(ciLowPct, ciHighPct, expected),
     seed: run.seed,
     source,
     scenarioVerdict: run.result.verdict,
@@ -129,15 +136,38 @@ export function injectedLevel(level: BurnLevel, run: CalibrationRun, source: 'aa
 
 /**
  * The cpuPerRequest intervals whose truth is known: every A/A run (0) and every injected level that
- * ran on its own (its expected; the zero level reuses an A/A run, counted once), and how far they
- * miss it (power.ts, intervalHonesty).
+ * ran on its own (its expected; the zero level reuses an A/A run, counted once): what
+ * intervalHonesty and pairLuckSd (power.ts) read.
  */
-export function cpuIntervalHonesty(aaRuns: readonly CalibrationRun[], injected: readonly InjectedLevel[]): ReturnType<typeof intervalHonesty> {
+export function knownCpuTruths(aaRuns: readonly CalibrationRun[], injected: readonly InjectedLevel[]): KnownTruth[] {
   const zero: BurnLevel = { multiple: 0, burnUs: 0, expectedPct: 0 };
   const levels = [...usable(aaRuns).map((r) => injectedLevel(zero, r, 'aa')), ...injected.filter((l) => l.source !== 'aa')];
-  return intervalHonesty(
-    levels.flatMap((l): KnownTruth[] =>
-      l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null ? [] : [{ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct }],
-    ),
+  return levels.flatMap((l): KnownTruth[] =>
+    l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null ? [] : [{ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct }],
   );
+}
+
+/** A known-truth interval widened by a pair's luck (harness/stats/processes.ts, withPairLuck), in percent. */
+function widenByPairLuck(k: KnownTruth, pairSd: number): { ciLowPct: number; ciHighPct: number } {
+  const w = withPairLuck({ estimate: pctToLog(k.estimatePct), low: pctToLog(k.ciLowPct), high: pctToLog(k.ciHighPct) }, pairSd);
+  return { ciLowPct: logToPct(w.low), ciHighPct: logToPct(w.high) };
+}
+
+/**
+ * CPU per request's pair luck (power.ts, pairLuckSd) from the calibration's one-pair runs, what it
+ * does to the MDE, and whether intervals widened by it hold their truth (leave one out). Null for
+ * runs already spread over pairs, or too few intervals.
+ */
+export function cpuPairLuck(known: readonly KnownTruth[], mdeCpuPct: number | null, processes: number): PairLuck | null {
+  if (processes > 1) return null;
+  const sd = pairLuckSd(known);
+  const check = pairLuckHonesty(known, widenByPairLuck);
+  if (sd === null || check === null) return null;
+  return {
+    sdPct: logToPct(sd),
+    n: known.length,
+    mdePct: mdeCpuPct === null ? null : mdeWithPairLuckPct(mdeCpuPct, sd),
+    covered: check.covered,
+    ...(check.honesty && { honesty: check.honesty }),
+  };
 }

@@ -8,16 +8,19 @@ import { loadScenarios } from '../scenario/load.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, outFlag, flags, parseCommand, seedFlag, untilDecidedFlags } from './flags.ts';
 import { runAndReport } from './run-and-report.ts';
+import { calibrationFlag } from '../calibrate/pair-luck.ts';
 
 const USAGE = `usage: overbench gate [--backend B] [--seed N] [--out DIR] [--json] [--inconclusive=pass]
-  [--until-decided --max-time DURATION]
+  [--until-decided --max-time DURATION] [--calibration FILE]...
 The CI gate: the ci profile of bench:tight and of every built-in realistic scenario, one result,
 exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.
 --until-decided: a realistic scenario left inconclusive adds batches of rounds, each look at its
-  share of the 5% error rate, within DURATION (90s, 5m) of the scenario's start`;
+  share of the 5% error rate, within DURATION (90s, 5m) of the scenario's start
+--calibration FILE: a one-pair calibration.json (overbench calibrate --profile ci; repeatable); each
+  scenario it calibrated adds the pair's luck measured there to its CPU-per-request interval`;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, flags('backend', 'seed', 'out', 'json', 'inconclusive', 'until-decided', 'max-time'), { usage: USAGE });
+  const parsed = parseCommand(argv, flags('backend', 'seed', 'out', 'json', 'inconclusive', 'until-decided', 'max-time', 'calibration'), { usage: USAGE });
   if (!parsed) return ExitCode.Pass;
   const { values: f } = parsed;
   const inconclusive = inconclusiveFlag(f.inconclusive);
@@ -25,6 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = outFlag(f.out);
   const untilDecidedMs = untilDecidedFlags(f['until-decided'], f['max-time']);
   const scenarios = await loadScenarios([]);
+  const pairLuck = calibrationFlag(f.calibration, scenarios.map((s) => s.scenario.name), (line) => process.stderr.write(`${line}\n`));
   // Check the realistic half before spending minutes on the tight half.
   planScenarios(scenarios, { profile: 'ci', backend: f.backend }, seed);
   return runAndReport({ sub: 'gate', argv, seed, outDir, json: Boolean(f.json), inconclusive }, async (signal, onEvent) => {
@@ -34,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     const tight = await runTight({ profile: 'ci', seed, onEvent: f.json ? undefined : tightProgressLine(), signal });
     if (signal.aborted) throw new RunAborted(String(signal.reason));
     if (!f.json) for (const s of tight) process.stdout.write(`${renderScenario(s)}\n\n`);
-    const realistic = await runRealistic({ scenarios, seed, signal, onEvent, profile: 'ci', backend: f.backend, untilDecidedMs });
+    const realistic = await runRealistic({ scenarios, seed, signal, onEvent, profile: 'ci', backend: f.backend, untilDecidedMs, pairLuck });
     return { scenarios: [...tight, ...realistic.scenarios], world: realistic.world };
   });
 }

@@ -91,6 +91,30 @@ describe('overbench realistic against an external (spawn:) target', () => {
   }, 70_000);
 });
 
+describe('overbench realistic --calibration: a calibrated pair luck widens the one-pair CPU interval', () => {
+  it('adds the luck to cpuPerRequest only, records it and says so; the file is read, not trusted blindly', async () => {
+    const scenario = await writeScenario('external-calibrated', {
+      ...EXTERNAL,
+      rounds: 6, // a signed-rank interval needs six
+      variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
+    });
+    const calibration = path.join(dir, 'calibration.json');
+    const pairLuck = { cpuPerRequest: { sdPct: 50, n: 6, mdePct: 150, covered: 6 } };
+    const entry = { name: 'external-echo', profile: 'default', rounds: 6, aa: { repeats: 3, falseFailRate: 0, falseInconclusiveRate: 0, halfWidthPct: {} }, injected: [], mdePct: {}, pairLuck };
+    await writeFile(calibration, JSON.stringify({ schemaVersion: 1, scenarios: [entry] }));
+    const ran = await overbench(['--scenario', scenario, '--out', path.join(dir, 'out-calibrated'), '--seed', '7', '--json', '--calibration', calibration]);
+    expect(ran.stderr).toBe('');
+    const s = Result.parse(JSON.parse(ran.stdout)).scenarios[0];
+    const cpu = s.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
+    expect(cpu.pairSdPct).toBe(50);
+    expect(cpu.note).toContain("the interval counts one pair of processes' luck, sd 50.0%, from a calibration");
+    // A luck of sd 50% is at least +-1.96 * 41% wide in log-ratio: the budget of 100% cannot pass.
+    expect(cpu.ciHighPct! - cpu.ciLowPct!).toBeGreaterThan(100);
+    expect(s.comparisons.filter((c) => c.pairSdPct !== undefined).map((c) => c.metric)).toEqual(['cpuPerRequest']);
+    expect(taggedProcesses()).toEqual([]);
+  }, 70_000);
+});
+
 describe('overbench realistic --processes: the rounds spread over fresh pairs of processes', () => {
   it('runs each block of rounds in its own pair, settles each, and takes the interval across the pairs', async () => {
     const scenario = await writeScenario('pairs', {

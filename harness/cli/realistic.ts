@@ -7,14 +7,18 @@ import { ExitCode, UsageError } from '../../common/exit-codes.ts';
 import { inconclusiveFlag, intFlag, outFlag, flags, parseCommand, seedFlag, untilDecidedFlags } from './flags.ts';
 import { worldFlag } from '../targets/compose-world.ts';
 import { runAndReport } from './run-and-report.ts';
+import { calibrationFlag } from '../calibrate/pair-luck.ts';
 import { dashboardPortFlag, normaliseDashboardArgv, startRunView } from '../live/run-view.ts';
 
 const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile smoke|ci|full] [--backend B]
   [--baseline TARGET] [--instrumented TARGET] [--baseline-pid N] [--instrumented-pid N]
   [--rounds N] [--processes P] [--design duet|interleaved] [--core-swap rapid|mid-window|round] [--seed N] [--out DIR] [--json]
   [--inconclusive=pass] [--until-decided --max-time DURATION] [--dashboard [PORT]] [--world fakes|compose]
+  [--calibration FILE]...
 --processes: spread the rounds over P pairs of target processes, started afresh one after the
   other, and take the interval across the pairs: a process's own JIT and layout luck is counted
+--calibration FILE: a one-pair calibration.json (overbench calibrate; repeatable); a scenario it
+  calibrated, run in one pair of processes, adds the pair's luck measured there to its CPU interval
 --world compose: the services of docker-compose.bench.yml, by URL, instead of fakes started here
 --dashboard: a live view of the run on http://127.0.0.1:PORT (none or 0: a free port, printed)
 --design: duet (default) loads and measures both variants at once, each on its own core: the
@@ -28,7 +32,7 @@ exit: 0 pass, 1 budget failed, 2 bad input or target fault, 3 inconclusive`;
 
 export const REALISTIC_FLAGS = flags(
   'scenario', 'profile', 'backend', 'baseline', 'instrumented', 'baseline-pid', 'instrumented-pid', 'rounds', 'processes', 'seed', 'out', 'json', 'inconclusive',
-  'until-decided', 'max-time', 'design', 'core-swap', 'dashboard', 'world',
+  'until-decided', 'max-time', 'design', 'core-swap', 'dashboard', 'world', 'calibration',
 );
 
 export function profileFlag(value: string | undefined): ProfileName | undefined {
@@ -74,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const untilDecidedMs = untilDecidedFlags(f['until-decided'], f['max-time']);
   const dashboardPort = dashboardPortFlag(f.dashboard);
   const scenarios = await loadScenarios(f.scenario ?? []);
+  const pairLuck = calibrationFlag(f.calibration, scenarios.map((s) => s.scenario.name), (line) => process.stderr.write(`${line}\n`));
   const view = dashboardPort === null ? null : await startRunView({ port: dashboardPort, scenarios, profile, seed });
   try {
     return await runAndReport({ sub: 'realistic', argv, seed, outDir, json: Boolean(f.json), inconclusive }, (signal, onEvent) =>
@@ -94,6 +99,7 @@ export async function run(argv: string[]): Promise<number> {
         coreSwap,
         world,
         untilDecidedMs,
+        pairLuck,
       }),
     );
   } finally {

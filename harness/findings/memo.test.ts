@@ -50,6 +50,7 @@ const calibration: Calibration = {
     aa: { repeats: 3, falseFailRate: 0, falseInconclusiveRate: 1 / 3, halfWidthPct: { cpuPerRequest: 3.1 } },
     injected: [], mdePct: { cpuPerRequest: 4.25, p99: 31.5, throughput: 0.12 },
     intervalHonesty: { n: 6, scale: 1.89, chiSquare: 21.5, pValue: 0.0016 },
+    pairLuck: { cpuPerRequest: { sdPct: 2.45, n: 6, mdePct: 7.27, covered: 6 } },
   }],
 };
 
@@ -59,7 +60,7 @@ const chatCalibration: Calibration = {
   runId: 'cal-chat',
   finishedAt: '2026-11-27T06:00:00.000Z',
   command: 'overbench calibrate --scenario chat-realistic --profile ci --seed 43',
-  scenarios: [{ ...calibration.scenarios[0], name: 'chat-realistic', mdePct: { cpuPerRequest: 8.75, p99: 33.2, throughput: 8.3 }, intervalHonesty: { n: 6, scale: 1.12, chiSquare: 7.5, pValue: 0.28 } }],
+  scenarios: [{ ...calibration.scenarios[0], name: 'chat-realistic', mdePct: { cpuPerRequest: 8.75, p99: 33.2, throughput: 8.3 }, intervalHonesty: { n: 6, scale: 1.12, chiSquare: 7.5, pValue: 0.28 }, pairLuck: undefined }],
 };
 
 const MARK = (f: Fact) => `\u27E6${f.id}~${f.text}\u27E7`;
@@ -150,8 +151,8 @@ describe('overbench findings: the memo from fixture results', () => {
     expect(md).toContain('overbench gate --seed 21    # gate-run/result.json');
     expect(md).toContain('overbench calibrate --profile ci --repeats 3 --seed 42    # cal-run/calibration.json');
     expect(md).toContain('| hot-path-open | CPU-only path | fast |');
-    expect(md).toMatch(/\| hot-path-open \| ci, 12 rounds, duet \| 4\.3% \| 31\.5% \|.*\| 1\.9x, too narrow \|$/m);
-    expect(md).toMatch(/\| chat-realistic \| ci, 12 rounds, duet \| 8\.8% \| 33\.2% \|.*\| 1\.1x, honest \|$/m);
+    expect(md).toMatch(/\| hot-path-open \| ci, 12 rounds, duet \| 4\.3% \| 31\.5% \|.*\| 1\.9x, too narrow \| 7\.3% \(sd 2\.5%\) \|$/m);
+    expect(md).toMatch(/\| chat-realistic \| ci, 12 rounds, duet \| 8\.8% \| 33\.2% \|.*\| 1\.1x, honest \| n\/a \|$/m);
     expect(md).toMatch(/\| chat-realistic \| chat pipeline \| fast \|.*\| 8\.8% \|$/m);
     expect(md).toContain('| chat-realistic | chat pipeline | fast |');
   });

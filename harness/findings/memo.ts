@@ -127,6 +127,9 @@ function power(f: Facts, findings: Findings): Block[] {
       s.intervalHonesty == null
         ? 'n/a'
         : `${f.read(s.intervalHonesty.scale, `${at}.intervalHonesty.scale`, (x) => `${x.toFixed(1)}x`)}, ${tooNarrow(s.intervalHonesty) ? 'too narrow' : 'honest'}`,
+      s.pairLuck?.cpuPerRequest?.mdePct == null
+        ? 'n/a'
+        : `${f.read(s.pairLuck.cpuPerRequest.mdePct, `${at}.pairLuck.cpuPerRequest.mdePct`, share)} (sd ${f.read(s.pairLuck.cpuPerRequest.sdPct, `${at}.pairLuck.cpuPerRequest.sdPct`, share)})`,
     ];
   });
   const first = findings.calibrations[0].source;
@@ -134,8 +137,8 @@ function power(f: Facts, findings: Findings): Block[] {
   const levels = m ? ` (an error rate of ${f.read(m.alpha, `${first.file}#method.alpha`, (x) => fmtShare(x, 0), 100)} and a power of ${f.read(m.power, `${first.file}#method.power`, (x) => fmtShare(x, 0), 100)})` : '';
   return [
     { kind: 'heading', level: 2, text: "The instrument's power (calibration)" },
-    { kind: 'paragraph', text: `Minimum detectable effect per scenario and metric${levels} at the calibrated rounds, how often two identical builds were called different (A/A false fails), and how far the CPU intervals missed a known truth, in standard errors (near one when they are honest; "too narrow" when no honest interval would miss that far but rarely: then a verdict near a budget rests on luck the rounds did not see, and the remedy is more pairs of processes).` },
-    { kind: 'table', headers: ['scenario', 'design', 'MDE CPU per request', 'MDE p99', 'MDE throughput', 'A/A false fails', 'CPU intervals vs truth'], rows },
+    { kind: 'paragraph', text: `Minimum detectable effect per scenario and metric${levels} at the calibrated rounds, how often two identical builds were called different (A/A false fails), and how far the CPU intervals missed a known truth, in standard errors (near one when they are honest; "too narrow" when no honest interval would miss that far but rarely: then a verdict near a budget rests on luck the rounds did not see, and the remedy is more pairs of processes). The last column is the honest CPU MDE of one pair of processes: the luck each pair carries (its sd in brackets) added to the rounds' noise, as \`realistic\` and \`gate --calibration\` add it to their intervals.` },
+    { kind: 'table', headers: ['scenario', 'design', 'MDE CPU per request', 'MDE p99', 'MDE throughput', 'A/A false fails', 'CPU intervals vs truth', 'CPU MDE with pair luck'], rows },
   ];
 }
 

@@ -91,7 +91,7 @@ export function ingestResult(input: IngestInput): Result {
   // the ingest that brings the other variant judges by them.
   const waiting = `Only the ${variant} variant so far: ingest the ${other} one with --into`;
   // The mean: ingested variants ran one after the other, not side by side (compare-rounds.ts).
-  const comparisons = compareRounds(rounds, budgets, input.seed, undefined, 'mean').map((c) => (both ? c : { ...c, note: waiting }));
+  const comparisons = compareRounds(rounds, budgets, input.seed, { estimator: 'mean' }).map((c) => (both ? c : { ...c, note: waiting }));
   const scenario: ScenarioResult = {
     name,
     kind: 'realistic',

@@ -1,6 +1,6 @@
 /** calibration.json: the shape other tools read, checked on a synthetic calibration. */
 import { describe, expect, it } from 'vitest';
-import { Calibration, describeIntervalHonesty } from './calibration.ts';
+import { Calibration, describeIntervalHonesty, describePairLuck } from './calibration.ts';
 
 const level = (burnUs: number, expectedPct: number) => ({ burnUs, expectedPct, estimatePct: expectedPct + 1, ciLowPct: expectedPct - 4, ciHighPct: expectedPct + 6, verdict: 'inconclusive' });
 
@@ -48,5 +48,14 @@ describe('describeIntervalHonesty', () => {
     const narrow = { n: 6, scale: 2.6, chiSquare: 40.6, pValue: 0.0000004 };
     expect(describeIntervalHonesty(narrow, undefined)).toMatch(/p < 0\.001: the intervals are 2\.6x too narrow; each pair of processes carries luck .* --processes \(4 or more\)/);
     expect(describeIntervalHonesty(narrow, 6)).toMatch(/the spread between this run's 6 pairs of processes does not hold it either: more pairs, or the expected is off \(a burn that costs the daemon more than its own length reads high at every level\)\.$/);
+  });
+});
+
+describe('describePairLuck', () => {
+  it('names the luck, the MDE with it, the out-of-sample check and the flag that uses it', () => {
+    const line = describePairLuck({ sdPct: 2.45, n: 6, mdePct: 7.27, covered: 6, honesty: { n: 6, scale: 1.0, chiSquare: 6, pValue: 0.42 } });
+    expect(line).toMatch(/^CPU per request, one pair of processes carries an offset of sd 2\.5% that its rounds cannot see \(from 6 intervals with a known truth\); the MDE with it 7\.3%\./);
+    expect(line).toContain('held its truth in 6 of 6, root mean square miss 1.0 standard errors (p = 0.42)');
+    expect(line).toContain('`gate --calibration`');
   });
 });

@@ -39,8 +39,13 @@ export const AaSummary = z.object({
 
 export const InjectedLevel = z.object({
   burnUs: z.number().int().nonnegative(),
-  /** 100 * burnUs / the A/A baseline's CPU per request. */
+  /**
+   * 100 * burnUs / this run's own baseline CPU per request (runBaselineCpuPerRequestUs), the truth
+   * its interval is judged against; plannedPct when the run measured none.
+   */
   expectedPct: z.number(),
+  /** Detail: 100 * burnUs / the A/A baseline's CPU per request: the overhead the level was sized for. */
+  plannedPct: z.number().optional(),
   /** The cpuPerRequest comparison of this run. */
   estimatePct: z.number().nullable(),
   ciLowPct: z.number().nullable(),
@@ -48,10 +53,7 @@ export const InjectedLevel = z.object({
   verdict: Verdict,
   /** Detail: the multiple of the cpuPerRequest budget this level aims at (0, 0.5, 1, 2). */
   multiple: z.number().optional(),
-  /**
-   * Detail: this run's own baseline median CPU per request (us). expectedPct divides by the A/A
-   * figure; a run whose baseline drifted from it shows here why its interval missed.
-   */
+  /** Detail: this run's own baseline median CPU per request (us): what expectedPct divides by. */
   runBaselineCpuPerRequestUs: z.number().nullable().optional(),
   /** Detail: whether [ciLowPct, ciHighPct] holds expectedPct. */
   coverage: z.boolean().nullable().optional(),
@@ -60,6 +62,22 @@ export const InjectedLevel = z.object({
   source: z.enum(['aa', 'injected']).optional(),
   scenarioVerdict: Verdict.optional(),
   error: z.string().optional(),
+});
+
+const IntervalHonesty = z.object({ n: z.number().int().positive(), scale: z.number(), chiSquare: z.number(), pValue: z.number() });
+
+/**
+ * One pair of processes' luck for a metric (harness/calibrate/power.ts, pairLuckSd): the sd of the
+ * offset a pair carries (percent), from `n` intervals with a known truth; the MDE once it counts;
+ * and, each interval widened by the luck the others measured, how many then held their truth
+ * (`covered` of `n`) and their honesty.
+ */
+export const PairLuck = z.object({
+  sdPct: z.number().nonnegative(),
+  n: z.number().int().positive(),
+  mdePct: z.number().nullable(),
+  covered: z.number().int().nonnegative(),
+  honesty: IntervalHonesty.optional(),
 });
 
 export const ScenarioCalibration = z.object({
@@ -72,7 +90,7 @@ export const ScenarioCalibration = z.object({
   mdePct: PerMetric,
   /** Detail: the budgets the verdicts used, as written (percent; pp for errorRate). */
   budgetsPct: PerMetric.optional(),
-  /** Detail: median CPU per request of the A/A windows, microseconds: what expectedPct divides by. */
+  /** Detail: median CPU per request of the A/A windows, microseconds: what the burn levels are sized by (plannedPct). */
   baselineCpuPerRequestUs: z.number().nullable().optional(),
   /** Detail: rounds needed for the MDE to reach each metric's budget. */
   roundsFor: PerMetric.optional(),
@@ -88,7 +106,13 @@ export const ScenarioCalibration = z.object({
    * root mean square miss in standard errors, about 1 when honest; `pValue` the chance of one this
    * large from honest intervals (harness/calibrate/power.ts, intervalHonesty).
    */
-  intervalHonesty: z.object({ n: z.number().int().positive(), scale: z.number(), chiSquare: z.number(), pValue: z.number() }).optional(),
+  intervalHonesty: IntervalHonesty.optional(),
+  /**
+   * Detail, one-pair calibrations only: the luck each pair of processes carries (`realistic` and
+   * `gate --calibration` add it to one-pair intervals), per metric (CPU per request, the one with
+   * known truths beyond 0).
+   */
+  pairLuck: z.object({ cpuPerRequest: PairLuck }).partial().optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
 });
@@ -111,7 +135,8 @@ export type InjectedLevel = z.infer<typeof InjectedLevel>;
 export type ScenarioCalibration = z.infer<typeof ScenarioCalibration>;
 export type Calibration = z.infer<typeof Calibration>;
 
-type IntervalHonesty = NonNullable<ScenarioCalibration['intervalHonesty']>;
+type IntervalHonesty = z.infer<typeof IntervalHonesty>;
+export type PairLuck = z.infer<typeof PairLuck>;
 
 /** Intervals narrower than the truth needs: a scale this large comes from honest ones under 5% of the time. */
 export const tooNarrow = (h: IntervalHonesty): boolean => h.pValue < 0.05;
@@ -126,6 +151,13 @@ export function describeIntervalHonesty(h: IntervalHonesty, processes: number | 
   if (!tooNarrow(h)) return `${what}: as wide as the truth needs.`;
   const remedy = (processes ?? 1) > 1
     ? `the spread between this run's ${processes} pairs of processes does not hold it either: more pairs, or the expected is off (a burn that costs the daemon more than its own length reads high at every level)`
-    : 'each pair of processes carries luck its rounds cannot see: spread the rounds over pairs with --processes (4 or more), whose interval counts it';
+    : 'each pair of processes carries luck its rounds cannot see: spread the rounds over pairs with --processes (4 or more), whose interval counts it, or add the luck measured here (Pair luck) with --calibration';
   return `${what}: the intervals are ${h.scale.toFixed(1)}x too narrow; ${remedy}.`;
+}
+
+/** `pairLuck.cpuPerRequest` in one sentence, for the terminal, summary.md and the HTML report. */
+export function describePairLuck(p: PairLuck): string {
+  const mde = p.mdePct === null ? '' : `; the MDE with it ${p.mdePct.toFixed(1)}%`;
+  const check = p.honesty ? `, root mean square miss ${p.honesty.scale.toFixed(1)} standard errors (p = ${p.honesty.pValue.toFixed(2)})` : '';
+  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${p.n} intervals with a known truth)${mde}. Each interval widened by the luck the others measured held its truth in ${p.covered} of ${p.n}${check}. \`realistic\` and \`gate --calibration\` with this file add it to one-pair intervals.`;
 }

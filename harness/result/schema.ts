@@ -107,6 +107,11 @@ export const Comparison = z.object({
    */
   processes: z.number().int().positive().optional(),
   /**
+   * The luck of one pair of processes, from a calibration (`--calibration`): the between-pair sd
+   * of the change, percent, added to this one-pair interval (harness/stats/processes.ts, withPairLuck).
+   */
+  pairSdPct: z.number().nonnegative().optional(),
+  /**
    * Percentiles: requests beyond the percentile in the thinnest window of either variant (a p99 of
    * 800 requests rests on 8). Below 10, a window's percentile is a handful of requests.
    */

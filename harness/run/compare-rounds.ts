@@ -38,14 +38,26 @@ export function tailRequests(pairs: readonly [WindowResult, WindowResult][], tai
   return Math.min(...pairs.flat().map((w) => Math.floor(w.requests * tailShare)));
 }
 
+export interface CompareOptions {
+  alpha?: number;
+  estimator?: Estimator;
+  /** Per metric, one pair of processes' luck (log-ratio sd) from a calibration (--calibration). */
+  pairSd?: PairSd;
+}
+
+/** The between-pair sd of each metric's change that a calibration measured (log-ratio). */
+export type PairSd = Partial<Record<MetricName, number>>;
+
 /**
  * One comparison per metric that has a budget: percent metrics by the Hodges-Lehmann shift of their
  * per-round log-ratios (harness/stats/hodges-lehmann.ts says why; `estimator: 'mean'` for rounds
  * that were not measured side by side, as ingested runs), errorRate by its mean difference. A metric the targets cannot provide (CPU of a url target without a pid) is left out
  * rather than judged on nothing. `alpha`: the intervals' two-sided
- * error rate (default 0.05; a sequential look passes its share, `harness/stats/sequential.ts`).
+ * error rate (default 0.05; a sequential look passes its share, `harness/stats/sequential.ts`);
+ * `pairSd`: a calibrated pair's luck, added to one-pair intervals.
  */
-export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, alpha?: number, estimator: Estimator = 'hodges-lehmann'): Comparison[] {
+export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, opts: CompareOptions = {}): Comparison[] {
+  const { alpha, estimator = 'hodges-lehmann', pairSd } = opts;
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {
@@ -63,6 +75,7 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
       processes: pairs.map(([b]) => b.process ?? 1),
       seed: (seed + i * 0x9e3779b1) >>> 0,
       ...(alpha !== undefined && { alpha }),
+      ...(pairSd?.[metric] !== undefined && { pairSd: pairSd[metric] }),
       estimator,
     });
     const tail = tailRequests(pairs, tailShare);

@@ -1,7 +1,7 @@
 import type { ScenarioResult, WindowResult } from '../result/schema.ts';
 import type { ResolvedScenario } from '../scenario/profile.ts';
 import { scenarioVerdict } from '../stats/compare.ts';
-import { compareRounds } from './compare-rounds.ts';
+import { compareRounds, type PairSd } from './compare-rounds.ts';
 import type { VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { describeWorldErrors, uninjectedWorldErrors } from './world-errors.ts';
@@ -15,13 +15,13 @@ export type Conclusion = Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exact
  */
 export function concludeScenario(
   s: Pick<ResolvedScenario, 'world' | 'budgets'>,
-  at: { seed: number; onReference: readonly VariantName[] },
+  at: { seed: number; onReference: readonly VariantName[]; pairSd?: PairSd },
   rounds: readonly WindowResult[],
   exactRounds: readonly ExactnessRound[],
 ): Conclusion {
   const exactness = summarizeExactness(exactRounds);
   const broken = uninjectedWorldErrors(rounds, s.world, at.onReference);
   if (broken.length > 0) return { verdict: 'inconclusive', comparisons: [], exactness, error: describeWorldErrors(broken) };
-  const comparisons = compareRounds(rounds, s.budgets, at.seed);
+  const comparisons = compareRounds(rounds, s.budgets, at.seed, { pairSd: at.pairSd });
   return { verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness };
 }

@@ -130,6 +130,18 @@ describe('rounds spread over pairs of processes (`processes`)', () => {
   });
 });
 
+describe('a calibrated pair luck (--calibration)', () => {
+  it("goes to the plans of the scenarios it names that run in one pair of processes, not to those spread over pairs", () => {
+    const pairLuck = new Map([['tiny', { cpuPerRequest: 0.02 }]]);
+    const [one] = planScenarios([tiny({ rounds: 6 })], { pairLuck, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(one.pairSd).toEqual({ cpuPerRequest: 0.02 });
+    const [spread] = planScenarios([tiny({ rounds: 6 })], { pairLuck, processes: 3, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(spread.pairSd).toBeUndefined();
+    const [other] = planScenarios([tiny({ name: 'other', rounds: 6 })], { pairLuck, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(other.pairSd).toBeUndefined();
+  });
+});
+
 describe("a pair of processes' V8 seed", () => {
   it('is the same for both variants of a pair (one call per pair), new for every pair and scenario seed, never 0', () => {
     const seeds = new Set<number>();

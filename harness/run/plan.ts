@@ -8,6 +8,7 @@ import { variantNeedsWorld } from '../targets/world-env.ts';
 import type { WorldMode } from '../targets/compose-world.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
 import type { VariantName } from './events.ts';
+import type { PairSd } from './compare-rounds.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
 
 /** Command-line choices that override what the scenario files say. */
@@ -28,6 +29,11 @@ export interface RunOverrides {
   processes?: number;
   /** --world: the fakes started here, or docker-compose.bench.yml's services (default: OVERBENCH_WORLD, else fakes). */
   world?: WorldMode;
+  /**
+   * --calibration: per scenario name, the luck of one pair of processes that a calibration measured
+   * (harness/calibrate/pair-luck.ts), added to the intervals of a scenario run in one pair.
+   */
+  pairLuck?: ReadonlyMap<string, PairSd>;
 }
 
 export interface VariantPlan {
@@ -48,6 +54,8 @@ export interface ScenarioPlan {
   plannedSec: number;
   coreSwap?: CoreSwap;
   world?: WorldMode;
+  /** A calibrated pair's luck, when the scenario runs in one pair of processes (RunOverrides.pairLuck). */
+  pairSd?: PairSd;
 }
 
 /** The reference daemon's admission limits (daemon env contract) with the values the plan gives it. */
@@ -117,6 +125,7 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
       plannedSec: plannedSeconds(resolved),
       ...(o.coreSwap && { coreSwap: o.coreSwap }),
       ...(o.world && { world: o.world }),
+      ...(resolved.processes === 1 && o.pairLuck?.has(scenario.name) && { pairSd: o.pairLuck.get(scenario.name) }),
     });
   }
   if (problems.length > 0) throw new UsageError(problems.join('; '));

@@ -188,7 +188,7 @@ export async function runScenario(
       }
     }
 
-    return finish(concludeScenario(s, { seed: plan.seed, onReference }, rounds, exactRounds));
+    return finish(concludeScenario(s, { seed: plan.seed, onReference, pairSd: plan.pairSd }, rounds, exactRounds));
   } catch (e) {
     // A death or a driver fault mid-run is data (the scenario's error); aborts and bad input rethrow.
     if (!(e instanceof TargetDied) && !(e instanceof DriverFault)) throw e;

@@ -90,6 +90,18 @@ export function tQuantile(upper: number, df: number): number {
   return (lo + hi) / 2;
 }
 
+/** Inverse of the standard normal's CDF by bisection on its upper tail (enough for a critical value). */
+export function normalQuantile(p: number): number {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - normalUpperTail(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 export const DEFAULT_ALPHA = 0.05;
 
 /** The normal's tail beyond one standard deviation. */

@@ -3,7 +3,7 @@ import { METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
-import { processInterval } from './processes.ts';
+import { processInterval, withPairLuck } from './processes.ts';
 
 /** The per-round changes' summary (result/schema.ts `estimator`). */
 export type Estimator = 'mean' | 'hodges-lehmann';
@@ -44,6 +44,12 @@ export interface CompareInput {
    * (harness/stats/processes.ts). Absent or one pair: across rounds.
    */
   processes?: readonly number[];
+  /**
+   * The luck of one pair of processes (between-pair sd of the change, log-ratio), known from a
+   * calibration: added to an interval from one pair (harness/stats/processes.ts, withPairLuck).
+   * An interval across pairs holds it already and is left as it is.
+   */
+  pairSd?: number;
 }
 
 export const DEFAULT_RESAMPLES = 10_000;
@@ -122,15 +128,18 @@ export function compareMetric(input: CompareInput): Comparison {
       : `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
     return { ...withEstimator, estimatePct, note };
   }
-  const ciLowPct = scale(ci.low);
-  const ciHighPct = scale(ci.high);
+  const lucky = !groups && !pp && input.pairSd !== undefined && input.pairSd > 0;
+  const { low, high } = lucky ? withPairLuck({ estimate: ci.estimate, low: ci.low, high: ci.high }, input.pairSd!, input.alpha) : { low: ci.low, high: ci.high };
+  const ciLowPct = scale(low);
+  const ciHighPct = scale(high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
   let note = describeInterval(ciLowPct, ciHighPct, budgetPct);
+  if (lucky) note += ` (the interval counts one pair of processes' luck, sd ${toPct(input.pairSd!).toFixed(1)}%, from a calibration)`;
   if (changes.length < minRounds) {
     verdict = 'inconclusive';
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;
   }
-  return { ...withEstimator, estimatePct, ciLowPct, ciHighPct, verdict, note };
+  return { ...withEstimator, ...(lucky && { pairSdPct: toPct(input.pairSd!) }), estimatePct, ciLowPct, ciHighPct, verdict, note };
 }
 
 /** Changes grouped by their pair of processes, or null when the rounds ran in one pair (or it is not known). */

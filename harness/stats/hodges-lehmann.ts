@@ -1,4 +1,4 @@
-import { DEFAULT_ALPHA, normalUpperTail } from './bootstrap.ts';
+import { DEFAULT_ALPHA, normalQuantile } from './bootstrap.ts';
 
 /**
  * The Hodges-Lehmann estimate of a paired shift and its distribution-free interval (Hollander &
@@ -77,16 +77,5 @@ export function hodgesLehmannInterval(xs: readonly number[], alpha = DEFAULT_ALP
   return { estimate, low: w[cut - 1], high: w[w.length - cut] };
 }
 
-/** Inverse of the standard normal's CDF by bisection on its upper tail (enough for a critical value). */
-function normalQuantile(p: number): number {
-  let lo = -10;
-  let hi = 10;
-  for (let i = 0; i < 100; i++) {
-    const mid = (lo + hi) / 2;
-    if (1 - normalUpperTail(mid) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
 
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, standardNormal, type Rng } from '../../common/latency.ts';
 import { compareMetric } from './compare.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
-import { processEstimates, processInterval } from './processes.ts';
+import { processEstimates, processInterval, withPairLuck } from './processes.ts';
 
 /**
  * One simulated run: P pairs of processes, r rounds each. Every pair has its own luck (normal, sd
@@ -80,5 +80,52 @@ describe('compareMetric with rounds from several pairs of processes', () => {
     const gaps = compareMetric({ metric: 'cpuPerRequest', baseline: base, instrumented: [101, 102, Number.NaN, Number.NaN, Number.NaN, Number.NaN], budgetPct: 10, higherIsWorse: true, seed: 1, estimator: 'hodges-lehmann', processes: [1, 1, 2, 2, 2, 2], minRounds: 1 });
     expect(gaps.verdict).toBe('inconclusive');
     expect(gaps.ciLowPct).toBeNull();
+  });
+});
+
+describe('a one-pair interval with a calibrated pair luck (withPairLuck)', () => {
+  it('adds the luck to each side in quadrature: a +-1.96 se side with luck of one se becomes +-1.96 * sqrt(2) se', () => {
+    const w = withPairLuck({ estimate: 0.02, low: 0.01, high: 0.04 }, 0.01 / 1.959963984540054);
+    expect(0.02 - w.low).toBeCloseTo(0.01 * Math.SQRT2, 7);
+    // Each side keeps its own width: the upper one was twice the lower.
+    expect(w.high - 0.02).toBeCloseTo(Math.hypot(0.02, 0.01), 7);
+    // No luck: the interval as it was.
+    expect(withPairLuck({ estimate: 0.02, low: 0.01, high: 0.04 }, 0)).toEqual({ low: 0.01, high: 0.04 });
+  });
+
+  it('turns one pair\'s too-narrow interval into an honest one: simulated runs cover the truth ~95% of the time with the luck, far less without', () => {
+    const rng = createRng(11);
+    const tau = 0.02;
+    let held = 0;
+    let heldRaw = 0;
+    const runs = 400;
+    for (let i = 0; i < runs; i++) {
+      const [rounds] = run(rng, 1, 12, 0.05, tau, 0.01);
+      const ci = hodgesLehmannInterval(rounds);
+      const w = withPairLuck({ estimate: ci.estimate, low: ci.low!, high: ci.high! }, tau);
+      if (w.low <= 0.05 && 0.05 <= w.high) held++;
+      if (ci.low! <= 0.05 && 0.05 <= ci.high!) heldRaw++;
+    }
+    expect(held / runs).toBeGreaterThan(0.92);
+    expect(heldRaw / runs).toBeLessThan(0.5);
+  });
+
+  it('compareMetric widens a one-pair percent interval and records the luck; an interval across pairs and a pp metric are left alone', () => {
+    const base = Array.from({ length: 8 }, () => 100);
+    const inst = [101, 102, 101, 102, 101, 102, 101, 102];
+    const input = { metric: 'cpuPerRequest' as const, baseline: base, instrumented: inst, budgetPct: 3, higherIsWorse: true, seed: 1, estimator: 'hodges-lehmann' as const };
+    const plain = compareMetric(input);
+    const lucky = compareMetric({ ...input, pairSd: Math.log(1.02) });
+    expect(plain.verdict).toBe('pass');
+    expect(lucky.pairSdPct).toBeCloseTo(2, 9);
+    expect(lucky.estimatePct).toBe(plain.estimatePct);
+    expect(lucky.ciHighPct!).toBeGreaterThan(plain.ciHighPct! + 2);
+    expect(lucky.verdict).toBe('inconclusive');
+    expect(lucky.note).toMatch(/luck, sd 2\.0%, from a calibration\)$/);
+    const pairs = compareMetric({ ...input, pairSd: Math.log(1.02), processes: [1, 1, 2, 2, 3, 3, 4, 4] });
+    expect(pairs.pairSdPct).toBeUndefined();
+    expect(pairs.ciHighPct).toBe(compareMetric({ ...input, processes: [1, 1, 2, 2, 3, 3, 4, 4] }).ciHighPct);
+    const pp = compareMetric({ ...input, metric: 'errorRate', baseline: base.map(() => 0), instrumented: inst.map(() => 0), pairSd: 0.5 });
+    expect(pp.pairSdPct).toBeUndefined();
   });
 });

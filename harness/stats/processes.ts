@@ -1,4 +1,4 @@
-import { DEFAULT_ALPHA, tQuantile } from './bootstrap.ts';
+import { DEFAULT_ALPHA, normalQuantile, tQuantile } from './bootstrap.ts';
 import { hodgesLehmann } from './hodges-lehmann.ts';
 
 /**
@@ -44,4 +44,18 @@ export function processInterval(changesByProcess: readonly (readonly number[])[]
   const sd = Math.sqrt(e.reduce((s, x) => s + (x - m) ** 2, 0) / (p - 1));
   const half = tQuantile(alpha / 2, p - 1) * (sd / Math.sqrt(p));
   return { estimate: m, low: m - half, high: m + half, processes: p };
+}
+
+/**
+ * A one-pair interval with the pair's luck added: the same random-effects model with the
+ * between-pair sd (`pairSd`, log-ratio) known from a calibration (`overbench calibrate`, pairLuck)
+ * instead of estimated from pairs this run did not start. Each side's standard error, read off
+ * the interval (its half-width / z), and the luck add in quadrature: sqrt(se^2 + pairSd^2), so a
+ * run's own noise and its pair's offset both widen it. Calibrated, one pair of processes then
+ * answers as honestly as several would, without their start-ups; the price is the same width.
+ */
+export function withPairLuck(ci: { estimate: number; low: number; high: number }, pairSd: number, alpha = DEFAULT_ALPHA): { low: number; high: number } {
+  const z = normalQuantile(1 - alpha / 2);
+  const side = (half: number) => z * Math.sqrt((half / z) ** 2 + pairSd ** 2);
+  return { low: ci.estimate - side(ci.estimate - ci.low), high: ci.estimate + side(ci.high - ci.estimate) };
 }

@@ -124,6 +124,7 @@ describe('html reporter: the calibration section', () => {
         budgetsPct: { cpuPerRequest: 5, p99: 5 },
         roundsFor: { cpuPerRequest: 4, p99: 120 },
         intervalHonesty: { n: 4, scale: 2.6, chiSquare: 27.04, pValue: 0.00002 },
+        pairLuck: { cpuPerRequest: { sdPct: 2.4, n: 4, mdePct: 7.1, covered: 4, honesty: { n: 4, scale: 1.0, chiSquare: 4, pValue: 0.41 } } },
       },
       { name: 'not-in-this-run', profile: 'ci', rounds: 5, aa: { repeats: 1, falseFailRate: 0, falseInconclusiveRate: 0, halfWidthPct: {} }, injected: [], mdePct: {} },
     ],
@@ -152,6 +153,9 @@ describe('html reporter: the calibration section', () => {
     expect(section).toContain('<p class="small bad">Interval honesty: CPU per request, 4 intervals with a known truth (A/A and injected): they miss it by 2.6 standard errors');
     expect(section).toContain('chi-square 27.0 on 4, p &lt; 0.001: the intervals are 2.6x too narrow;');
     expect(section).toContain('--processes (4 or more)');
+    // The luck that makes them honest, and the flag that uses it.
+    expect(section).toContain('<p class="small">Pair luck: CPU per request, one pair of processes carries an offset of sd 2.4%');
+    expect(section).toContain('held its truth in 4 of 4');
   });
 
   it('is absent without a calibration, or when it covers none of the run scenarios', () => {
