@@ -1,7 +1,7 @@
 /** The calibration arithmetic on synthetic rounds: a known spread gives a known MDE, levels and coverage. */
 import { describe, expect, it } from 'vitest';
 import { createRng, standardNormal } from '../../common/latency.ts';
-import { burnLevels, covers, expectedPct, intervalHonesty, sdFromHalfWidths, logToPct, mde, mdePct, pctToLog, pooledSd, roundsFor, Z_ALPHA, Z_POWER, type KnownTruth } from './power.ts';
+import { burnLevels, covers, expectedPct, intervalHonesty, sdFromHalfWidths, logToPct, mde, mdePct, mdeWithPairLuckPct, pairLuckSd, pctToLog, pooledSd, roundsFor, Z_ALPHA, Z_POWER, type KnownTruth } from './power.ts';
 
 /** `n` values with mean `mean` and sample standard deviation exactly `sd`. */
 function withSd(n: number, mean: number, sd: number): number[] {
@@ -150,5 +150,30 @@ describe('intervalHonesty', () => {
   it('needs two intervals', () => {
     expect(intervalHonesty(intervals(1, 0.01, 0.01, 1))).toBeNull();
     expect(intervalHonesty([])).toBeNull();
+  });
+});
+
+describe('pairLuckSd and mdeWithPairLuckPct', () => {
+  // An interval of +-z*se around its estimate, in log-ratio, with truth 0.
+  const known = (missLog: number, se: number): KnownTruth => ({
+    truthPct: 0,
+    estimatePct: logToPct(missLog),
+    ciLowPct: logToPct(missLog - Z_ALPHA * se),
+    ciHighPct: logToPct(missLog + Z_ALPHA * se),
+  });
+
+  it('is the miss the intervals cannot explain: sqrt(mean(miss^2 - se^2)), floored at 0', () => {
+    // Misses of 0.03 with standard errors of 0.01: 0.0009 - 0.0001 per interval.
+    expect(pairLuckSd([known(0.03, 0.01), known(-0.03, 0.01)])).toBeCloseTo(Math.sqrt(0.0008), 12);
+    // Misses smaller than the intervals' own noise leave no luck, not a negative one.
+    expect(pairLuckSd([known(0.001, 0.01), known(-0.002, 0.01)])).toBe(0);
+    expect(pairLuckSd([known(0.03, 0.01)])).toBeNull();
+  });
+
+  it('adds the luck to the MDE in quadrature, as (z + z) * luck', () => {
+    const rounds = 2; // percent
+    const luck = 0.01;
+    expect(mdeWithPairLuckPct(rounds, luck)).toBeCloseTo(logToPct(Math.hypot(pctToLog(2), (Z_ALPHA + Z_POWER) * 0.01)), 12);
+    expect(mdeWithPairLuckPct(rounds, 0)).toBeCloseTo(2, 12);
   });
 });
