@@ -26,40 +26,43 @@ writeFileSync(
 );
 
 describe('readPairLuck', () => {
-  it('reads each calibrated scenario\'s CPU luck as a log-ratio sd', () => {
-    const pairLuck = readPairLuck(file);
+  it('reads each calibrated scenario\'s CPU luck as a log-ratio sd', async () => {
+    const pairLuck = await readPairLuck(file);
     expect(pairLuck.get('hot-path-open')!.cpuPerRequest).toBeCloseTo(Math.log(1.02), 12);
     // A calibration spread over pairs (or too short) records no luck: that scenario runs without.
     expect(pairLuck.has('chat-realistic')).toBe(false);
   });
 
-  it('a missing file, one that is not JSON and one that is not a calibration are bad input, named', () => {
-    expect(() => readPairLuck(path.join(dir, 'nope.json'))).toThrow(UsageError);
-    expect(() => readPairLuck(path.join(dir, 'nope.json'))).toThrow(/--calibration .*nope\.json: cannot read it \(ENOENT\)/);
+  it('a missing file, one that is not JSON and one that is not a calibration are bad input, named', async () => {
+    await expect(readPairLuck(path.join(dir, 'nope.json'))).rejects.toThrow(UsageError);
+    await expect(readPairLuck(path.join(dir, 'nope.json'))).rejects.toThrow(/--calibration .*nope\.json: not found$/);
     const text = path.join(dir, 'text.json');
     writeFileSync(text, 'not json');
-    expect(() => readPairLuck(text)).toThrow(/text\.json: not JSON$/);
+    await expect(readPairLuck(text)).rejects.toThrow(/--calibration .*text\.json: .*JSON/);
     const other = path.join(dir, 'other.json');
     writeFileSync(other, JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'x' }] }));
-    expect(() => readPairLuck(other)).toThrow(/other\.json: not a calibration\.json \(scenarios\.0\.profile: /);
+    await expect(readPairLuck(other)).rejects.toThrow(/--calibration .*other\.json: field scenarios\.0\.profile: /);
+    const result = path.join(dir, 'result.json');
+    writeFileSync(result, JSON.stringify({ schemaVersion: 2, scenarios: [] }));
+    await expect(readPairLuck(result)).rejects.toThrow(/result\.json: schemaVersion 2 is not supported \(this overbench reads 1\)$/);
   });
 });
 
 describe('calibrationFlag', () => {
-  it('is undefined without the flag, and warns once about the scenarios the file does not cover', () => {
+  it('is undefined without the flag, and warns once about the scenarios the file does not cover', async () => {
     const warned: string[] = [];
-    expect(calibrationFlag(undefined, ['x'], (l) => warned.push(l))).toBeUndefined();
-    expect(calibrationFlag([file], ['hot-path-open'], (l) => warned.push(l))!.size).toBe(1);
+    expect(await calibrationFlag(undefined, ['x'], (l) => warned.push(l))).toBeUndefined();
+    expect((await calibrationFlag([file], ['hot-path-open'], (l) => warned.push(l)))!.size).toBe(1);
     expect(warned).toEqual([]);
-    calibrationFlag([file], ['hot-path-open', 'many-idle'], (l) => warned.push(l));
+    await calibrationFlag([file], ['hot-path-open', 'many-idle'], (l) => warned.push(l));
     expect(warned).toEqual([`--calibration ${file}: no one-pair pair luck for many-idle; their intervals count only their own rounds`]);
   });
 
-  it('merges several files, a later file\'s scenario over an earlier one', () => {
+  it('merges several files, a later file\'s scenario over an earlier one', async () => {
     const later = path.join(dir, 'later.json');
     writeFileSync(later, JSON.stringify({ schemaVersion: 1, scenarios: [scenario('many-idle', { cpuPerRequest: { sdPct: 1, n: 6, mdePct: 3, covered: 6 } }), scenario('hot-path-open', { cpuPerRequest: { sdPct: 3, n: 6, mdePct: 8, covered: 5 } })] }));
     const warned: string[] = [];
-    const merged = calibrationFlag([file, later], ['hot-path-open', 'many-idle'], (l) => warned.push(l))!;
+    const merged = (await calibrationFlag([file, later], ['hot-path-open', 'many-idle'], (l) => warned.push(l)))!;
     expect(merged.get('hot-path-open')!.cpuPerRequest).toBeCloseTo(Math.log(1.03), 12);
     expect(merged.get('many-idle')!.cpuPerRequest).toBeCloseTo(Math.log(1.01), 12);
     expect(warned).toEqual([]);

@@ -1,4 +1,5 @@
 import { normalUpperTail } from '../stats/bootstrap.ts';
+import { withPairLuck } from '../stats/processes.ts';
 
 /**
  * The arithmetic of calibration, pure: how small a change a run of R rounds can find (minimum
@@ -185,11 +186,17 @@ export function pairLuckSd(known: readonly KnownTruth[]): number | null {
  * then scored as intervalHonesty scores, and counted as holding its truth or not. Null below three
  * intervals (two to estimate from, one to judge).
  */
-export function pairLuckHonesty(known: readonly KnownTruth[], widen: (k: KnownTruth, pairSd: number) => { ciLowPct: number; ciHighPct: number }): { honesty: ReturnType<typeof intervalHonesty>; covered: number; n: number } | null {
+export function pairLuckHonesty(known: readonly KnownTruth[]): { honesty: ReturnType<typeof intervalHonesty>; covered: number; n: number } | null {
   if (known.length < 3) return null;
-  const widened = known.map((k, i) => ({ ...k, ...widen(k, pairLuckSd(known.filter((_, j) => j !== i)) ?? 0) }));
+  const widened = known.map((k, i) => ({ ...k, ...widenByPairLuck(k, pairLuckSd(known.filter((_, j) => j !== i)) ?? 0) }));
   const covered = widened.filter((k) => covers(k.ciLowPct, k.ciHighPct, k.truthPct)).length;
   return { honesty: intervalHonesty(widened), covered, n: widened.length };
+}
+
+/** A known-truth interval widened by a pair's luck (harness/stats/processes.ts, withPairLuck), in percent. */
+function widenByPairLuck(k: KnownTruth, pairSd: number): { ciLowPct: number; ciHighPct: number } {
+  const w = withPairLuck({ estimate: pctToLog(k.estimatePct), low: pctToLog(k.ciLowPct), high: pctToLog(k.ciHighPct) }, pairSd);
+  return { ciLowPct: logToPct(w.low), ciHighPct: logToPct(w.high) };
 }
 
 /** The MDE once the pair's luck counts too: the rounds' standard error and the luck in quadrature. */

@@ -3,7 +3,6 @@ import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/
 import { validPairs } from '../run/compare-rounds.ts';
 import { median, perRoundChanges } from '../stats/compare.ts';
 import { covers, expectedPct, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
-import { withPairLuck } from '../stats/processes.ts';
 import type { AaSummary, InjectedLevel, PairLuck } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
@@ -147,12 +146,6 @@ export function knownCpuTruths(aaRuns: readonly CalibrationRun[], injected: read
   );
 }
 
-/** A known-truth interval widened by a pair's luck (harness/stats/processes.ts, withPairLuck), in percent. */
-function widenByPairLuck(k: KnownTruth, pairSd: number): { ciLowPct: number; ciHighPct: number } {
-  const w = withPairLuck({ estimate: pctToLog(k.estimatePct), low: pctToLog(k.ciLowPct), high: pctToLog(k.ciHighPct) }, pairSd);
-  return { ciLowPct: logToPct(w.low), ciHighPct: logToPct(w.high) };
-}
-
 /**
  * CPU per request's pair luck (power.ts, pairLuckSd) from the calibration's one-pair runs, what it
  * does to the MDE, and whether intervals widened by it hold their truth (leave one out). Null for
@@ -161,7 +154,7 @@ function widenByPairLuck(k: KnownTruth, pairSd: number): { ciLowPct: number; ciH
 export function cpuPairLuck(known: readonly KnownTruth[], mdeCpuPct: number | null, processes: number): PairLuck | null {
   if (processes > 1) return null;
   const sd = pairLuckSd(known);
-  const check = pairLuckHonesty(known, widenByPairLuck);
+  const check = pairLuckHonesty(known);
   if (sd === null || check === null) return null;
   return {
     sdPct: logToPct(sd),

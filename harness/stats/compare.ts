@@ -128,18 +128,19 @@ export function compareMetric(input: CompareInput): Comparison {
       : `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
     return { ...withEstimator, estimatePct, note };
   }
-  const lucky = !groups && !pp && input.pairSd !== undefined && input.pairSd > 0;
-  const { low, high } = lucky ? withPairLuck({ estimate: ci.estimate, low: ci.low, high: ci.high }, input.pairSd!, input.alpha) : { low: ci.low, high: ci.high };
+  // A calibrated pair's luck widens a one-pair percent interval; across pairs it is counted already.
+  const pairSd = !groups && !pp && input.pairSd !== undefined && input.pairSd > 0 ? input.pairSd : null;
+  const { low, high } = pairSd === null ? { low: ci.low, high: ci.high } : withPairLuck({ estimate: ci.estimate, low: ci.low, high: ci.high }, pairSd, input.alpha);
   const ciLowPct = scale(low);
   const ciHighPct = scale(high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
   let note = describeInterval(ciLowPct, ciHighPct, budgetPct);
-  if (lucky) note += ` (the interval counts one pair of processes' luck, sd ${toPct(input.pairSd!).toFixed(1)}%, from a calibration)`;
+  if (pairSd !== null) note += ` (the interval counts one pair of processes' luck, sd ${toPct(pairSd).toFixed(1)}%, from a calibration)`;
   if (changes.length < minRounds) {
     verdict = 'inconclusive';
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;
   }
-  return { ...withEstimator, ...(lucky && { pairSdPct: toPct(input.pairSd!) }), estimatePct, ciLowPct, ciHighPct, verdict, note };
+  return { ...withEstimator, ...(pairSd !== null && { pairSdPct: toPct(pairSd) }), estimatePct, ciLowPct, ciHighPct, verdict, note };
 }
 
 /** Changes grouped by their pair of processes, or null when the rounds ran in one pair (or it is not known). */

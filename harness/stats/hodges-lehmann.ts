@@ -76,6 +76,3 @@ export function hodgesLehmannInterval(xs: readonly number[], alpha = DEFAULT_ALP
   if (cut === 0) return { estimate, low: null, high: null };
   return { estimate, low: w[cut - 1], high: w[w.length - cut] };
 }
-
-
-
