@@ -76,6 +76,38 @@ describe('driver process over IPC', () => {
     expect(d.progressReports).toBe(seen.length);
   });
 
+  it.each([
+    ['closed', { model: 'closed' as const }],
+    ['open', { model: 'open' as const, ratePerSec: 40, arrival: 'uniform' as const }],
+  ])('a window that keeps issuing (%s model) returns without draining; the load runs on, and the next plain window drains it once', async (_name, load) => {
+    // Replies take 1 s: a 100 ms window cannot see any of them finish.
+    const target = await startEchoTarget({ replyDelayMs: 1000 });
+    targets.push(target);
+    const d = await forkDriver(testConfig(target.url, { load, requestTimeoutMs: 10_000 }));
+    drivers.push(d);
+    const first = await d.window(100, false, undefined, true);
+    expect(first.requests).toBe(0);
+    const sent = target.counts.calls;
+    expect(sent).toBeGreaterThan(0);
+    // Still issuing between windows: the open model's arrivals go on, the closed model's calls are out.
+    const second = await d.window(1500, false, undefined, true);
+    expect(second.requests).toBeGreaterThan(0);
+    expect(target.counts.calls).toBeGreaterThan(sent);
+    // A plain window (even of 0 ms) stops the load and drains everything still out.
+    const drain = await d.window(0, false);
+    expect(drain.requests).toBeGreaterThan(0);
+    const calls = target.counts.calls;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(target.counts.calls).toBe(calls);
+    // The next window starts the load anew, with quiet edges: the driver's frames are the target's.
+    const r0 = target.counts.framesReceived;
+    const s0 = target.counts.framesSent;
+    const measured = await d.window(1200, true);
+    expect(measured.requests).toBeGreaterThan(0);
+    expect(measured.framesSent).toBe(target.counts.framesReceived - r0);
+    expect(measured.framesReceived).toBe(target.counts.framesSent - s0);
+  });
+
   it('reports a bad config as an error naming the field, and exits', async () => {
     const p = forkDriver(testConfig('ws://127.0.0.1:1', { clients: 0 }));
     await expect(p).rejects.toThrow(/clients: expected a positive integer/);

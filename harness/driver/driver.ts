@@ -25,6 +25,9 @@ const DRAIN_POLL_MS = 2;
  * harness/driver/main.ts wraps it in a process driven over IPC; tests use it directly.
  */
 export class Driver {
+  /** The last window kept issuing: its load runs on, and the next window continues it. */
+  private issuing = false;
+
   private constructor(
     private readonly config: DriverConfig,
     private readonly shared: SharedState,
@@ -81,18 +84,28 @@ export class Driver {
    * Run the load for `durationMs`, stop issuing, drain (bounded by requestTimeoutMs), report.
    * With `progress`, the window so far is reported every `everyMs` while issuing (the live view);
    * without, no timer runs for it.
+   * With `keepIssuing` the window ends at `durationMs` without stopping the load or draining: it
+   * counts what finished within it, requests still out finish (and count) in the next window, and
+   * the next window continues the same load instead of starting it anew. Only for windows whose
+   * counts need no quiet edges (warm-up and settling); a window without it drains as usual.
    */
-  async window(durationMs: number, record: boolean, progress?: { everyMs: number; report: (p: WindowProgress) => void }): Promise<WindowStats> {
+  async window(durationMs: number, record: boolean, progress?: { everyMs: number; report: (p: WindowProgress) => void }, keepIssuing = false): Promise<WindowStats> {
     const { rec } = this.shared;
     const timeoutMs = this.config.requestTimeoutMs;
     rec.reset(record);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    this.model.begin(t0 + durationMs);
+    if (!this.issuing) this.model.begin(keepIssuing ? Number.POSITIVE_INFINITY : t0 + durationMs);
+    this.issuing = keepIssuing;
     const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));
     const ticker = progress && setInterval(() => progress.report(rec.progress(performance.now() - t0)), progress.everyMs);
     await sleep(durationMs);
     clearInterval(ticker);
+    if (keepIssuing) {
+      clearInterval(sweep);
+      const cpu = process.cpuUsage(cpu0);
+      return rec.finish(performance.now() - t0, { user: cpu.user, system: cpu.system });
+    }
     this.model.stopIssuing();
     const issuedMs = performance.now() - t0;
     for (const c of this.clients) c.cancelTimers();
@@ -110,6 +123,7 @@ export class Driver {
 
   /** Close every connection (busy and idle) and wait until they are gone. */
   async stop(): Promise<void> {
+    this.issuing = false;
     this.model.stopIssuing();
     for (const c of this.clients) c.cancelTimers();
     await Promise.all([...this.clients.map((c) => c.conn.close()), ...this.idle.map((c) => c.close())]);

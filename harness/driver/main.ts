@@ -36,7 +36,7 @@ async function handle(msg: ParentMessage): Promise<void> {
       if (driver === undefined) return send({ type: 'error', message: `window ${msg.id} before start` });
       const id = msg.id;
       const progress = msg.progressMs === undefined ? undefined : { everyMs: msg.progressMs, report: (p: WindowProgress) => void send({ type: 'window-progress', id, progress: p }) };
-      const stats = await driver.window(msg.durationMs, msg.record, progress);
+      const stats = await driver.window(msg.durationMs, msg.record, progress, msg.keepIssuing === true);
       return send({ type: 'window-done', id, stats });
     }
     case 'stop':

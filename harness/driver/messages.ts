@@ -1,7 +1,8 @@
 /**
  * The IPC contract between the harness (parent) and the driver process (harness/driver/main.ts).
  * The parent forks the driver, sends `start`, then one `window` at a time, then `stop`.
- * Between windows the driver sends nothing on the wire, so the other variant is measured in quiet.
+ * Between windows the driver sends nothing on the wire, so the other variant is measured in quiet;
+ * except after a window with `keepIssuing`, whose load runs on into the next window.
  */
 import type { ErrorRule } from '../protocol/error-rules.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -104,8 +105,11 @@ export interface WindowProgress {
 /** parent -> driver */
 export type ParentMessage =
   | { type: 'start'; config: DriverConfig }
-  /** `progressMs`: send `window-progress` this often while issuing; absent (the default) = never, and no timer runs. */
-  | { type: 'window'; id: number; durationMs: number; record: boolean; progressMs?: number }
+  /**
+   * `progressMs`: send `window-progress` this often while issuing; absent (the default) = never, and no timer runs.
+   * `keepIssuing`: end the window without stopping the load or draining (see Driver.window).
+   */
+  | { type: 'window'; id: number; durationMs: number; record: boolean; progressMs?: number; keepIssuing?: boolean }
   | { type: 'stop' };
 
 /** driver -> parent */

@@ -60,14 +60,19 @@ export class DriverProcess {
   }
 
   /**
-   * Run the load for `durationMs`; the driver drains in-flight requests before answering.
+   * Run the load for `durationMs`; the driver drains in-flight requests before answering, unless
+   * `keepIssuing` (Driver.window: the load runs on into the next window).
    * Without `timeoutMs`, a minute beyond the window (callers that know their request timeout pass it).
    * While someone watches drivers' progress (progress.ts), the driver reports the window so far
    * every PROGRESS_EVERY_MS; otherwise it is not asked to.
    */
-  async window(durationMs: number, record: boolean, timeoutMs = durationMs + 60_000): Promise<WindowStats> {
+  async window(durationMs: number, record: boolean, timeoutMs = durationMs + 60_000, keepIssuing = false): Promise<WindowStats> {
     const id = this.nextId++;
-    const msg: ParentMessage = { type: 'window', id, durationMs, record, ...(progressWatched() && { progressMs: PROGRESS_EVERY_MS }) };
+    const msg: ParentMessage = {
+      type: 'window', id, durationMs, record,
+      ...(progressWatched() && { progressMs: PROGRESS_EVERY_MS }),
+      ...(keepIssuing && { keepIssuing }),
+    };
     const reply = await this.request(msg, 'window-done', timeoutMs, id);
     if (reply.type !== 'window-done') throw new DriverFault(`${this.label} driver: unexpected reply ${reply.type}`);
     return reply.stats;

@@ -18,8 +18,13 @@ export interface MessageCounters {
   readonly where: string;
   /** null when these counters can be held to the driver's frames; else why not (not served, not exact...). */
   applies(): Promise<string | null>;
-  /** The totals now; throws when they cannot be read. */
-  read(): Promise<MessageTotals>;
+  /**
+   * The totals now; throws when they cannot be read. An aggregate that lags the load (a cluster's
+   * Redis or Supabase view, a flush behind) is waited for until it has caught up, unless
+   * `catchUp` is false: then the reads are made and their totals returned as they stand (a read
+   * under running load, made only to exercise the code that serves it, would wait in vain).
+   */
+  read(opts?: { catchUp?: boolean }): Promise<MessageTotals>;
 }
 
 async function get(url: string, timeoutMs: number): Promise<string> {

@@ -46,18 +46,21 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
  * ~+3% with the reads on one side, ~+1.6% without them; README, "Goals"). The settling windows
  * make the same reads, so the code that serves them is compiled before round 1 (settle.ts).
  */
-export async function monitoringReads(v: LiveVariant, guard: Guard): Promise<{ stats: DaemonStats | null; totals: MessageTotals | null }> {
+export async function monitoringReads(v: LiveVariant, guard: Guard, opts?: { catchUp?: boolean }): Promise<{ stats: DaemonStats | null; totals: MessageTotals | null }> {
   const monitoring = v.target.monitoringUrl;
   const stats = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-  return { stats, totals: await readTotals(v, guard) };
+  return { stats, totals: await readTotals(v, guard, opts) };
 }
 
-/** The totals of an exact target (a failed read is an error), else a read for symmetry whose outcome is dropped. */
-async function readTotals(v: LiveVariant, guard: Guard): Promise<MessageTotals | null> {
+/**
+ * The totals of an exact target (a failed read is an error), else a read for symmetry whose outcome
+ * is dropped. `catchUp`: MessageCounters.read's.
+ */
+async function readTotals(v: LiveVariant, guard: Guard, opts?: { catchUp?: boolean }): Promise<MessageTotals | null> {
   const counters = countersOf(v.target);
   if (counters === null) return null;
-  if (v.checkExactness) return guard.run(counters.read());
-  await guard.run(counters.read().catch(() => null));
+  if (v.checkExactness) return guard.run(counters.read(opts));
+  await guard.run(counters.read(opts).catch(() => null));
   return null;
 }
 

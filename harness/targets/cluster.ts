@@ -208,10 +208,10 @@ export function clusterCounters(
         return (e as Error).message;
       }
     },
-    async read() {
+    async read(opts?: { catchUp?: boolean }) {
       if ((await mode()) === 'sum') return local();
       const sum = await local();
-      const end = Date.now() + settleMs;
+      const end = opts?.catchUp === false ? 0 : Date.now() + settleMs;
       for (;;) {
         const c = await view!();
         const caughtUp = c.messagesReceived - sum.messagesReceived === offset.messagesReceived && c.messagesSent - sum.messagesSent === offset.messagesSent;
