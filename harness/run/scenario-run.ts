@@ -11,7 +11,7 @@ import { DuetPlacement } from './duet.ts';
 import { measuredWindows, type LiveVariant, type WindowSlot } from './measured-window.ts';
 import { duetSlots, pairOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
 import { ProcessPair } from './process-pair.ts';
-import { SETTLE_WINDOW_SEC, settles, settleTargets } from './settle.ts';
+import { keepsIssuing, SETTLE_WINDOW_SEC, settles, settleTargets } from './settle.ts';
 import { VARIANTS } from './start-variants.ts';
 import { uninjectedWorldErrors } from './world-errors.ts';
 import { concludeScenario, type Conclusion } from './conclude.ts';
@@ -96,11 +96,13 @@ export async function runScenario(
     const onReference = VARIANTS.filter((name) => plan.variants[name].spec.kind === 'reference');
     const worldErrors = () => uninjectedWorldErrors(rounds, s.world, onReference);
     const windowTimeout = (sec: number) => sec * 1000 + s.requestTimeoutSec * 1000 + 30_000;
-    /** Warm-up windows (nothing recorded) of one variant, or of both at once in a duet; `keepIssuing` when settling windows follow. */
-    const idleWindows = async (live: Record<VariantName, LiveVariant>, names: readonly VariantName[], round: number, phase: Phase, sec: number, keepIssuing = false) => {
-      if (sec <= 0) return;
+    /** Warm-up windows (nothing recorded) of one variant, or of both at once in a duet. Returns the seconds their drain took. */
+    const idleWindows = async (live: Record<VariantName, LiveVariant>, names: readonly VariantName[], round: number, phase: Phase, sec: number): Promise<number> => {
+      if (sec <= 0) return 0;
       emitWindow(round, names.length === 1 ? names[0] : 'both', phase, sec);
-      await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec), keepIssuing))));
+      const t0 = performance.now();
+      await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec)))));
+      return Math.max(0, (performance.now() - t0) / 1000 - sec);
     };
     const measure = async (round: number, process: number | undefined, slots: WindowSlot[]) => {
       emitWindow(round, slots.length === 1 ? slots[0].v.name : 'both', 'measure', s.measureSec);
@@ -128,24 +130,28 @@ export async function runScenario(
         p.placement = DuetPlacement.for(p.live, plan.coreSwap);
         placement = p.placement;
         await guard.run(p.placement.apply(duetSlots(0)));
-        await idleWindows(p.live, VARIANTS, 0, 'initial-warmup', initialWarmupSec(s), settles(s.profile, p.live, VARIANTS));
-        settled += await settle(p.live, VARIANTS);
+        const drainSec = await idleWindows(p.live, VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
+        settled += await settle(p.live, VARIANTS, drainSec);
       } else {
         for (const name of VARIANTS) {
-          await idleWindows(p.live, [name], 0, 'initial-warmup', initialWarmupSec(s), settles(s.profile, p.live, [name]));
-          settled += await settle(p.live, [name]);
+          const drainSec = await idleWindows(p.live, [name], 0, 'initial-warmup', initialWarmupSec(s));
+          settled += await settle(p.live, [name], drainSec);
         }
       }
       settleSec.push(settled);
       return p;
     };
-    /** Settling windows (settle.ts) of one variant or both at once, where they apply; they follow the initial warm-up's load. */
-    const settle = (live: Record<VariantName, LiveVariant>, names: readonly VariantName[]) =>
+    /**
+     * Settling windows (settle.ts) of one variant or both at once, where they apply; `drainSec`:
+     * how long the initial warm-up's drain took, which decides whether they keep issuing.
+     */
+    const settle = (live: Record<VariantName, LiveVariant>, names: readonly VariantName[], drainSec: number) =>
       !settles(s.profile, live, names)
         ? Promise.resolve(0)
         : settleTargets(live, names, guard, {
           announce: () => emitWindow(0, names.length === 1 ? names[0] : 'both', 'initial-warmup', SETTLE_WINDOW_SEC),
           timeoutMs: windowTimeout(SETTLE_WINDOW_SEC),
+          keepIssuing: keepsIssuing(drainSec),
         });
 
     const several = s.processes > 1;

@@ -41,34 +41,47 @@ export function settles(profile: string, live: Record<VariantName, LiveVariant>,
 }
 
 /**
- * Settling windows of one variant or both at once (a duet), for targets that `settles` and whose
- * load is already running (the initial warm-up kept issuing): each makes the measured windows'
+ * Above this drain (seconds, measured on the initial warm-up window), the settling windows keep
+ * issuing and drain once, after the last. A window that drains waits for the slowest call in
+ * flight: in provider-slow (a 4 s p99) 2.5-3.5 s, so each 1 s settling window took 4-7 s. Where
+ * drains are short they drain as before: many-idle settled with the load running on read a dearer
+ * first round or two (one pair's CPU per request 250-320 us in round 1 against ~210 after, in 4
+ * of 7 runs; 1-2 of 7 draining, and a per-round sd of ~4.6% against ~3.4%).
+ */
+export const KEEP_ISSUING_DRAIN_SEC = 0.5;
+
+export function keepsIssuing(drainSec: number): boolean {
+  return drainSec > KEEP_ISSUING_DRAIN_SEC;
+}
+
+/**
+ * Settling windows of one variant or both at once (a duet): each makes the measured windows'
  * monitoring reads, then runs the load for SETTLE_WINDOW_SEC with each target's CPU metered.
- * The load runs on from window to window (`keepIssuing`): CPU per request is the CPU over the
- * window per request finished in it, and only the last window drains. A window that drained
- * waited for the slowest call in flight: in provider-slow (p99 4 s) each 1 s window took ~4.5 s.
- * `window` announces each one. Returns the seconds taken.
+ * With `keepIssuing` (keepsIssuing) the load runs on from window to window: CPU per request is
+ * the CPU over the window per request finished in it, and the load drains once, after the last
+ * window; otherwise each window drains. `window` announces each one. Returns the seconds taken.
  */
 export async function settleTargets(
   live: Record<VariantName, LiveVariant>,
   names: readonly VariantName[],
   guard: Guard,
-  window: { announce: () => void; timeoutMs: number },
+  window: { announce: () => void; timeoutMs: number; keepIssuing: boolean },
 ): Promise<number> {
   let prev: (number | null)[] | null = null;
   let windows = 0;
+  const keep = window.keepIssuing;
   while (windows < SETTLE_MAX_WINDOWS) {
     window.announce();
     // Under running load a lagging aggregate never catches up: read it as it stands.
-    await Promise.all(names.map((n) => monitoringReads(live[n], guard, { catchUp: false })));
+    await Promise.all(names.map((n) => monitoringReads(live[n], guard, { catchUp: !keep })));
     const meters = names.map((n) => startWindowMeter(live[n].target.pid!));
-    const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, window.timeoutMs, true))));
+    const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, window.timeoutMs, keep))));
     const cur = meters.map((m, i) => cpuPerRequestUs(m.end().cpuUs, stats[i].requests));
     windows++;
     if (!stillFalling(prev, cur, windows)) break;
     prev = cur;
   }
   // The load stops and drains once, here, so that round 1 starts from quiet edges.
-  await guard.run(Promise.all(names.map((n) => live[n].driver.window(0, false, window.timeoutMs))));
+  if (keep) await guard.run(Promise.all(names.map((n) => live[n].driver.window(0, false, window.timeoutMs))));
   return windows * SETTLE_WINDOW_SEC;
 }
