@@ -21,7 +21,7 @@ import { defineScenario } from '../index.ts';
  * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 6) = 46 s;
  * ci 4 + 10 x 2 = 24 s; smoke 1 + 3 x 1.5 = 5.5 s,
  * plus the drain of each measured window (the slowest call in flight, ~3.5 s with the 4 s p99;
- * the warm-up and settling windows drain once, after the last): measured on the shared 2-core
+ * the settling windows drain once, after the last: harness/run/settle.ts): measured on the shared 2-core
  * box, the ci profile of this scenario took ~76 s in all (104 s when every settling window drained).
  */
 export default defineScenario({
