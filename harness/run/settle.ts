@@ -44,9 +44,9 @@ export function settles(profile: string, live: Record<VariantName, LiveVariant>,
  * Above this drain (seconds, measured on the initial warm-up window), the settling windows keep
  * issuing and drain once, after the last. A window that drains waits for the slowest call in
  * flight: in provider-slow (a 4 s p99) 2.5-3.5 s, so each 1 s settling window took 4-7 s. Where
- * drains are short they drain as before: many-idle settled with the load running on read a dearer
- * first round or two (one pair's CPU per request 250-320 us in round 1 against ~210 after, in 4
- * of 7 runs; 1-2 of 7 draining, and a per-round sd of ~4.6% against ~3.4%).
+ * drains are short they drain as before, at little cost: many-idle settled with the load running
+ * on read its first round 25-47% dearer than the rest in 4 of 7 runs, against at most 10-23% in
+ * 3 of 9 when settled with drains (README, "seventh session"): a suspicion, kept out cautiously.
  */
 export const KEEP_ISSUING_DRAIN_SEC = 0.5;
 
