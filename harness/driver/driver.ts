@@ -101,20 +101,20 @@ export class Driver {
     const ticker = progress && setInterval(() => progress.report(rec.progress(performance.now() - t0)), progress.everyMs);
     await sleep(durationMs);
     clearInterval(ticker);
-    if (keepIssuing) {
-      clearInterval(sweep);
-      const cpu = process.cpuUsage(cpu0);
-      return rec.finish(performance.now() - t0, { user: cpu.user, system: cpu.system });
-    }
-    this.model.stopIssuing();
+    if (!keepIssuing) this.model.stopIssuing();
     const issuedMs = performance.now() - t0;
+    if (!keepIssuing) await this.drain(timeoutMs);
+    clearInterval(sweep);
+    const cpu = process.cpuUsage(cpu0);
+    return rec.finish(issuedMs, { user: cpu.user, system: cpu.system });
+  }
+
+  /** Wait for the requests in flight (at most `timeoutMs`); whatever is still out then times out. */
+  private async drain(timeoutMs: number): Promise<void> {
     for (const c of this.clients) c.cancelTimers();
     const deadline = performance.now() + timeoutMs;
     while (this.clients.some((c) => c.busy()) && performance.now() < deadline) await sleep(DRAIN_POLL_MS);
-    clearInterval(sweep);
-    this.expire(Number.POSITIVE_INFINITY, 0); // whatever is still out after the bound timed out
-    const cpu = process.cpuUsage(cpu0);
-    return rec.finish(issuedMs, { user: cpu.user, system: cpu.system });
+    this.expire(Number.POSITIVE_INFINITY, 0);
   }
 
   private expire(now: number, timeoutMs: number): void {

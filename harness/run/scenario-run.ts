@@ -11,7 +11,7 @@ import { DuetPlacement } from './duet.ts';
 import { measuredWindows, type LiveVariant, type WindowSlot } from './measured-window.ts';
 import { duetSlots, pairOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
 import { ProcessPair } from './process-pair.ts';
-import { keepsIssuing, SETTLE_WINDOW_SEC, settles, settleTargets } from './settle.ts';
+import { keepsIssuing, SETTLE_WINDOW_SEC, settleTargets } from './settle.ts';
 import { VARIANTS } from './start-variants.ts';
 import { uninjectedWorldErrors } from './world-errors.ts';
 import { concludeScenario, type Conclusion } from './conclude.ts';
@@ -142,11 +142,11 @@ export async function runScenario(
       return p;
     };
     /**
-     * Settling windows (settle.ts) of one variant or both at once, where they apply; `drainSec`:
+     * Settling windows (settle.ts) of one variant or both at once; smoke skips them. `drainSec`:
      * how long the initial warm-up's drain took, which decides whether they keep issuing.
      */
     const settle = (live: Record<VariantName, LiveVariant>, names: readonly VariantName[], drainSec: number) =>
-      !settles(s.profile, live, names)
+      s.profile === 'smoke'
         ? Promise.resolve(0)
         : settleTargets(live, names, guard, {
           announce: () => emitWindow(0, names.length === 1 ? names[0] : 'both', 'initial-warmup', SETTLE_WINDOW_SEC),

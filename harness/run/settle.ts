@@ -35,11 +35,6 @@ export function stillFalling(prev: readonly (number | null)[] | null, cur: reado
   });
 }
 
-/** Whether settling windows run: outside smoke (a check that things work), where every target's CPU can be read. */
-export function settles(profile: string, live: Record<VariantName, LiveVariant>, names: readonly VariantName[]): boolean {
-  return profile !== 'smoke' && names.every((n) => live[n].target.pid !== null);
-}
-
 /**
  * Above this drain (seconds, measured on the initial warm-up window), the settling windows keep
  * issuing and drain once, after the last. A window that drains waits for the slowest call in
@@ -59,7 +54,8 @@ export function keepsIssuing(drainSec: number): boolean {
  * monitoring reads, then runs the load for SETTLE_WINDOW_SEC with each target's CPU metered.
  * With `keepIssuing` (keepsIssuing) the load runs on from window to window: CPU per request is
  * the CPU over the window per request finished in it, and the load drains once, after the last
- * window; otherwise each window drains. `window` announces each one. Returns the seconds taken.
+ * window; otherwise each window drains. `window` announces each one. Returns the seconds taken;
+ * none for targets without a pid.
  */
 export async function settleTargets(
   live: Record<VariantName, LiveVariant>,
@@ -67,6 +63,7 @@ export async function settleTargets(
   guard: Guard,
   window: { announce: () => void; timeoutMs: number; keepIssuing: boolean },
 ): Promise<number> {
+  if (names.some((n) => live[n].target.pid === null)) return 0;
   let prev: (number | null)[] | null = null;
   let windows = 0;
   const keep = window.keepIssuing;
