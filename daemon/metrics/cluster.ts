@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { COUNTER_NAMES, type CounterName } from './counter-names.ts';
 import { LogHistogram } from './log-histogram.ts';
-import { INDEX_KEY, instanceKey, latencyKey, parseField } from './redis-keys.ts';
+import { INDEX_KEY, instanceKey, latencyKey, parseField, parseLatencyField } from './redis-keys.ts';
 import { summarizeHistogram } from './summarize.ts';
 import { emptyCounters, STAGES, type ClientCounters, type MetricsSnapshot, type Stage } from './types.ts';
 
@@ -38,14 +38,11 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
       if (f.client === null) totals[column] += value;
       else (clients[f.client] ??= emptyCounters())[column] += value;
     }
-    for (const [stage, encoded] of Object.entries(latency as Record<string, string>)) {
-      if (!(STAGES as readonly string[]).includes(stage)) continue;
-      // This version's flush writes LogHistogram text; an instance of an older one, a compressed HdrHistogram.
-      const h = LogHistogram.decode(encoded)?.toHdr() ?? decodeFromCompressedBase64(encoded, 32, false);
-      let into = merged.get(stage as Stage);
+    for (const [stage, h] of readLatency(latency as Record<string, string>)) {
+      let into = merged.get(stage);
       if (!into) {
         into = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-        merged.set(stage as Stage, into);
+        merged.set(stage, into);
       }
       into.add(h);
     }
@@ -53,4 +50,30 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
   const latencyUs: MetricsSnapshot['latencyUs'] = {};
   for (const [stage, h] of merged) latencyUs[stage] = summarizeHistogram(h);
   return { backend: 'fast', exact: true, totals, clients, latencyUs, instances: present };
+}
+
+/** One instance's latency hash (redis-keys.ts) as a histogram per stage; stages this version does not know are skipped. */
+function readLatency(fields: Record<string, string>): [Stage, Histogram][] {
+  const out: [Stage, Histogram][] = [];
+  const buckets = new Map<Stage, { max: number; counts: [number, number][] }>();
+  for (const [field, value] of Object.entries(fields)) {
+    const f = parseLatencyField(field);
+    if (!f || !(STAGES as readonly string[]).includes(f.stage)) continue;
+    const stage = f.stage as Stage;
+    if (f.kind === 'whole') {
+      // an instance of an earlier version: LogHistogram text, or before that a compressed HdrHistogram
+      out.push([stage, LogHistogram.decode(value)?.toHdr() ?? decodeFromCompressedBase64(value, 32, false)]);
+      continue;
+    }
+    let b = buckets.get(stage);
+    if (!b) buckets.set(stage, (b = { max: 0, counts: [] }));
+    if (f.kind === 'max') b.max = Number(value);
+    else b.counts.push([f.index, Number(value)]);
+  }
+  for (const [stage, b] of buckets) {
+    const h = LogHistogram.fromBuckets(b.max, b.counts);
+    if (!h) throw new Error(`metrics: instance latency hash holds a bucket out of range for stage ${stage}`);
+    out.push([stage, h.toHdr()]);
+  }
+  return out;
 }

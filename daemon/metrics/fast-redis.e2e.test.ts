@@ -1,15 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeWithDeps } from '../../common/testing/system-deps.ts';
 import { Redis } from 'ioredis';
 import { FastMetrics } from './fast.ts';
 import { readClusterSnapshot } from './cluster.ts';
 import { INDEX_KEY, instanceKey, latencyKey } from './redis-keys.ts';
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import { StageId } from './types.ts';
+import { StageId, type StageLatency } from './types.ts';
 import { runScript } from './testing/run-script.ts';
 import { addCounters } from './counter-names.ts';
 import { emptyCounters } from './types.ts';
 import { startRealRedis } from './testing/real-redis.ts';
+import { startRespFake } from '../../fakes/redis/resp-fake.ts';
+import { LogHistogram } from './log-histogram.ts';
 import { driveMixed } from './testing/hot-path-session.ts';
 import { createHotPath } from '../hot-path.ts';
 
@@ -62,7 +64,15 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
     }
   });
 
-  it('merges stage latencies across instances, from this version\'s text and from an older one\'s compressed HdrHistogram', async () => {
+  it('flushes only the latency buckets that grew, and the cluster view equals the instance\'s own histogram', async () => {
+    await flushesOnlyWhatGrew(redis);
+  });
+
+  it('counts every client exactly, whether its id travels in a packed line or, with a tab or newline in it, as its own fields', async () => {
+    await countsEveryClient(redis);
+  });
+
+  it('merges stage latencies across instances, from this version\'s buckets and from earlier versions\' LogHistogram text and compressed HdrHistogram', async () => {
     await redis.flushall();
     const a = new FastMetrics({ flushIntervalMs: 60_000 });
     a.start({ instanceId: 'host:1:8079', redis });
@@ -70,19 +80,24 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
       runScript(a, { clients: 1, framesPerClient: 1 }); // an instance with no counters reads as expired
       for (let i = 1; i <= 100; i++) a.stageLatency(StageId.provider, i * 1000);
       expect(await a.flushNow()).toBe(true);
-      expect(await redis.hget(latencyKey('host:1:8079'), 'provider')).toMatch(/^lh1;/);
-      // an instance of an older version: 100 values of 500 ms, as it encoded them
-      const old = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-      old.recordValueWithCount(500_000, 100);
-      await redis.hset(INDEX_KEY, 'host:2:8079', '1');
-      await redis.hset(instanceKey('host:2:8079'), 'total:messagesReceived', '0');
-      await redis.hset(latencyKey('host:2:8079'), 'provider', encodeIntoCompressedBase64(old));
+      expect(await redis.hget(latencyKey('host:1:8079'), 'provider:max')).toBe('100000');
+      expect(await redis.hget(latencyKey('host:1:8079'), 'provider')).toBeNull();
+      // instances of earlier versions: 100 values of 500 ms as a compressed HdrHistogram, 100 of 2 s as LogHistogram text
+      const hdr = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+      hdr.recordValueWithCount(500_000, 100);
+      const text = new LogHistogram();
+      for (let i = 0; i < 100; i++) text.record(2_000_000);
+      for (const [id, encoded] of [['host:2:8079', encodeIntoCompressedBase64(hdr)], ['host:3:8079', text.encode()]]) {
+        await redis.hset(INDEX_KEY, id, '1');
+        await redis.hset(instanceKey(id), 't:messagesReceived', '0');
+        await redis.hset(latencyKey(id), 'provider', encoded);
+      }
       const cluster = await readClusterSnapshot(redis);
       const provider = cluster.latencyUs.provider!;
-      expect(provider.count).toBe(200);
-      expect(provider.p50).toBeGreaterThanOrEqual(99_000);
-      expect(provider.p50).toBeLessThanOrEqual(101_000);
-      expect(provider.p99).toBeGreaterThanOrEqual(499_000);
+      expect(provider.count).toBe(300);
+      expect(provider.p50).toBeGreaterThanOrEqual(499_000);
+      expect(provider.p50).toBeLessThanOrEqual(501_000);
+      expect(provider.p99).toBeGreaterThanOrEqual(1_990_000);
     } finally {
       await a.close();
     }
@@ -99,6 +114,7 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
     process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
     try {
       const t = runScript(m, { clients: 2, framesPerClient: 5 });
+      for (let i = 1; i <= 50; i++) m.stageLatency(StageId.provider, i * 7919);
       expect(await m.flushNow()).toBe(false);
       expect(await m.flushNow()).toBe(false);
       expect(lines.join('')).toMatch(/redis sink failing: WRONGTYPE/);
@@ -109,6 +125,7 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
       const cluster = await readClusterSnapshot(redis);
       expect(cluster.totals).toEqual(t.totals);
       expect(cluster.clients).toEqual(t.clients);
+      expectSameLatency(cluster.latencyUs.provider, m.snapshot().latencyUs.provider);
     } finally {
       process.stderr.write = stderr;
       await m.close();
@@ -142,5 +159,96 @@ describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server
       await a.close();
       await b.close();
     }
+  });
+});
+
+/**
+ * The same counts and percentiles; the max within its bucket (the cluster merge re-buckets it at
+ * hdr-histogram-js's own precision, 3 significant digits).
+ */
+function expectSameLatency(cluster: StageLatency | undefined, own: StageLatency | undefined): void {
+  expect(cluster).toBeDefined();
+  const { max, ...rest } = cluster!;
+  const { max: ownMax, ...ownRest } = own!;
+  expect(rest).toEqual(ownRest);
+  expect(Math.abs(max / ownMax - 1)).toBeLessThan(1 / 128);
+}
+
+/**
+ * Two flushes of spread latencies (provider-slow's provider); the second carries only the buckets
+ * its records touched, and the cluster view's percentiles are the instance's own.
+ */
+async function flushesOnlyWhatGrew(redis: Redis): Promise<void> {
+  await redis.flushall();
+  const m = new FastMetrics({ flushIntervalMs: 60_000 });
+  m.start({ instanceId: 'spread:1:8079', redis });
+  const call = vi.spyOn(redis, 'call');
+  try {
+    runScript(m, { clients: 2, framesPerClient: 3 });
+    for (let i = 0; i < 2000; i++) m.stageLatency(StageId.provider, 20_000 + ((i * 7919) % 4_000_000));
+    expect(await m.flushNow()).toBe(true);
+    const before = [...m.stages[StageId.provider].counts];
+    for (const v of [25_000, 25_010, 3_999_000]) m.stageLatency(StageId.provider, v);
+    expect(await m.flushNow()).toBe(true);
+    const args = call.mock.calls.at(-1)![1] as unknown as (string | number)[];
+    const at = args.indexOf('provider');
+    const grew = m.stages[StageId.provider].counts.flatMap((n, i) => (n !== before[i] ? [`${i}:${n - before[i]},`] : []));
+    expect(grew.length).toBeGreaterThanOrEqual(2);
+    expect(args[at + 2]).toBe(grew.join(''));
+    expect(args.filter((a) => a === 'total' || a === 'cache')).toEqual([]); // stages with nothing new are not sent
+    const cluster = await readClusterSnapshot(redis);
+    expect(cluster.latencyUs.provider!.count).toBe(2003);
+    expectSameLatency(cluster.latencyUs.provider, m.snapshot().latencyUs.provider);
+  } finally {
+    call.mockRestore();
+    await m.close();
+  }
+}
+
+/** Clients' counts over two flushes, ids of every kind, each client's fields read back one by one. */
+async function countsEveryClient(redis: Redis): Promise<void> {
+  await redis.flushall();
+  const m = new FastMetrics({ flushIntervalMs: 60_000 });
+  m.start({ instanceId: 'ids:1:8079', redis });
+  const ids = ['plain-1', 'tab\there', 'new\nline', 'ünï:cödé', 'x'];
+  const call = vi.spyOn(redis, 'call');
+  try {
+    const t1 = runScript(m, { clients: ids.length, framesPerClient: 7, ids });
+    expect(await m.flushNow()).toBe(true);
+    const args = call.mock.calls.at(-1)![1] as unknown as (string | number)[];
+    expect(args).toContain('c:tab\there:messagesReceived');
+    expect(args).not.toContain('c:plain-1:messagesReceived');
+    expect(args.some((a) => typeof a === 'string' && a.includes('plain-1\t'))).toBe(true);
+    const t2 = runScript(m, { clients: 2, framesPerClient: 3, ids: ids.slice(1, 3) });
+    expect(await m.flushNow()).toBe(true);
+    const cluster = await readClusterSnapshot(redis);
+    expect(cluster.totals).toEqual(addCounters(t1.totals, t2.totals));
+    for (const id of ids) expect(cluster.clients[id], id).toEqual(t2.clients[id] ? addCounters(t1.clients[id], t2.clients[id]) : t1.clients[id]);
+    expect(Object.keys(cluster.clients).sort()).toEqual([...ids].sort());
+  } finally {
+    call.mockRestore();
+    await m.close();
+  }
+}
+
+describe('fast backend flushing to the RESP fake', () => {
+  let fake: { url: string; close(): Promise<void> };
+  let redis: Redis;
+  beforeAll(async () => {
+    fake = await startRespFake();
+    redis = new Redis(fake.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await fake?.close();
+  });
+
+  it('flushes only the latency buckets that grew, and the cluster view equals the instance\'s own histogram', async () => {
+    await flushesOnlyWhatGrew(redis);
+  });
+
+  it('counts every client exactly, whether its id travels in a packed line or, with a tab or newline in it, as its own fields', async () => {
+    await countsEveryClient(redis);
   });
 });

@@ -2,31 +2,60 @@ import type { Redis } from 'ioredis';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { COLUMN_NAMES, STRIDE, SUMMED_COLUMNS } from './fast-layout.ts';
 import type { FlushSource } from './fast-flush-source.ts';
+import { LogHistogram } from './log-histogram.ts';
 import {
   clientField, INDEX_KEY, INSTANCE_TTL_SEC, instanceKey, latencyKey, totalField,
 } from './redis-keys.ts';
 import { STAGES, type MetricsSinks } from './types.ts';
 
 /**
- * One flush, one command: every counter delta (HINCRBY per changed field), the changed latency
- * histograms, the keys' TTL and the instance in the index, in one EVAL. Measured with ioredis and
- * redis-server (harness/tight/flush-bench.ts; README, "What `fast` costs off the hot path"), the
- * MULTI of one command per field cost ~10 us of the daemon's CPU per changed field (a command
- * object, a promise and a QUEUED reply each); one EVAL's arguments ~1 us per field. A script runs
- * atomically, as the MULTI did; a wrong-typed instance key fails its first HINCRBY, before
- * anything is written.
- * KEYS: instance hash, latency hash, index. ARGV: ttl, instance id, index entry, n, then n
- * (field, delta) pairs, then (stage, histogram) pairs.
+ * One flush, one command: every counter delta (HINCRBY per changed field), the latency buckets that
+ * grew (HINCRBY per bucket, LogHistogram.changesSince), the keys' TTL and the instance in the
+ * index, in one EVAL. Measured with ioredis and redis-server (harness/tight/flush-bench.ts;
+ * README, "What `fast` costs off the hot path"), the MULTI of one command per field cost ~10 us of
+ * the daemon's CPU per changed field (a command object, a promise and a QUEUED reply each), and
+ * one EVAL's arguments still ~1 us each (ioredis converts, measures and writes every one). So the
+ * many small values travel packed, a line per client and a string per stage, and the script
+ * unpacks them (Redis's CPU, not the daemon's). A script runs atomically, as the MULTI did; a
+ * wrong-typed instance key fails its first HINCRBY, before anything is written.
+ * KEYS: instance hash, latency hash, index.
+ * ARGV: ttl, instance id, index entry, n, then n (field, delta) pairs (the totals, and clients
+ * whose id a line cannot carry), the summed columns' names ("a,b,..."), the clients' lines
+ * ("<id>\t<delta>,<delta>,...\n", a delta per column, '' for none), then (stage, max,
+ * "<index>:<delta>,...") triples. The fields are redis-keys.ts's: `c:<id>:<column>` counts, and
+ * `<stage>:<index>` and `<stage>:max` for latency.
  */
 const FLUSH_SCRIPT = `
 local n = tonumber(ARGV[4])
 local last = 4 + 2 * n
 for i = 5, last, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
-for i = last + 1, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+local columns = {}
+for column in string.gmatch(ARGV[last + 1], '[^,]+') do columns[#columns + 1] = column end
+for id, deltas in string.gmatch(ARGV[last + 2], '([^\\t\\n]+)\\t([^\\n]*)\\n') do
+  local k = 0
+  for delta in string.gmatch(deltas, '([^,]*),') do
+    k = k + 1
+    if delta ~= '' then redis.call('HINCRBY', KEYS[1], 'c:' .. id .. ':' .. columns[k], delta) end
+  end
+end
+for i = last + 3, #ARGV, 3 do
+  local stage = ARGV[i]
+  for index, delta in string.gmatch(ARGV[i + 2], '(%d+):(%d+)') do
+    redis.call('HINCRBY', KEYS[2], stage .. ':' .. index, delta)
+  end
+  local maxField = stage .. ':max'
+  if tonumber(ARGV[i + 1]) > tonumber(redis.call('HGET', KEYS[2], maxField) or '-1') then
+    redis.call('HSET', KEYS[2], maxField, ARGV[i + 1])
+  end
+end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 return n`;
+
+const SUMMED_NAMES = COLUMN_NAMES.slice(0, SUMMED_COLUMNS).join(',');
+/** Ids a client line can carry (the daemon's are [A-Za-z0-9_-]); others go as (field, delta) pairs. */
+const LINE_SAFE_ID = /^[^\t\n]+$/;
 
 /** With nothing to send, a flush still refreshes the TTLs and the index entry this often. */
 const HEARTBEAT_MS = 60_000;
@@ -49,8 +78,8 @@ export class FastSinks {
   private rollupBase: Float64Array;
   private windowStart = new Date();
   private failing = { redis: false, supabase: false };
-  /** Each stage histogram's count at the last flush Redis acknowledged. */
-  private stageCounts: number[] = STAGES.map(() => 0);
+  /** Each stage histogram's buckets as Redis holds them (allocated with a Redis sink). */
+  private readonly stageBase: number[][];
   /** When Redis last acknowledged a flush (0: never). */
   private lastFlushMs = 0;
 
@@ -62,6 +91,7 @@ export class FastSinks {
     this.redis = sinks.redis as Redis | undefined;
     this.supabase = sinks.supabase as SupabaseClient | undefined;
     this.rollupBase = metrics.counterTotals();
+    this.stageBase = this.redis ? STAGES.map(() => LogHistogram.emptyCounts()) : [];
   }
 
   get flushesRedis(): boolean {
@@ -101,37 +131,58 @@ export class FastSinks {
     m.settle();
     const cells = m.cells;
     const flushed = m.flushed;
-    // the script's arguments: (field, delta) pairs, then (stage, histogram) pairs
-    const args: (string | number)[] = [];
+    // the script's arguments: (field, delta) pairs, then the clients' lines, then latency triples
+    const pairs: (string | number)[] = [];
+    let lines = '';
     const totals = new Float64Array(SUMMED_COLUMNS);
     // (index into flushed, delta) pairs, applied once Redis has them
     const advanced: number[] = [];
     const slots: [string | null, number][] = [[null, 0], ...m.liveSlots()];
     for (const [id, slot] of slots) {
       const b = slot * STRIDE;
+      const from = advanced.length;
       for (let k = 0; k < SUMMED_COLUMNS; k++) {
         const delta = cells[b + k] - flushed[b + k];
         if (delta === 0) continue;
         totals[k] += delta;
         advanced.push(b + k, delta);
-        if (id !== null) args.push(clientField(id, COLUMN_NAMES[k]), delta);
+      }
+      if (id === null || advanced.length === from) continue;
+      if (LINE_SAFE_ID.test(id)) {
+        // a delta per column, '' where it did not change (advanced holds this slot's in column order)
+        let line = `${id}\t`;
+        let j = from;
+        for (let k = 0; k < SUMMED_COLUMNS; k++) {
+          if (advanced[j] === b + k) {
+            line += `${advanced[j + 1]},`;
+            j += 2;
+          } else line += ',';
+        }
+        lines += `${line}\n`;
+      } else {
+        for (let j = from; j < advanced.length; j += 2) pairs.push(clientField(id, COLUMN_NAMES[advanced[j] - b]), advanced[j + 1]);
       }
     }
-    for (let k = 0; k < SUMMED_COLUMNS; k++) if (totals[k] !== 0) args.push(totalField(COLUMN_NAMES[k]), totals[k]);
-    const pairs = args.length / 2;
-    // a histogram is re-encoded only when it recorded something since the last flush
-    const counts = m.stages.map((h) => h.totalCount);
+    for (let k = 0; k < SUMMED_COLUMNS; k++) if (totals[k] !== 0) pairs.push(totalField(COLUMN_NAMES[k]), totals[k]);
+    const args: (string | number)[] = [...pairs, SUMMED_NAMES, lines];
+    // per stage, (bucket index, delta) pairs, applied to stageBase once Redis has them
+    const sentBuckets = STAGES.map(() => [] as number[]);
     STAGES.forEach((stage, i) => {
-      if (counts[i] !== this.stageCounts[i]) args.push(stage, m.stages[i].encode());
+      const h = m.stages[i];
+      const changes = h.changesSince(this.stageBase[i], sentBuckets[i]);
+      if (changes !== '') args.push(stage, h.max, changes);
     });
     const now = Date.now();
-    if (args.length === 0 && now - this.lastFlushMs < HEARTBEAT_MS) return true;
+    if (advanced.length === 0 && args.length === 2 && now - this.lastFlushMs < HEARTBEAT_MS) return true;
     const id = this.sinks.instanceId;
     try {
-      await redis.call('EVAL', [FLUSH_SCRIPT, 3, instanceKey(id), latencyKey(id), INDEX_KEY, INSTANCE_TTL_SEC, id, JSON.stringify({ backend: m.name, lastFlushMs: now }), pairs, ...args]);
+      await redis.call('EVAL', [FLUSH_SCRIPT, 3, instanceKey(id), latencyKey(id), INDEX_KEY, INSTANCE_TTL_SEC, id, JSON.stringify({ backend: m.name, lastFlushMs: now }), pairs.length / 2, ...args]);
       // counts only grow meanwhile, so advancing by exactly what was sent is right
       for (let i = 0; i < advanced.length; i += 2) m.flushed[advanced[i]] += advanced[i + 1];
-      this.stageCounts = counts;
+      sentBuckets.forEach((sent, s) => {
+        const base = this.stageBase[s];
+        for (let i = 0; i < sent.length; i += 2) base[sent[i]] += sent[i + 1];
+      });
       this.lastFlushMs = now;
       this.recovered('redis');
       return true;

@@ -63,4 +63,27 @@ describe('LogHistogram', () => {
     expect(LogHistogram.decode('HISTFAAAACR4nJNpmSzMwMDAzAABMBoEGBkYGBgZGRkZGRkZGRgYGRgYAEjQAy8=')).toBeNull();
     expect(LogHistogram.decode('lh1;zz;5:-1,')).toBeNull();
   });
+
+  it('changesSince: the buckets that grew since a base, as text and as (index, delta) pairs; advancing the base leaves nothing', () => {
+    const h = new LogHistogram();
+    const base = LogHistogram.emptyCounts();
+    expect(h.changesSince(base, [])).toBe('');
+    for (const v of [5, 5, 300, 4_000_000]) h.record(v);
+    const sent: number[] = [];
+    const text = h.changesSince(base, sent);
+    const i5 = h.counts.indexOf(2);
+    expect(text.split(',').filter(Boolean)).toHaveLength(3);
+    expect(text).toContain(`${i5}:2,`);
+    for (let i = 0; i < sent.length; i += 2) base[sent[i]] += sent[i + 1];
+    expect(h.changesSince(base, [])).toBe('');
+    h.record(300);
+    expect(h.changesSince(base, [])).toBe(`${h.counts.findIndex((n, i) => n !== base[i])}:1,`);
+    // the buckets rebuild the histogram
+    const back = LogHistogram.fromBuckets(h.max, text.split(',').filter(Boolean).map((p) => p.split(':').map(Number) as [number, number]))!;
+    back.record(300);
+    expect(back.counts).toEqual(h.counts);
+    expect(LogHistogram.fromBuckets(h.max, [[1e6, 1]])).toBeNull();
+    expect(LogHistogram.fromBuckets(-1, [])).toBeNull();
+  });
 });
+

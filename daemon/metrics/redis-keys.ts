@@ -3,8 +3,11 @@
  * and the reader, cluster.ts):
  * - INDEX_KEY: hash instanceId -> JSON { backend, lastFlushMs };
  * - instanceKey(id): hash of cumulative counters, fields `t:<column>` (totals) and `c:<client>:<column>`;
- * - latencyKey(id): hash stage -> the instance's whole history of that stage, as LogHistogram text
- *   (`lh1;...`, log-histogram.ts); a compressed base64 HdrHistogram from older versions is read too.
+ * - latencyKey(id): hash of the instance's whole history of each stage's latency, LogHistogram
+ *   buckets (log-histogram.ts) as fields `<stage>:<index>` (a count, both decimal) and `<stage>:max`,
+ *   so a flush adds the buckets that grew (HINCRBY) and never re-sends the rest. Earlier versions
+ *   wrote one field per stage, `<stage>`, holding the whole histogram as LogHistogram text (`lh1;...`)
+ *   or, before that, a compressed base64 HdrHistogram; both are read too.
  */
 export const KEY_PREFIX = 'overbench:metrics:';
 export const INDEX_KEY = `${KEY_PREFIX}instances`;
@@ -34,4 +37,19 @@ export function parseField(field: string): { client: string | null; column: stri
   const cut = field.lastIndexOf(':');
   if (cut <= 2) return null;
   return { client: field.slice(2, cut), column: field.slice(cut + 1) };
+}
+
+export type LatencyField =
+  | { stage: string; kind: 'bucket'; index: number }
+  | { stage: string; kind: 'max' }
+  | { stage: string; kind: 'whole' };
+
+/** What a field of latencyKey(id) holds (stage names have no ':'); null for a field of none of the three kinds. */
+export function parseLatencyField(field: string): LatencyField | null {
+  const cut = field.indexOf(':');
+  if (cut < 0) return { stage: field, kind: 'whole' };
+  const stage = field.slice(0, cut);
+  const rest = field.slice(cut + 1);
+  if (rest === 'max') return { stage, kind: 'max' };
+  return /^\d+$/.test(rest) ? { stage, kind: 'bucket', index: Number(rest) } : null;
 }

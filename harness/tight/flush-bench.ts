@@ -7,10 +7,11 @@
  * place of the flush (any round trip's floor), and a flush with nothing new.
  *
  *   node --import tsx harness/tight/flush-bench.ts [--clients 8,100,1000] [--flushes N]
- *        [--stages] [--redis auto|real|fake] [--json] [--test]
+ *        [--stages] [--spread] [--redis auto|real|fake] [--json] [--test]
  *
  * --stages also records a stage latency per request (the chat path), so the changed histograms
- * are encoded too. The world's Redis comes from the fakes process (redis-server when on PATH).
+ * are flushed too; --spread draws those latencies from provider-slow's provider (log-normal,
+ * median 800 ms, p99 4 s) for the provider and total stages, so they fill many buckets. The world's Redis comes from the fakes process (redis-server when on PATH).
  */
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
@@ -21,9 +22,10 @@ import { runMain } from '../../common/run-main.ts';
 import { textTable } from '../../common/table.ts';
 import { FastMetrics } from '../../daemon/metrics/fast.ts';
 import { StageId } from '../../daemon/metrics/types.ts';
+import { createRng, parseLatency } from '../../common/latency.ts';
 import { startFakes } from '../targets/fakes-process.ts';
 
-const USAGE = 'usage: flush-bench [--clients 8,100,1000] [--flushes N] [--stages] [--redis auto|real|fake] [--json] [--test]';
+const USAGE = 'usage: flush-bench [--clients 8,100,1000] [--flushes N] [--stages] [--spread] [--redis auto|real|fake] [--json] [--test]';
 
 export interface FlushCost {
   clients: number;
@@ -40,18 +42,27 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 
-async function measure(redis: Redis, clients: number, flushes: number, stages: boolean): Promise<FlushCost> {
+type StageMode = 'none' | 'fixed' | 'spread';
+
+async function measure(redis: Redis, clients: number, flushes: number, stages: StageMode): Promise<FlushCost> {
   const m = new FastMetrics({ flushIntervalMs: 3_600_000 });
   m.start({ instanceId: `flush-bench:${clients}`, redis });
   try {
     const refs = Array.from({ length: clients }, (_, i) => m.client(`bench-${i}`));
     for (const r of refs) m.connectionOpened(r);
+    const provider = parseLatency('lognormal:median=800ms,p99=4s');
+    const rng = createRng(clients);
     const second = () => {
       for (const r of refs) {
         m.frameReceived(r, 90);
         m.frameSent(r, 120);
         m.frameSent(r, 260);
-        if (stages) m.stageLatency(StageId.total, 800);
+        if (stages === 'fixed') m.stageLatency(StageId.total, 800);
+        else if (stages === 'spread') {
+          const us = provider.sampleUs(rng);
+          m.stageLatency(StageId.provider, us);
+          m.stageLatency(StageId.total, us + 2_000);
+        }
         m.requestDone(r, 'status', 40, true);
       }
     };
@@ -83,6 +94,7 @@ function parse(argv: readonly string[]) {
     clients: { type: 'string' },
     flushes: { type: 'string' },
     stages: { type: 'boolean', default: false },
+    spread: { type: 'boolean', default: false },
     redis: { type: 'string', default: 'auto' },
     json: { type: 'boolean', default: false },
     test: { type: 'boolean', default: false },
@@ -93,7 +105,8 @@ function parse(argv: readonly string[]) {
   const flushes = Number(values.flushes ?? (values.test ? '20' : '300'));
   if (!Number.isInteger(flushes) || flushes < 1) throw new UsageError(`--flushes expects a positive integer, got ${JSON.stringify(values.flushes)}`);
   if (!['auto', 'real', 'fake'].includes(values.redis)) throw new UsageError(`--redis expects auto, real or fake, got ${JSON.stringify(values.redis)}`);
-  return { ...values, clients, flushes, redis: values.redis as 'auto' | 'real' | 'fake' };
+  const stages: StageMode = values.spread ? 'spread' : values.stages ? 'fixed' : 'none';
+  return { ...values, clients, flushes, stages, redis: values.redis as 'auto' | 'real' | 'fake' };
 }
 
 async function main(): Promise<number> {
@@ -113,7 +126,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify({ redis: world.endpoints.redisKind, stages: o.stages, flushes: o.flushes, loadAverage: load, rows })}\n`);
       return ExitCode.Pass;
     }
-    process.stdout.write(`flush-bench: ${world.endpoints.redisKind} Redis, ${o.flushes} flushes per row${o.stages ? ', a stage latency per request' : ''}, load average ${fmtNumber(load, 1)}\n`);
+    process.stdout.write(`flush-bench: ${world.endpoints.redisKind} Redis, ${o.flushes} flushes per row${o.stages === 'fixed' ? ', a stage latency per request' : o.stages === 'spread' ? ', provider-slow\'s spread of latencies in two stages' : ''}, load average ${fmtNumber(load, 1)}\n`);
     process.stdout.write(`${textTable(
       ['clients', 'CPU per flush', 'a PING instead', 'flush with nothing new', 'per client', 'at 1 flush/s: share of a core'].map((header, i) => ({ header, align: i === 0 ? 'left' as const : 'right' as const })),
       rows.map((r) => [

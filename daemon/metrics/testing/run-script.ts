@@ -11,7 +11,8 @@ export interface Truth {
   stageCount: number;
 }
 
-export function runScript(m: MetricsBackend, opts: { clients: number; framesPerClient: number }): Truth {
+/** `ids` names the clients (default `client-0`, `client-1`, ...; `clients` of them). */
+export function runScript(m: MetricsBackend, opts: { clients: number; framesPerClient: number; ids?: string[] }): Truth {
   const truth: Truth = { totals: emptyCounters(), clients: {}, errorsByKind: {}, stageCount: 0 };
   const bump = (id: string | null, k: keyof ClientCounters, n = 1) => {
     truth.totals[k] += n;
@@ -22,7 +23,8 @@ export function runScript(m: MetricsBackend, opts: { clients: number; framesPerC
     bump(r?.id ?? null, 'errors');
     truth.errorsByKind[kind] = (truth.errorsByKind[kind] ?? 0) + 1;
   };
-  const refs = Array.from({ length: opts.clients }, (_, i) => m.client(`client-${i}`));
+  const ids = opts.ids ?? Array.from({ length: opts.clients }, (_, i) => `client-${i}`);
+  const refs = ids.map((id) => m.client(id));
   for (const r of refs) {
     m.connectionOpened(r);
     bump(r.id, 'connectionsOpened');
