@@ -129,57 +129,17 @@ export class FastSinks {
     const redis = this.redis!;
     const m = this.metrics;
     m.settle();
-    const cells = m.cells;
-    const flushed = m.flushed;
-    // the script's arguments: (field, delta) pairs, then the clients' lines, then latency triples
-    const pairs: (string | number)[] = [];
-    let lines = '';
-    const totals = new Float64Array(SUMMED_COLUMNS);
-    // (index into flushed, delta) pairs, applied once Redis has them
-    const advanced: number[] = [];
-    const slots: [string | null, number][] = [[null, 0], ...m.liveSlots()];
-    for (const [id, slot] of slots) {
-      const b = slot * STRIDE;
-      const from = advanced.length;
-      for (let k = 0; k < SUMMED_COLUMNS; k++) {
-        const delta = cells[b + k] - flushed[b + k];
-        if (delta === 0) continue;
-        totals[k] += delta;
-        advanced.push(b + k, delta);
-      }
-      if (id === null || advanced.length === from) continue;
-      if (LINE_SAFE_ID.test(id)) {
-        // a delta per column, '' where it did not change (advanced holds this slot's in column order)
-        let line = `${id}\t`;
-        let j = from;
-        for (let k = 0; k < SUMMED_COLUMNS; k++) {
-          if (advanced[j] === b + k) {
-            line += `${advanced[j + 1]},`;
-            j += 2;
-          } else line += ',';
-        }
-        lines += `${line}\n`;
-      } else {
-        for (let j = from; j < advanced.length; j += 2) pairs.push(clientField(id, COLUMN_NAMES[advanced[j] - b]), advanced[j + 1]);
-      }
-    }
-    for (let k = 0; k < SUMMED_COLUMNS; k++) if (totals[k] !== 0) pairs.push(totalField(COLUMN_NAMES[k]), totals[k]);
-    const args: (string | number)[] = [...pairs, SUMMED_NAMES, lines];
-    // per stage, (bucket index, delta) pairs, applied to stageBase once Redis has them
-    const sentBuckets = STAGES.map(() => [] as number[]);
-    STAGES.forEach((stage, i) => {
-      const h = m.stages[i];
-      const changes = h.changesSince(this.stageBase[i], sentBuckets[i]);
-      if (changes !== '') args.push(stage, h.max, changes);
-    });
+    const counters = counterDeltas(m);
+    const latency = latencyDeltas(m.stages, this.stageBase);
     const now = Date.now();
-    if (advanced.length === 0 && args.length === 2 && now - this.lastFlushMs < HEARTBEAT_MS) return true;
+    if (counters.advanced.length === 0 && latency.args.length === 0 && now - this.lastFlushMs < HEARTBEAT_MS) return true;
     const id = this.sinks.instanceId;
     try {
-      await redis.call('EVAL', [FLUSH_SCRIPT, 3, instanceKey(id), latencyKey(id), INDEX_KEY, INSTANCE_TTL_SEC, id, JSON.stringify({ backend: m.name, lastFlushMs: now }), pairs.length / 2, ...args]);
+      await redis.call('EVAL', [FLUSH_SCRIPT, 3, instanceKey(id), latencyKey(id), INDEX_KEY, INSTANCE_TTL_SEC, id, JSON.stringify({ backend: m.name, lastFlushMs: now }), counters.pairs.length / 2, ...counters.pairs, SUMMED_NAMES, counters.lines, ...latency.args]);
       // counts only grow meanwhile, so advancing by exactly what was sent is right
+      const { advanced } = counters;
       for (let i = 0; i < advanced.length; i += 2) m.flushed[advanced[i]] += advanced[i + 1];
-      sentBuckets.forEach((sent, s) => {
+      latency.sent.forEach((sent, s) => {
         const base = this.stageBase[s];
         for (let i = 0; i < sent.length; i += 2) base[sent[i]] += sent[i + 1];
       });
@@ -231,3 +191,59 @@ export class FastSinks {
   }
 }
 
+
+/**
+ * The counter deltas since the last flush Redis acknowledged, as the script takes them: (field,
+ * delta) pairs for the totals and for clients whose id a line cannot carry, a line per other
+ * changed client; and (index into `flushed`, delta) pairs to advance `flushed` by once it has them.
+ */
+function counterDeltas(m: FlushSource): { pairs: (string | number)[]; lines: string; advanced: number[] } {
+  const cells = m.cells;
+  const flushed = m.flushed;
+  const pairs: (string | number)[] = [];
+  let lines = '';
+  const totals = new Float64Array(SUMMED_COLUMNS);
+  const advanced: number[] = [];
+  const slots: [string | null, number][] = [[null, 0], ...m.liveSlots()];
+  for (const [id, slot] of slots) {
+    const b = slot * STRIDE;
+    const from = advanced.length;
+    for (let k = 0; k < SUMMED_COLUMNS; k++) {
+      const delta = cells[b + k] - flushed[b + k];
+      if (delta === 0) continue;
+      totals[k] += delta;
+      advanced.push(b + k, delta);
+    }
+    if (id === null || advanced.length === from) continue;
+    if (LINE_SAFE_ID.test(id)) {
+      // a delta per column, '' where it did not change (advanced holds this slot's in column order)
+      let line = `${id}\t`;
+      let j = from;
+      for (let k = 0; k < SUMMED_COLUMNS; k++) {
+        if (advanced[j] === b + k) {
+          line += `${advanced[j + 1]},`;
+          j += 2;
+        } else line += ',';
+      }
+      lines += `${line}\n`;
+    } else {
+      for (let j = from; j < advanced.length; j += 2) pairs.push(clientField(id, COLUMN_NAMES[advanced[j] - b]), advanced[j + 1]);
+    }
+  }
+  for (let k = 0; k < SUMMED_COLUMNS; k++) if (totals[k] !== 0) pairs.push(totalField(COLUMN_NAMES[k]), totals[k]);
+  return { pairs, lines, advanced };
+}
+
+/**
+ * The latency buckets that grew since `bases` (what Redis holds), as the script's (stage, max,
+ * buckets) triples, and per stage the (bucket index, delta) pairs to advance `bases` by.
+ */
+function latencyDeltas(stages: readonly LogHistogram[], bases: number[][]): { args: (string | number)[]; sent: number[][] } {
+  const args: (string | number)[] = [];
+  const sent = STAGES.map(() => [] as number[]);
+  STAGES.forEach((stage, i) => {
+    const changes = stages[i].changesSince(bases[i], sent[i]);
+    if (changes !== '') args.push(stage, stages[i].max, changes);
+  });
+  return { args, sent };
+}
