@@ -72,10 +72,10 @@ export class LogHistogram {
   }
 
   /**
-   * The non-empty buckets as text, for the flush to Redis: `lh1;<max>;<index>:<count>,...` in base
-   * 36. The flush sent an HdrHistogram instead (toHdr, then deflate and base64: ~0.3 ms per changed
-   * stage per second, measured by flush-bench --stages), which at 800 cheap requests a second was
-   * a percent of the daemon's CPU; this is a walk over the buckets up to max's.
+   * The non-empty buckets as text, `lh1;<max>;<index>:<count>,...` in base 36: what the flush of
+   * earlier versions wrote per stage (now it sends changesSince's buckets), kept as the writer of
+   * the format `decode` still reads from their instances. Before it, the flush sent a deflated
+   * HdrHistogram (~0.3 ms per changed stage per second, flush-bench --stages).
    */
   encode(): string {
     const counts = this.counts;
