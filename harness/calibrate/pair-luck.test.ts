@@ -1,12 +1,13 @@
 /** --calibration: a calibration file's pair luck, by scenario, for one-pair intervals. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { calibrationFlag, readPairLuck } from './pair-luck.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'overbench-pair-luck-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const scenario = (name: string, pairLuck?: object) => ({
   name,
   profile: 'ci',
