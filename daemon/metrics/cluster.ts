@@ -21,7 +21,7 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
 
   const totals = emptyCounters();
   const clients: Record<string, ClientCounters> = {};
-  const merged = new Map<Stage, Histogram>();
+  const merged = new Map<Stage, { h: Histogram; max: number }>();
   const present: string[] = [];
   instances.forEach((id, i) => {
     const [errC, counters] = replies[i * 2] ?? [];
@@ -38,23 +38,28 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
       if (f.client === null) totals[column] += value;
       else (clients[f.client] ??= emptyCounters())[column] += value;
     }
-    for (const [stage, h] of readLatency(latency as Record<string, string>)) {
+    for (const { stage, h, max } of readLatency(latency as Record<string, string>)) {
       let into = merged.get(stage);
       if (!into) {
-        into = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+        into = { h: build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false }), max: 0 };
         merged.set(stage, into);
       }
-      into.add(h);
+      into.h.add(h);
+      into.max = Math.max(into.max, max);
     }
   });
   const latencyUs: MetricsSnapshot['latencyUs'] = {};
-  for (const [stage, h] of merged) latencyUs[stage] = summarizeHistogram(h);
+  // the instances' own max, exact (as each instance's snapshot gives it), not the merge's bucket of it
+  for (const [stage, { h, max }] of merged) latencyUs[stage] = { ...summarizeHistogram(h), max };
   return { backend: 'fast', exact: true, totals, clients, latencyUs, instances: present };
 }
 
-/** One instance's latency hash (redis-keys.ts) as a histogram per stage; stages this version does not know are skipped. */
-function readLatency(fields: Record<string, string>): [Stage, Histogram][] {
-  const out: [Stage, Histogram][] = [];
+/**
+ * One instance's latency hash (redis-keys.ts) as a histogram per stage, with its exact max where
+ * the instance wrote one; stages this version does not know are skipped.
+ */
+function readLatency(fields: Record<string, string>): { stage: Stage; h: Histogram; max: number }[] {
+  const out: { stage: Stage; h: Histogram; max: number }[] = [];
   const buckets = new Map<Stage, { max: number; counts: [number, number][] }>();
   for (const [field, value] of Object.entries(fields)) {
     const f = parseLatencyField(field);
@@ -62,7 +67,9 @@ function readLatency(fields: Record<string, string>): [Stage, Histogram][] {
     const stage = f.stage as Stage;
     if (f.kind === 'whole') {
       // an instance of an earlier version: LogHistogram text, or before that a compressed HdrHistogram
-      out.push([stage, LogHistogram.decode(value)?.toHdr() ?? decodeFromCompressedBase64(value, 32, false)]);
+      const lh = LogHistogram.decode(value);
+      const h = lh?.toHdr() ?? decodeFromCompressedBase64(value, 32, false);
+      out.push({ stage, h, max: lh?.max ?? h.maxValue });
       continue;
     }
     let b = buckets.get(stage);
@@ -71,9 +78,9 @@ function readLatency(fields: Record<string, string>): [Stage, Histogram][] {
     else b.counts.push([f.index, Number(value)]);
   }
   for (const [stage, b] of buckets) {
-    const h = LogHistogram.fromBuckets(b.max, b.counts);
-    if (!h) throw new Error(`metrics: instance latency hash holds a bucket out of range for stage ${stage}`);
-    out.push([stage, h.toHdr()]);
+    const lh = LogHistogram.fromBuckets(b.max, b.counts);
+    if (!lh) throw new Error(`metrics: instance latency hash holds a bucket out of range for stage ${stage}`);
+    out.push({ stage, h: lh.toHdr(), max: lh.max });
   }
   return out;
 }
