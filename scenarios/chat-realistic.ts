@@ -29,7 +29,7 @@ import { defineScenario } from '../index.ts';
  * without them, ~3%. Error rate is decided in every run (MDE 0 pp: no errors in A/A).
  *
  * Time (windows only; start-up and the drain of in-flight calls come on top; a duet runs both
- * variants' windows at once): default 4 + 6 x (1 + 6) = 46 s; ci 4 + 12 x 2 = 28 s;
+ * variants' windows at once): default 2 x 4 + 6 x (1 + 6) = 50 s; ci 4 + 12 x 2 = 28 s;
  * smoke 1 + 3 x 1.75 = 6.25 s.
  * `ci` has no per-round warm-up window: a window ends by draining its calls (~1 s here, the
  * provider's tail), so a warm-up left the measured window that follows it no warmer, and in a
@@ -67,12 +67,14 @@ export default defineScenario({
     instrumented: { env: { METRICS_BACKEND: 'fast' } },
   },
   rounds: 6,
+  // Two pairs of processes, checked against each other (README, "How a verdict is reached").
+  processes: 2,
   warmupSec: 1,
   measureSec: 6,
   budgets: { p50: 2, p95: 3, p99: 5, throughput: 2, cpuPerRequest: 5, errorRate: 1 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
-    ci: { rounds: 12, warmupSec: 0, measureSec: 2 },
+    smoke: { processes: 1, rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { processes: 1, rounds: 12, warmupSec: 0, measureSec: 2 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

@@ -17,7 +17,7 @@ import { defineScenario } from '../index.ts';
  * Budgets: the aggregation runs on a timer off the hot path, so a difference shows in CPU per
  * request first: 5%; latency 5/10/15% (the chat calls wait ~120 ms on the provider), throughput 3%.
  *
- * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 5) = 40 s;
+ * Time (windows only; a duet runs both variants' windows at once): default 2 x 4 + 6 x (1 + 5) = 44 s;
  * ci 4 + 8 x (0.5 + 2) = 24 s; smoke 1 + 3 x (0.5 + 2) = 8.5 s; plus ~10 s to start 6 daemons.
  */
 export default defineScenario({
@@ -44,12 +44,14 @@ export default defineScenario({
     instrumented: { env: { EXAI_METRICS_SINKS: 'supabase', EXAI_METRICS_ROLLUP_MS: 1000 } },
   },
   rounds: 6,
+  // Two pairs of processes, checked against each other (README, "How a verdict is reached").
+  processes: 2,
   warmupSec: 1,
   measureSec: 5,
   budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 5, errorRate: 0.1 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0.5, measureSec: 2 },
-    ci: { rounds: 8, warmupSec: 0.5, measureSec: 2 },
+    smoke: { processes: 1, rounds: 3, warmupSec: 0.5, measureSec: 2 },
+    ci: { processes: 1, rounds: 8, warmupSec: 0.5, measureSec: 2 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

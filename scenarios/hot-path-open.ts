@@ -26,7 +26,7 @@ import { defineScenario } from '../index.ts';
  * Error rate 0.1 pp (the default, written out): status and echo answer from memory and the world
  * injects nothing, so an error is the daemon's; at ~1,200 calls per ci window one error is 0.08 pp.
  *
- * Time (windows only; a duet runs both variants' windows at once): default 4 + 8 x (1 + 4) = 44 s;
+ * Time (windows only; a duet runs both variants' windows at once): default 2 x 4 + 8 x (1 + 4) = 48 s;
  * ci 4 + 12 x (0.25 + 1.25) = 22 s; smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
@@ -46,12 +46,14 @@ export default defineScenario({
     instrumented: { env: { METRICS_BACKEND: 'fast' } },
   },
   rounds: 8,
+  // Two pairs of processes, checked against each other (README, "How a verdict is reached").
+  processes: 2,
   warmupSec: 1,
   measureSec: 4,
   budgets: { p50: 5, p95: 10, p99: { pct: 15, floorUs: 1000 }, throughput: 1, cpuPerRequest: 10, errorRate: 0.1 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
-    ci: { rounds: 12, warmupSec: 0.25, measureSec: 1.25 },
+    smoke: { processes: 1, rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { processes: 1, rounds: 12, warmupSec: 0.25, measureSec: 1.25 },
     full: { rounds: 15, warmupSec: 2, measureSec: 8, load: { model: 'open', ratePerSec: 2000, arrival: 'poisson', maxInFlight: 512 } },
   },
 });

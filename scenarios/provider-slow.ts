@@ -18,7 +18,7 @@ import { defineScenario } from '../index.ts';
  *
  * Per-round warm-up windows are 0 in smoke/ci: every window ends by draining calls that can take
  * seconds, and the connections stay warm between windows anyway.
- * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 6) = 46 s;
+ * Time (windows only; a duet runs both variants' windows at once): default 2 x 4 + 6 x (1 + 6) = 50 s;
  * ci 4 + 10 x 2 = 24 s; smoke 1 + 3 x 1.5 = 5.5 s,
  * plus the drain of each measured window (the slowest call in flight, ~3.5 s with the 4 s p99;
  * the settling windows drain once, after the last: harness/run/settle.ts): measured on the shared 2-core
@@ -51,12 +51,14 @@ export default defineScenario({
     instrumented: { env: { METRICS_BACKEND: 'fast' } },
   },
   rounds: 6,
+  // Two pairs of processes, checked against each other (README, "How a verdict is reached").
+  processes: 2,
   warmupSec: 1,
   measureSec: 6,
   budgets: { p50: 1, p95: 3, p99: 5, throughput: 1, cpuPerRequest: 5, errorRate: 1 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0, measureSec: 1.5 },
-    ci: { rounds: 10, warmupSec: 0, measureSec: 2 },
+    smoke: { processes: 1, rounds: 3, warmupSec: 0, measureSec: 1.5 },
+    ci: { processes: 1, rounds: 10, warmupSec: 0, measureSec: 2 },
     full: { rounds: 10, warmupSec: 2, measureSec: 15 },
   },
 });

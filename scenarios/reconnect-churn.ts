@@ -17,7 +17,7 @@ import { defineScenario } from '../index.ts';
  * The per-IP limit keeps a spare slot per client: a reconnect may arrive before the old socket's
  * close is processed.
  *
- * Time (windows only; a duet runs both variants' windows at once): default 4 + 6 x (1 + 5) = 40 s;
+ * Time (windows only; a duet runs both variants' windows at once): default 2 x 4 + 6 x (1 + 5) = 44 s;
  * ci 4 + 12 x (0.25 + 1) = 19 s; smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
@@ -43,12 +43,14 @@ export default defineScenario({
     instrumented: { env: { METRICS_BACKEND: 'fast' } },
   },
   rounds: 6,
+  // Two pairs of processes, checked against each other (README, "How a verdict is reached").
+  processes: 2,
   warmupSec: 1,
   measureSec: 5,
   budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 10, errorRate: 0.1 },
   profiles: {
-    smoke: { rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
-    ci: { rounds: 12, warmupSec: 0.25, measureSec: 1 },
+    smoke: { processes: 1, rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
+    ci: { processes: 1, rounds: 12, warmupSec: 0.25, measureSec: 1 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

@@ -116,24 +116,27 @@ describe('overbench realistic --calibration: a calibrated pair luck widens the o
 });
 
 describe('overbench realistic --processes: the rounds spread over fresh pairs of processes', () => {
-  it('runs each block of rounds in its own pair, settles each, and takes the interval across the pairs', async () => {
+  it('runs each block of rounds in its own pair, settles each, and checks the two pairs against each other', async () => {
     const scenario = await writeScenario('pairs', {
       ...EXTERNAL,
       variants: { baseline: { target: fixtureTarget() }, instrumented: { target: fixtureTarget() } },
     });
     const out = path.join(dir, 'out-pairs');
-    const ran = await overbench(['--scenario', scenario, '--out', out, '--seed', '3', '--processes', '2', '--json'], { timeoutMs: 90_000 });
+    const ran = await overbench(['--scenario', scenario, '--out', out, '--seed', '3', '--processes', '2', '--rounds', '6', '--json'], { timeoutMs: 90_000 });
     expect(ran.stderr).toBe('');
     const s = Result.parse(JSON.parse(ran.stdout)).scenarios[0];
     expect(s.processes).toBe(2);
     const byRound = new Map(s.rounds.map((r) => [r.round, r.process]));
-    expect([...byRound].sort((a, b) => a[0] - b[0]).map(([, p]) => p)).toEqual([1, 1, 2, 2, 2]);
+    expect([...byRound].sort((a, b) => a[0] - b[0]).map(([, p]) => p)).toEqual([1, 1, 1, 2, 2, 2]);
     // Each pair settled (at least 3 one-second windows) before its first round.
     expect(s.settleSec).toHaveLength(2);
     for (const sec of s.settleSec!) expect(sec).toBeGreaterThanOrEqual(3);
+    // Two pairs: the rounds' interval, and the pairs' CPU per request checked against each other.
     const cpu = s.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
     expect(cpu.processes).toBe(2);
     expect(cpu.ciLowPct).not.toBeNull();
+    expect(s.pairCheck).toMatchObject({ metric: 'cpuPerRequest', agree: expect.any(Boolean) });
+    expect(s.pairCheck!.estimatesPct).toHaveLength(2);
     expect(taggedProcesses()).toEqual([]);
   }, 100_000);
 });

@@ -1,45 +1,110 @@
+import type { Phase, VariantName } from '../run/events.ts';
+
 /**
- * How long a run has left: the planned window time not yet run, plus the start-up (fakes,
- * targets, drivers, warm-up of the world) of every scenario not yet started, estimated from the
- * start-ups seen so far. Up front no start-up has been seen, so the first estimate is windows only
- * and says so; each scenario's start-up then makes it more exact.
+ * Wall seconds per planned window second, everything included: start-up, the settling windows
+ * after the initial warm-up, the drain after each window (the slowest in-flight call), monitoring
+ * reads and shutdown. Measured on the 2-core reference machine (2026-12-02, `node bin/overbench.mjs
+ * realistic`): two runs with one pair of processes per scenario, 7:21 and 7:36 for 256 s of
+ * planned windows (1.77); one with the default profile's two pairs, 8:46 for 280 s (1.88). By
+ * scenario, wall / planned seconds, two pairs: chat-realistic 87/50, cluster 103/44, hot-path-open
+ * 70/48, many-idle 69/44, provider-slow 129/50, reconnect-churn 65/44: provider-slow's windows
+ * each wait for slow provider calls to finish.
+ */
+export const PRIOR_PACE = 1.85;
+
+/** The scenario running now: when it began, and how far its rounds got. */
+interface Current {
+  plannedSec: number;
+  startedMs: number;
+  /** Rounds planned so far (sequential testing adds some): the latest window-start's `rounds`. */
+  rounds: number;
+  /** Start of its first round's first window (warm-up or measure), after start-up and settling. */
+  roundsStartMs: number | null;
+  /** The variants whose round-done arrived, by round number. */
+  variantsDone: Map<number, Set<VariantName>>;
+  roundsDone: number;
+  lastRoundMs: number;
+}
+
+/**
+ * How long a run has left, in wall seconds, from the events and the times they arrived (no clock
+ * of its own, so tests drive it). Planned window seconds alone undercount badly (see PRIOR_PACE),
+ * and the settling windows are not in the plan, so window time run says little about what is
+ * left; instead:
+ * - scenarios not started: their planned seconds at the pace of the scenarios finished so far
+ *   (ratio of sums), or PRIOR_PACE before any finished;
+ * - the scenario running: the same, less its time so far, until a round finished; then the
+ *   rounds left at its own mean time per round so far, less the time since the latest one.
  */
 export class RunEta {
-  private windowSecDone = 0;
-  private scenariosStarted = 0;
-  private startupSecSeen = 0;
-  private startupsSeen = 0;
-  private scenarioStartedAt: number | null = null;
+  private started = 0;
+  private finishedWallSec = 0;
+  private finishedPlannedSec = 0;
+  private current: Current | null = null;
 
   constructor(
-    private readonly plannedWindowSec: number,
-    private readonly scenarioCount: number,
+    /** Each scenario's planned window seconds, in run order (the run-start event's). */
+    private readonly plannedSec: readonly number[],
+    private readonly priorPace = PRIOR_PACE,
   ) {}
 
   scenarioStart(nowMs: number): void {
-    this.scenariosStarted++;
-    this.scenarioStartedAt = nowMs;
+    this.current = {
+      plannedSec: this.plannedSec[this.started] ?? 0,
+      startedMs: nowMs,
+      rounds: 0,
+      roundsStartMs: null,
+      variantsDone: new Map(),
+      roundsDone: 0,
+      lastRoundMs: nowMs,
+    };
+    this.started++;
   }
 
-  /** The scenario's first window began: its start-up is over. */
-  windowStart(nowMs: number): void {
-    if (this.scenarioStartedAt === null) return;
-    this.startupSecSeen += (nowMs - this.scenarioStartedAt) / 1000;
-    this.startupsSeen++;
-    this.scenarioStartedAt = null;
+  windowStart(nowMs: number, w: { phase: Phase; rounds: number }): void {
+    const c = this.current;
+    if (!c) return;
+    c.rounds = w.rounds;
+    if (w.phase !== 'initial-warmup') c.roundsStartMs ??= nowMs;
   }
 
-  windowDone(durationSec: number): void {
-    this.windowSecDone += durationSec;
+  /** One variant's measured window of `round`; the round is done once both variants' are in. */
+  roundDone(nowMs: number, round: number, variant: VariantName): void {
+    const c = this.current;
+    if (!c) return;
+    const done = c.variantsDone.get(round) ?? new Set<VariantName>();
+    c.variantsDone.set(round, done.add(variant));
+    if (done.size < 2) return;
+    c.variantsDone.delete(round);
+    c.roundsDone++;
+    c.lastRoundMs = nowMs;
   }
 
-  /** Seconds left, and whether start-up is included (false until one start-up was seen). */
-  remaining(inWindowSec = 0): { sec: number; withStartup: boolean } {
-    const windows = Math.max(0, this.plannedWindowSec - this.windowSecDone - inWindowSec);
-    if (this.startupsSeen === 0) return { sec: windows, withStartup: false };
-    const perStartup = this.startupSecSeen / this.startupsSeen;
-    // Start-ups to come: the scenarios not started yet, and the current one if still starting.
-    const pending = Math.max(0, this.scenarioCount - this.scenariosStarted) + (this.scenarioStartedAt === null ? 0 : 1);
-    return { sec: windows + perStartup * pending, withStartup: true };
+  scenarioEnd(nowMs: number): void {
+    const c = this.current;
+    if (!c) return;
+    this.finishedWallSec += (nowMs - c.startedMs) / 1000;
+    this.finishedPlannedSec += c.plannedSec;
+    this.current = null;
+  }
+
+  /** Wall seconds per planned second: that of the finished scenarios, else the prior. */
+  pace(): number {
+    return this.finishedPlannedSec > 0 ? this.finishedWallSec / this.finishedPlannedSec : this.priorPace;
+  }
+
+  /** Seconds the run has left at `nowMs`, never negative. */
+  remaining(nowMs: number): number {
+    const pace = this.pace();
+    const toCome = this.plannedSec.slice(this.started).reduce((s, p) => s + p, 0) * pace;
+    return toCome + (this.current ? this.currentLeft(this.current, pace, nowMs) : 0);
+  }
+
+  private currentLeft(c: Current, pace: number, nowMs: number): number {
+    const since = (ms: number) => (nowMs - ms) / 1000;
+    if (c.roundsDone === 0 || c.roundsStartMs === null) return Math.max(0, c.plannedSec * pace - since(c.startedMs));
+    // Its own rounds so far, including any start-up of a further pair of processes between them.
+    const perRound = (c.lastRoundMs - c.roundsStartMs) / 1000 / c.roundsDone;
+    return Math.max(0, (c.rounds - c.roundsDone) * perRound - since(c.lastRoundMs));
   }
 }

@@ -2,8 +2,6 @@ import type { RunEvent, RunListener } from '../run/events.ts';
 import { fmtClock } from '../../common/format.ts';
 import { RunEta } from './eta.ts';
 
-const left = (r: { sec: number; withStartup: boolean }): string => `~${fmtClock(r.sec)}${r.withStartup ? '' : ' plus start-up'}`;
-
 /**
  * The run's progress and its ETA (eta.ts), given up front and kept current. `live` (a terminal):
  * one line with scenario, round, variant, phase, elapsed and remaining, redrawn in place and
@@ -13,9 +11,8 @@ const left = (r: { sec: number; withStartup: boolean }): string => `~${fmtClock(
 export class ProgressLine {
   private timer: NodeJS.Timeout | null = null;
   private startedAt = 0;
-  private eta = new RunEta(0, 0);
+  private eta = new RunEta([]);
   private current: Extract<RunEvent, { type: 'window-start' }> | null = null;
-  private currentAt = 0;
   private scenarioLabel = '';
   /** Shown instead of the window while there is none (targets starting). */
   private status = '';
@@ -29,32 +26,32 @@ export class ProgressLine {
     switch (e.type) {
       case 'run-start':
         this.startedAt = Date.now();
-        this.eta = new RunEta(e.plannedSec, e.scenarios.length);
-        this.out.write(`${e.scenarios.length} scenario(s): ${left(this.eta.remaining())}\n`);
+        this.eta = new RunEta(e.scenarios.map((s) => s.plannedSec));
+        this.out.write(`${e.scenarios.length} scenario(s): ${this.left()} (${fmtClock(e.plannedSec)} of windows; start-ups, settling and drains at the pace of earlier runs)\n`);
         if (this.live) {
           this.timer = setInterval(() => this.draw(), 500);
           this.timer.unref();
         }
         break;
       case 'scenario-start':
-        this.closeWindow();
         this.eta.scenarioStart(Date.now());
         this.scenarioLabel = `[${e.index + 1}/${e.count}] ${e.scenario}`;
         this.current = null;
         this.status = 'starting fakes, targets and drivers';
         if (this.live) this.draw();
-        else this.out.write(`${this.scenarioLabel}: running (~${fmtClock(e.plannedSec)} of windows), the run ${left(this.eta.remaining())} left\n`);
+        else this.out.write(`${this.scenarioLabel}: running (~${fmtClock(e.plannedSec)} of windows), the run ${this.left()} left\n`);
         break;
       case 'window-start':
-        this.closeWindow();
-        this.eta.windowStart(Date.now());
+        this.eta.windowStart(Date.now(), e);
         this.status = '';
         this.current = e;
-        this.currentAt = Date.now();
         if (this.live) this.draw();
         break;
+      case 'round-done':
+        this.eta.roundDone(Date.now(), e.result.round, e.result.variant);
+        break;
       case 'scenario-end':
-        this.closeWindow();
+        this.eta.scenarioEnd(Date.now());
         this.current = null;
         if (this.live) this.clear();
         break;
@@ -76,16 +73,14 @@ export class ProgressLine {
     this.out.write('\r\x1b[2K');
   }
 
-  private closeWindow(): void {
-    if (this.current) this.eta.windowDone(this.current.durationSec);
-    this.current = null;
+  private left(): string {
+    return `~${fmtClock(this.eta.remaining(Date.now()))}`;
   }
 
   private draw(): void {
     const elapsed = (Date.now() - this.startedAt) / 1000;
-    const inWindow = this.current ? Math.min(this.current.durationSec, (Date.now() - this.currentAt) / 1000) : 0;
     const c = this.current;
     const what = this.status || (c ? `${c.phase === 'initial-warmup' ? 'initial warm-up' : `round ${c.round}/${c.rounds}`}  ${c.variant}  ${c.phase === 'measure' ? 'measuring' : 'warming up'}` : '');
-    this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${fmtClock(elapsed)}  remaining ${left(this.eta.remaining(inWindow))}`);
+    this.out.write(`\r\x1b[2K${this.scenarioLabel}  ${what}  elapsed ${fmtClock(elapsed)}  remaining ${this.left()}`);
   }
 }

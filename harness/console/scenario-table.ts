@@ -1,5 +1,5 @@
 import type { WindowResult, ScenarioResult } from '../result/schema.ts';
-import { validPairs } from '../run/compare-rounds.ts';
+import { describePairCheck, validPairs } from '../run/compare-rounds.ts';
 import { fmtNumber, LIVE_PCT_DIGITS } from '../../common/format.ts';
 import { textTable, type Column } from '../../common/table.ts';
 import { fmtChangeWithInterval, fmtComparisonBudget, fmtMetricValue } from '../report/metric.ts';
@@ -45,6 +45,7 @@ export function renderScenario(s: ScenarioResult): string {
     for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) byNote.set(c.note, [...(byNote.get(c.note) ?? []), c.metric]);
     for (const [note, metrics] of byNote) out.push(`  ${metrics.join(', ')}: ${note}`);
   }
+  if (s.pairCheck?.agree) out.push(`  pairs of processes: agree on ${describePairCheck(s.pairCheck)}`);
   if (s.exactness) {
     const e = s.exactness;
     const what = s.kind === 'realistic' ? " (daemon's message totals vs the driver's frames)" : '';

@@ -7,3 +7,4 @@ export function inRunOrder(rounds: readonly WindowResult[]): WindowResult[] {
 
 /** Rounds usable for a comparison (both variants valid): the run's own definition, so counts agree. */
 export { validPairs } from '../run/compare-rounds.ts';
+export { describePairCheck } from '../run/compare-rounds.ts';

@@ -71,6 +71,15 @@ export type WindowResult = z.infer<typeof WindowResult>;
 /** How the two variants shared the machine (harness/run/duet.ts). */
 export const DesignName = z.enum(['interleaved', 'duet']);
 
+/** Two pairs of processes checked against each other: each one's mean change in percent, and Welch's p-value. */
+export const PairCheck = z.object({
+  metric: MetricName,
+  estimatesPct: z.tuple([z.number(), z.number()]),
+  p: z.number().min(0).max(1),
+  agree: z.boolean(),
+});
+export type PairCheck = z.infer<typeof PairCheck>;
+
 export const Comparison = z.object({
   metric: MetricName,
   /**
@@ -167,6 +176,11 @@ export const ScenarioResult = z.object({
   settleSec: z.array(z.number().nonnegative()).optional(),
   /** Pairs of target processes the rounds were spread over, when more than one (windows carry their `process`). */
   processes: z.number().int().positive().optional(),
+  /**
+   * Rounds from exactly two pairs of processes: whether the pairs agreed (harness/run/compare-rounds.ts,
+   * pairCheck). When they did not, every percent comparison is inconclusive.
+   */
+  pairCheck: PairCheck.optional(),
   /** Placed duet: cores alternated every 20 ms (cpuset), swapped at every round only, or also halfway through each measured window. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
   /** Sequential rounds (--until-decided): looks taken, looks planned, and why it stopped. */

@@ -1,7 +1,8 @@
 import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
-import type { Comparison, MetricName, WindowResult } from '../result/schema.ts';
+import type { Comparison, MetricName, PairCheck, WindowResult } from '../result/schema.ts';
 import type { Budget, Budgets } from '../scenario/schema.ts';
-import { compareMetric, type Estimator } from '../stats/compare.ts';
+import { compareMetric, perRoundChanges, type Estimator } from '../stats/compare.ts';
+import { pairsAgree } from '../stats/processes.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
 export function validPairs(rounds: readonly WindowResult[]): [WindowResult, WindowResult][] {
@@ -87,4 +88,42 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
     out.push({ ...c, tailRequests: tail, ...(thin && { note: c.note ? `${c.note}. ${thin}` : thin }) });
   });
   return out;
+}
+
+/**
+ * Rounds from exactly two pairs of processes: whether the pairs agree (harness/stats/processes.ts,
+ * pairsAgree) on CPU per request, the metric a process's luck shows in most clearly (throughput
+ * for targets without a pid). One check for the scenario, not one per metric: six checks would
+ * raise six times the false alarms, and a pair's luck moves all its metrics together (the false
+ * fail it guards against failed CPU, throughput, p50 and p95 at once). Null with any other number
+ * of pairs, or too few rounds in one to test.
+ */
+export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
+  const pairs = validPairs(rounds);
+  const pairOf = ([b]: [WindowResult, WindowResult]) => b.process ?? 1;
+  const numbers = [...new Set(pairs.map(pairOf))].sort((a, b) => a - b);
+  if (numbers.length !== 2) return null;
+  const metric: MetricName = pairs.some(([b]) => METRICS.cpuPerRequest.value(b) !== null) ? 'cpuPerRequest' : 'throughput';
+  const { value, higherIsWorse } = METRICS[metric];
+  const changesOf = (n: number) => {
+    const own = pairs.filter((p) => pairOf(p) === n);
+    return perRoundChanges(metric, own.map(([b]) => value(b) ?? Number.NaN), own.map(([, x]) => value(x) ?? Number.NaN), higherIsWorse);
+  };
+  const a = pairsAgree([changesOf(numbers[0]), changesOf(numbers[1])]);
+  if (a === null) return null;
+  const pct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
+  return { metric, estimatesPct: [pct(a.estimates[0]), pct(a.estimates[1])], p: a.p, agree: a.agree };
+}
+
+/** What a disagreement does: every percent comparison is left undecided, saying why (errorRate, in points, stands). */
+export function withPairCheck(comparisons: readonly Comparison[], check: PairCheck | null): Comparison[] {
+  if (check === null || check.agree) return [...comparisons];
+  const note = `The two pairs of processes disagree on ${describePairCheck(check)}: one pair carries luck of its own, so no verdict. Rerun, or spread the rounds over more pairs (--processes 4)`;
+  return comparisons.map((c) => (METRICS[c.metric].change === 'pp' ? c : { ...c, verdict: 'inconclusive', note }));
+}
+
+/** "CPU per request (+13.2% and +1.1%, p = 0.003)": the check in words, for notes and reports. */
+export function describePairCheck(check: PairCheck): string {
+  const [a, b] = check.estimatesPct.map((x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`);
+  return `${METRICS[check.metric].label} (${a} and ${b}, p = ${check.p.toPrecision(2)})`;
 }

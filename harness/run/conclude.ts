@@ -1,17 +1,18 @@
 import type { ScenarioResult, WindowResult } from '../result/schema.ts';
 import type { ResolvedScenario } from '../scenario/profile.ts';
 import { scenarioVerdict } from '../stats/compare.ts';
-import { compareRounds, type PairSd } from './compare-rounds.ts';
+import { compareRounds, pairCheck, withPairCheck, type PairSd } from './compare-rounds.ts';
 import type { VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { describeWorldErrors, uninjectedWorldErrors } from './world-errors.ts';
 
-export type Conclusion = Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exactness'> & { error?: string };
+export type Conclusion = Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exactness' | 'pairCheck'> & { error?: string };
 
 /**
  * What a scenario's measured windows say: a world that produced errors it did not inject leaves
  * no verdict (the scenario's `error`, exit 2); otherwise one comparison per budget and the
- * exactness check make the verdict.
+ * exactness check make the verdict, unless two pairs of processes disagree (compare-rounds.ts,
+ * pairCheck): then no percent comparison decides.
  */
 export function concludeScenario(
   s: Pick<ResolvedScenario, 'world' | 'budgets'>,
@@ -22,6 +23,7 @@ export function concludeScenario(
   const exactness = summarizeExactness(exactRounds);
   const broken = uninjectedWorldErrors(rounds, s.world, at.onReference);
   if (broken.length > 0) return { verdict: 'inconclusive', comparisons: [], exactness, error: describeWorldErrors(broken) };
-  const comparisons = compareRounds(rounds, s.budgets, at.seed, { pairSd: at.pairSd });
-  return { verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness };
+  const check = pairCheck(rounds);
+  const comparisons = withPairCheck(compareRounds(rounds, s.budgets, at.seed, { pairSd: at.pairSd }), check);
+  return { verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness, ...(check && { pairCheck: check }) };
 }

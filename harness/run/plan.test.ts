@@ -128,6 +128,13 @@ describe('rounds spread over pairs of processes (`processes`)', () => {
     expect(() => planScenarios([tiny({ rounds: 2 })], { processes: 3, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1)).toThrow(/processes \(3\) exceeds rounds \(2\)/);
     expect(() => scenarioSchema().parse({ ...tiny().scenario, processes: 0 })).toThrow();
   });
+
+  it("gives --rounds below a scenario's own pairs as many pairs as rounds", () => {
+    const [p] = planScenarios([tiny({ rounds: 6, processes: 2 })], { rounds: 1, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(p.scenario).toMatchObject({ rounds: 1, processes: 1 });
+    const [q] = planScenarios([tiny({ rounds: 6, processes: 2 })], { rounds: 4, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(q.scenario).toMatchObject({ rounds: 4, processes: 2 });
+  });
 });
 
 describe('a calibrated pair luck (--calibration)', () => {

@@ -110,6 +110,8 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
     if (o.rounds !== undefined) resolved.rounds = o.rounds;
     if (o.design !== undefined) resolved.design = o.design;
     if (o.processes !== undefined) resolved.processes = o.processes;
+    // Fewer rounds asked for than the scenario's own pairs: fewer pairs (an explicit --processes still refuses).
+    else if (o.rounds !== undefined) resolved.processes = Math.min(resolved.processes, o.rounds);
     const own: string[] = [];
     if (resolved.processes > resolved.rounds) own.push(`processes (${resolved.processes}) exceeds rounds (${resolved.rounds}): every pair of processes needs a round`);
     const baseline = planVariant(resolved, 'baseline', o, own);

@@ -74,6 +74,7 @@ export async function runScenario(
       exactness: end.exactness,
       design: s.design,
       ...(s.processes > 1 && { processes: s.processes }),
+      ...(end.pairCheck && { pairCheck: end.pairCheck }),
       ...(settleSec.length > 0 && { settleSec }),
       ...(placement && { pinning: placement.pinning }),
       ...(placement && placement.pinning !== 'none' && { coreSwap: placement.coreSwap }),

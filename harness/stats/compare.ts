@@ -115,13 +115,16 @@ export function compareMetric(input: CompareInput): Comparison {
 
   const pp = METRICS[metric].change === 'pp';
   const estimator: Estimator = pp ? 'mean' : (input.estimator ?? 'mean');
-  const groups = groupByProcess(byRound, input.processes);
+  const pairs = groupByProcess(byRound, input.processes);
+  // Two pairs are checked against each other (harness/run/compare-rounds.ts, pairCheck), not
+  // estimated from: their interval is the rounds', as for one pair. Otherwise, across the pairs.
+  const groups = pairs !== null && pairs.length !== 2 ? pairs : null;
   const ci = groups
     ? processInterval(groups, estimator, input.alpha)
     : estimator === 'mean' ? bootstrapMean(changes, createRng(seed), resamples, input.alpha) : hodgesLehmannInterval(changes, input.alpha);
   const scale = pp ? identity : toPct;
   const estimatePct = scale(ci.estimate);
-  const withEstimator = { ...base, ...(input.estimator && { estimator }), ...(groups && { processes: groups.filter((g) => g.length > 0).length }) };
+  const withEstimator = { ...base, ...(input.estimator && { estimator }), ...(pairs && { processes: pairs.length }) };
   if (ci.low === null || ci.high === null) {
     const note = groups
       ? 'Rounds from fewer than two pairs of processes: no interval across processes, cannot decide'

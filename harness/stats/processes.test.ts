@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, standardNormal, type Rng } from '../../common/latency.ts';
 import { compareMetric } from './compare.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
-import { processEstimates, processInterval, withPairLuck } from './processes.ts';
+import { pairsAgree, processEstimates, processInterval, withPairLuck } from './processes.ts';
 
 /**
  * One simulated run: P pairs of processes, r rounds each. Every pair has its own luck (normal, sd
@@ -127,5 +127,54 @@ describe('a one-pair interval with a calibrated pair luck (withPairLuck)', () =>
     expect(pairs.ciHighPct).toBe(compareMetric({ ...input, processes: [1, 1, 2, 2, 3, 3, 4, 4] }).ciHighPct);
     const pp = compareMetric({ ...input, metric: 'errorRate', baseline: base.map(() => 0), instrumented: inst.map(() => 0), pairSd: 0.5 });
     expect(pp.pairSdPct).toBeUndefined();
+  });
+});
+
+describe('pairsAgree (two pairs of processes checked against each other)', () => {
+  it("is Welch's t test on the two pairs' mean changes", () => {
+    // Means 0 and 3, variances 1 each over 3 rounds: se^2 = 2/3, t = 3.674, df = 4: p = 0.0213.
+    const a = pairsAgree([[-1, 0, 1], [2, 3, 4]])!;
+    expect(a.estimates).toEqual([0, 3]);
+    expect(a.p).toBeCloseTo(0.0213, 3);
+    expect(a.agree).toBe(false);
+    expect(pairsAgree([[-1, 0, 1], [-0.5, 0.5, 1.5]])!.agree).toBe(true);
+  });
+
+  it('cannot check a pair with one round, and reads identical constant pairs as agreeing', () => {
+    expect(pairsAgree([[1], [1, 2]])).toBeNull();
+    expect(pairsAgree([[1, 1], [1, 1]])!.p).toBe(1);
+    expect(pairsAgree([[1, 1], [2, 2]])!.agree).toBe(false);
+  });
+
+  it('raises about its alpha in false alarms without luck, and catches a pair with a large one', () => {
+    const rng = createRng(17);
+    const runs = 2000;
+    let alarms = 0;
+    let caught = 0;
+    for (let i = 0; i < runs; i++) {
+      const [a, b] = run(rng, 2, 3, 0.01, 0, 0.02);
+      if (!pairsAgree([a, b])!.agree) alarms++;
+      // The default profile's false fail: one pair's luck ~12%, rounds' noise ~2%.
+      const [c, d] = run(rng, 2, 3, 0.01, 0, 0.02);
+      if (!pairsAgree([c.map((x) => x + 0.12), d])!.agree) caught++;
+    }
+    expect(alarms / runs).toBeGreaterThan(0.02);
+    expect(alarms / runs).toBeLessThan(0.07);
+    expect(caught / runs).toBeGreaterThan(0.9);
+  });
+});
+
+describe('compareMetric over two pairs of processes', () => {
+  it("takes the rounds' interval, as for one pair, and records the two pairs", () => {
+    const baseline = [100, 100, 100, 100, 100, 100];
+    const instrumented = [101, 102, 103, 101, 102, 103];
+    const common = { metric: 'cpuPerRequest' as const, baseline, instrumented, budgetPct: 10, higherIsWorse: true, seed: 1, estimator: 'hodges-lehmann' as const };
+    const one = compareMetric(common);
+    const two = compareMetric({ ...common, processes: [1, 1, 1, 2, 2, 2] });
+    expect([two.ciLowPct, two.ciHighPct, two.verdict]).toEqual([one.ciLowPct, one.ciHighPct, one.verdict]);
+    expect(two.processes).toBe(2);
+    // Three pairs: across them (t on 2 degrees of freedom), wider.
+    const three = compareMetric({ ...common, processes: [1, 1, 2, 2, 3, 3] });
+    expect(three.ciHighPct! - three.ciLowPct!).toBeGreaterThan(one.ciHighPct! - one.ciLowPct!);
   });
 });

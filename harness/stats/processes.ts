@@ -1,4 +1,4 @@
-import { DEFAULT_ALPHA, normalQuantile, tQuantile } from './bootstrap.ts';
+import { DEFAULT_ALPHA, normalQuantile, tQuantile, tUpperTail } from './bootstrap.ts';
 import { hodgesLehmann } from './hodges-lehmann.ts';
 
 /**
@@ -58,4 +58,52 @@ export function withPairLuck(ci: { estimate: number; low: number; high: number }
   const z = normalQuantile(1 - alpha / 2);
   const side = (half: number) => z * Math.sqrt((half / z) ** 2 + pairSd ** 2);
   return { low: ci.estimate - side(ci.estimate - ci.low), high: ci.estimate + side(ci.high - ci.estimate) };
+}
+
+/**
+ * Two pairs of processes: what they say of each other (pairsAgree).
+ * `estimates`: each pair's mean change (log-ratio); `p`: Welch's two-sided p-value for their
+ * difference; `agree`: p at or above the check's alpha.
+ */
+export interface PairAgreement {
+  estimates: [number, number];
+  p: number;
+  agree: boolean;
+}
+
+/**
+ * The level of the two-pair check. Loose on purpose: a false alarm costs an inconclusive, a miss
+ * costs a verdict that one process's luck decided.
+ */
+export const PAIR_CHECK_ALPHA = 0.05;
+
+/**
+ * Whether two pairs of processes tell the same story, from each one's per-round changes: Welch's
+ * t test on their means. Two pairs cannot estimate the pairs' luck (Student's t on one degree of
+ * freedom is 12.7 standard errors wide each way), but they can catch a pair whose luck is large
+ * beside its rounds' noise. Why: reconnect-churn at the default profile, one pair of processes, read
+ * CPU per request +13.2% [+11.0%, +15.4%] in one full run and -10.3% [-12.2%, -8.4%] in the next,
+ * every round alike, where alone and in two other full runs it read +1.3% to +2.4% (2026-12-01/02):
+ * a false fail that no interval over one pair's rounds can see. Null when a pair has fewer than
+ * two rounds (no variance to test with).
+ */
+export function pairsAgree(changesByPair: readonly [readonly number[], readonly number[]], alpha = PAIR_CHECK_ALPHA): PairAgreement | null {
+  const [a, b] = changesByPair;
+  if (a.length < 2 || b.length < 2) return null;
+  const stats = (xs: readonly number[]) => {
+    const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+    return { m, v: xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length };
+  };
+  const x = stats(a);
+  const y = stats(b);
+  const se2 = x.v + y.v;
+  const diff = Math.abs(x.m - y.m);
+  let p: number;
+  if (se2 === 0) p = diff === 0 ? 1 : 0;
+  else {
+    // Welch-Satterthwaite degrees of freedom.
+    const df = se2 ** 2 / (x.v ** 2 / (a.length - 1) + y.v ** 2 / (b.length - 1));
+    p = Math.min(1, 2 * tUpperTail(diff / Math.sqrt(se2), df));
+  }
+  return { estimates: [x.m, y.m], p, agree: p >= alpha };
 }

@@ -2,7 +2,7 @@ import type { WindowResult, ScenarioResult, VariantInfo } from '../../result/sch
 import { fmtBytes, fmtNumber, fmtShare, fmtSigned, fmtUs } from '../../../common/format.ts';
 import { escapeHtml as h } from '../escape.ts';
 import type { HistoryEntry } from '../history.ts';
-import { inRunOrder, validPairs } from '../rounds.ts';
+import { describePairCheck, inRunOrder, validPairs } from '../rounds.ts';
 import { badge } from './badge.ts';
 import { perRoundChart, spectrumChart, trendChart, type ChartSpec, type Labels } from './chart-specs.ts';
 import { overheadSvg } from './overhead-svg.ts';
@@ -33,7 +33,7 @@ export function scenarioSection(s: ScenarioResult, index: number, labels: Labels
   const html = `<section class="scenario" id="${scenarioAnchor(s.name)}">
 <h2>${h(s.name)} ${badge(s.verdict)}</h2>
 ${s.description ? `<p>${h(s.description)}</p>` : ''}
-<p class="muted">${s.profile ? `profile ${h(s.profile)} · ` : ''}${pairs} of ${totalRounds} rounds valid for comparison${s.processes ? ` (${new Set(s.rounds.map((r) => r.process)).size} pairs of processes, the interval across them)` : ''} · ${h(labels.baseline)}: ${variantText(s.variants.baseline)} · ${h(labels.instrumented)}: ${variantText(s.variants.instrumented)}</p>
+<p class="muted">${s.profile ? `profile ${h(s.profile)} · ` : ''}${pairs} of ${totalRounds} rounds valid for comparison${s.processes ? ` (${processesText(s)})` : ''} · ${h(labels.baseline)}: ${variantText(s.variants.baseline)} · ${h(labels.instrumented)}: ${variantText(s.variants.instrumented)}</p>
 ${s.error ? `<p class="note bad">This scenario did not complete: ${h(s.error)}</p>` : ''}
 <h3>Overhead</h3>
 <div class="overhead">${overheadSvg(s.comparisons)}</div>
@@ -84,4 +84,12 @@ function roundsTable(rounds: readonly WindowResult[], labels: Labels, duet: bool
       `<td class="why">${r.valid ? 'valid' : h(r.invalidReason ?? 'invalid')}</td></tr>`;
   });
   return `<table class="rounds"><thead><tr><th class="num">round</th><th>variant</th><th class="num">ran</th><th class="num">requests</th><th class="num">errors</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th class="num">CPU/req</th><th class="num">RSS</th><th class="num">driver CPU</th><th>status</th></tr></thead><tbody>${body.join('\n')}</tbody></table>`;
+}
+
+/** How the rounds' pairs of processes entered the verdict: checked against each other (two), or the interval across them. */
+function processesText(s: ScenarioResult): string {
+  const n = new Set(s.rounds.map((r) => r.process)).size;
+  if (!s.pairCheck) return `${n} pairs of processes, the interval across them`;
+  const { agree } = s.pairCheck;
+  return `${n} pairs of processes, checked against each other: they ${agree ? 'agree' : 'disagree'} on ${h(describePairCheck(s.pairCheck))}${agree ? '' : ', so no percent comparison decides'}`;
 }
