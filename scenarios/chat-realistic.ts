@@ -67,7 +67,7 @@ export default defineScenario({
     instrumented: { env: { METRICS_BACKEND: 'fast' } },
   },
   rounds: 6,
-  // Two pairs of processes, checked against each other (README, "How a verdict is reached").
+  // Two pairs of processes, whose spread counts in every interval (README, "How a verdict is reached").
   processes: 2,
   warmupSec: 1,
   measureSec: 6,

@@ -17,7 +17,8 @@ const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile s
   [--calibration FILE]...
 --processes: spread the rounds over P pairs of target processes, started afresh one after the
   other, and take the interval across the pairs: a process's own JIT and layout luck is counted.
-  P = 2 (the built-in scenarios' default profile) checks the two pairs against each other instead
+  P = 2 (the built-in scenarios' default profile): the rounds' interval, widened by the luck the
+  two pairs' spread implies
 --calibration FILE: a one-pair calibration.json (overbench calibrate; repeatable); a scenario it
   calibrated, run in one pair of processes, adds the pair's luck measured there to its CPU interval
 --world compose: the services of docker-compose.bench.yml, by URL, instead of fakes started here

@@ -45,7 +45,7 @@ export function renderScenario(s: ScenarioResult): string {
     for (const c of s.comparisons) if (c.verdict !== 'pass' && c.note) byNote.set(c.note, [...(byNote.get(c.note) ?? []), c.metric]);
     for (const [note, metrics] of byNote) out.push(`  ${metrics.join(', ')}: ${note}`);
   }
-  if (s.pairCheck?.agree) out.push(`  pairs of processes: agree on ${describePairCheck(s.pairCheck)}`);
+  if (s.pairCheck) out.push(`  two pairs of processes: ${describePairCheck(s.pairCheck)}, counted in every interval`);
   if (s.exactness) {
     const e = s.exactness;
     const what = s.kind === 'realistic' ? " (daemon's message totals vs the driver's frames)" : '';

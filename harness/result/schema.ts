@@ -71,12 +71,14 @@ export type WindowResult = z.infer<typeof WindowResult>;
 /** How the two variants shared the machine (harness/run/duet.ts). */
 export const DesignName = z.enum(['interleaved', 'duet']);
 
-/** Two pairs of processes checked against each other: each one's mean change in percent, and Welch's p-value. */
+/**
+ * Two pairs of processes side by side, for one metric (CPU per request; throughput for a target
+ * without a pid): each pair's mean change and the sd of a pair's luck their spread implies, percent.
+ */
 export const PairCheck = z.object({
   metric: MetricName,
   estimatesPct: z.tuple([z.number(), z.number()]),
-  p: z.number().min(0).max(1),
-  agree: z.boolean(),
+  luckSdPct: z.number().nonnegative(),
 });
 export type PairCheck = z.infer<typeof PairCheck>;
 
@@ -116,8 +118,9 @@ export const Comparison = z.object({
    */
   processes: z.number().int().positive().optional(),
   /**
-   * The luck of one pair of processes, from a calibration (`--calibration`): the between-pair sd
-   * of the change, percent, added to this one-pair interval (harness/stats/processes.ts, withPairLuck).
+   * The luck of the pairs of processes counted in this interval (sd of the change, percent, added
+   * in quadrature: harness/stats/processes.ts, withPairLuck): one pair's, from a calibration
+   * (`--calibration`), or, over two pairs, that of their mean as their spread implies (twoPairLuck).
    */
   pairSdPct: z.number().nonnegative().optional(),
   /**
@@ -177,8 +180,8 @@ export const ScenarioResult = z.object({
   /** Pairs of target processes the rounds were spread over, when more than one (windows carry their `process`). */
   processes: z.number().int().positive().optional(),
   /**
-   * Rounds from exactly two pairs of processes: whether the pairs agreed (harness/run/compare-rounds.ts,
-   * pairCheck). When they did not, every percent comparison is inconclusive.
+   * Rounds from exactly two pairs of processes: what each read, and their luck (harness/run/compare-rounds.ts,
+   * pairCheck); every percent interval counts the luck of its own metric's pairs.
    */
   pairCheck: PairCheck.optional(),
   /** Placed duet: cores alternated every 20 ms (cpuset), swapped at every round only, or also halfway through each measured window. */
@@ -198,6 +201,8 @@ export const WorldInfo = z.object({
   provider: z.string(),
   /** Each variant had a world of its own, from the same seed (common random numbers); absent: one shared world. */
   paired: z.boolean().optional(),
+  /** Paired worlds that share one RESP fake, each variant in a Redis database of its own (harness/targets/fakes-process.ts, sharesRedis). */
+  sharedRedis: z.boolean().optional(),
 });
 
 export const Result = z.object({

@@ -2,7 +2,7 @@ import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../res
 import type { Comparison, MetricName, PairCheck, WindowResult } from '../result/schema.ts';
 import type { Budget, Budgets } from '../scenario/schema.ts';
 import { compareMetric, perRoundChanges, type Estimator } from '../stats/compare.ts';
-import { pairsAgree } from '../stats/processes.ts';
+import { twoPairLuck } from '../stats/processes.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
 export function validPairs(rounds: readonly WindowResult[]): [WindowResult, WindowResult][] {
@@ -91,12 +91,10 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
 }
 
 /**
- * Rounds from exactly two pairs of processes: whether the pairs agree (harness/stats/processes.ts,
- * pairsAgree) on CPU per request, the metric a process's luck shows in most clearly (throughput
- * for targets without a pid). One check for the scenario, not one per metric: six checks would
- * raise six times the false alarms, and a pair's luck moves all its metrics together (the false
- * fail it guards against failed CPU, throughput, p50 and p95 at once). Null with any other number
- * of pairs, or too few rounds in one to test.
+ * Rounds from exactly two pairs of processes: what each pair read of CPU per request (throughput
+ * for targets without a pid) and the luck their spread implies (harness/stats/processes.ts,
+ * twoPairLuck), for the reports; each comparison counts its own metric's. Null with any other
+ * number of pairs, or too few rounds in one.
  */
 export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
   const pairs = validPairs(rounds);
@@ -109,21 +107,14 @@ export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
     const own = pairs.filter((p) => pairOf(p) === n);
     return perRoundChanges(metric, own.map(([b]) => value(b) ?? Number.NaN), own.map(([, x]) => value(x) ?? Number.NaN), higherIsWorse);
   };
-  const a = pairsAgree([changesOf(numbers[0]), changesOf(numbers[1])]);
-  if (a === null) return null;
+  const luck = twoPairLuck([changesOf(numbers[0]), changesOf(numbers[1])]);
+  if (luck === null) return null;
   const pct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
-  return { metric, estimatesPct: [pct(a.estimates[0]), pct(a.estimates[1])], p: a.p, agree: a.agree };
+  return { metric, estimatesPct: [pct(luck.estimates[0]), pct(luck.estimates[1])], luckSdPct: pct(luck.sd) };
 }
 
-/** What a disagreement does: every percent comparison is left undecided, saying why (errorRate, in points, stands). */
-export function withPairCheck(comparisons: readonly Comparison[], check: PairCheck | null): Comparison[] {
-  if (check === null || check.agree) return [...comparisons];
-  const note = `The two pairs of processes disagree on ${describePairCheck(check)}: one pair carries luck of its own, so no verdict. Rerun, or spread the rounds over more pairs (--processes 4)`;
-  return comparisons.map((c) => (METRICS[c.metric].change === 'pp' ? c : { ...c, verdict: 'inconclusive', note }));
-}
-
-/** "CPU per request (+13.2% and +1.1%, p = 0.003)": the check in words, for notes and reports. */
+/** "CPU per request +13.2% and +1.1% (a pair's luck: sd 7.9%)": the two pairs in words, for reports. */
 export function describePairCheck(check: PairCheck): string {
   const [a, b] = check.estimatesPct.map((x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`);
-  return `${METRICS[check.metric].label} (${a} and ${b}, p = ${check.p.toPrecision(2)})`;
+  return `${METRICS[check.metric].label} ${a} and ${b} (a pair's luck: sd ${check.luckSdPct.toFixed(1)}%)`;
 }

@@ -1,7 +1,7 @@
 import type { ScenarioResult, WindowResult } from '../result/schema.ts';
 import type { ResolvedScenario } from '../scenario/profile.ts';
 import { scenarioVerdict } from '../stats/compare.ts';
-import { compareRounds, pairCheck, withPairCheck, type PairSd } from './compare-rounds.ts';
+import { compareRounds, pairCheck, type PairSd } from './compare-rounds.ts';
 import type { VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { describeWorldErrors, uninjectedWorldErrors } from './world-errors.ts';
@@ -11,8 +11,8 @@ export type Conclusion = Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exact
 /**
  * What a scenario's measured windows say: a world that produced errors it did not inject leaves
  * no verdict (the scenario's `error`, exit 2); otherwise one comparison per budget and the
- * exactness check make the verdict, unless two pairs of processes disagree (compare-rounds.ts,
- * pairCheck): then no percent comparison decides.
+ * exactness check make the verdict; rounds from two pairs of processes also say what each pair
+ * read (compare-rounds.ts, pairCheck).
  */
 export function concludeScenario(
   s: Pick<ResolvedScenario, 'world' | 'budgets'>,
@@ -24,6 +24,6 @@ export function concludeScenario(
   const broken = uninjectedWorldErrors(rounds, s.world, at.onReference);
   if (broken.length > 0) return { verdict: 'inconclusive', comparisons: [], exactness, error: describeWorldErrors(broken) };
   const check = pairCheck(rounds);
-  const comparisons = withPairCheck(compareRounds(rounds, s.budgets, at.seed, { pairSd: at.pairSd }), check);
+  const comparisons = compareRounds(rounds, s.budgets, at.seed, { pairSd: at.pairSd });
   return { verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness, ...(check && { pairCheck: check }) };
 }

@@ -212,8 +212,8 @@ function build(opts: SchemaOptions) {
      * Pairs of target processes the rounds are spread over, started afresh one pair after the
      * other (each with its own warm-up): the pair is then the unit of the interval, so a
      * process's own JIT and layout luck is counted (harness/stats/processes.ts). 1: one pair.
-     * 2: too few to estimate that luck, so the two are checked against each other instead
-     * (harness/run/compare-rounds.ts, pairCheck), and the interval is the rounds'.
+     * 2: the interval is the rounds', widened by the luck the two pairs' spread implies
+     * (harness/stats/processes.ts, twoPairLuck): t on one degree of freedom would be useless.
      */
     processes: z.number().int().positive().max(20).default(1),
     budgets: Budgets,

@@ -72,7 +72,7 @@ function incompleteBeta(x: number, a: number, b: number): number {
 }
 
 /** Student's t upper tail P(T > t), t >= 0, df degrees of freedom. */
-export function tUpperTail(t: number, df: number): number {
+function tUpperTail(t: number, df: number): number {
   return 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 

@@ -3,7 +3,7 @@ import { METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
-import { processInterval, withPairLuck } from './processes.ts';
+import { processInterval, twoPairLuck, withPairLuck } from './processes.ts';
 
 /** The per-round changes' summary (result/schema.ts `estimator`). */
 export type Estimator = 'mean' | 'hodges-lehmann';
@@ -116,8 +116,8 @@ export function compareMetric(input: CompareInput): Comparison {
   const pp = METRICS[metric].change === 'pp';
   const estimator: Estimator = pp ? 'mean' : (input.estimator ?? 'mean');
   const pairs = groupByProcess(byRound, input.processes);
-  // Two pairs are checked against each other (harness/run/compare-rounds.ts, pairCheck), not
-  // estimated from: their interval is the rounds', as for one pair. Otherwise, across the pairs.
+  // Two pairs: the rounds' interval, widened by the luck their spread implies (twoPairLuck); t on
+  // one degree of freedom would be 12.7 standard errors wide. Otherwise, across the pairs.
   const groups = pairs !== null && pairs.length !== 2 ? pairs : null;
   const ci = groups
     ? processInterval(groups, estimator, input.alpha)
@@ -131,14 +131,17 @@ export function compareMetric(input: CompareInput): Comparison {
       : `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
     return { ...withEstimator, estimatePct, note };
   }
-  // A calibrated pair's luck widens a one-pair percent interval; across pairs it is counted already.
-  const pairSd = !groups && !pp && input.pairSd !== undefined && input.pairSd > 0 ? input.pairSd : null;
+  // A luck widens a percent interval: a calibrated one for one pair, the one two pairs' spread
+  // implies for two (that of their mean: tau / sqrt 2); across more pairs it is counted already.
+  const two = pairs?.length === 2 && !pp ? twoPairLuck([pairs[0], pairs[1]]) : null;
+  const luck = two ? { sd: two.sd / Math.SQRT2, from: "the two pairs' spread" } : !groups && !pp && input.pairSd !== undefined ? { sd: input.pairSd, from: 'a calibration' } : null;
+  const pairSd = luck !== null && luck.sd > 0 ? luck.sd : null;
   const { low, high } = pairSd === null ? { low: ci.low, high: ci.high } : withPairLuck({ estimate: ci.estimate, low: ci.low, high: ci.high }, pairSd, input.alpha);
   const ciLowPct = scale(low);
   const ciHighPct = scale(high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
   let note = describeInterval(ciLowPct, ciHighPct, budgetPct);
-  if (pairSd !== null) note += ` (the interval counts one pair of processes' luck, sd ${toPct(pairSd).toFixed(1)}%, from a calibration)`;
+  if (pairSd !== null) note += ` (the interval counts the pairs of processes' luck, sd ${toPct(pairSd).toFixed(1)}%, from ${luck!.from})`;
   if (changes.length < minRounds) {
     verdict = 'inconclusive';
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;

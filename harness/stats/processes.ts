@@ -1,4 +1,4 @@
-import { DEFAULT_ALPHA, normalQuantile, tQuantile, tUpperTail } from './bootstrap.ts';
+import { DEFAULT_ALPHA, normalQuantile, tQuantile } from './bootstrap.ts';
 import { hodgesLehmann } from './hodges-lehmann.ts';
 
 /**
@@ -61,33 +61,29 @@ export function withPairLuck(ci: { estimate: number; low: number; high: number }
 }
 
 /**
- * Two pairs of processes: what they say of each other (pairsAgree).
- * `estimates`: each pair's mean change (log-ratio); `p`: Welch's two-sided p-value for their
- * difference; `agree`: p at or above the check's alpha.
+ * Two pairs of processes: each one's mean change (log-ratio), and the sd of a pair's luck that
+ * their spread implies (twoPairLuck).
  */
-export interface PairAgreement {
+export interface TwoPairLuck {
   estimates: [number, number];
-  p: number;
-  agree: boolean;
+  /** tau, one pair's luck (log-ratio sd); 0 when the pairs differ no more than their rounds' noise. */
+  sd: number;
 }
 
 /**
- * The level of the two-pair check. Loose on purpose: a false alarm costs an inconclusive, a miss
- * costs a verdict that one process's luck decided.
+ * The pairs' luck from two pairs of processes, by the method of moments: the difference d of their
+ * mean changes has variance 2 tau^2 + v1 + v2 (each pair's luck, then each mean's own noise, v =
+ * s^2 / n of its rounds), so tau^2 = (d^2 - v1 - v2) / 2, floored at 0. The interval over both
+ * pairs' rounds then counts the luck of their mean, tau / sqrt(2), as a calibrated luck is
+ * counted (withPairLuck). Two pairs cannot estimate tau well (one degree of freedom), so this is
+ * a plug-in, not an exact interval; it is continuous (a small spread widens a little, a pair with
+ * a large luck of its own makes the interval too wide to decide) and needs no calibration.
+ * Why: reconnect-churn at the default profile, one pair of processes, read CPU per request +13.2%
+ * [+11.0%, +15.4%] in one full run and -10.3% [-12.2%, -8.4%] in the next, every round alike,
+ * where it otherwise reads +1% to +3% (2026-12-01/02): a false fail that no interval over one
+ * pair's rounds can see. Null when a pair has fewer than two rounds (no noise to subtract).
  */
-export const PAIR_CHECK_ALPHA = 0.05;
-
-/**
- * Whether two pairs of processes tell the same story, from each one's per-round changes: Welch's
- * t test on their means. Two pairs cannot estimate the pairs' luck (Student's t on one degree of
- * freedom is 12.7 standard errors wide each way), but they can catch a pair whose luck is large
- * beside its rounds' noise. Why: reconnect-churn at the default profile, one pair of processes, read
- * CPU per request +13.2% [+11.0%, +15.4%] in one full run and -10.3% [-12.2%, -8.4%] in the next,
- * every round alike, where alone and in two other full runs it read +1.3% to +2.4% (2026-12-01/02):
- * a false fail that no interval over one pair's rounds can see. Null when a pair has fewer than
- * two rounds (no variance to test with).
- */
-export function pairsAgree(changesByPair: readonly [readonly number[], readonly number[]], alpha = PAIR_CHECK_ALPHA): PairAgreement | null {
+export function twoPairLuck(changesByPair: readonly [readonly number[], readonly number[]]): TwoPairLuck | null {
   const [a, b] = changesByPair;
   if (a.length < 2 || b.length < 2) return null;
   const stats = (xs: readonly number[]) => {
@@ -96,14 +92,6 @@ export function pairsAgree(changesByPair: readonly [readonly number[], readonly 
   };
   const x = stats(a);
   const y = stats(b);
-  const se2 = x.v + y.v;
-  const diff = Math.abs(x.m - y.m);
-  let p: number;
-  if (se2 === 0) p = diff === 0 ? 1 : 0;
-  else {
-    // Welch-Satterthwaite degrees of freedom.
-    const df = se2 ** 2 / (x.v ** 2 / (a.length - 1) + y.v ** 2 / (b.length - 1));
-    p = Math.min(1, 2 * tUpperTail(diff / Math.sqrt(se2), df));
-  }
-  return { estimates: [x.m, y.m], p, agree: p >= alpha };
+  const tau2 = ((x.m - y.m) ** 2 - x.v - y.v) / 2;
+  return { estimates: [x.m, y.m], sd: Math.sqrt(Math.max(0, tau2)) };
 }

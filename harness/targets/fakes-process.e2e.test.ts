@@ -2,8 +2,9 @@
  * A scenario's world reaches the fakes process: here the provider's rate limits, from the
  * scenario's `world.provider.limits` to a provider that answers 429 with Retry-After above them.
  */
+import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startFakes, worldConfig, worldsPaired } from './fakes-process.ts';
+import { inDatabase, startFakes, startWorlds, worldConfig, worldsPaired } from './fakes-process.ts';
 
 describe('the fakes process gets the scenario world', () => {
   it('maps world.provider.limits to the fakes config, and only what the scenario wrote', () => {
@@ -38,5 +39,28 @@ describe('the fakes process gets the scenario world', () => {
     expect(Number(retryAfter)).toBe(20);
     const stats = (await (await fetch(`${fakes.endpoints.provider}/__stats`)).json()) as { limited: { rpm: number } };
     expect(stats.limited.rpm).toBe(1);
+  }, 60_000);
+
+  it("pairs worlds around one RESP fake, each variant in a database of its own, and keeps a latency-injected Redis one per world", async () => {
+    const worlds = await startWorlds({ redis: { mode: 'fake' } }, 5, { mode: 'fakes' });
+    onTestFinished(() => Promise.all(worlds.distinct.map((w) => w.stop())).then(() => undefined));
+    expect(worlds.baseline.world).toMatchObject({ redis: 'fake', paired: true, sharedRedis: true });
+    const [b, x] = [worlds.baseline.endpoints.redis, worlds.instrumented.endpoints.redis];
+    expect(x).toBe(inDatabase(b, 1));
+    // One server, two keyspaces: the daemons' sessions and caches stay apart.
+    const [rb, rx] = [new Redis(b, { lazyConnect: true }), new Redis(x, { lazyConnect: true })];
+    onTestFinished(() => {
+      rb.disconnect();
+      rx.disconnect();
+    });
+    await rb.set('session:1', 'baseline');
+    expect(await rx.get('session:1')).toBeNull();
+    await rx.set('session:1', 'instrumented');
+    expect(await rb.get('session:1')).toBe('baseline');
+
+    const delayed = await startWorlds({ redis: { mode: 'fake', latency: 'constant:v=1ms' } }, 5, { mode: 'fakes' });
+    onTestFinished(() => Promise.all(delayed.distinct.map((w) => w.stop())).then(() => undefined));
+    expect(delayed.baseline.world.sharedRedis).toBeUndefined();
+    expect(new URL(delayed.baseline.endpoints.redis).port).not.toBe(new URL(delayed.instrumented.endpoints.redis).port);
   }, 60_000);
 });

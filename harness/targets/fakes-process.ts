@@ -23,7 +23,7 @@ export interface FakesEndpoints {
 export interface RunningFakes {
   readonly endpoints: FakesEndpoints;
   /** For the result's env.world. */
-  readonly world: { redis: string; supabase: string; provider: string; paired?: boolean };
+  readonly world: { redis: string; supabase: string; provider: string; paired?: boolean; sharedRedis?: boolean };
   readonly died: Promise<string>;
   stop(): Promise<void>;
 }
@@ -57,7 +57,7 @@ export function worldConfig(world: ScenarioWorld, seed: number, baseDir = proces
 }
 
 /** `node --import tsx fakes/main.ts --config F` with the scenario's world; ready when it prints its endpoints. */
-export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number; mode?: WorldMode } = {}): Promise<RunningFakes> {
+export async function startFakes(world: ScenarioWorld, seed: number, opts: { baseDir?: string; readyTimeoutMs?: number; mode?: WorldMode; env?: NodeJS.ProcessEnv } = {}): Promise<RunningFakes> {
   // --world compose (or OVERBENCH_WORLD=compose): docker-compose.bench.yml's services, by URL (compose-world.ts).
   if ((opts.mode ?? worldMode()) === 'compose') return startComposeWorld(world);
   // A real Redis / PostgreSQL the scenario insists on, from containers when no binary is here (containers.ts).
@@ -65,7 +65,7 @@ export async function startFakes(world: ScenarioWorld, seed: number, opts: { bas
   const dir = await mkdtemp(path.join(os.tmpdir(), 'overbench-world-'));
   const config = path.join(dir, 'world.json');
   await writeFile(config, JSON.stringify(worldConfig(world, seed, opts.baseDir)));
-  const proc = spawnTracked(process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), { name: 'fakes', env: { ...process.env, ...containers.env }, cwd: REPO_ROOT });
+  const proc = spawnTracked(process.execPath, tsxArgs('fakes/main.ts', ['--config', config]), { name: 'fakes', env: { ...process.env, ...opts.env, ...containers.env }, cwd: REPO_ROOT });
   const cleanup = async () => {
     await proc.stop();
     await containers.stop();
@@ -117,13 +117,43 @@ export async function startWorlds(world: ScenarioWorld, seed: number, opts: { ba
     const shared = await startFakes(world, seed, opts);
     return { baseline: shared, instrumented: shared, distinct: [shared] };
   }
-  const settled = await Promise.allSettled([startFakes(world, seed, opts), startFakes(world, seed, opts)]);
-  const up = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.all(up.map((f) => f.stop().catch(() => undefined)));
-    throw failed.reason;
+  const first = await startFakes(world, seed, opts);
+  const shared = sharesRedis(world, first.endpoints);
+  let second: RunningFakes;
+  try {
+    second = shared
+      ? await startFakes({ ...world, redis: { ...world.redis, mode: 'auto' } }, seed, { ...opts, env: { REDIS_URL: inDatabase(first.endpoints.redis, 1) } })
+      : await startFakes(world, seed, opts);
+  } catch (e) {
+    await first.stop().catch(() => undefined);
+    throw e;
   }
-  const [baseline, instrumented] = up.map((f) => ({ ...f, world: { ...f.world, paired: true } }));
+  const paired = { ...first.world, paired: true, ...(shared && { sharedRedis: true }) };
+  const baseline = { ...first, world: paired };
+  const instrumented = { ...second, world: paired };
   return { baseline, instrumented, distinct: [baseline, instrumented] };
+}
+
+/**
+ * Whether the second world of a pair uses the first one's Redis, each variant in a database of its
+ * own: when that Redis is the RESP fake and no latency is injected in front of it (whose draws are
+ * common random numbers only per world). Why: the fake is a Node process with luck of its own (JIT,
+ * GC), and the daemon's CPU per request follows it. reconnect-churn at the default profile, A/A
+ * (`realistic --scenario reconnect-churn --backend none`, a PATH without redis-server, 2026-12-02):
+ * with a RESP fake per variant, 8 of 16 pairs of processes (16 or 8 clients) read one daemon
+ * 8-11% dearer than the other in every round (sd of the pairs' readings 7%); with a redis-server
+ * per variant, 8 of 8 pairs within 1.3% (sd 0.8%); with one RESP fake for both, 8 of 8 within 2.3%
+ * (sd 1.0%). A redis-server (C, no JIT) stays one per
+ * variant. The salt stays shared (both variants send the same requests): the databases keep their
+ * sessions and caches apart.
+ */
+export function sharesRedis(world: ScenarioWorld, endpoints: Pick<FakesEndpoints, 'redisKind'>): boolean {
+  return endpoints.redisKind === 'fake' && world.redis?.latency === undefined;
+}
+
+/** The same Redis URL in database `db` (ioredis selects it on connect). */
+export function inDatabase(url: string, db: number): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
 }

@@ -86,10 +86,9 @@ function roundsTable(rounds: readonly WindowResult[], labels: Labels, duet: bool
   return `<table class="rounds"><thead><tr><th class="num">round</th><th>variant</th><th class="num">ran</th><th class="num">requests</th><th class="num">errors</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th class="num">CPU/req</th><th class="num">RSS</th><th class="num">driver CPU</th><th>status</th></tr></thead><tbody>${body.join('\n')}</tbody></table>`;
 }
 
-/** How the rounds' pairs of processes entered the verdict: checked against each other (two), or the interval across them. */
+/** How the rounds' pairs of processes entered the verdict: their luck counted (two), or the interval across them. */
 function processesText(s: ScenarioResult): string {
   const n = new Set(s.rounds.map((r) => r.process)).size;
   if (!s.pairCheck) return `${n} pairs of processes, the interval across them`;
-  const { agree } = s.pairCheck;
-  return `${n} pairs of processes, checked against each other: they ${agree ? 'agree' : 'disagree'} on ${h(describePairCheck(s.pairCheck))}${agree ? '' : ', so no percent comparison decides'}`;
+  return `${n} pairs of processes, their luck counted in every interval: ${h(describePairCheck(s.pairCheck))}`;
 }
