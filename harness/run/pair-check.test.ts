@@ -38,7 +38,7 @@ describe('two pairs of processes: their luck in every interval', () => {
     const cpu = c.comparisons.find((x) => x.metric === 'cpuPerRequest')!;
     expect(cpu.verdict).toBe('inconclusive');
     expect(cpu.pairSdPct).toBeGreaterThan(2);
-    expect(cpu.note).toMatch(/counts the pairs of processes' luck, sd \d+\.\d%, from the two pairs' spread/);
+    expect(cpu.note).toMatch(/counts the luck of two pairs of processes' mean, sd \d+\.\d%, from their spread/);
     expect(c.comparisons.find((x) => x.metric === 'errorRate')!.verdict).toBe('pass');
     expect(c.verdict).toBe('inconclusive');
   });

@@ -134,14 +134,16 @@ export function compareMetric(input: CompareInput): Comparison {
   // A luck widens a percent interval: a calibrated one for one pair, the one two pairs' spread
   // implies for two (that of their mean: tau / sqrt 2); across more pairs it is counted already.
   const two = pairs?.length === 2 && !pp ? twoPairLuck([pairs[0], pairs[1]]) : null;
-  const luck = two ? { sd: two.sd / Math.SQRT2, from: "the two pairs' spread" } : !groups && !pp && input.pairSd !== undefined ? { sd: input.pairSd, from: 'a calibration' } : null;
+  const luck = two
+    ? { sd: two.sd / Math.SQRT2, says: "the luck of two pairs of processes' mean", from: 'their spread' }
+    : !groups && !pp && input.pairSd !== undefined ? { sd: input.pairSd, says: "one pair of processes' luck", from: 'a calibration' } : null;
   const pairSd = luck !== null && luck.sd > 0 ? luck.sd : null;
   const { low, high } = pairSd === null ? { low: ci.low, high: ci.high } : withPairLuck({ estimate: ci.estimate, low: ci.low, high: ci.high }, pairSd, input.alpha);
   const ciLowPct = scale(low);
   const ciHighPct = scale(high);
   let verdict: Verdict = ciHighPct <= budgetPct ? 'pass' : ciLowPct > budgetPct ? 'fail' : 'inconclusive';
   let note = describeInterval(ciLowPct, ciHighPct, budgetPct);
-  if (pairSd !== null) note += ` (the interval counts the pairs of processes' luck, sd ${toPct(pairSd).toFixed(1)}%, from ${luck!.from})`;
+  if (pairSd !== null) note += ` (the interval counts ${luck!.says}, sd ${toPct(pairSd).toFixed(1)}%, from ${luck!.from})`;
   if (changes.length < minRounds) {
     verdict = 'inconclusive';
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;

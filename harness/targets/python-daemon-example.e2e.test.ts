@@ -38,7 +38,7 @@ describeWithDeps(['python-websockets'], 'examples/python-daemon', () => {
     // 2 smoke rounds cannot decide (3); a miscount or a bad scenario would be 1 or 2
     expect(ran.code).toBe(3);
     const result = Result.parse(JSON.parse(ran.stdout));
-    expect(result.env.world).toEqual({ redis: 'fake', supabase: 'fake-memory', provider: 'fake', paired: true });
+    expect(result.env.world).toEqual({ redis: 'fake', supabase: 'fake-memory', provider: 'fake', paired: true, sharedRedis: true });
     const [s] = result.scenarios;
     expect(s.error).toBeUndefined();
     // the placeholders are recorded as written: the run is reproducible, not its random ports
