@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Phase } from '../run/events.ts';
-import { PRIOR_PACE, RunEta } from './eta.ts';
+import { PRIOR_PACE, PRIOR_STARTUP_SEC as S, RunEta } from './eta.ts';
 
 const s = (sec: number) => sec * 1000;
 
@@ -14,19 +14,19 @@ function roundEnds(eta: RunEta, n: number, rounds: number, atSec: number): void 
 }
 
 describe('RunEta', () => {
-  it('up front: the planned windows at the prior pace', () => {
-    expect(new RunEta([46, 40, 44]).remaining(0)).toBeCloseTo(130 * PRIOR_PACE);
+  it('up front: a fixed start-up per scenario, and the planned windows at the prior pace', () => {
+    expect(new RunEta([46, 40, 44]).remaining(0)).toBeCloseTo(3 * S + 130 * PRIOR_PACE);
   });
 
-  it('charges the scenarios to come at the pace of those finished', () => {
+  it('charges the scenarios to come at the pace of those finished, beyond their start-ups', () => {
     const eta = new RunEta([10, 20, 30]);
     eta.scenarioStart(0);
-    eta.scenarioEnd(s(20)); // 20 s for 10 planned: pace 2
+    eta.scenarioEnd(s(S + 20)); // 20 s beyond its start-up for 10 planned: pace 2
     expect(eta.pace()).toBe(2);
-    expect(eta.remaining(s(20))).toBeCloseTo((20 + 30) * 2);
-    eta.scenarioStart(s(21));
-    eta.scenarioEnd(s(81)); // 60 s for 20: the pace is now 80 / 30
-    expect(eta.remaining(s(81))).toBeCloseTo(30 * (80 / 30));
+    expect(eta.remaining(s(S + 20))).toBeCloseTo(2 * S + (20 + 30) * 2);
+    eta.scenarioStart(s(S + 21));
+    eta.scenarioEnd(s(2 * S + 81)); // 60 s for 20: the pace is now 80 / 30
+    expect(eta.remaining(s(2 * S + 81))).toBeCloseTo(S + 30 * (80 / 30));
   });
 
   it('the scenario running: its planned time at the pace, less its time so far, until a round is done', () => {
@@ -34,7 +34,7 @@ describe('RunEta', () => {
     eta.scenarioStart(0);
     windowAt(eta, 8, 'initial-warmup');
     windowAt(eta, 20, 'warmup');
-    expect(eta.remaining(s(30))).toBeCloseTo((40 + 50) * PRIOR_PACE - 30);
+    expect(eta.remaining(s(30))).toBeCloseTo(2 * S + (40 + 50) * PRIOR_PACE - 30);
   });
 
   it('then the rounds left at its mean time per round, less the time since the latest', () => {
@@ -55,7 +55,7 @@ describe('RunEta', () => {
     const eta = new RunEta([40]);
     eta.scenarioStart(0);
     for (let t = 5; t < 15; t++) windowAt(eta, t, 'initial-warmup');
-    expect(eta.remaining(s(15))).toBeCloseTo(40 * PRIOR_PACE - 15);
+    expect(eta.remaining(s(15))).toBeCloseTo(S + 40 * PRIOR_PACE - 15);
   });
 
   it('never goes below zero', () => {

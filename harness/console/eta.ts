@@ -1,16 +1,19 @@
 import type { Phase, VariantName } from '../run/events.ts';
 
 /**
- * Wall seconds per planned window second, everything included: start-up, the settling windows
- * after the initial warm-up, the drain after each window (the slowest in-flight call), monitoring
- * reads and shutdown. Measured on the 2-core reference machine (2026-12-02, `node bin/overbench.mjs
- * realistic`): two runs with one pair of processes per scenario, 7:21 and 7:36 for 256 s of
- * planned windows (1.77); one with the default profile's two pairs, 8:46 for 280 s (1.88). By
- * scenario, wall / planned seconds, two pairs: chat-realistic 87/50, cluster 103/44, hot-path-open
- * 70/48, many-idle 69/44, provider-slow 129/50, reconnect-churn 65/44: provider-slow's windows
- * each wait for slow provider calls to finish.
+ * A scenario's wall time: a fixed part (start-up and shutdown of fakes, targets and drivers) plus
+ * its planned window seconds at a pace (the settling windows after the initial warm-up, the drain
+ * after each window, the monitoring reads). Fitted to three whole runs on the 2-core reference
+ * machine (2026-12-02, six scenarios each, `node bin/overbench.mjs realistic` with `--profile
+ * smoke`, the default profile and `gate`): 2:00 for 39 s of planned windows, 9:08 for 280 s, and
+ * ~5:05 for 136 s (the gate's realistic part): 6 x 8 s + 1.75 x planned gives 1:56, 8:58 and
+ * 4:46. A pace alone (1.85, fitted to the default runs) read smoke's 2:00 as 1:12. By scenario,
+ * wall / planned seconds at the default profile: chat-realistic 87/50, cluster 103/44,
+ * hot-path-open 70/48, many-idle 69/44, provider-slow 129/50 (its windows each wait for slow
+ * provider calls), reconnect-churn 65/44.
  */
-export const PRIOR_PACE = 1.85;
+export const PRIOR_STARTUP_SEC = 8;
+export const PRIOR_PACE = 1.75;
 
 /** The scenario running now: when it began, and how far its rounds got. */
 interface Current {
@@ -31,8 +34,9 @@ interface Current {
  * of its own, so tests drive it). Planned window seconds alone undercount badly (see PRIOR_PACE),
  * and the settling windows are not in the plan, so window time run says little about what is
  * left; instead:
- * - scenarios not started: their planned seconds at the pace of the scenarios finished so far
- *   (ratio of sums), or PRIOR_PACE before any finished;
+ * - scenarios not started: PRIOR_STARTUP_SEC each, and their planned seconds at the pace of the
+ *   scenarios finished so far (their time beyond start-up over their planned seconds), or
+ *   PRIOR_PACE before any finished;
  * - the scenario running: the same, less its time so far, until a round finished; then the
  *   rounds left at its own mean time per round so far, less the time since the latest one.
  */
@@ -88,21 +92,26 @@ export class RunEta {
     this.current = null;
   }
 
-  /** Wall seconds per planned second: that of the finished scenarios, else the prior. */
+  /**
+   * Wall seconds per planned second beyond each scenario's fixed PRIOR_STARTUP_SEC: that of the
+   * finished scenarios, else the prior.
+   */
   pace(): number {
-    return this.finishedPlannedSec > 0 ? this.finishedWallSec / this.finishedPlannedSec : this.priorPace;
+    if (this.finishedPlannedSec <= 0) return this.priorPace;
+    const scenarios = this.started - (this.current ? 1 : 0);
+    return Math.max(1, (this.finishedWallSec - scenarios * PRIOR_STARTUP_SEC) / this.finishedPlannedSec);
   }
 
   /** Seconds the run has left at `nowMs`, never negative. */
   remaining(nowMs: number): number {
     const pace = this.pace();
-    const toCome = this.plannedSec.slice(this.started).reduce((s, p) => s + p, 0) * pace;
+    const toCome = this.plannedSec.slice(this.started).reduce((s, p) => s + PRIOR_STARTUP_SEC + p * pace, 0);
     return toCome + (this.current ? this.currentLeft(this.current, pace, nowMs) : 0);
   }
 
   private currentLeft(c: Current, pace: number, nowMs: number): number {
     const since = (ms: number) => (nowMs - ms) / 1000;
-    if (c.roundsDone === 0 || c.roundsStartMs === null) return Math.max(0, c.plannedSec * pace - since(c.startedMs));
+    if (c.roundsDone === 0 || c.roundsStartMs === null) return Math.max(0, PRIOR_STARTUP_SEC + c.plannedSec * pace - since(c.startedMs));
     // Its own rounds so far, including any start-up of a further pair of processes between them.
     const perRound = (c.lastRoundMs - c.roundsStartMs) / 1000 / c.roundsDone;
     return Math.max(0, (c.rounds - c.roundsDone) * perRound - since(c.lastRoundMs));
