@@ -1,7 +1,8 @@
 import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, PairCheck, WindowResult } from '../result/schema.ts';
 import type { Budget, Budgets } from '../scenario/schema.ts';
-import { compareMetric, perRoundChanges, type Estimator } from '../stats/compare.ts';
+import { fmtSigned } from '../../common/format.ts';
+import { compareMetric, perRoundChanges, toPct, type Estimator } from '../stats/compare.ts';
 import { twoPairLuck } from '../stats/processes.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
@@ -109,12 +110,11 @@ export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
   };
   const luck = twoPairLuck([changesOf(numbers[0]), changesOf(numbers[1])]);
   if (luck === null) return null;
-  const pct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
-  return { metric, estimatesPct: [pct(luck.estimates[0]), pct(luck.estimates[1])], luckSdPct: pct(luck.sd) };
+  return { metric, estimatesPct: [toPct(luck.estimates[0]), toPct(luck.estimates[1])], luckSdPct: toPct(luck.sd) };
 }
 
 /** "CPU per request +13.2% and +1.1% (a pair's luck: sd 7.9%)": the two pairs in words, for reports. */
 export function describePairCheck(check: PairCheck): string {
-  const [a, b] = check.estimatesPct.map((x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`);
+  const [a, b] = check.estimatesPct.map((x) => `${fmtSigned(x, 1)}%`);
   return `${METRICS[check.metric].label} ${a} and ${b} (a pair's luck: sd ${check.luckSdPct.toFixed(1)}%)`;
 }

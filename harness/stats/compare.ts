@@ -55,7 +55,8 @@ export interface CompareInput {
 export const DEFAULT_RESAMPLES = 10_000;
 export const DEFAULT_MIN_ROUNDS = 5;
 
-const toPct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
+/** A change as a log-ratio, in percent. */
+export const toPct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
 const identity = (x: number) => x;
 
 /**
