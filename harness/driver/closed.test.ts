@@ -88,6 +88,17 @@ describe('closed model', () => {
     expect(s.requests).toBeLessThanOrEqual(42);
   });
 
+  it('counts the requests still out when the load stops by their share of the window (okInSpan)', async () => {
+    // 4 clients, 300 ms per call, a 1,000 ms window: each client's fourth call (900-1,200 ms)
+    // straddles the end, a third of it inside.
+    target = await startTarget({ replyDelayMs: 300 });
+    driver = await startDriver(testConfig(target.url, { clients: 4 }));
+    const s = await driver.window(1000, true);
+    expect(s.requests).toBe(16);
+    expect(s.okInSpan).toBeGreaterThan(4 * 3.1);
+    expect(s.okInSpan).toBeLessThan(4 * 3.6);
+  });
+
   it('varies the args of non-repeat entries and repeats the others exactly', async () => {
     target = await startTarget({ recordArgs: true });
     driver = await startDriver(

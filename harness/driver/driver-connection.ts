@@ -118,7 +118,7 @@ export class DriverConnection {
       this.inflight.delete(p.id);
       if (info.error === undefined) {
         const us = Math.round((performance.now() - p.start) * 1000);
-        rec.ok(p.tool, us > 0 ? us : 1);
+        rec.ok(p.tool, us > 0 ? us : 1, p.start);
       } else {
         rec.fail(p.tool, info.error);
       }

@@ -92,9 +92,9 @@ export class Driver {
   async window(durationMs: number, record: boolean, progress?: { everyMs: number; report: (p: WindowProgress) => void }, keepIssuing = false): Promise<WindowStats> {
     const { rec } = this.shared;
     const timeoutMs = this.config.requestTimeoutMs;
-    rec.reset(record);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    rec.reset(record, { start: t0, weighEdges: this.config.load.model === 'closed' });
     if (!this.issuing) this.model.begin(keepIssuing ? Number.POSITIVE_INFINITY : t0 + durationMs);
     this.issuing = keepIssuing;
     const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));
@@ -103,6 +103,7 @@ export class Driver {
     clearInterval(ticker);
     if (!keepIssuing) this.model.stopIssuing();
     const issuedMs = performance.now() - t0;
+    rec.endSpan(t0 + issuedMs);
     if (!keepIssuing) await this.drain(timeoutMs);
     clearInterval(sweep);
     const cpu = process.cpuUsage(cpu0);

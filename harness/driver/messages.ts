@@ -73,6 +73,12 @@ export interface WindowStats {
   /** Requests completed with a terminal frame (successful or not) or failed, i.e. all that finished. */
   requests: number;
   errors: number;
+  /**
+   * Successful requests, each counted by the share of its time (send to terminal frame) within the
+   * issuing span (recorder.ts, spanShare): the closed model's throughput. Without it (open model:
+   * every success counts 1; an older driver), throughput counts successes.
+   */
+  okInSpan?: number;
   /** Keys: 'timeout', 'closed', 'protocol', or the error code the target sent (e.g. 'OVER_CAPACITY'). */
   errorsByKind: Record<string, number>;
   /** Open model: arrivals not sent because maxInFlight requests were already in flight. */

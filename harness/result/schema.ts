@@ -48,6 +48,10 @@ export const WindowResult = z.object({
   errorsByKind: z.record(z.string(), z.number()).optional(),
   /** Open model: requests that could not be sent because maxInFlight was reached. */
   dropped: z.number().nonnegative().optional(),
+  /**
+   * Successful requests per second of the window's issuing span; closed model: each counted by the
+   * share of its time (send to reply) inside the span (harness/driver/recorder.ts, spanShare).
+   */
   throughput: z.number().nonnegative(),
   latencyUs: LatencySummary.nullable(),
   /** HdrHistogram, compressed and base64-encoded (hdr-histogram-js encodeIntoCompressedBase64). */

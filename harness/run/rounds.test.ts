@@ -35,6 +35,12 @@ describe('WindowResult from a driver window', () => {
     expect(r.perTool!.status.requests).toBe(1000);
   });
 
+  it("takes the closed model's edge-weighted successes (okInSpan) for throughput when the driver gives them", () => {
+    const r = buildWindowResult({ round: 1, variant: 'baseline', order: 1, stats: stats(500, 1000, { errors: 10, okInSpan: 962.5 }), target: { cpuUs: { user: 30_000, system: 10_000 }, rssBytes: 5 } });
+    expect(r.throughput).toBe(481.25);
+    expect(r.cpuPerRequestUs).toBe(40); // CPU per request still divides by every finished request
+  });
+
   it('a saturated driver or an empty window invalidates the round, with the reason', () => {
     const hot = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(500, 100, { driverCpuUs: { user: 1_900_000, system: 0 } }), target: { cpuUs: null, rssBytes: null } });
     expect(hot.valid).toBe(false);

@@ -20,8 +20,10 @@ export function cpuPerRequestUs(cpuUs: { user: number; system: number } | null, 
 
 /**
  * One variant's measured window as a WindowResult. Throughput counts successful requests (a target
- * that answers faster with errors must not look better); CPU per request divides by every finished
- * request, since failed ones cost CPU too.
+ * that answers faster with errors must not look better), in the closed model each by its share of
+ * the window (`okInSpan`: a call still out when the load stopped counts in part); CPU per request
+ * divides by every finished request, since failed ones cost CPU too, and the CPU is read until the
+ * last of them has finished.
  */
 export function buildWindowResult(args: {
   round: number;
@@ -52,7 +54,7 @@ export function buildWindowResult(args: {
     errors: stats.errors,
     errorsByKind: stats.errorsByKind,
     dropped: stats.dropped,
-    throughput: seconds > 0 ? Math.max(0, stats.requests - stats.errors) / seconds : 0,
+    throughput: seconds > 0 ? (stats.okInSpan ?? Math.max(0, stats.requests - stats.errors)) / seconds : 0,
     latencyUs: stats.requests > 0 ? summarize(decodeHistogram(stats.histogram)) : null,
     histogram: stats.histogram,
     cpuUs: target.cpuUs,
