@@ -8,7 +8,7 @@ import { tsxArgs } from '../../common/tsx.ts';
  * (27 in Node 20's V8) is always inlined; a larger one competes for the caller's cumulative
  * inlining budget (920 bytes), which the daemon's own calls need. At 29 bytes (a local alias of
  * the ref), frameReceived and frameSent crossed that line, and `fast` read +2.7% CPU per request
- * in hot-path-open against +1.1% at 26 bytes (8 seeds each; README, "Goals: where they stand").
+ * in hot-path-open against +1.1% at 26 bytes (8 seeds each; NOTEBOOK.md, "bench:tight, third and fourth sessions").
  * Sizes, not timings: deterministic for a given Node.
  */
 function bytecodeLength(fn: string): number {

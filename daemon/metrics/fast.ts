@@ -171,7 +171,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
    * Once per request. Tool names are a handful of constant strings: a one-entry cache compares by
    * identity, and a change of tool (or a failure) takes the rare path, which consults the Map. Kept
    * small on purpose (43 bytes of bytecode, 73 with the rare path inline): TurboFan inlines it into
-   * the daemon's call handling, whose inlining budget it shares (README, "Goals: where they stand").
+   * the daemon's call handling, whose inlining budget it shares (NOTEBOOK.md, "bench:tight, third and fourth sessions").
    */
   requestDone(_c: ClientRef, tool: string, _us: number, ok: boolean): void {
     if (tool === this.lastTool && ok) this.lastTally.ok++;

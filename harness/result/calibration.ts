@@ -22,7 +22,7 @@ export const AaSummary = z.object({
   halfWidthPct: PerMetric,
   /**
    * Share of the A/A intervals that hold 0, the truth: about 0.95 when the intervals are honest.
-   * Lower means a noise the interval does not see (between processes, not rounds: README, "Goals").
+   * Lower means a noise the interval does not see (between processes, not rounds: NOTEBOOK.md, "fifth session").
    */
   coversZero: PerMetric.optional(),
   /**

@@ -11,7 +11,7 @@ import { VARIANTS } from './start-variants.ts';
  * CPU time per chunk, pinned to each): a variant that stays on one core for a window carries that
  * core's luck. Alternating every 20 ms gives both variants the same mix of both cores: the A/A
  * spread of that loop per 250 ms fell from 26% to 6%, and of hot-path-open's CPU per request per
- * window from ~10% to ~2.5% (README, "Less noise, by design").
+ * window from ~10% to ~2.5% (README, "How a verdict is reached").
  */
 export const RAPID_SWAP_MS = 20;
 

@@ -43,7 +43,7 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
  * (used when exactness is checked). Every target that serves totals is read alike, counting or
  * not: serving a read leaves work behind (garbage, compiles) that can land in the next window, so
  * reading only the exact variant charged it a harness cost (fast vs none in hot-path-open read
- * ~+3% with the reads on one side, ~+1.6% without them; README, "Goals"). The settling windows
+ * ~+3% with the reads on one side, ~+1.6% without them; README, "How a verdict is reached"). The settling windows
  * make the same reads, so the code that serves them is compiled before round 1 (settle.ts).
  */
 export async function monitoringReads(v: LiveVariant, guard: Guard, opts?: { catchUp?: boolean }): Promise<{ stats: DaemonStats | null; totals: MessageTotals | null }> {

@@ -41,7 +41,7 @@ export function stillFalling(prev: readonly (number | null)[] | null, cur: reado
  * flight: in provider-slow (a 4 s p99) 2.5-3.5 s, so each 1 s settling window took 4-7 s. Where
  * drains are short they drain as before, at little cost: many-idle settled with the load running
  * on read its first round 25-47% dearer than the rest in 4 of 7 runs, against at most 10-23% in
- * 3 of 9 when settled with drains (README, "seventh session"): a suspicion, kept out cautiously.
+ * 3 of 9 when settled with drains (NOTEBOOK.md, "seventh session"): a suspicion, kept out cautiously.
  */
 export const KEEP_ISSUING_DRAIN_SEC = 0.5;
 

@@ -8,7 +8,7 @@ import { DEFAULT_ALPHA, normalQuantile } from './bootstrap.ts';
  *
  * Why for the realistic gate: two identical daemons measured side by side agree within ~2% in
  * most windows, but now and then one of them has a window 30-45% dearer (a background compile or
- * a major GC landing in a 1 s window; README, "Less noise, by design"). The mean of 12 rounds
+ * a major GC landing in a 1 s window; README, "How a verdict is reached"). The mean of 12 rounds
  * moves by 3-4% for each such window, so a bootstrap of the mean was as wide as the outliers; the
  * signed-rank interval hardly moves for them, and costs ~5% of efficiency when the rounds are
  * normal (asymptotic relative efficiency 3/pi). What it estimates: the centre of symmetry of the

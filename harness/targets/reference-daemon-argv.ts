@@ -15,7 +15,7 @@ import { tsxArgs } from '../../common/tsx.ts';
  * Tried and not kept, `--single-threaded-gc` (V8's GC helper threads share the daemon's one pinned
  * core): fast vs none in chat-realistic `ci` read a round-to-round sd of the CPU-per-request ratio
  * of 4.6, 4.5, 4.9, 4.1 with it against 7.1, 6.6, 3.2, 7.7 without (2026-12-01, seeds 401-404), but
- * the calibration did not confirm it (README, "Goals"): MDE 5.6% for chat-realistic (5.5% without),
+ * the calibration did not confirm it (NOTEBOOK.md): MDE 5.6% for chat-realistic (5.5% without),
  * 2.9% for hot-path-open (2.1%), injected levels covered 6 of 8 (8 of 8).
  *
  * `--initial-old-space-size=1024` (MB): no major collection within a `ci` run. V8 marks and
