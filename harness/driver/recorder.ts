@@ -113,11 +113,11 @@ export class WindowRecorder {
 
 /**
  * The share of a request's time, from send to terminal frame, that lies within [from, to]: 1 for
- * a request wholly inside, the part inside for one that straddles an edge. Why: a closed-model
- * client's last request of a window starts shortly before the load stops or shortly after, and a
- * plain count then jumps by one for a shift of a millisecond. Two variants running the same plan
- * (common random numbers) differ at the edge by whole requests that way, ~1-3% of a 2 s window of
- * 800 ms calls. The share moves continuously with the timing instead.
+ * a request wholly inside, the part inside for one that straddles an edge. Why: when a closed-model
+ * window stops issuing, every client has a call still out, most of it after the end. Counted
+ * whole, those calls read provider-slow (64 clients, ~1 s calls, 2 s windows) at ~80 req/s where
+ * its clients' pace is ~66; and a count jumps by one when a call's start moves across the end by a
+ * millisecond, where the share moves continuously (README, "How a verdict is reached").
  */
 export function spanShare(start: number, end: number, from: number, to: number): number {
   if (end <= start) return start >= from && start <= to ? 1 : 0;
