@@ -74,11 +74,11 @@ export interface WindowStats {
   requests: number;
   errors: number;
   /**
-   * Successful requests, each counted by the share of its time (send to terminal frame) within the
-   * issuing span (recorder.ts, spanShare): the closed model's throughput. Without it (open model:
-   * every success counts 1; an older driver), throughput counts successes.
+   * Successful requests, for throughput: in the closed model each counted by the share of its time
+   * (send to terminal frame) within the issuing span (recorder.ts, spanShare); in the open model,
+   * whose arrivals are fixed, each counted once.
    */
-  okInSpan?: number;
+  okInSpan: number;
   /** Keys: 'timeout', 'closed', 'protocol', or the error code the target sent (e.g. 'OVER_CAPACITY'). */
   errorsByKind: Record<string, number>;
   /** Open model: arrivals not sent because maxInFlight requests were already in flight. */

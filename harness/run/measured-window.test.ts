@@ -11,7 +11,7 @@ function stats(requests: number): WindowStats {
   const h = newHistogram();
   for (let i = 0; i < requests; i++) h.recordValue(100 + i);
   return {
-    requests, errors: 0, errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests, durationMs: 1000,
+    requests, errors: 0, okInSpan: requests, errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests, durationMs: 1000,
     histogram: encodeHistogram(h), perTool: {}, driverCpuUs: { user: 1000, system: 0 },
   };
 }

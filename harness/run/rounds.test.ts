@@ -11,7 +11,7 @@ function stats(latencyUs: number, requests: number, over: Partial<WindowStats> =
   const h = newHistogram();
   for (let i = 0; i < requests; i++) h.recordValue(latencyUs + (i % 10));
   return {
-    requests, errors: 0, errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests,
+    requests, errors: 0, okInSpan: requests - (over.errors ?? 0), errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests,
     durationMs: 2000, histogram: encodeHistogram(h), perTool: { status: { requests, histogram: encodeHistogram(h) } },
     driverCpuUs: { user: 200_000, system: 100_000 }, ...over,
   };
@@ -35,7 +35,7 @@ describe('WindowResult from a driver window', () => {
     expect(r.perTool!.status.requests).toBe(1000);
   });
 
-  it("takes the closed model's edge-weighted successes (okInSpan) for throughput when the driver gives them", () => {
+  it("takes the driver's successes counted by their share of the window (okInSpan) for throughput", () => {
     const r = buildWindowResult({ round: 1, variant: 'baseline', order: 1, stats: stats(500, 1000, { errors: 10, okInSpan: 962.5 }), target: { cpuUs: { user: 30_000, system: 10_000 }, rssBytes: 5 } });
     expect(r.throughput).toBe(481.25);
     expect(r.cpuPerRequestUs).toBe(40); // CPU per request still divides by every finished request

@@ -54,7 +54,7 @@ export function buildWindowResult(args: {
     errors: stats.errors,
     errorsByKind: stats.errorsByKind,
     dropped: stats.dropped,
-    throughput: seconds > 0 ? (stats.okInSpan ?? Math.max(0, stats.requests - stats.errors)) / seconds : 0,
+    throughput: seconds > 0 ? stats.okInSpan / seconds : 0,
     latencyUs: stats.requests > 0 ? summarize(decodeHistogram(stats.histogram)) : null,
     histogram: stats.histogram,
     cpuUs: target.cpuUs,

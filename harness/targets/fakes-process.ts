@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { findOnPath } from '../../common/binaries.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import type { ScenarioWorld } from '../scenario/schema.ts';
@@ -117,21 +118,41 @@ export async function startWorlds(world: ScenarioWorld, seed: number, opts: { ba
     const shared = await startFakes(world, seed, opts);
     return { baseline: shared, instrumented: shared, distinct: [shared] };
   }
-  const first = await startFakes(world, seed, opts);
-  const shared = sharesRedis(world, first.endpoints);
-  let second: RunningFakes;
-  try {
-    second = shared
-      ? await startFakes({ ...world, redis: { ...world.redis, mode: 'auto' } }, seed, { ...opts, env: { REDIS_URL: inDatabase(first.endpoints.redis, 1) } })
-      : await startFakes(world, seed, opts);
-  } catch (e) {
-    await first.stop().catch(() => undefined);
-    throw e;
-  }
+  const [first, second, shared] = await startPair(world, seed, opts);
   const paired = { ...first.world, paired: true, ...(shared && { sharedRedis: true }) };
   const baseline = { ...first, world: paired };
   const instrumented = { ...second, world: paired };
   return { baseline, instrumented, distinct: [baseline, instrumented] };
+}
+
+/**
+ * Both worlds of a pair. Where the first one's Redis may turn out to be the RESP fake (no
+ * redis-server on PATH, or the fake asked for), the second starts after it, to share it when it is
+ * (sharesRedis); otherwise both start at once, as a start-up takes ~1 s.
+ */
+async function startPair(world: ScenarioWorld, seed: number, opts: { baseDir?: string; mode?: WorldMode }): Promise<[RunningFakes, RunningFakes, boolean]> {
+  const mayShare = world.redis?.mode === 'fake' || !findOnPath('redis-server', process.env.PATH ?? '');
+  if (!mayShare) {
+    const settled = await Promise.allSettled([startFakes(world, seed, opts), startFakes(world, seed, opts)]);
+    const up = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(up.map((f) => f.stop().catch(() => undefined)));
+      throw failed.reason;
+    }
+    return [up[0], up[1], false];
+  }
+  const first = await startFakes(world, seed, opts);
+  const shared = sharesRedis(world, first.endpoints);
+  try {
+    const second = shared
+      ? await startFakes({ ...world, redis: { ...world.redis, mode: 'auto' } }, seed, { ...opts, env: { REDIS_URL: inDatabase(first.endpoints.redis, 1) } })
+      : await startFakes(world, seed, opts);
+    return [first, second, shared];
+  } catch (e) {
+    await first.stop().catch(() => undefined);
+    throw e;
+  }
 }
 
 /**
