@@ -1,6 +1,7 @@
 /**
  * The monitoring port: /health, /metrics (Prometheus text of the active backend), /metrics.json
- * (its MetricsSnapshot; ?scope=cluster sums every instance flushed to Redis) and /stats. With a
+ * (its MetricsSnapshot; ?scope=cluster sums every instance flushed to Redis) and /stats (?gc=young
+ * collects the young generation first, where the process exposes gc). With a
  * token (EXAI_WS_TOKEN) all but /health need `Authorization: Bearer <token>` (auth.ts); clients
  * are listed by a short hash of their session id, never the id itself (session-hash.ts).
  */
@@ -46,8 +47,11 @@ export async function startMonitoring(opts: {
     switch (url.pathname) {
       case '/health':
         return json(res, 200, { status: 'healthy', service: 'exai-mcp-daemon', timestamp: Date.now() / 1000 });
-      case '/stats':
-        return json(res, 200, stats.sample());
+      case '/stats': {
+        const gc = url.searchParams.get('gc');
+        if (gc !== null && gc !== 'young') return json(res, 400, { error: `gc must be young, got "${gc}"` });
+        return json(res, 200, stats.sample({ collectYoung: gc === 'young' }));
+      }
       case '/metrics':
         Promise.resolve().then(() => opts.metrics.prometheus()).then(
           (text) => {

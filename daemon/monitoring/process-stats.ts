@@ -22,17 +22,39 @@ export interface ProcessStats {
   eventLoopDelayP99Ms: number;
   connections: number;
   inflight: number;
+  /**
+   * Asked for with `/stats?gc=young`: how long the young-generation collection made just before
+   * this sample took (us); absent where the process does not expose `gc` (`--expose-gc`).
+   */
+  youngGcUs?: number;
 }
+
+/** V8's `gc` (with `--expose-gc`): `{ type: 'minor' }` collects the young generation only. */
+type ExposedGc = (opts: { type: 'minor' | 'major' }) => void;
 
 export class StatsSampler {
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
   private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
-  constructor(private readonly live: LiveState) {
+  constructor(
+    private readonly live: LiveState,
+    private readonly gc: ExposedGc | undefined = (globalThis as { gc?: ExposedGc }).gc,
+  ) {
     this.delay.enable();
   }
 
-  sample(): ProcessStats {
+  /**
+   * `collectYoung`: first collect the young generation, where `gc` is exposed. The harness asks
+   * for it as each window starts, so both daemons of a pair begin it with an empty nursery and
+   * then collect at about the same points of the same requests (README, "How a verdict is reached").
+   */
+  sample(opts: { collectYoung?: boolean } = {}): ProcessStats {
+    let youngGcUs: number | undefined;
+    if (opts.collectYoung && this.gc) {
+      const t0 = performance.now();
+      this.gc({ type: 'minor' });
+      youngGcUs = Math.round((performance.now() - t0) * 1000);
+    }
     const cpu = process.cpuUsage();
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
@@ -48,6 +70,7 @@ export class StatsSampler {
       eventLoopDelayP99Ms: Math.round(p99Ns / 1000) / 1000,
       connections: this.live.connections,
       inflight: this.live.inflight,
+      ...(youngGcUs !== undefined && { youngGcUs }),
     };
   }
 

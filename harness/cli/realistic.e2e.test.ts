@@ -274,5 +274,7 @@ describe('overbench realistic against the reference daemon', () => {
     for (const r of s.rounds) expect(r.cpuUs).not.toBeNull();
     // each window says what it promoted (no major collection runs to hide it: reference-daemon-argv.ts)
     for (const r of s.rounds) expect(r.extra?.oldSpaceGrowthBytes).toBeGreaterThan(0);
+    // and each began by collecting its young generation (/stats?gc=young, measured-window.ts)
+    for (const r of s.rounds) expect(r.extra?.youngGcUs).toBeGreaterThanOrEqual(0);
   }, 100_000);
 });

@@ -27,8 +27,17 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
   return res.json();
 }
 
-/** null when the endpoint is missing or slow: /stats is extra detail, never a reason to fail. */
-export async function fetchStats(monitoringUrl: string, timeoutMs = 2000): Promise<DaemonStats | null> {
+/**
+ * null when the endpoint is missing or slow: /stats is extra detail, never a reason to fail.
+ * `collectYoung` asks for `/stats?gc=young` (the reference daemon collects its young generation
+ * first); a daemon of a user's that refuses the query is read again without it.
+ */
+export async function fetchStats(monitoringUrl: string, opts: { collectYoung?: boolean; timeoutMs?: number } = {}): Promise<DaemonStats | null> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  if (opts.collectYoung) {
+    const collected = await getJson(`${monitoringUrl}/stats?gc=young`, timeoutMs).catch(() => null);
+    if (collected !== null) return collected as DaemonStats;
+  }
   try {
     return (await getJson(`${monitoringUrl}/stats`, timeoutMs)) as DaemonStats;
   } catch {

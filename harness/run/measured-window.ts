@@ -38,6 +38,11 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
   };
 }
 
+/** The window's extras with its opening young collection's duration (collectYoung), when there was one. */
+function withYoungGc(extra: Record<string, number> | undefined, youngGcUs: number | undefined): Record<string, number> | undefined {
+  return youngGcUs === undefined ? extra : { ...extra, youngGcUs };
+}
+
 /**
  * What a measured window reads from a target before it starts: its /stats, and its message totals
  * (used when exactness is checked). Every target that serves totals is read alike, counting or
@@ -64,6 +69,24 @@ async function readTotals(v: LiveVariant, guard: Guard, opts?: { catchUp?: boole
   return null;
 }
 
+/**
+ * As a window starts, inside its metered span: each target that can (the reference daemon runs with
+ * --expose-gc, reference-daemon-argv.ts) collects its young generation (`/stats?gc=young`). Why:
+ * each daemon of a pair otherwise scavenged at its own moments, so a window held a scavenge more
+ * or less and the two promoted different amounts of the calls in flight; begun with empty
+ * nurseries, the same requests collect at about the same points in both. Metered, because what it
+ * collects is the previous window's garbage that a scavenge in this window would have collected
+ * anyway. Returns each collection's duration (us), undefined where there was none.
+ */
+export async function collectYoung(variants: readonly LiveVariant[], guard: Guard): Promise<(number | undefined)[]> {
+  return Promise.all(
+    variants.map(async (v) => {
+      const url = v.target.monitoringUrl;
+      return url ? (await guard.run(fetchStats(url, { collectYoung: true })))?.youngGcUs : undefined;
+    }),
+  );
+}
+
 /** One variant in a measured window: the variant, its position in the round, and its core when pinned. */
 export interface WindowSlot {
   v: LiveVariant;
@@ -77,7 +100,8 @@ export interface WindowSlot {
  * and after for exactness, its /stats for context. Every meter starts before any driver gets its
  * window and ends after every driver has answered, so in a duet both targets are measured over
  * the same span. Monitoring reads happen outside the metered span so they do not count as the
- * window's CPU. `startMeter` is replaceable for tests.
+ * window's CPU; the one exception is the young collection that opens the window (collectYoung).
+ * `startMeter` is replaceable for tests.
  */
 export async function measuredWindows(
   slots: readonly WindowSlot[],
@@ -88,6 +112,7 @@ export async function measuredWindows(
 ): Promise<WindowResult[]> {
   const before = await Promise.all(slots.map(({ v }) => monitoringReads(v, guard)));
   const meters = slots.map(({ v }) => (v.target.pid !== null ? startMeter(v.target.pid) : null));
+  const youngGcUs = await collectYoung(slots.map(({ v }) => v), guard);
   const windows = await guard.run(Promise.all(slots.map(({ v }) => v.driver.window(at.seconds * 1000, true, at.timeoutMs))));
   const measured = meters.map((m) => m?.end() ?? null);
   return Promise.all(
@@ -103,7 +128,7 @@ export async function measuredWindows(
         order,
         core,
         stats: windows[i],
-        target: { cpuUs: measured[i]?.cpuUs ?? null, rssBytes: measured[i]?.rssBytes ?? null, extra: statsExtra(before[i].stats, statsAfter) },
+        target: { cpuUs: measured[i]?.cpuUs ?? null, rssBytes: measured[i]?.rssBytes ?? null, extra: withYoungGc(statsExtra(before[i].stats, statsAfter), youngGcUs[i]) },
       });
     }),
   );

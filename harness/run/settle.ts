@@ -1,7 +1,7 @@
 import { startWindowMeter } from '../measure/window-meter.ts';
 import type { VariantName } from './events.ts';
 import type { Guard } from './guard.ts';
-import { monitoringReads, type LiveVariant } from './measured-window.ts';
+import { collectYoung, monitoringReads, type LiveVariant } from './measured-window.ts';
 import { cpuPerRequestUs } from './window-result.ts';
 
 /**
@@ -72,6 +72,7 @@ export async function settleTargets(
     // Under running load a lagging aggregate never catches up: read it as it stands.
     await Promise.all(names.map((n) => monitoringReads(live[n], guard, { catchUp: !keep })));
     const meters = names.map((n) => startWindowMeter(live[n].target.pid!));
+    await collectYoung(names.map((n) => live[n]), guard);
     const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, window.timeoutMs, keep))));
     const cur = meters.map((m, i) => cpuPerRequestUs(m.end().cpuUs, stats[i].requests));
     windows++;

@@ -33,6 +33,11 @@ describe('REFERENCE_DAEMON_V8_FLAGS', () => {
     expect(majorCollections([])).toBeGreaterThan(0);
     expect(majorCollections(REFERENCE_DAEMON_V8_FLAGS)).toBe(0);
   });
+
+  it('expose gc, so that /stats?gc=young can empty the young generation as a window starts', () => {
+    const r = spawnSync(process.execPath, [...REFERENCE_DAEMON_V8_FLAGS, '-e', 'process.stdout.write(typeof gc)'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toBe('function');
+  });
 });
 
 describe('layoutSeed', () => {

@@ -32,8 +32,12 @@ import { tsxArgs } from '../../common/tsx.ts';
  * window reports that growth (`extra.oldSpaceGrowthBytes`, process-stats.ts), so a variant that
  * promotes more still shows. Minor collections are counted as before.
  * reference-daemon-argv.test.ts checks that V8 honours it.
+ *
+ * `--expose-gc`: so that each window can open with a young-generation collection
+ * (`/stats?gc=young`, collectYoung in measured-window.ts), metered, in both daemons of a pair at
+ * once. It changes nothing else: V8 collects as before, and only that request calls `gc`.
  */
-export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer', '--initial-old-space-size=1024'];
+export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer', '--initial-old-space-size=1024', '--expose-gc'];
 
 /**
  * `node` arguments for one reference daemon. `v8Seed`: V8's `--random-seed`, the same for both
