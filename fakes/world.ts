@@ -3,6 +3,7 @@
  * started together from one WorldConfig and stopped together. Used by `npm run fakes`
  * (fakes/main.ts) and by anything that embeds the fakes in-process.
  */
+import { allStarted } from '../common/all-started.ts';
 import { UsageError } from '../common/exit-codes.ts';
 import { ProviderConfigError, startProviderFake } from './provider/server.ts';
 import { findRedis, type RedisKind } from './redis/find.ts';
@@ -46,7 +47,7 @@ function asUsageError(e: unknown): unknown {
 export async function startWorld(input: WorldConfig, opts: ValidateOptions = {}): Promise<World> {
   const config = validateWorldConfig(input, opts);
   const seed = config.seed ?? 1;
-  const results = await Promise.allSettled([
+  const [provider, supabase, redis] = await allStarted([
     startProviderFake({
       latency: config.providerLatency,
       apiKey: config.providerKey,
@@ -63,13 +64,9 @@ export async function startWorld(input: WorldConfig, opts: ValidateOptions = {})
       baseDir: opts.baseDir,
     }),
     findRedis({ mode: config.redis, latency: config.redisLatency, seed: seed + 2, env: opts.env, baseDir: opts.baseDir }),
-  ] as const);
-  const [p, s, r] = results;
-  if (p.status === 'rejected' || s.status === 'rejected' || r.status === 'rejected') {
-    await Promise.allSettled(results.map((x) => (x.status === 'fulfilled' ? x.value.close() : undefined)));
-    throw asUsageError(results.find((x) => x.status === 'rejected')!.reason);
-  }
-  const [provider, supabase, redis] = [p.value, s.value, r.value];
+  ] as const, (x) => x.close()).catch((e: unknown) => {
+    throw asUsageError(e);
+  });
   let closing: Promise<void> | undefined;
   return {
     endpoints: { provider: provider.url, supabase: supabase.url, redis: redis.url, redisKind: redis.kind },

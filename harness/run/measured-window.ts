@@ -25,6 +25,7 @@ export async function exactnessApplies(target: RunningTarget): Promise<boolean> 
   return counters !== null && (await counters.applies()) === null;
 }
 
+/** `before`: the /stats that opened the window (openWindow), so `youngGcUs` is its opening collection. */
 function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Record<string, number> | undefined {
   if (!before || !after) return undefined;
   return {
@@ -35,33 +36,21 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
     eventLoopDelayP99Ms: after.eventLoopDelayP99Ms,
     // what the window promoted (process-stats.ts)
     oldSpaceGrowthBytes: after.oldSpaceBytes - before.oldSpaceBytes,
+    ...(before.youngGcUs !== undefined && { youngGcUs: before.youngGcUs }),
   };
 }
 
-/** The window's extras with its opening young collection's duration (collectYoung), when there was one. */
-function withYoungGc(extra: Record<string, number> | undefined, youngGcUs: number | undefined): Record<string, number> | undefined {
-  return youngGcUs === undefined ? extra : { ...extra, youngGcUs };
-}
-
 /**
- * What a measured window reads from a target before it starts: its /stats, and its message totals
- * (used when exactness is checked). Every target that serves totals is read alike, counting or
- * not: serving a read leaves work behind (garbage, compiles) that can land in the next window, so
- * reading only the exact variant charged it a harness cost (fast vs none in hot-path-open read
- * ~+3% with the reads on one side, ~+1.6% without them; README, "How a verdict is reached"). The settling windows
- * make the same reads, so the code that serves them is compiled before round 1 (settle.ts).
+ * What a window reads from a target before its meters start (and after they end): its message
+ * totals, of an exact target (a failed read is an error), else a read for symmetry whose outcome is
+ * dropped. Every target that serves totals is read alike, counting or not: serving a read leaves
+ * work behind (garbage, compiles) that can land in the next window, so reading only the exact
+ * variant charged it a harness cost (fast vs none in hot-path-open read ~+3% with the reads on one
+ * side, ~+1.6% without them; README, "How a verdict is reached"). The settling windows make the
+ * same reads, so the code that serves them is compiled before round 1 (settle.ts). `catchUp`:
+ * MessageCounters.read's.
  */
-export async function monitoringReads(v: LiveVariant, guard: Guard, opts?: { catchUp?: boolean }): Promise<{ stats: DaemonStats | null; totals: MessageTotals | null }> {
-  const monitoring = v.target.monitoringUrl;
-  const stats = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-  return { stats, totals: await readTotals(v, guard, opts) };
-}
-
-/**
- * The totals of an exact target (a failed read is an error), else a read for symmetry whose outcome
- * is dropped. `catchUp`: MessageCounters.read's.
- */
-async function readTotals(v: LiveVariant, guard: Guard, opts?: { catchUp?: boolean }): Promise<MessageTotals | null> {
+export async function readTotals(v: LiveVariant, guard: Guard, opts?: { catchUp?: boolean }): Promise<MessageTotals | null> {
   const counters = countersOf(v.target);
   if (counters === null) return null;
   if (v.checkExactness) return guard.run(counters.read(opts));
@@ -70,20 +59,18 @@ async function readTotals(v: LiveVariant, guard: Guard, opts?: { catchUp?: boole
 }
 
 /**
- * As a window starts, inside its metered span: each target that can (the reference daemon runs with
- * --expose-gc, reference-daemon-argv.ts) collects its young generation (`/stats?gc=young`). Why:
- * each daemon of a pair otherwise scavenged at its own moments, so a window held a scavenge more
- * or less and the two promoted different amounts of the calls in flight; begun with empty
- * nurseries, the same requests collect at about the same points in both. Metered, because what it
- * collects is the previous window's garbage that a scavenge in this window would have collected
- * anyway. Returns each collection's duration (us), undefined where there was none.
+ * As a window starts, inside its metered span: each target's /stats, asked for with
+ * `/stats?gc=young`, so that a target that can (the reference daemon runs with --expose-gc,
+ * reference-daemon-argv.ts) first collects its young generation. Why: each daemon of a pair
+ * otherwise scavenged at its own moments, so a window held a scavenge more or less and the two
+ * promoted different amounts of the calls in flight; begun with empty nurseries, the same requests
+ * collect at about the same points in both. Metered, because what it collects is the previous
+ * window's garbage (and the reads') that a scavenge in this window would have collected anyway.
+ * The stats are the window's starting point for statsExtra (null without /stats).
  */
-export async function collectYoung(variants: readonly LiveVariant[], guard: Guard): Promise<(number | undefined)[]> {
+export async function openWindow(variants: readonly LiveVariant[], guard: Guard): Promise<(DaemonStats | null)[]> {
   return Promise.all(
-    variants.map(async (v) => {
-      const url = v.target.monitoringUrl;
-      return url ? (await guard.run(fetchStats(url, { collectYoung: true })))?.youngGcUs : undefined;
-    }),
+    variants.map((v) => (v.target.monitoringUrl ? guard.run(fetchStats(v.target.monitoringUrl, { collectYoung: true })) : null)),
   );
 }
 
@@ -100,7 +87,7 @@ export interface WindowSlot {
  * and after for exactness, its /stats for context. Every meter starts before any driver gets its
  * window and ends after every driver has answered, so in a duet both targets are measured over
  * the same span. Monitoring reads happen outside the metered span so they do not count as the
- * window's CPU; the one exception is the young collection that opens the window (collectYoung).
+ * window's CPU; the one exception is the /stats read with its young collection that opens the window (openWindow).
  * `startMeter` is replaceable for tests.
  */
 export async function measuredWindows(
@@ -110,25 +97,24 @@ export async function measuredWindows(
   exactRounds: ExactnessRound[],
   startMeter: (pid: number) => WindowMeter = startWindowMeter,
 ): Promise<WindowResult[]> {
-  const before = await Promise.all(slots.map(({ v }) => monitoringReads(v, guard)));
+  const totalsBefore = await Promise.all(slots.map(({ v }) => readTotals(v, guard)));
   const meters = slots.map(({ v }) => (v.target.pid !== null ? startMeter(v.target.pid) : null));
-  const youngGcUs = await collectYoung(slots.map(({ v }) => v), guard);
+  const statsBefore = await openWindow(slots.map(({ v }) => v), guard);
   const windows = await guard.run(Promise.all(slots.map(({ v }) => v.driver.window(at.seconds * 1000, true, at.timeoutMs))));
   const measured = meters.map((m) => m?.end() ?? null);
   return Promise.all(
     slots.map(async ({ v, order, core }, i) => {
       const monitoring = v.target.monitoringUrl;
-      const totalsBefore = before[i].totals;
       const totalsAfter = await readTotals(v, guard);
       const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
-      if (totalsBefore && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore, totalsAfter));
+      if (totalsBefore[i] && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore[i]!, totalsAfter));
       return buildWindowResult({
         round: at.round,
         variant: v.name,
         order,
         core,
         stats: windows[i],
-        target: { cpuUs: measured[i]?.cpuUs ?? null, rssBytes: measured[i]?.rssBytes ?? null, extra: withYoungGc(statsExtra(before[i].stats, statsAfter), youngGcUs[i]) },
+        target: { cpuUs: measured[i]?.cpuUs ?? null, rssBytes: measured[i]?.rssBytes ?? null, extra: statsExtra(statsBefore[i], statsAfter) },
       });
     }),
   );

@@ -1,7 +1,7 @@
 import { startWindowMeter } from '../measure/window-meter.ts';
 import type { VariantName } from './events.ts';
 import type { Guard } from './guard.ts';
-import { collectYoung, monitoringReads, type LiveVariant } from './measured-window.ts';
+import { openWindow, readTotals, type LiveVariant } from './measured-window.ts';
 import { cpuPerRequestUs } from './window-result.ts';
 
 /**
@@ -70,9 +70,9 @@ export async function settleTargets(
   while (windows < SETTLE_MAX_WINDOWS) {
     window.announce();
     // Under running load a lagging aggregate never catches up: read it as it stands.
-    await Promise.all(names.map((n) => monitoringReads(live[n], guard, { catchUp: !keep })));
+    await Promise.all(names.map((n) => readTotals(live[n], guard, { catchUp: !keep })));
     const meters = names.map((n) => startWindowMeter(live[n].target.pid!));
-    await collectYoung(names.map((n) => live[n]), guard);
+    await openWindow(names.map((n) => live[n]), guard);
     const stats = await guard.run(Promise.all(names.map((n) => live[n].driver.window(SETTLE_WINDOW_SEC * 1000, false, window.timeoutMs, keep))));
     const cur = meters.map((m, i) => cpuPerRequestUs(m.end().cpuUs, stats[i].requests));
     windows++;

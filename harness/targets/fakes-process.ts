@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { allStarted } from '../../common/all-started.ts';
 import { findOnPath } from '../../common/binaries.ts';
 import { readyLine } from '../../common/child-process/ready-line.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
@@ -133,14 +134,8 @@ export async function startWorlds(world: ScenarioWorld, seed: number, opts: { ba
 async function startPair(world: ScenarioWorld, seed: number, opts: { baseDir?: string; mode?: WorldMode }): Promise<[RunningFakes, RunningFakes, boolean]> {
   const mayShare = world.redis?.mode === 'fake' || !findOnPath('redis-server', process.env.PATH ?? '');
   if (!mayShare) {
-    const settled = await Promise.allSettled([startFakes(world, seed, opts), startFakes(world, seed, opts)]);
-    const up = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      await Promise.all(up.map((f) => f.stop().catch(() => undefined)));
-      throw failed.reason;
-    }
-    return [up[0], up[1], false];
+    const [first, second] = await allStarted<[RunningFakes, RunningFakes]>([startFakes(world, seed, opts), startFakes(world, seed, opts)], (f) => f.stop());
+    return [first, second, false];
   }
   const first = await startFakes(world, seed, opts);
   const shared = sharesRedis(world, first.endpoints);

@@ -34,7 +34,7 @@ import { tsxArgs } from '../../common/tsx.ts';
  * reference-daemon-argv.test.ts checks that V8 honours it.
  *
  * `--expose-gc`: so that each window can open with a young-generation collection
- * (`/stats?gc=young`, collectYoung in measured-window.ts), metered, in both daemons of a pair at
+ * (`/stats?gc=young`, openWindow in measured-window.ts), metered, in both daemons of a pair at
  * once. It changes nothing else: V8 collects as before, and only that request calls `gc`.
  */
 export const REFERENCE_DAEMON_V8_FLAGS: readonly string[] = ['--no-memory-reducer', '--initial-old-space-size=1024', '--expose-gc'];
