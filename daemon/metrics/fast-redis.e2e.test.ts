@@ -35,6 +35,23 @@ function connectTo(start: () => Promise<{ url: string; close(): Promise<void> }>
 
 describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server', () => {
   connectTo(startRealRedis);
+  it('meters its flushes\' CPU (timerCpuUs, served by /stats): none before the first flush, more after each one that sends', async () => {
+    await redis.flushall();
+    const m = new FastMetrics({ flushIntervalMs: 60_000 });
+    m.start({ instanceId: 'host:9:8079', redis });
+    try {
+      expect(m.timerCpuUs()).toBe(0);
+      runScript(m, { clients: 4, framesPerClient: 50 });
+      expect(await m.flushNow()).toBe(true);
+      const first = m.timerCpuUs();
+      expect(first).toBeGreaterThan(0);
+      runScript(m, { clients: 2, framesPerClient: 10 });
+      expect(await m.flushNow()).toBe(true);
+      expect(m.timerCpuUs()).toBeGreaterThan(first);
+    } finally {
+      await m.close();
+    }
+  });
   it('flushes counter deltas, and the cluster read sums two instances exactly', async () => {
     await redis.flushall();
     const a = new FastMetrics({ flushIntervalMs: 60_000 });

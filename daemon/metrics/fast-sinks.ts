@@ -6,6 +6,7 @@ import { LogHistogram } from './log-histogram.ts';
 import {
   clientField, INDEX_KEY, INSTANCE_TTL_SEC, instanceKey, latencyKey, totalField,
 } from './redis-keys.ts';
+import { TimerCpu } from './timer-cpu.ts';
 import { STAGES, type MetricsSinks } from './types.ts';
 
 /**
@@ -82,6 +83,8 @@ export class FastSinks {
   private readonly stageBase: number[][];
   /** When Redis last acknowledged a flush (0: never). */
   private lastFlushMs = 0;
+  /** CPU of the flushes, roll-ups and sweeps (MetricsBackend.timerCpuUs). */
+  private readonly timerCpu = new TimerCpu();
 
   constructor(
     private readonly metrics: FlushSource,
@@ -98,9 +101,19 @@ export class FastSinks {
     return this.redis !== undefined;
   }
 
+  /**
+   * CPU (us) of the flushes, roll-ups and idle sweeps so far, their synchronous parts (two
+   * getrusage calls each, ~1 us). Measured this way in hot-path-open, a flush took 280-320 us of
+   * the daemon's CPU, ~0.4% of its CPU per request at one flush a second (NOTEBOOK.md, "twelfth
+   * session"): far more than the metrics calls on the hot path.
+   */
+  get cpuUs(): number {
+    return this.timerCpu.totalUs;
+  }
+
   start(): void {
     this.flushTimer = setInterval(() => {
-      void this.flushRedis().then(() => this.metrics.sweepIdle());
+      void this.flushRedis().then(() => this.timerCpu.run(() => this.metrics.sweepIdle()));
     }, this.opts.flushIntervalMs);
     this.flushTimer.unref();
     if (this.supabase) {
@@ -128,14 +141,21 @@ export class FastSinks {
   private async flushOnce(): Promise<boolean> {
     const redis = this.redis!;
     const m = this.metrics;
+    const from = process.cpuUsage();
     m.settle();
     const counters = counterDeltas(m);
     const latency = latencyDeltas(m.stages, this.stageBase);
     const now = Date.now();
-    if (counters.advanced.length === 0 && latency.args.length === 0 && now - this.lastFlushMs < HEARTBEAT_MS) return true;
+    if (counters.advanced.length === 0 && latency.args.length === 0 && now - this.lastFlushMs < HEARTBEAT_MS) {
+      this.timerCpu.charge(from);
+      return true;
+    }
     const id = this.sinks.instanceId;
     try {
-      await redis.call('EVAL', [FLUSH_SCRIPT, 3, instanceKey(id), latencyKey(id), INDEX_KEY, INSTANCE_TTL_SEC, id, JSON.stringify({ backend: m.name, lastFlushMs: now }), counters.pairs.length / 2, ...counters.pairs, SUMMED_NAMES, counters.lines, ...latency.args]);
+      const reply = redis.call('EVAL', [FLUSH_SCRIPT, 3, instanceKey(id), latencyKey(id), INDEX_KEY, INSTANCE_TTL_SEC, id, JSON.stringify({ backend: m.name, lastFlushMs: now }), counters.pairs.length / 2, ...counters.pairs, SUMMED_NAMES, counters.lines, ...latency.args]);
+      this.timerCpu.charge(from);
+      await reply;
+      const acknowledged = process.cpuUsage();
       // counts only grow meanwhile, so advancing by exactly what was sent is right
       const { advanced } = counters;
       for (let i = 0; i < advanced.length; i += 2) m.flushed[advanced[i]] += advanced[i + 1];
@@ -145,6 +165,7 @@ export class FastSinks {
       });
       this.lastFlushMs = now;
       this.recovered('redis');
+      this.timerCpu.charge(acknowledged);
       return true;
     } catch (err) {
       this.failed('redis', err);
@@ -154,6 +175,7 @@ export class FastSinks {
 
   private async rollup(): Promise<void> {
     if (!this.supabase) return;
+    const from = process.cpuUsage();
     const now = this.metrics.counterTotals();
     const base = this.rollupBase;
     const counters: Record<string, number> = {};
@@ -167,7 +189,9 @@ export class FastSinks {
       counters,
       latency: this.metrics.snapshot().latencyUs,
     };
-    const { error } = await this.supabase.from('metrics_rollups').insert(row);
+    const inserted = this.supabase.from('metrics_rollups').insert(row);
+    this.timerCpu.charge(from);
+    const { error } = await inserted;
     if (error) {
       this.failed('supabase', error);
       return; // the window stays open and the next roll-up covers it

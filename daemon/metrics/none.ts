@@ -36,4 +36,8 @@ export class NoneMetrics implements MetricsBackend {
   }
   start(_sinks: MetricsSinks): void {}
   async close(): Promise<void> {}
+  /** No timers. */
+  timerCpuUs(): number {
+    return 0;
+  }
 }

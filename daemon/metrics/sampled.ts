@@ -1,6 +1,7 @@
 import { COUNTER_NAMES } from './counter-names.ts';
 import { renderPrometheus } from './render-prometheus.ts';
 import { summarizeValues } from './summarize.ts';
+import { TimerCpu } from './timer-cpu.ts';
 import {
   emptyCounters, STAGES,
   type BackendName, type CircuitState, type ClientCounters, type ClientRef, type ErrorKind,
@@ -83,6 +84,8 @@ export class SampledMetrics implements MetricsBackend {
   private readonly errorsByKind: Partial<Record<ErrorKind, number>> = {};
   private readonly circuits: Record<string, CircuitState> = {};
   private flushTimer: NodeJS.Timeout | undefined;
+  /** CPU of the timer's flushes (MetricsBackend.timerCpuUs). */
+  private readonly timerCpu = new TimerCpu();
 
   constructor(opts: SampledOptions = {}) {
     this.currentRate = opts.sampleRate ?? 0.03;
@@ -224,8 +227,12 @@ export class SampledMetrics implements MetricsBackend {
 
   start(_sinks: MetricsSinks): void {
     if (this.flushTimer) return;
-    this.flushTimer = setInterval(() => this.flush(), this.flushIntervalMs);
+    this.flushTimer = setInterval(() => this.timerCpu.run(() => this.flush()), this.flushIntervalMs);
     this.flushTimer.unref();
+  }
+
+  timerCpuUs(): number {
+    return this.timerCpu.totalUs;
   }
 
   async close(): Promise<void> {

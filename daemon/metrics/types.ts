@@ -108,6 +108,13 @@ export interface MetricsBackend {
   start(sinks: MetricsSinks): void;
   /** Stop timers and flush what is pending. */
   close(): Promise<void>;
+  /**
+   * CPU (us, user + system) spent so far in the backend's own timers (flushes, roll-ups, idle
+   * sweeps): their synchronous parts, up to each sink call's return; the replies are read later,
+   * among the requests, and are not in it. `/stats` serves it, so a benchmark can say how much of a
+   * backend's cost per request is its work off the hot path. Absent: the backend does not count it.
+   */
+  timerCpuUs?(): number;
 }
 
 /** Where backends that aggregate across processes write, off the hot path. */

@@ -23,6 +23,18 @@ describe('StatsSampler', () => {
     }
   });
 
+  it("serves the metrics backend's timer CPU when the backend counts it, rounded to whole us, and leaves it out when not", () => {
+    let timerUs: number | undefined = 1234.6;
+    const sampler = new StatsSampler(new LiveState(), undefined, () => timerUs);
+    try {
+      expect(sampler.sample().metricsTimerCpuUs).toBe(1235);
+      timerUs = undefined;
+      expect('metricsTimerCpuUs' in sampler.sample()).toBe(false);
+    } finally {
+      sampler.stop();
+    }
+  });
+
   it('without an exposed gc, a request for one changes nothing', () => {
     const sampler = new StatsSampler(new LiveState(), undefined);
     try {
@@ -50,6 +62,8 @@ describe('/stats?gc=', () => {
     expect(body.rssBytes).toBeGreaterThan(0);
     if (typeof (globalThis as { gc?: unknown }).gc === 'function') expect(body.youngGcUs).toBeGreaterThanOrEqual(0);
     else expect(body.youngGcUs).toBeUndefined();
+    // the none backend has no timers, and says so
+    expect((body as { metricsTimerCpuUs?: number }).metricsTimerCpuUs).toBe(0);
     const bad = await fetch(`${d.monitoringUrl}/stats?gc=full`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^gc must be young/);

@@ -27,6 +27,11 @@ export interface ProcessStats {
    * this sample took (us); absent where the process does not expose `gc` (`--expose-gc`).
    */
   youngGcUs?: number;
+  /**
+   * The metrics backend's CPU in its own timers so far (us; MetricsBackend.timerCpuUs): flushes,
+   * roll-ups, idle sweeps. Absent where the backend does not count it.
+   */
+  metricsTimerCpuUs?: number;
 }
 
 /** V8's `gc` (with `--expose-gc`): `{ type: 'minor' }` collects the young generation only. */
@@ -39,6 +44,7 @@ export class StatsSampler {
   constructor(
     private readonly live: LiveState,
     private readonly gc: ExposedGc | undefined = (globalThis as { gc?: ExposedGc }).gc,
+    private readonly metricsTimerCpuUs: () => number | undefined = () => undefined,
   ) {
     this.delay.enable();
   }
@@ -59,6 +65,7 @@ export class StatsSampler {
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
     const p99Ns = this.delay.count > 0 ? this.delay.percentile(99) : 0;
+    const timerCpuUs = this.metricsTimerCpuUs();
     this.delay.reset();
     return {
       pid: process.pid,
@@ -71,6 +78,7 @@ export class StatsSampler {
       connections: this.live.connections,
       inflight: this.live.inflight,
       ...(youngGcUs !== undefined && { youngGcUs }),
+      ...(timerCpuUs !== undefined && { metricsTimerCpuUs: Math.round(timerCpuUs) }),
     };
   }
 

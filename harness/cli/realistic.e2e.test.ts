@@ -276,5 +276,11 @@ describe('overbench realistic against the reference daemon', () => {
     for (const r of s.rounds) expect(r.extra?.oldSpaceGrowthBytes).toBeGreaterThan(0);
     // and each began by collecting its young generation (/stats?gc=young, measured-window.ts)
     for (const r of s.rounds) expect(r.extra?.youngGcUs).toBeGreaterThanOrEqual(0);
+    // and what each backend spent in its timers: none has none; fast flushes to Redis once a second
+    const timers = (v: 'baseline' | 'instrumented') => s.rounds.filter((r) => r.variant === v).map((r) => r.extra?.metricsTimerCpuUs);
+    expect(timers('baseline')).toEqual([0, 0, 0]);
+    for (const us of timers('instrumented')) expect(us).toBeGreaterThanOrEqual(0);
+    expect(timers('instrumented').reduce((a, b) => a! + b!, 0)).toBeGreaterThan(0);
+    expect(ran.stdout).toMatch(/metrics timers \(flushes, roll-ups, sweeps; CPU\): instrumented [\d.]+ us per request \([\d.]+% of its CPU\), baseline 0(\.00)? us per request/);
   }, 100_000);
 });

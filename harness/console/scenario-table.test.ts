@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../result/schema.ts';
-import { renderScenario } from './scenario-table.ts';
+import { renderScenario, timersLine } from './scenario-table.ts';
 
 const base: ScenarioResult = {
   name: 'chat-realistic',
@@ -31,6 +31,18 @@ describe('scenario table', () => {
     expect(text).toContain("exactness: MISMATCH: recorded 9, expected 10 (daemon's message totals vs the driver's frames): round 1");
     expect(text).toContain('invalid: round 1 baseline: driver saturated');
     expect(text).toContain('errors: baseline 2/100 (timeout 2); instrumented 0/100');
+  });
+
+  it("says what each variant's metrics timers cost per request and as a share of its CPU, over the valid windows that carry it", () => {
+    const window = (variant: 'baseline' | 'instrumented', round: number, timerUs: number | undefined, valid = true) => ({
+      round, variant, order: 0, requests: 1000, errors: 0, throughput: 800, latencyUs: null, histogram: null, cpuUs: { user: 80_000, system: 20_000 },
+      cpuPerRequestUs: 100, rssBytes: null, driverCpuPct: 20, valid, ...(timerUs !== undefined && { extra: { metricsTimerCpuUs: timerUs } }),
+    });
+    const rounds = [window('baseline', 1, 0), window('instrumented', 1, 300), window('baseline', 2, 0), window('instrumented', 2, 500), window('instrumented', 3, 9_999, false)];
+    expect(timersLine(rounds)).toBe('metrics timers (flushes, roll-ups, sweeps; CPU): instrumented 0.4 us per request (0.4% of its CPU), baseline 0 us per request (0% of its CPU)');
+    expect(renderScenario({ ...base, rounds })).toContain('  metrics timers (flushes, roll-ups, sweeps; CPU): instrumented 0.4 us');
+    expect(timersLine(rounds.map((r) => ({ ...r, extra: undefined })))).toBeNull();
+    expect(renderScenario(base)).not.toContain('metrics timers');
   });
 
   it('names the metrics that did not pass for the same reason on one line', () => {

@@ -37,6 +37,10 @@ function statsExtra(before: DaemonStats | null, after: DaemonStats | null): Reco
     // what the window promoted (process-stats.ts)
     oldSpaceGrowthBytes: after.oldSpaceBytes - before.oldSpaceBytes,
     ...(before.youngGcUs !== undefined && { youngGcUs: before.youngGcUs }),
+    // the metrics backend's flushes and sweeps in this window (process-stats.ts), where it counts them
+    ...(before.metricsTimerCpuUs !== undefined && after.metricsTimerCpuUs !== undefined && {
+      metricsTimerCpuUs: after.metricsTimerCpuUs - before.metricsTimerCpuUs,
+    }),
   };
 }
 
