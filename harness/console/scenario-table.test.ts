@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../result/schema.ts';
-import { renderScenario, timersLine } from './scenario-table.ts';
+import { timersLine } from '../report/rounds.ts';
+import { renderScenario } from './scenario-table.ts';
 
 const base: ScenarioResult = {
   name: 'chat-realistic',

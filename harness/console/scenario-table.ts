@@ -1,8 +1,9 @@
 import type { WindowResult, ScenarioResult } from '../result/schema.ts';
 import { describePairCheck, validPairs } from '../run/compare-rounds.ts';
-import { fmtNumber, LIVE_PCT_DIGITS, MISSING } from '../../common/format.ts';
+import { fmtNumber, LIVE_PCT_DIGITS } from '../../common/format.ts';
 import { textTable, type Column } from '../../common/table.ts';
 import { fmtChangeWithInterval, fmtComparisonBudget, fmtMetricValue } from '../report/metric.ts';
+import { timersLine } from '../report/rounds.ts';
 
 function errorsLine(rounds: readonly WindowResult[], variant: 'baseline' | 'instrumented'): string {
   const mine = rounds.filter((r) => r.variant === variant);
@@ -13,26 +14,6 @@ function errorsLine(rounds: readonly WindowResult[], variant: 'baseline' | 'inst
   const detail = Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join(', ');
   const dropped = mine.reduce((n, r) => n + (r.dropped ?? 0), 0);
   return `${variant} ${fmtNumber(errors, 0)}/${fmtNumber(requests, 0)}${detail ? ` (${detail})` : ''}${dropped ? `, dropped ${fmtNumber(dropped, 0)}` : ''}`;
-}
-
-/**
- * What each variant's metrics backend spent in its own timers (flushes, roll-ups, sweeps: the
- * daemon's `/stats` metricsTimerCpuUs, per window), per request and as a share of its CPU, over the
- * valid windows that carry it: the part of a backend's cost that is off the hot path, read
- * directly rather than from the noisy difference of two processes. null when no window carries it.
- */
-export function timersLine(rounds: readonly WindowResult[]): string | null {
-  const parts: string[] = [];
-  for (const variant of ['instrumented', 'baseline'] as const) {
-    const mine = rounds.filter((r) => r.variant === variant && r.valid && r.extra?.metricsTimerCpuUs !== undefined);
-    if (mine.length === 0) continue;
-    const timerUs = mine.reduce((n, r) => n + r.extra!.metricsTimerCpuUs, 0);
-    const requests = mine.reduce((n, r) => n + r.requests, 0);
-    const cpuUs = mine.reduce((n, r) => n + (r.cpuUs ? r.cpuUs.user + r.cpuUs.system : 0), 0);
-    const share = cpuUs > 0 ? ` (${fmtNumber((100 * timerUs) / cpuUs, 2)}% of its CPU)` : '';
-    parts.push(`${variant} ${requests > 0 ? fmtNumber(timerUs / requests, 2) : MISSING} us per request${share}`);
-  }
-  return parts.length === 0 ? null : `metrics timers (flushes, roll-ups, sweeps; CPU): ${parts.join(', ')}`;
 }
 
 const COLUMNS: Column[] = [

@@ -2,7 +2,7 @@ import type { WindowResult, ScenarioResult, VariantInfo } from '../../result/sch
 import { fmtBytes, fmtNumber, fmtShare, fmtSigned, fmtUs } from '../../../common/format.ts';
 import { escapeHtml as h } from '../escape.ts';
 import type { HistoryEntry } from '../history.ts';
-import { describePairCheck, inRunOrder, validPairs } from '../rounds.ts';
+import { describePairCheck, inRunOrder, timersLine, validPairs } from '../rounds.ts';
 import { badge } from './badge.ts';
 import { perRoundChart, spectrumChart, trendChart, type ChartSpec, type Labels } from './chart-specs.ts';
 import { overheadSvg } from './overhead-svg.ts';
@@ -42,6 +42,7 @@ ${figures}
 </div>
 ${trendHtml}
 ${exactnessHtml(s)}
+${timersHtml(s.rounds)}
 ${invalidHtml(s.rounds)}
 <h3>Rounds</h3>
 ${roundsTable(s.rounds, labels, s.design === 'duet')}
@@ -59,6 +60,12 @@ function exactnessHtml(s: ScenarioResult): string {
   const e = s.exactness;
   const text = `${e.ok ? 'All counted' : 'MISCOUNTED'}: the metrics recorded ${fmtNumber(e.recorded, 0)} of ${fmtNumber(e.expected, 0)} frames the driver counted (difference ${fmtSigned(e.recorded - e.expected)})${e.detail ? `. ${e.detail}` : ''}`;
   return `<h3>Exactness</h3><p class="${e.ok ? '' : 'note bad'}">${badge(e.ok ? 'pass' : 'fail')} ${h(text)}</p>`;
+}
+
+/** The metrics backends' own timers (flushes, roll-ups, sweeps), where the targets report them. */
+function timersHtml(rounds: readonly WindowResult[]): string {
+  const line = timersLine(rounds);
+  return line === null ? '' : `<h3>Metrics timers</h3><p>${h(line)}</p>`;
 }
 
 function invalidHtml(rounds: readonly WindowResult[]): string {

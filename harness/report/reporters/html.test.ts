@@ -89,6 +89,15 @@ describe('html reporter (static checks; the browser test draws it)', () => {
     expect(html).toContain('<pre><code>overbench realistic --scenario chat-realistic --profile smoke --seed 7</code></pre>');
   });
 
+  it("shows the metrics backends' timer CPU where the windows carry it, and no such section where they do not", () => {
+    expect(html).not.toContain('<h3>Metrics timers</h3>');
+    const s = realisticScenario({ name: 'hot-path-open', rounds: 4 });
+    const rounds = s.rounds.map((r) => ({ ...r, extra: { metricsTimerCpuUs: r.variant === 'instrumented' ? r.requests * 0.5 : 0 } }));
+    const timed = htmlReporter.render(resultOf([{ ...s, rounds }]), defaultContext());
+    expect(timed).toContain('<h3>Metrics timers</h3><p>metrics timers (flushes, roll-ups, sweeps; CPU): instrumented 0.5 us per request');
+    expect(timed).toContain('baseline 0 us per request');
+  });
+
   it('draws a trend per scenario when history has earlier runs', () => {
     const earlier = ['01', '02'].map((h) => ({ ...historyEntry(result), runId: `r${h}`, time: `2026-11-26T${h}:00:00.000Z` }));
     const { charts } = dataOf(htmlReporter.render(result, defaultContext({ history: earlier })));
