@@ -45,6 +45,47 @@ export async function fetchStats(monitoringUrl: string, opts: { collectYoung?: b
   }
 }
 
+/**
+ * A target's /stats: its one daemon's, or, where it runs several (`monitoringUrls`, a cluster),
+ * every instance's read at once (each collecting its young generation when asked) and combined
+ * (combineStats). null without a monitoring URL, or when any instance's read fails.
+ */
+export async function targetStats(
+  target: { monitoringUrl: string | null; monitoringUrls?: readonly string[] },
+  opts: { collectYoung?: boolean; timeoutMs?: number } = {},
+): Promise<DaemonStats | null> {
+  const urls = target.monitoringUrls ?? (target.monitoringUrl ? [target.monitoringUrl] : []);
+  if (urls.length === 0) return null;
+  const all = await Promise.all(urls.map((u) => fetchStats(u, opts)));
+  return all.every((s): s is DaemonStats => s !== null) ? combineStats(all) : null;
+}
+
+/**
+ * Several daemons' /stats as one: CPU, memory, collection time, metrics timers, connections and
+ * calls in flight summed (an optional figure only where every instance has it), event-loop
+ * utilisation averaged, its delay p99 the worst instance's; the first instance's pid.
+ */
+export function combineStats(all: readonly DaemonStats[]): DaemonStats {
+  if (all.length === 1) return all[0];
+  const sum = (pick: (s: DaemonStats) => number | undefined): number | undefined =>
+    all.every((s) => pick(s) !== undefined) ? all.reduce((n, s) => n + pick(s)!, 0) : undefined;
+  const youngGcUs = sum((s) => s.youngGcUs);
+  const metricsTimerCpuUs = sum((s) => s.metricsTimerCpuUs);
+  return {
+    pid: all[0].pid,
+    cpuUserUs: sum((s) => s.cpuUserUs)!,
+    cpuSystemUs: sum((s) => s.cpuSystemUs)!,
+    rssBytes: sum((s) => s.rssBytes)!,
+    oldSpaceBytes: sum((s) => s.oldSpaceBytes)!,
+    eventLoopUtilization: sum((s) => s.eventLoopUtilization)! / all.length,
+    eventLoopDelayP99Ms: Math.max(...all.map((s) => s.eventLoopDelayP99Ms)),
+    connections: sum((s) => s.connections)!,
+    inflight: sum((s) => s.inflight)!,
+    ...(youngGcUs !== undefined && { youngGcUs }),
+    ...(metricsTimerCpuUs !== undefined && { metricsTimerCpuUs }),
+  };
+}
+
 /** The message totals the exactness check compares with the driver's frame counts. Throws on failure. */
 export async function fetchMetricsTotals(monitoringUrl: string, timeoutMs = 5000): Promise<MetricsTotals> {
   const snap = (await getJson(`${monitoringUrl}/metrics.json`, timeoutMs)) as {

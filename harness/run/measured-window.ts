@@ -1,4 +1,4 @@
-import { fetchStats, type DaemonStats } from '../measure/daemon-monitor.ts';
+import { targetStats, type DaemonStats } from '../measure/daemon-monitor.ts';
 import { countersOf, type MessageTotals } from '../measure/message-counters.ts';
 import { startWindowMeter, type WindowMeter } from '../measure/window-meter.ts';
 import type { WindowResult } from '../result/schema.ts';
@@ -12,7 +12,7 @@ import { buildWindowResult } from './window-result.ts';
 /** One variant of a running scenario: its target, its driver, and whether its counts are checked. */
 export interface LiveVariant {
   name: VariantName;
-  target: Pick<RunningTarget, 'pid' | 'monitoringUrl' | 'counters'>;
+  target: Pick<RunningTarget, 'pid' | 'monitoringUrl' | 'monitoringUrls' | 'counters'>;
   /** The driver's pid is pinned with its target in a duet. */
   driver: Pick<DriverProcess, 'window' | 'pid'>;
   /** The target's message counters (its `counters`, else /metrics.json) are exact and counting: check them against the driver's frames. */
@@ -74,7 +74,7 @@ export async function readTotals(v: LiveVariant, guard: Guard, opts?: { catchUp?
  */
 export async function openWindow(variants: readonly LiveVariant[], guard: Guard): Promise<(DaemonStats | null)[]> {
   return Promise.all(
-    variants.map((v) => (v.target.monitoringUrl ? guard.run(fetchStats(v.target.monitoringUrl, { collectYoung: true })) : null)),
+    variants.map((v) => guard.run(targetStats(v.target, { collectYoung: true }))),
   );
 }
 
@@ -108,9 +108,8 @@ export async function measuredWindows(
   const measured = meters.map((m) => m?.end() ?? null);
   return Promise.all(
     slots.map(async ({ v, order, core }, i) => {
-      const monitoring = v.target.monitoringUrl;
       const totalsAfter = await readTotals(v, guard);
-      const statsAfter = monitoring ? await guard.run(fetchStats(monitoring)) : null;
+      const statsAfter = await guard.run(targetStats(v.target));
       if (totalsBefore[i] && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore[i]!, totalsAfter));
       return buildWindowResult({
         round: at.round,

@@ -12,6 +12,7 @@ import type { RunningServer } from '../../fakes/common/running.ts';
 import { WsTestClient } from '../../daemon/testing/ws-test-client.ts';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { startCluster, startRoundRobin } from './cluster.ts';
+import { targetStats } from '../measure/daemon-monitor.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
 
 let redis: FoundRedis;
@@ -94,6 +95,13 @@ describe('reference cluster (instances)', () => {
       expect(after.messagesSent - before.messagesSent).toBe(wire.received);
       const snap = (await (await fetch(`${t.monitoringUrl}/metrics.json?scope=cluster`)).json()) as { instances: string[] };
       expect(snap.instances).toHaveLength(3);
+      // a window reads every instance's /stats as one (targetStats): three daemons' connections and timers
+      expect(t.monitoringUrls).toHaveLength(3);
+      const one = await targetStats({ monitoringUrl: t.monitoringUrl });
+      const all = await targetStats(t);
+      expect(all!.connections).toBeGreaterThanOrEqual(one!.connections);
+      expect(all!.rssBytes).toBeGreaterThan(2 * one!.rssBytes);
+      expect(all!.metricsTimerCpuUs).toBeGreaterThan(0);
     } finally {
       await t.stop();
     }

@@ -265,6 +265,7 @@ export async function startCluster(opts: {
     url,
     pid: proc.pid,
     monitoringUrl: monitoringUrls[0],
+    monitoringUrls,
     dashboardUrl: typeof first.dashboardPort === 'number' ? `http://127.0.0.1:${first.dashboardPort}` : null,
     backend: first.backend,
     env,

@@ -10,6 +10,11 @@ export interface RunningTarget {
   readonly pid: number | null;
   /** http://127.0.0.1:P of the reference daemon's monitoring port (/stats, /metrics.json). */
   readonly monitoringUrl: string | null;
+  /**
+   * Every instance's monitoring URL, where the target runs several daemons (cluster): a window
+   * reads /stats from each and sums them (targetStats). Absent: monitoringUrl alone.
+   */
+  readonly monitoringUrls?: readonly string[];
   /** http://127.0.0.1:P of the reference daemon's dashboard, when it runs one (EXAI_DASHBOARD_PORT not off). */
   readonly dashboardUrl?: string | null;
   /** Where the scenario said the target's own message counters live (exactness); absent = the reference daemon's /metrics.json, if any. */
