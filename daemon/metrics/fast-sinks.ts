@@ -102,10 +102,10 @@ export class FastSinks {
   }
 
   /**
-   * CPU (us) of the flushes, roll-ups and idle sweeps so far, their synchronous parts (two
-   * getrusage calls each, ~1 us). Measured this way in hot-path-open, a flush took 280-320 us of
-   * the daemon's CPU, ~0.4% of its CPU per request at one flush a second (NOTEBOOK.md, "twelfth
-   * session"): far more than the metrics calls on the hot path.
+   * CPU (us) of the flushes, roll-ups and idle sweeps so far, their synchronous parts (timer-cpu.ts;
+   * the metering itself adds ~10 us per flush, ~3% of one). Measured this way in hot-path-open, a
+   * flush took 280-320 us of the daemon's CPU, ~0.4% of its CPU per request at one flush a second
+   * (NOTEBOOK.md, "twelfth session"): far more than the metrics calls on the hot path.
    */
   get cpuUs(): number {
     return this.timerCpu.totalUs;
