@@ -30,7 +30,7 @@ export async function startMonitoring(opts: {
   /** EXAI_WS_TOKEN: required (as a bearer header) by every endpoint but /health. */
   token?: string | null;
 }): Promise<RunningMonitoring> {
-  const stats = new StatsSampler(opts.live, undefined, () => opts.metrics.timerCpuUs?.());
+  const stats = new StatsSampler(opts.live, { metricsTimerCpuUs: () => opts.metrics.timerCpuUs?.() });
   const authorized = bearerCheck(opts.token);
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });

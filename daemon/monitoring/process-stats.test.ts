@@ -10,7 +10,7 @@ import { StatsSampler } from './process-stats.ts';
 describe('StatsSampler', () => {
   it('collects the young generation only when asked and able, and says how long it took', () => {
     const calls: unknown[] = [];
-    const sampler = new StatsSampler(new LiveState(), (opts) => calls.push(opts));
+    const sampler = new StatsSampler(new LiveState(), { gc: (opts) => calls.push(opts) });
     try {
       expect(sampler.sample().youngGcUs).toBeUndefined();
       expect(calls).toEqual([]);
@@ -25,7 +25,7 @@ describe('StatsSampler', () => {
 
   it("serves the metrics backend's timer CPU when the backend counts it, rounded to whole us, and leaves it out when not", () => {
     let timerUs: number | undefined = 1234.6;
-    const sampler = new StatsSampler(new LiveState(), undefined, () => timerUs);
+    const sampler = new StatsSampler(new LiveState(), { metricsTimerCpuUs: () => timerUs });
     try {
       expect(sampler.sample().metricsTimerCpuUs).toBe(1235);
       timerUs = undefined;
@@ -36,7 +36,7 @@ describe('StatsSampler', () => {
   });
 
   it('without an exposed gc, a request for one changes nothing', () => {
-    const sampler = new StatsSampler(new LiveState(), undefined);
+    const sampler = new StatsSampler(new LiveState(), { gc: null });
     try {
       const s = sampler.sample({ collectYoung: true });
       expect(s.youngGcUs).toBeUndefined();

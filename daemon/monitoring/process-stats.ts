@@ -41,11 +41,19 @@ export class StatsSampler {
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
   private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
+  private readonly gc: ExposedGc | undefined;
+  private readonly metricsTimerCpuUs: () => number | undefined;
+
+  /**
+   * `gc`: V8's, where exposed (the default), or a stand-in; null: none. `metricsTimerCpuUs`: the
+   * metrics backend's timer CPU (MetricsBackend.timerCpuUs), served where it gives a number.
+   */
   constructor(
     private readonly live: LiveState,
-    private readonly gc: ExposedGc | undefined = (globalThis as { gc?: ExposedGc }).gc,
-    private readonly metricsTimerCpuUs: () => number | undefined = () => undefined,
+    from: { gc?: ExposedGc | null; metricsTimerCpuUs?: () => number | undefined } = {},
   ) {
+    this.gc = from.gc === undefined ? (globalThis as { gc?: ExposedGc }).gc : (from.gc ?? undefined);
+    this.metricsTimerCpuUs = from.metricsTimerCpuUs ?? (() => undefined);
     this.delay.enable();
   }
 
