@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
-import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { COUNTER_NAMES, type CounterName } from './counter-names.ts';
 import { LogHistogram } from './log-histogram.ts';
 import { INDEX_KEY, instanceKey, latencyKey, parseField, parseLatencyField } from './redis-keys.ts';
-import { summarizeHistogram } from './summarize.ts';
 import { emptyCounters, STAGES, type ClientCounters, type MetricsSnapshot, type Stage } from './types.ts';
 
 const COUNTER_SET = new Set<string>(COUNTER_NAMES);
@@ -21,7 +20,7 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
 
   const totals = emptyCounters();
   const clients: Record<string, ClientCounters> = {};
-  const merged = new Map<Stage, { h: Histogram; max: number }>();
+  const merged = new Map<Stage, LogHistogram>();
   const present: string[] = [];
   instances.forEach((id, i) => {
     const [errC, counters] = replies[i * 2] ?? [];
@@ -38,19 +37,15 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
       if (f.client === null) totals[column] += value;
       else (clients[f.client] ??= emptyCounters())[column] += value;
     }
-    for (const { stage, h, max } of readLatency(latency as Record<string, string>)) {
-      let into = merged.get(stage);
-      if (!into) {
-        into = { h: build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false }), max: 0 };
-        merged.set(stage, into);
-      }
-      into.h.add(h);
-      into.max = Math.max(into.max, max);
+    for (const { stage, h } of readLatency(latency as Record<string, string>)) {
+      const into = merged.get(stage);
+      if (into) into.add(h);
+      else merged.set(stage, h);
     }
   });
+  // merged bucket for bucket, so an instance alone reads as its own snapshot (same buckets, same max)
   const latencyUs: MetricsSnapshot['latencyUs'] = {};
-  // the instances' own max, exact (as each instance's snapshot gives it), not the merge's bucket of it
-  for (const [stage, { h, max }] of merged) latencyUs[stage] = { ...summarizeHistogram(h), max };
+  for (const [stage, h] of merged) latencyUs[stage] = h.summary();
   return { backend: 'fast', exact: true, totals, clients, latencyUs, instances: present };
 }
 
@@ -58,8 +53,8 @@ export async function readClusterSnapshot(redis: Redis): Promise<MetricsSnapshot
  * One instance's latency hash (redis-keys.ts) as a histogram per stage, with its exact max where
  * the instance wrote one; stages this version does not know are skipped.
  */
-function readLatency(fields: Record<string, string>): { stage: Stage; h: Histogram; max: number }[] {
-  const out: { stage: Stage; h: Histogram; max: number }[] = [];
+function readLatency(fields: Record<string, string>): { stage: Stage; h: LogHistogram }[] {
+  const out: { stage: Stage; h: LogHistogram }[] = [];
   const buckets = new Map<Stage, { max: number; counts: [number, number][] }>();
   for (const [field, value] of Object.entries(fields)) {
     const f = parseLatencyField(field);
@@ -67,9 +62,7 @@ function readLatency(fields: Record<string, string>): { stage: Stage; h: Histogr
     const stage = f.stage as Stage;
     if (f.kind === 'whole') {
       // an instance of an earlier version: LogHistogram text, or before that a compressed HdrHistogram
-      const lh = LogHistogram.decode(value);
-      const h = lh?.toHdr() ?? decodeFromCompressedBase64(value, 32, false);
-      out.push({ stage, h, max: lh?.max ?? h.maxValue });
+      out.push({ stage, h: LogHistogram.decode(value) ?? LogHistogram.fromHdr(decodeFromCompressedBase64(value, 32, false)) });
       continue;
     }
     let b = buckets.get(stage);
@@ -78,9 +71,9 @@ function readLatency(fields: Record<string, string>): { stage: Stage; h: Histogr
     else b.counts.push([f.index, Number(value)]);
   }
   for (const [stage, b] of buckets) {
-    const lh = LogHistogram.fromBuckets(b.max, b.counts);
-    if (!lh) throw new Error(`metrics: instance latency hash holds a bucket out of range for stage ${stage}`);
-    out.push({ stage, h: lh.toHdr(), max: lh.max });
+    const h = LogHistogram.fromBuckets(b.max, b.counts);
+    if (!h) throw new Error(`metrics: instance latency hash holds a bucket out of range for stage ${stage}`);
+    out.push({ stage, h });
   }
   return out;
 }

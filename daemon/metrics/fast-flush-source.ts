@@ -20,7 +20,8 @@ export interface FlushSource {
   settle(): void;
   /** Every summed column over all slots, retired ones included (settles first). */
   counterTotals(): Float64Array;
-  snapshot(): MetricsSnapshot;
+  /** Each stage's latency summary (what the Supabase roll-up writes). */
+  latencyUs(): MetricsSnapshot['latencyUs'];
   /** Reclaim idle client slots (after a flush). */
   sweepIdle(): number;
 }

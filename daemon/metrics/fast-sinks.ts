@@ -187,7 +187,7 @@ export class FastSinks {
       window_end: windowEnd.toISOString(),
       backend: this.metrics.name,
       counters,
-      latency: this.metrics.snapshot().latencyUs,
+      latency: this.metrics.latencyUs(),
     };
     const inserted = this.supabase.from('metrics_rollups').insert(row);
     this.timerCpu.charge(from);

@@ -5,7 +5,6 @@ import { FastSinks } from './fast-sinks.ts';
 import type { FlushSource } from './fast-flush-source.ts';
 import { LogHistogram } from './log-histogram.ts';
 import { renderPrometheus } from './render-prometheus.ts';
-import { summarizeHistogram } from './summarize.ts';
 import {
   emptyCounters, ERROR_KINDS, STAGES,
   type BackendName, type CircuitState, type ClientCounters, type ClientRef, type ErrorKind,
@@ -263,10 +262,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
       COUNTER_NAMES.forEach((name, k) => (c[name] = this.cells[slot * STRIDE + k]));
       clients[id] = c;
     }
-    const latencyUs: MetricsSnapshot['latencyUs'] = {};
-    STAGES.forEach((stage, i) => {
-      if (this.stages[i].totalCount > 0) latencyUs[stage] = { ...summarizeHistogram(this.stages[i].toHdr()), max: this.stages[i].max };
-    });
+    const latencyUs = this.latencyUs();
     const requests: NonNullable<MetricsSnapshot['requests']> = {};
     this.toolNames.forEach((tool, i) => (requests[tool] = { ok: this.toolCounts[i * 2], failed: this.toolCounts[i * 2 + 1] }));
     const errorsByKind: NonNullable<MetricsSnapshot['errorsByKind']> = {};
@@ -274,6 +270,16 @@ export class FastMetrics implements MetricsBackend, FlushSource {
       if (this.errorsByKind[i] > 0) errorsByKind[kind] = this.errorsByKind[i];
     });
     return { backend: 'fast', exact: true, totals, clients, latencyUs, requests, circuits: { ...this.circuits }, errorsByKind };
+  }
+
+  /** Each stage that recorded anything, summarized (the snapshot's and the Supabase roll-up's latency). */
+  latencyUs(): MetricsSnapshot['latencyUs'] {
+    const latencyUs: MetricsSnapshot['latencyUs'] = {};
+    STAGES.forEach((stage, i) => {
+      const summary = this.stages[i].summary();
+      if (summary.count > 0) latencyUs[stage] = summary;
+    });
+    return latencyUs;
   }
 
   async prometheus(): Promise<string> {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LogHistogram } from './log-histogram.ts';
+import { build } from 'hdr-histogram-js';
+import { summarizeValues } from './summarize.ts';
 
 describe('LogHistogram', () => {
   it('indexes every value to the bucket holding it (within 1/128)', () => {
@@ -19,14 +21,40 @@ describe('LogHistogram', () => {
     }
   });
 
-  it('totalCount (summed up to the bucket of max) equals the sum of every bucket', () => {
+  it('the count (summed up to the bucket of max) equals the sum of every bucket', () => {
     const h = new LogHistogram();
-    expect(h.totalCount).toBe(0);
+    expect(h.summary().count).toBe(0);
     for (const v of [0, 3, 255, 256, 70_000, 5, 2 ** 31 - 1, 1e12, 9]) {
       h.record(v);
-      expect(h.totalCount).toBe(h.counts.reduce((a, c) => a + c, 0));
+      expect(h.summary().count).toBe(h.counts.reduce((a, c) => a + c, 0));
     }
-    expect(h.totalCount).toBe(9);
+    expect(h.summary().count).toBe(9);
+  });
+
+  it('summary: nearest-rank percentiles read off the buckets, exact below 256 and within a bucket above', () => {
+    const h = new LogHistogram();
+    expect(h.summary()).toEqual({ count: 0, p50: 0, p95: 0, p99: 0, max: 0 });
+    // below 256 every bucket is one value wide: the summary is the exact nearest rank
+    const small = Array.from({ length: 200 }, (_, i) => (i * 37) % 250);
+    for (const v of small) h.record(v);
+    expect(h.summary()).toEqual(summarizeValues(small));
+
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const wide = new LogHistogram();
+    const values: number[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const v = Math.floor(Math.exp(2 + random() * 12));
+      values.push(v);
+      wide.record(v);
+    }
+    const s = wide.summary();
+    const exact = summarizeValues(values);
+    expect(s.count).toBe(50_000);
+    expect(s.max).toBe(exact.max);
+    for (const q of ['p50', 'p95', 'p99'] as const) {
+      expect(Math.abs(s[q] - exact[q]) / exact[q]).toBeLessThan(1 / 128); // within its bucket
+    }
   });
 
   it('clamps what it cannot index and counts it', () => {
@@ -34,31 +62,50 @@ describe('LogHistogram', () => {
     h.record(-5);
     h.record(Number.NaN);
     h.record(1e12);
-    expect(h.totalCount).toBe(3);
+    expect(h.summary().count).toBe(3);
     expect(h.max).toBe(2 ** 31 - 1);
   });
 
-  it('converts to an hdr-histogram-js histogram with the same count and close percentiles', () => {
-    const h = new LogHistogram();
-    for (let v = 1; v <= 100_000; v++) h.record(v);
-    const hdr = h.toHdr();
-    expect(hdr.totalCount).toBe(100_000);
-    expect(Math.abs(hdr.getValueAtPercentile(50) / 50_000 - 1)).toBeLessThan(0.01);
-    expect(Math.abs(hdr.getValueAtPercentile(99) / 99_000 - 1)).toBeLessThan(0.01);
-    expect(hdr.maxValue).toBeLessThanOrEqual(100_000 * 1.001);
+  it('re-buckets an hdr-histogram-js histogram (early versions\' flushes): the same count and max, values within 1/128', () => {
+    const hdr = build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    const values: number[] = [];
+    for (let v = 1; v <= 100_000; v += 7) {
+      hdr.recordValue(v);
+      values.push(v);
+    }
+    const h = LogHistogram.fromHdr(hdr);
+    const s = h.summary();
+    const exact = summarizeValues(values);
+    expect(s.count).toBe(values.length);
+    expect(s.max).toBe(hdr.maxValue);
+    for (const q of ['p50', 'p95', 'p99'] as const) expect(Math.abs(s[q] / exact[q] - 1)).toBeLessThan(1 / 128);
+  });
+
+  it('adds another histogram bucket for bucket: the sum summarizes as one histogram of both', () => {
+    const a = new LogHistogram();
+    const b = new LogHistogram();
+    const both = new LogHistogram();
+    for (let i = 0; i < 3000; i++) {
+      const v = (i * 7919) % 90_000;
+      (i % 3 === 0 ? a : b).record(v);
+      both.record(v);
+    }
+    b.record(5_000_000);
+    both.record(5_000_000);
+    a.add(b);
+    expect(a.counts).toEqual(both.counts);
+    expect(a.summary()).toEqual(both.summary());
   });
 
   it('encodes to text and back: the same buckets and max, so the same percentiles', () => {
     const h = new LogHistogram();
-    expect(LogHistogram.decode(h.encode())!.totalCount).toBe(0);
+    expect(LogHistogram.decode(h.encode())!.summary().count).toBe(0);
     for (let i = 0; i < 5000; i++) h.record(Math.floor((i * 7919) % 250_000) + (i % 3));
     h.record(2 ** 31 - 1);
     const back = LogHistogram.decode(h.encode())!;
     expect(back.counts).toEqual(h.counts);
     expect(back.max).toBe(h.max);
-    const a = h.toHdr();
-    const b = back.toHdr();
-    for (const q of [50, 95, 99, 99.9]) expect(b.getValueAtPercentile(q)).toBe(a.getValueAtPercentile(q));
+    expect(back.summary()).toEqual(h.summary());
     // a compressed HdrHistogram (what older flushes wrote) or garbage is not taken for one
     expect(LogHistogram.decode('HISTFAAAACR4nJNpmSzMwMDAzAABMBoEGBkYGBgZGRkZGRkZGRgYGRgYAEjQAy8=')).toBeNull();
     expect(LogHistogram.decode('lh1;zz;5:-1,')).toBeNull();

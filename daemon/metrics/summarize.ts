@@ -1,4 +1,3 @@
-import type { Histogram } from 'hdr-histogram-js';
 import type { StageLatency } from './types.ts';
 
 /** Percentiles of raw samples (legacy and sampled keep arrays; done on request, off the hot path). */
@@ -9,15 +8,4 @@ export function summarizeValues(values: readonly number[]): StageLatency {
   // nearest-rank percentile, the definition HdrHistogram uses too
   const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
   return { count: n, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[n - 1] };
-}
-
-export function summarizeHistogram(h: Histogram): StageLatency {
-  if (h.totalCount === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
-  return {
-    count: h.totalCount,
-    p50: h.getValueAtPercentile(50),
-    p95: h.getValueAtPercentile(95),
-    p99: h.getValueAtPercentile(99),
-    max: h.maxValue,
-  };
 }
