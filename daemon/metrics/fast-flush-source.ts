@@ -15,7 +15,7 @@ export interface FlushSource {
   /** Stage latency histograms, in STAGES order. */
   readonly stages: readonly LogHistogram[];
   /** Live client ids with their slot index (not the no-client slot 0). */
-  liveSlots(): Iterable<[string, number]>;
+  liveSlots(): ReadonlyMap<string, number>;
   /** Fold the counts the hot path keeps on client refs into `cells`: call it before reading them. */
   settle(): void;
   /** Every summed column over all slots, retired ones included (settles first). */

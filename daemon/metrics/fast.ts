@@ -211,8 +211,8 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   }
 
   /** Live slot ids with their slot index (slot 0, the no-client slot, is excluded). */
-  *liveSlots(): IterableIterator<[string, number]> {
-    yield* this.slotOf;
+  liveSlots(): ReadonlyMap<string, number> {
+    return this.slotOf;
   }
 
   /**
