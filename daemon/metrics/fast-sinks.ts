@@ -221,46 +221,44 @@ export class FastSinks {
  * delta) pairs for the totals and for clients whose id a line cannot carry, a line per other
  * changed client; and (index into `flushed`, delta) pairs to advance `flushed` by once it has them.
  * Written for the interpreter: it runs once a flush, too rarely for V8 to optimize it within a
- * benchmark's minute (metered in a daemon: ~100-160 us a flush for 8 clients at first, ~45 us after
- * ~45 flushes), so one pass per slot builds its line as it goes, over the Map itself (no generator,
- * no spread).
+ * benchmark's minute (metered in a daemon: ~90-100 us a flush for 8 clients at first, ~45 us once
+ * optimized; NOTEBOOK.md, "thirteenth session"), so one pass per slot, over the Map itself.
  */
 function counterDeltas(m: FlushSource): { pairs: (string | number)[]; lines: string; advanced: number[] } {
-  const cells = m.cells;
-  const flushed = m.flushed;
   const pairs: (string | number)[] = [];
   const advanced: number[] = [];
-  const totals: number[] = [];
-  for (let k = 0; k < SUMMED_COLUMNS; k++) totals.push(0);
+  const totals: number[] = Array(SUMMED_COLUMNS).fill(0);
   let lines = '';
-  // slot 0 (events before a client is known) counts in the totals only
-  for (let k = 0; k < SUMMED_COLUMNS; k++) {
-    const delta = cells[k] - flushed[k];
-    if (delta !== 0) {
-      totals[k] += delta;
-      advanced.push(k, delta);
-    }
-  }
+  slotDeltas(m, 0, totals, advanced); // events before a client is known count in the totals only
   for (const [id, slot] of m.liveSlots()) {
-    const b = slot * STRIDE;
     const from = advanced.length;
-    // a delta per column, '' where it did not change
-    let line = '';
-    for (let k = 0; k < SUMMED_COLUMNS; k++) {
-      const delta = cells[b + k] - flushed[b + k];
-      if (delta !== 0) {
-        totals[k] += delta;
-        advanced.push(b + k, delta);
-        line += delta;
-      }
-      line += ',';
-    }
+    const line = slotDeltas(m, slot, totals, advanced);
     if (advanced.length === from) continue;
     if (LINE_SAFE_ID.test(id)) lines += `${id}\t${line}\n`;
-    else for (let j = from; j < advanced.length; j += 2) pairs.push(clientField(id, COLUMN_NAMES[advanced[j] - b]), advanced[j + 1]);
+    else for (let j = from; j < advanced.length; j += 2) pairs.push(clientField(id, COLUMN_NAMES[advanced[j] - slot * STRIDE]), advanced[j + 1]);
   }
   for (let k = 0; k < SUMMED_COLUMNS; k++) if (totals[k] !== 0) pairs.push(totalField(COLUMN_NAMES[k]), totals[k]);
   return { pairs, lines, advanced };
+}
+
+/**
+ * One slot's deltas: added to `totals`, pushed on `advanced` as (index, delta), and returned as the
+ * slot's line of the script's ARGV, a delta per column ('' where it did not change), each with a comma.
+ */
+function slotDeltas(m: FlushSource, slot: number, totals: number[], advanced: number[]): string {
+  const { cells, flushed } = m;
+  const b = slot * STRIDE;
+  let line = '';
+  for (let k = 0; k < SUMMED_COLUMNS; k++) {
+    const delta = cells[b + k] - flushed[b + k];
+    if (delta !== 0) {
+      totals[k] += delta;
+      advanced.push(b + k, delta);
+      line += delta;
+    }
+    line += ',';
+  }
+  return line;
 }
 
 /**

@@ -159,10 +159,10 @@ export class LogHistogram {
   /**
    * Count, nearest-rank p50/p95/p99 (the definition summarizeValues and HdrHistogram use) and max,
    * each percentile the middle of its bucket (never above max), so within 1/256 of the value.
-   * Read off the buckets, because the hdr-histogram-js copy this was read from before cost ~0.4 ms
-   * per stage warm (a snapshot of six stages: 2.7 ms, and 32 ms on its first call), and the
-   * Supabase roll-up summarizes every interval: in `cluster` it was ~4 ms of each instance's CPU
-   * per roll-up (NOTEBOOK.md, "thirteenth session"). Read off the buckets: ~0.1 ms for six.
+   * ~0.1 ms for six stages. Summarizing an hdr-histogram-js copy, as before, cost ~0.4 ms per stage
+   * warm (a snapshot of six: 2.7 ms, 32 ms on its first call), and the Supabase roll-up summarizes
+   * every interval: in `cluster` that was ~4 ms of each instance's CPU per roll-up (NOTEBOOK.md,
+   * "thirteenth session").
    */
   summary(): StageLatency {
     // the count is summed here, not kept, so a record is one increment fewer; over the buckets up
