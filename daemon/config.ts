@@ -3,7 +3,7 @@
  * place, every value checked at start. All problems are collected and reported together, one line
  * each naming the variable, so a user fixes them in one go (exit 2, see main.ts).
  */
-import { BACKEND_NAMES, type BackendName } from './metrics/types.ts';
+import { BACKEND_NAMES, FAST_FLUSH_MS, FAST_ROLLUP_MS, type BackendName } from './metrics/types.ts';
 
 export interface BucketSpec {
   capacity: number;
@@ -307,8 +307,8 @@ export function parseConfig(env: Env = process.env): DaemonConfig {
       ...(({ both: { redis: true, supabase: true }, redis: { redis: true, supabase: false }, supabase: { redis: false, supabase: true }, none: { redis: false, supabase: false } } as const)[
         r.oneOf('EXAI_METRICS_SINKS', 'both', ['both', 'redis', 'supabase', 'none'] as const)
       ]),
-      flushMs: r.optional('EXAI_METRICS_FLUSH_MS') === null ? null : r.int('EXAI_METRICS_FLUSH_MS', 1000, 10, 3_600_000),
-      rollupMs: r.optional('EXAI_METRICS_ROLLUP_MS') === null ? null : r.int('EXAI_METRICS_ROLLUP_MS', 60_000, 10, 86_400_000),
+      flushMs: r.optional('EXAI_METRICS_FLUSH_MS') === null ? null : r.int('EXAI_METRICS_FLUSH_MS', FAST_FLUSH_MS, 10, 3_600_000),
+      rollupMs: r.optional('EXAI_METRICS_ROLLUP_MS') === null ? null : r.int('EXAI_METRICS_ROLLUP_MS', FAST_ROLLUP_MS, 10, 86_400_000),
     },
     usage: r.onOff('EXAI_USAGE', false),
     sessionTokenQuota: r.int('EXAI_SESSION_TOKEN_QUOTA', 0, 0, Number.MAX_SAFE_INTEGER),

@@ -6,7 +6,7 @@ import type { FlushSource } from './fast-flush-source.ts';
 import { LogHistogram } from './log-histogram.ts';
 import { renderPrometheus } from './render-prometheus.ts';
 import {
-  emptyCounters, ERROR_KINDS, STAGES,
+  emptyCounters, ERROR_KINDS, FAST_FLUSH_MS, FAST_ROLLUP_MS, STAGES,
   type BackendName, type CircuitState, type ClientCounters, type ClientRef, type ErrorKind,
   type MetricsBackend, type MetricsSinks, type MetricsSnapshot, type StageId,
 } from './types.ts';
@@ -320,8 +320,8 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     if (this.sinks) return;
     if (sinks.redis) this.flushed = new Float64Array(this.cells.length);
     this.sinks = new FastSinks(this, sinks, {
-      flushIntervalMs: this.opts.flushIntervalMs ?? 1000,
-      rollupIntervalMs: this.opts.rollupIntervalMs ?? 60_000,
+      flushIntervalMs: this.opts.flushIntervalMs ?? FAST_FLUSH_MS,
+      rollupIntervalMs: this.opts.rollupIntervalMs ?? FAST_ROLLUP_MS,
     });
     this.sinks.start();
   }

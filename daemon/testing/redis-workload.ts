@@ -57,6 +57,8 @@ export async function driveDaemonWorkload(opts: { redisUrl: string; inspectUrl: 
     SUPABASE_URL: supabase.url,
     SUPABASE_KEY: 'overbench-fake-key',
     METRICS_BACKEND: 'fast',
+    // Flushes well within the wait for the cluster view below (the default is every 5 s).
+    EXAI_METRICS_FLUSH_MS: '500',
     EXAI_RATE_LIMIT: 'on',
     EXAI_RATE_GLOBAL: '100000/10000',
     EXAI_RATE_IP: '100000/10000',
@@ -93,7 +95,7 @@ export async function driveDaemonWorkload(opts: { redisUrl: string; inspectUrl: 
     await Promise.all(many.map((c, i) => c.call(`m${i}`, i % 2 === 0 ? 'status' : 'echo', { text: 'x' })));
     await Promise.all(many.map((c) => c.close()));
 
-    // The fast backend flushes to Redis every second; the cluster view reads it back.
+    // The fast backend flushes to Redis every 500 ms here; the cluster view reads it back.
     let clusterSessions: string[] = [];
     await until('the cluster snapshot to show the session', async () => {
       const res = await fetch(`${daemon.monitoringUrl}/metrics.json?scope=cluster`);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clusterCounters } from './cluster.ts';
+import { aggregationWaitMs, clusterCounters } from './cluster.ts';
 
 /**
  * clusterCounters against two stand-in monitoring endpoints: each instance's own totals at
@@ -65,4 +65,15 @@ describe('cluster message counters', () => {
       counters.close();
     }
   }, 30_000);
+});
+
+describe('aggregationWaitMs: a read waits a period of the store it reads, and 2 s', () => {
+  it('the Redis flush when Redis is a sink, by the daemon default (5 s) or as set', () => {
+    expect(aggregationWaitMs({})).toBe(7000);
+    expect(aggregationWaitMs({ EXAI_METRICS_SINKS: 'redis', EXAI_METRICS_FLUSH_MS: '1000' })).toBe(3000);
+  });
+  it('the roll-up period when only Supabase is', () => {
+    expect(aggregationWaitMs({ EXAI_METRICS_SINKS: 'supabase', EXAI_METRICS_ROLLUP_MS: '1000' })).toBe(3000);
+    expect(aggregationWaitMs({ EXAI_METRICS_SINKS: 'supabase' })).toBe(62_000);
+  });
 });

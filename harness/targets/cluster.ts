@@ -13,6 +13,7 @@ import { UsageError } from '../../common/exit-codes.ts';
 import { REPO_ROOT, tsxArgs } from '../../common/tsx.ts';
 import type { ReadyLine } from '../../daemon/testing/spawn-daemon.ts';
 import { instanceKey, totalField } from '../../daemon/metrics/redis-keys.ts';
+import { FAST_FLUSH_MS, FAST_ROLLUP_MS } from '../../daemon/metrics/types.ts';
 import { Redis } from 'ioredis';
 import { fetchMetricsTotals, setMonitoringToken } from '../measure/daemon-monitor.ts';
 import type { MessageCounters, MessageTotals } from '../measure/message-counters.ts';
@@ -222,6 +223,20 @@ export function clusterCounters(
   };
 }
 
+/**
+ * How long a read waits for the cluster view to catch up (clusterCounters' `settleMs`): the period
+ * of the store it reads (Redis when it is a sink, else the roll-ups), as the instances' env sets
+ * it or by the daemon's defaults, and 2 s of slack. A fixed wait would fail exactness whenever the
+ * period is longer (the default flush is every 5 s).
+ */
+export function aggregationWaitMs(env: Record<string, string | undefined>): number {
+  const sinks = env.EXAI_METRICS_SINKS ?? 'both';
+  const period = sinks === 'both' || sinks === 'redis'
+    ? Number(env.EXAI_METRICS_FLUSH_MS ?? FAST_FLUSH_MS)
+    : Number(env.EXAI_METRICS_ROLLUP_MS ?? FAST_ROLLUP_MS);
+  return (Number.isFinite(period) ? period : FAST_FLUSH_MS) + 2000;
+}
+
 /** N reference daemons behind a round-robin balancer; one process tree, one target. */
 export async function startCluster(opts: {
   label: string;
@@ -273,6 +288,7 @@ export async function startCluster(opts: {
       ready.instances.map((r, i) => ({ monitoringUrl: monitoringUrls[i], pid: r.pid, wsPort: r.wsPort })),
       env.SUPABASE_URL ? { url: env.SUPABASE_URL, key: env.SUPABASE_KEY ?? 'anon' } : null,
       env.REDIS_URL ?? null,
+      aggregationWaitMs({ ...process.env, ...env }),
     )),
     died: proc.died,
     stop,

@@ -1,6 +1,6 @@
 /**
  * What the fast backend costs off the hot path: its flush to Redis (daemon/metrics/fast-sinks.ts),
- * which the daemon runs every second (EXAI_METRICS_FLUSH_MS) and bench:tight does not. For N
+ * which the daemon runs on a timer (EXAI_METRICS_FLUSH_MS, every 5 s by default) and bench:tight does not. For N
  * clients, each "second" every client receives a frame, sends two and finishes a request (as a
  * status call does), then the flush and the idle sweep run as the daemon's timer runs them. Per
  * flush: this process's CPU (user + system, so the socket calls too), the same with a PING in

@@ -17,11 +17,12 @@ export interface Ran {
   stderr: string;
 }
 
-export function overbench(args: string[], opts: { cwd?: string; timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<Ran> {
+/** `env`: added to this process's, which the targets it starts inherit. */
+export function overbench(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string>; onSpawn?: (pid: number) => void } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,
-      env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+      env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
