@@ -14,9 +14,13 @@ export interface FlushSource {
   readonly flushed: Float64Array;
   /** Stage latency histograms, in STAGES order. */
   readonly stages: readonly LogHistogram[];
-  /** Live client ids with their slot index (not the no-client slot 0). */
-  liveSlots(): ReadonlyMap<string, number>;
-  /** Fold the counts the hot path keeps on client refs into `cells`: call it before reading them. */
+  /** The client slots (not the no-client slot 0) changed since the last take, as settle() found them; forgotten once taken. */
+  takeChangedSlots(): number[];
+  /** Slots a failed flush took: the next take returns them again. */
+  restoreChangedSlots(slots: readonly number[]): void;
+  /** The id of the client a slot serves. */
+  clientId(slot: number): string;
+  /** Fold the counts the hot path keeps on client refs into `cells`, noting the slots that changed: call it before reading them. */
   settle(): void;
   /** Every summed column over all slots, retired ones included (settles first). */
   counterTotals(): Float64Array;

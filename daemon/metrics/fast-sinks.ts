@@ -60,6 +60,12 @@ const LINE_SAFE_ID = /^[^\t\n]+$/;
 
 /** With nothing to send, a flush still refreshes the TTLs and the index entry this often. */
 const HEARTBEAT_MS = 60_000;
+/**
+ * How often idle client slots are swept (FlushSource.sweepIdle walks every client): a slot idle
+ * past the TTL (10 min by default) is reclaimed within a minute more, and a flush walks only the
+ * clients that changed.
+ */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * The fast backend's timers, off the hot path:
@@ -67,12 +73,13 @@ const HEARTBEAT_MS = 60_000;
  *   (FLUSH_SCRIPT); the flushed copy advances only when Redis acknowledged, so a failed flush is
  *   retried, never lost or doubled; a flush with nothing new sends nothing (but a heartbeat);
  * - every rollupIntervalMs, one row into Supabase `metrics_rollups` with the window's deltas;
- * - idle client slots are swept after a flush.
+ * - every SWEEP_EVERY_MS, idle client slots are swept.
  * A failing sink logs one line on stderr when it starts failing and one when it recovers.
  */
 export class FastSinks {
   private flushTimer: NodeJS.Timeout | undefined;
   private rollupTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<boolean> | undefined;
   private readonly redis: Redis | undefined;
   private readonly supabase: SupabaseClient | undefined;
@@ -112,10 +119,13 @@ export class FastSinks {
   }
 
   start(): void {
-    this.flushTimer = setInterval(() => {
-      void this.flushRedis().then(() => this.timerCpu.run(() => this.metrics.sweepIdle()));
-    }, this.opts.flushIntervalMs);
+    this.flushTimer = setInterval(() => void this.flushRedis(), this.opts.flushIntervalMs);
     this.flushTimer.unref();
+    // After any flush in flight, so that what it sends counts as flushed (sweepIdle keeps unflushed slots).
+    this.sweepTimer = setInterval(() => {
+      void (this.flushing ?? Promise.resolve()).then(() => this.timerCpu.run(() => this.metrics.sweepIdle()));
+    }, SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
     if (this.supabase) {
       this.rollupTimer = setInterval(() => void this.rollup(), this.opts.rollupIntervalMs);
       this.rollupTimer.unref();
@@ -125,7 +135,8 @@ export class FastSinks {
   async stop(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.rollupTimer) clearInterval(this.rollupTimer);
-    this.flushTimer = this.rollupTimer = undefined;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.flushTimer = this.rollupTimer = this.sweepTimer = undefined;
     await this.flushRedis();
     await this.rollup();
   }
@@ -168,6 +179,7 @@ export class FastSinks {
       this.timerCpu.charge(acknowledged);
       return true;
     } catch (err) {
+      m.restoreChangedSlots(counters.slots); // their deltas go with the next flush
       this.failed('redis', err);
       return false;
     }
@@ -219,26 +231,30 @@ export class FastSinks {
 /**
  * The counter deltas since the last flush Redis acknowledged, as the script takes them: (field,
  * delta) pairs for the totals and for clients whose id a line cannot carry, a line per other
- * changed client; and (index into `flushed`, delta) pairs to advance `flushed` by once it has them.
+ * changed client; (index into `flushed`, delta) pairs to advance `flushed` by once it has them;
+ * and the changed slots it took (FlushSource.takeChangedSlots), to hand back if the flush fails.
  * Written for the interpreter: it runs once a flush, too rarely for V8 to optimize it within a
  * benchmark's minute (metered in a daemon: ~90-100 us a flush for 8 clients at first, ~45 us once
- * optimized; NOTEBOOK.md, "thirteenth session"), so one pass per slot, over the Map itself.
+ * optimized; NOTEBOOK.md, "thirteenth session"), so one pass per changed slot, and none for a
+ * client that did nothing since the last flush.
  */
-function counterDeltas(m: FlushSource): { pairs: (string | number)[]; lines: string; advanced: number[] } {
+function counterDeltas(m: FlushSource): { pairs: (string | number)[]; lines: string; advanced: number[]; slots: number[] } {
   const pairs: (string | number)[] = [];
   const advanced: number[] = [];
   const totals: number[] = Array(SUMMED_COLUMNS).fill(0);
   let lines = '';
   slotDeltas(m, 0, totals, advanced); // events before a client is known count in the totals only
-  for (const [id, slot] of m.liveSlots()) {
+  const slots = m.takeChangedSlots();
+  for (const slot of slots) {
     const from = advanced.length;
     const line = slotDeltas(m, slot, totals, advanced);
     if (advanced.length === from) continue;
+    const id = m.clientId(slot);
     if (LINE_SAFE_ID.test(id)) lines += `${id}\t${line}\n`;
     else for (let j = from; j < advanced.length; j += 2) pairs.push(clientField(id, COLUMN_NAMES[advanced[j] - slot * STRIDE]), advanced[j + 1]);
   }
   for (let k = 0; k < SUMMED_COLUMNS; k++) if (totals[k] !== 0) pairs.push(totalField(COLUMN_NAMES[k]), totals[k]);
-  return { pairs, lines, advanced };
+  return { pairs, lines, advanced, slots };
 }
 
 /**

@@ -113,3 +113,49 @@ describe('fast backend hot path', () => {
     expect(m.sweepIdle(Date.now() + 60_000, false)).toBe(0);
   });
 });
+
+describe('fast backend: the slots a flush walks', () => {
+  it('are the clients that changed since the last take, each once, by any event', () => {
+    const m = make({ initialClients: 2 });
+    const idle = Array.from({ length: 50 }, (_, i) => m.client(`idle-${i}`));
+    for (const r of idle) m.connectionOpened(r);
+    m.settle();
+    expect(m.takeChangedSlots().sort((a, b) => a - b)).toEqual(idle.map((r) => r.slot)); // opened: changed
+    m.settle();
+    expect(m.takeChangedSlots()).toEqual([]); // nothing since
+    const events: [string, (r: (typeof idle)[number]) => void][] = [
+      ['frameReceived', (r) => m.frameReceived(r, 10)],
+      ['frameSent', (r) => m.frameSent(r, 10)],
+      ['cacheHit', (r) => m.cacheHit(r)],
+      ['cacheMiss', (r) => m.cacheMiss(r)],
+      ['dedupHit', (r) => m.dedupHit(r)],
+      ['reconnect', (r) => m.reconnect(r)],
+      ['error', (r) => m.error(r, 'tool_error')],
+      ['connectionClosed', (r) => m.connectionClosed(r)],
+    ];
+    events.forEach(([name, event], i) => {
+      event(idle[i]);
+      event(idle[i]);
+      m.settle();
+      expect(m.takeChangedSlots(), name).toEqual([idle[i].slot]);
+    });
+    // an error with no client counts in slot 0, which every flush reads anyway
+    m.error(null, 'protocol');
+    m.settle();
+    expect(m.takeChangedSlots()).toEqual([]);
+  });
+
+  it('a failed flush hands its slots back, and the next take returns them with the new ones', () => {
+    const m = make();
+    const [a, b] = [m.client('a'), m.client('b')];
+    m.frameReceived(a, 1);
+    m.settle();
+    const taken = m.takeChangedSlots();
+    expect(taken).toEqual([a.slot]);
+    m.frameReceived(b, 1);
+    m.restoreChangedSlots(taken);
+    m.settle();
+    expect(m.takeChangedSlots().sort((x, y) => x - y)).toEqual([a.slot, b.slot]);
+    expect(m.clientId(b.slot)).toBe('b');
+  });
+});

@@ -73,6 +73,14 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   private readonly refs: FastClient[] = [];
   private readonly freeSlots: number[] = [];
   private nextSlot = NO_CLIENT_SLOT + 1;
+  /**
+   * Client slots whose summed columns changed since the Redis flush last took them
+   * (takeChangedSlots), each once (`isChanged`): a flush walks these, not every connected client.
+   * With 1,000 idle clients beside 8 busy ones, walking them all cost a flush ~1.6 ms of CPU before
+   * it sent anything (harness/tight/flush-bench.ts --idle 1000; README, "What `fast` costs off the hot path").
+   */
+  private changed: number[] = [];
+  private isChanged: Uint8Array;
 
   readonly stages: LogHistogram[] = STAGES.map(() => new LogHistogram());
   readonly errorsByKind = new Float64Array(ERROR_KINDS.length);
@@ -94,6 +102,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     this.opts = opts;
     const initial = Math.max(2, (opts.initialClients ?? 64) + 1);
     this.cells = new Float64Array(initial * STRIDE);
+    this.isChanged = new Uint8Array(initial);
     this.idleTtlMs = opts.idleTtlMs ?? 600_000;
   }
 
@@ -118,6 +127,9 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     const cells = new Float64Array(slots * STRIDE);
     cells.set(this.cells);
     this.cells = cells;
+    const isChanged = new Uint8Array(slots);
+    isChanged.set(this.isChanged);
+    this.isChanged = isChanged;
     if (this.flushed.length > 0) {
       const flushed = new Float64Array(slots * STRIDE);
       flushed.set(this.flushed);
@@ -131,11 +143,13 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     const b = c.slot * S;
     this.cells[b + OPENED] += 1;
     this.cells[b + LAST_ACTIVITY] = Date.now();
+    (c as FastClient).touched = true;
   }
   connectionClosed(c: ClientRef): void {
     const b = c.slot * S;
     this.cells[b + CLOSED] += 1;
     this.cells[b + LAST_ACTIVITY] = Date.now();
+    (c as FastClient).touched = true;
   }
   /**
    * No activity stamp per frame: only a client with every connection closed can be reclaimed
@@ -155,14 +169,31 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     (c as FastClient).bytesSent += bytes;
   }
   /** Rare: the kind's index is a lookup in a small constant table. */
+  /** A rarer event also marks its ref `touched`, for settle() (slot 0, no client, is always walked). */
   error(c: ClientRef | null, kind: ErrorKind): void {
-    this.cells[(c === null ? NO_CLIENT_SLOT : c.slot) * S + ERRORS] += 1;
+    if (c === null) this.cells[NO_CLIENT_SLOT * S + ERRORS] += 1;
+    else {
+      this.cells[c.slot * S + ERRORS] += 1;
+      (c as FastClient).touched = true;
+    }
     this.errorsByKind[KIND_INDEX[kind]] += 1;
   }
-  reconnect(c: ClientRef): void { this.cells[c.slot * S + RECONNECTS] += 1; }
-  dedupHit(c: ClientRef): void { this.cells[c.slot * S + DEDUP] += 1; }
-  cacheHit(c: ClientRef): void { this.cells[c.slot * S + CACHE_HITS] += 1; }
-  cacheMiss(c: ClientRef): void { this.cells[c.slot * S + CACHE_MISSES] += 1; }
+  reconnect(c: ClientRef): void {
+    this.cells[c.slot * S + RECONNECTS] += 1;
+    (c as FastClient).touched = true;
+  }
+  dedupHit(c: ClientRef): void {
+    this.cells[c.slot * S + DEDUP] += 1;
+    (c as FastClient).touched = true;
+  }
+  cacheHit(c: ClientRef): void {
+    this.cells[c.slot * S + CACHE_HITS] += 1;
+    (c as FastClient).touched = true;
+  }
+  cacheMiss(c: ClientRef): void {
+    this.cells[c.slot * S + CACHE_MISSES] += 1;
+    (c as FastClient).touched = true;
+  }
   stageLatency(stage: StageId, us: number): void {
     this.stages[stage].record(us);
   }
@@ -210,22 +241,47 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     return this.nextSlot - this.freeSlots.length;
   }
 
-  /** Live slot ids with their slot index (slot 0, the no-client slot, is excluded). */
-  liveSlots(): ReadonlyMap<string, number> {
-    return this.slotOf;
+  /**
+   * The client slots that changed since the last call (settle() first: it finds them), each once,
+   * and forget them: the Redis flush walks these. A flush that failed hands them back
+   * (restoreChangedSlots), so that the next one sends their deltas.
+   */
+  takeChangedSlots(): number[] {
+    const taken = this.changed;
+    this.changed = [];
+    for (const s of taken) this.isChanged[s] = 0;
+    return taken;
+  }
+  restoreChangedSlots(slots: readonly number[]): void {
+    for (const s of slots) this.markChanged(s);
+  }
+  /** The id of the client a slot serves. */
+  clientId(slot: number): string {
+    return this.refs[slot].id;
+  }
+  private markChanged(slot: number): void {
+    if (this.isChanged[slot] === 1) return;
+    this.isChanged[slot] = 1;
+    this.changed.push(slot);
   }
 
   /**
-   * Folds what the hot path counted on the refs and tallies into `cells` and `toolCounts`. Every
-   * reader of those calls it first: counterTotals() does (and snapshot() starts with it), so do
-   * sweepIdle() and the sinks' flush.
+   * Folds what the hot path counted on the refs and tallies into `cells` and `toolCounts`, and notes
+   * each slot that changed (takeChangedSlots). Every reader of those calls it first:
+   * counterTotals() does (and snapshot() starts with it), so do sweepIdle() and the sinks' flush.
    */
   settle(): void {
     const cells = this.cells;
     const refs = this.refs;
     for (let s = NO_CLIENT_SLOT + 1; s < refs.length; s++) {
       const r = refs[s];
-      if (r === undefined || (r.received === 0 && r.sent === 0 && r.bytesReceived === 0 && r.bytesSent === 0)) continue;
+      if (r === undefined) continue;
+      if (r.touched) {
+        r.touched = false;
+        this.markChanged(s);
+      }
+      if (r.received === 0 && r.sent === 0 && r.bytesReceived === 0 && r.bytesSent === 0) continue;
+      this.markChanged(s);
       const b = s * STRIDE;
       cells[b + RECEIVED] += r.received;
       cells[b + BYTES_RECEIVED] += r.bytesReceived;

@@ -2,7 +2,7 @@
  * What the fast backend costs off the hot path: its flush to Redis (daemon/metrics/fast-sinks.ts),
  * which the daemon runs on a timer (EXAI_METRICS_FLUSH_MS, every 5 s by default) and bench:tight does not. For N
  * clients, each "second" every client receives a frame, sends two and finishes a request (as a
- * status call does), then the flush and the idle sweep run as the daemon's timer runs them. Per
+ * status call does), then the flush runs as the daemon's timer runs it (the idle sweep has a timer of its own, once a minute). Per
  * flush: this process's CPU (user + system, so the socket calls too), the same with a PING in
  * place of the flush (any round trip's floor), and a flush with nothing new.
  *
@@ -77,7 +77,6 @@ async function measure(redis: Redis, clients: number, flushes: number, stages: S
       const done = m.flushNow();
       held += performance.now() - t0;
       await done;
-      m.sweepIdle();
     };
     const per = async (n: number, step: () => Promise<unknown>) => {
       const t0 = cpuUs();
