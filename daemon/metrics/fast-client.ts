@@ -15,12 +15,6 @@ export class FastClient implements ClientRef {
   bytesReceived = 0;
   sent = 0;
   bytesSent = 0;
-  /**
-   * A rarer event (a connection opened or closed, an error, a cache or dedup hit) wrote this slot's
-   * cells since the last settle: with the counts above, what tells settle() that the slot changed,
-   * so that a flush walks the changed clients only, not every connected one.
-   */
-  touched = false;
 
   constructor(
     /** The client this slot serves now: a reclaimed slot's ref is handed to the next client. */

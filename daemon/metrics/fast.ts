@@ -53,6 +53,9 @@ const CACHE_MISSES = Col.cacheMisses;
 const BYTES_RECEIVED = Col.bytesReceived;
 const BYTES_SENT = Col.bytesSent;
 const LAST_ACTIVITY = Col.lastActivityMs;
+/** `marks` bits (FastMetrics.changed says what they mean). */
+const TOUCHED = 1;
+const LISTED = 2;
 const KIND_INDEX = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<ErrorKind, number>;
 
 export class FastMetrics implements MetricsBackend, FlushSource {
@@ -75,12 +78,15 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   private nextSlot = NO_CLIENT_SLOT + 1;
   /**
    * Client slots whose summed columns changed since the Redis flush last took them
-   * (takeChangedSlots), each once (`isChanged`): a flush walks these, not every connected client.
-   * With 1,000 idle clients beside 8 busy ones, walking them all cost a flush ~1.6 ms of CPU before
-   * it sent anything (harness/tight/flush-bench.ts --idle 1000; README, "What `fast` costs off the hot path").
+   * (takeChangedSlots): a flush walks these, not every connected client. With 1,000 idle clients
+   * beside 8 busy ones, walking them all cost a flush ~1.6 ms of CPU before it sent anything
+   * (harness/tight/flush-bench.ts --idle 1000; README, "What `fast` costs off the hot path").
+   * Per slot, in `marks`: TOUCHED, a rarer event wrote its cells (the per-frame counts live on its
+   * ref, which settle() reads); LISTED, it is in `changed`. A byte per slot, not a field on the
+   * ref: the ref stays at four fields, and a client at <= 256 bytes.
    */
   private changed: number[] = [];
-  private isChanged: Uint8Array;
+  private marks: Uint8Array;
 
   readonly stages: LogHistogram[] = STAGES.map(() => new LogHistogram());
   readonly errorsByKind = new Float64Array(ERROR_KINDS.length);
@@ -102,7 +108,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     this.opts = opts;
     const initial = Math.max(2, (opts.initialClients ?? 64) + 1);
     this.cells = new Float64Array(initial * STRIDE);
-    this.isChanged = new Uint8Array(initial);
+    this.marks = new Uint8Array(initial);
     this.idleTtlMs = opts.idleTtlMs ?? 600_000;
   }
 
@@ -127,9 +133,9 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     const cells = new Float64Array(slots * STRIDE);
     cells.set(this.cells);
     this.cells = cells;
-    const isChanged = new Uint8Array(slots);
-    isChanged.set(this.isChanged);
-    this.isChanged = isChanged;
+    const marks = new Uint8Array(slots);
+    marks.set(this.marks);
+    this.marks = marks;
     if (this.flushed.length > 0) {
       const flushed = new Float64Array(slots * STRIDE);
       flushed.set(this.flushed);
@@ -143,13 +149,13 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     const b = c.slot * S;
     this.cells[b + OPENED] += 1;
     this.cells[b + LAST_ACTIVITY] = Date.now();
-    (c as FastClient).touched = true;
+    this.marks[c.slot] |= TOUCHED;
   }
   connectionClosed(c: ClientRef): void {
     const b = c.slot * S;
     this.cells[b + CLOSED] += 1;
     this.cells[b + LAST_ACTIVITY] = Date.now();
-    (c as FastClient).touched = true;
+    this.marks[c.slot] |= TOUCHED;
   }
   /**
    * No activity stamp per frame: only a client with every connection closed can be reclaimed
@@ -169,30 +175,30 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     (c as FastClient).bytesSent += bytes;
   }
   /** Rare: the kind's index is a lookup in a small constant table. */
-  /** A rarer event also marks its ref `touched`, for settle() (slot 0, no client, is always walked). */
+  /** A rarer event also marks its slot TOUCHED, for settle() (slot 0, no client, is always walked). */
   error(c: ClientRef | null, kind: ErrorKind): void {
     if (c === null) this.cells[NO_CLIENT_SLOT * S + ERRORS] += 1;
     else {
       this.cells[c.slot * S + ERRORS] += 1;
-      (c as FastClient).touched = true;
+      this.marks[c.slot] |= TOUCHED;
     }
     this.errorsByKind[KIND_INDEX[kind]] += 1;
   }
   reconnect(c: ClientRef): void {
     this.cells[c.slot * S + RECONNECTS] += 1;
-    (c as FastClient).touched = true;
+    this.marks[c.slot] |= TOUCHED;
   }
   dedupHit(c: ClientRef): void {
     this.cells[c.slot * S + DEDUP] += 1;
-    (c as FastClient).touched = true;
+    this.marks[c.slot] |= TOUCHED;
   }
   cacheHit(c: ClientRef): void {
     this.cells[c.slot * S + CACHE_HITS] += 1;
-    (c as FastClient).touched = true;
+    this.marks[c.slot] |= TOUCHED;
   }
   cacheMiss(c: ClientRef): void {
     this.cells[c.slot * S + CACHE_MISSES] += 1;
-    (c as FastClient).touched = true;
+    this.marks[c.slot] |= TOUCHED;
   }
   stageLatency(stage: StageId, us: number): void {
     this.stages[stage].record(us);
@@ -249,7 +255,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   takeChangedSlots(): number[] {
     const taken = this.changed;
     this.changed = [];
-    for (const s of taken) this.isChanged[s] = 0;
+    for (const s of taken) this.marks[s] = 0;
     return taken;
   }
   restoreChangedSlots(slots: readonly number[]): void {
@@ -260,8 +266,8 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     return this.refs[slot].id;
   }
   private markChanged(slot: number): void {
-    if (this.isChanged[slot] === 1) return;
-    this.isChanged[slot] = 1;
+    if ((this.marks[slot] & LISTED) !== 0) return;
+    this.marks[slot] = LISTED;
     this.changed.push(slot);
   }
 
@@ -276,10 +282,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     for (let s = NO_CLIENT_SLOT + 1; s < refs.length; s++) {
       const r = refs[s];
       if (r === undefined) continue;
-      if (r.touched) {
-        r.touched = false;
-        this.markChanged(s);
-      }
+      if (this.marks[s] === TOUCHED) this.markChanged(s);
       if (r.received === 0 && r.sent === 0 && r.bytesReceived === 0 && r.bytesSent === 0) continue;
       this.markChanged(s);
       const b = s * STRIDE;
