@@ -174,8 +174,10 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     (c as FastClient).sent++;
     (c as FastClient).bytesSent += bytes;
   }
-  /** Rare: the kind's index is a lookup in a small constant table. */
-  /** A rarer event also marks its slot TOUCHED, for settle() (slot 0, no client, is always walked). */
+  /**
+   * Rare: the kind's index is a lookup in a small constant table. This and the other rarer events
+   * mark their slot TOUCHED, for settle() (slot 0, no client, is always walked).
+   */
   error(c: ClientRef | null, kind: ErrorKind): void {
     if (c === null) this.cells[NO_CLIENT_SLOT * S + ERRORS] += 1;
     else {
