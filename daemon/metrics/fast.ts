@@ -146,16 +146,12 @@ export class FastMetrics implements MetricsBackend, FlushSource {
   // ---- hot path: an increment of a ref's field or of a typed-array cell, nothing else ----
 
   connectionOpened(c: ClientRef): void {
-    const b = c.slot * S;
-    this.cells[b + OPENED] += 1;
-    this.cells[b + LAST_ACTIVITY] = Date.now();
-    this.marks[c.slot] |= TOUCHED;
+    this.countRare(c, OPENED);
+    this.cells[c.slot * S + LAST_ACTIVITY] = Date.now();
   }
   connectionClosed(c: ClientRef): void {
-    const b = c.slot * S;
-    this.cells[b + CLOSED] += 1;
-    this.cells[b + LAST_ACTIVITY] = Date.now();
-    this.marks[c.slot] |= TOUCHED;
+    this.countRare(c, CLOSED);
+    this.cells[c.slot * S + LAST_ACTIVITY] = Date.now();
   }
   /**
    * No activity stamp per frame: only a client with every connection closed can be reclaimed
@@ -174,32 +170,19 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     (c as FastClient).sent++;
     (c as FastClient).bytesSent += bytes;
   }
-  /**
-   * Rare: the kind's index is a lookup in a small constant table. This and the other rarer events
-   * mark their slot TOUCHED, for settle() (slot 0, no client, is always walked).
-   */
+  /** Rare: the kind's index is a lookup in a small constant table; slot 0 (no client) is always walked. */
   error(c: ClientRef | null, kind: ErrorKind): void {
     if (c === null) this.cells[NO_CLIENT_SLOT * S + ERRORS] += 1;
-    else {
-      this.cells[c.slot * S + ERRORS] += 1;
-      this.marks[c.slot] |= TOUCHED;
-    }
+    else this.countRare(c, ERRORS);
     this.errorsByKind[KIND_INDEX[kind]] += 1;
   }
-  reconnect(c: ClientRef): void {
-    this.cells[c.slot * S + RECONNECTS] += 1;
-    this.marks[c.slot] |= TOUCHED;
-  }
-  dedupHit(c: ClientRef): void {
-    this.cells[c.slot * S + DEDUP] += 1;
-    this.marks[c.slot] |= TOUCHED;
-  }
-  cacheHit(c: ClientRef): void {
-    this.cells[c.slot * S + CACHE_HITS] += 1;
-    this.marks[c.slot] |= TOUCHED;
-  }
-  cacheMiss(c: ClientRef): void {
-    this.cells[c.slot * S + CACHE_MISSES] += 1;
+  reconnect(c: ClientRef): void { this.countRare(c, RECONNECTS); }
+  dedupHit(c: ClientRef): void { this.countRare(c, DEDUP); }
+  cacheHit(c: ClientRef): void { this.countRare(c, CACHE_HITS); }
+  cacheMiss(c: ClientRef): void { this.countRare(c, CACHE_MISSES); }
+  /** A rarer event: one more in its cell, and its slot marked TOUCHED for settle() (the per-frame counts live on the ref). */
+  private countRare(c: ClientRef, column: number): void {
+    this.cells[c.slot * S + column] += 1;
     this.marks[c.slot] |= TOUCHED;
   }
   stageLatency(stage: StageId, us: number): void {
