@@ -81,6 +81,8 @@ export class FastSinks {
   private rollupTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<boolean> | undefined;
+  /** The roll-up in flight: a period that comes while an insert is still out is skipped, the next row covers it. */
+  private rollingUp: Promise<void> | undefined;
   private readonly redis: Redis | undefined;
   private readonly supabase: SupabaseClient | undefined;
   private rollupBase: Float64Array;
@@ -125,7 +127,7 @@ export class FastSinks {
     this.sweepTimer = setInterval(() => this.timerCpu.run(() => this.metrics.sweepIdle()), SWEEP_EVERY_MS);
     this.sweepTimer.unref();
     if (this.supabase) {
-      this.rollupTimer = setInterval(() => void this.rollup(), this.opts.rollupIntervalMs);
+      this.rollupTimer = setInterval(() => void (this.rollingUp ??= this.rollup().finally(() => (this.rollingUp = undefined))), this.opts.rollupIntervalMs);
       this.rollupTimer.unref();
     }
   }
@@ -136,6 +138,7 @@ export class FastSinks {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.flushTimer = this.rollupTimer = this.sweepTimer = undefined;
     await this.flushRedis();
+    await this.rollingUp;
     await this.rollup();
   }
 

@@ -8,15 +8,18 @@ import type { MessageCounters, MessageTotals } from '../measure/message-counters
  */
 export interface ExactnessRound {
   round: number;
+  /** Whose window (absent in callers that check one target). */
+  variant?: string;
   driverSent: number;
   driverReceived: number;
   daemonReceived: number;
   daemonSent: number;
 }
 
-export function exactnessRound(round: number, stats: WindowStats, before: MessageTotals, after: MessageTotals): ExactnessRound {
+export function exactnessRound(round: number, stats: WindowStats, before: MessageTotals, after: MessageTotals, variant?: string): ExactnessRound {
   return {
     round,
+    ...(variant !== undefined && { variant }),
     driverSent: stats.framesSent,
     driverReceived: stats.framesReceived,
     daemonReceived: after.messagesReceived - before.messagesReceived,
@@ -41,7 +44,7 @@ export function summarizeExactness(rounds: readonly ExactnessRound[]): Exactness
     ? `${rounds.length} measured window(s): driver frames sent+received = daemon messages received+sent in each`
     : bad
         .slice(0, 5)
-        .map((r) => `round ${r.round}: driver sent ${r.driverSent} / received ${r.driverReceived}, daemon counted received ${r.daemonReceived} / sent ${r.daemonSent}`)
+        .map((r) => `round ${r.round}${r.variant ? ` (${r.variant})` : ''}: driver sent ${r.driverSent} / received ${r.driverReceived}, daemon counted received ${r.daemonReceived} / sent ${r.daemonSent}`)
         .join('; ');
   return { expected, recorded, ok, detail };
 }
