@@ -269,6 +269,15 @@ describe('overbench realistic against the reference daemon', () => {
     expect(s.variants.baseline.backend).toBe('none');
     // each variant had a world of its own (common random numbers), and their requests matched
     expect(result.env.world?.paired).toBe(true);
+    // so (a closed model) throughput is compared on the requests both variants finished
+    for (const round of [1, 2, 3]) {
+      const [b, x] = (['baseline', 'instrumented'] as const).map((v) => s.rounds.find((r) => r.round === round && r.variant === v)!.matchedWork);
+      expect(b!.requests).toBeGreaterThan(0);
+      expect(x!.requests).toBe(b!.requests);
+      expect(x!.clients).toBe(b!.clients);
+    }
+    const throughput = s.comparisons.find((c) => c.metric === 'throughput')!;
+    expect(throughput.matchedRequests).toBe(Math.min(...s.rounds.map((r) => r.matchedWork!.requests)));
     expect(s.exactness).not.toBeNull();
     expect(s.exactness!.ok).toBe(true);
     expect(s.exactness!.expected).toBeGreaterThan(0);

@@ -63,7 +63,7 @@ export class ClosedModel implements LoadModel {
     const id = plan.firstId + plan.turn++;
     if (id > this.shared.lastRequestId) this.shared.lastRequestId = id;
     const frame = e.build(id);
-    const p: Pending = { id, tool: e.tool, start: performance.now() };
+    const p: Pending = { id, tool: e.tool, start: performance.now(), client: c.index };
     c.sinceConnect++;
     c.conn.issue(p, frame);
   }

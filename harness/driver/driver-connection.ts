@@ -8,6 +8,8 @@ export interface Pending {
   id: number;
   tool: number;
   start: number;
+  /** The busy client (its index) that sent it. */
+  client: number;
 }
 
 export type ConnectionState = 'new' | 'connecting' | 'ready' | 'closing' | 'closed';
@@ -118,9 +120,9 @@ export class DriverConnection {
       this.inflight.delete(p.id);
       if (info.error === undefined) {
         const us = Math.round((performance.now() - p.start) * 1000);
-        rec.ok(p.tool, us > 0 ? us : 1, p.start);
+        rec.ok(p.tool, us > 0 ? us : 1, p.start, p.client);
       } else {
-        rec.fail(p.tool, info.error);
+        rec.fail(p.tool, info.error, p.client);
       }
       this.onSettled(this, p);
       if (!this.orphans.idle) this.attributed(this.orphans.answered(p.id));
@@ -145,7 +147,7 @@ export class DriverConnection {
       const p = this.inflight.get(id);
       if (p === undefined) continue;
       this.inflight.delete(id);
-      this.shared.rec.fail(p.tool, error);
+      this.shared.rec.fail(p.tool, error, p.client);
       this.onSettled(this, p);
     }
     for (const error of this.orphans.takeAmbiguous()) this.shared.rec.countError(`ambiguous:${error}`);
@@ -161,7 +163,7 @@ export class DriverConnection {
     for (const p of this.inflight.values()) {
       if (now - p.start < timeoutMs) return; // insertion order is start order
       this.inflight.delete(p.id);
-      this.shared.rec.fail(p.tool, 'timeout');
+      this.shared.rec.fail(p.tool, 'timeout', p.client);
       this.onSettled(this, p);
       this.unanswered(p);
     }
@@ -170,7 +172,7 @@ export class DriverConnection {
   private failAll(kind: string): void {
     for (const p of this.inflight.values()) {
       this.inflight.delete(p.id);
-      this.shared.rec.fail(p.tool, kind);
+      this.shared.rec.fail(p.tool, kind, p.client);
       this.onSettled(this, p);
       this.unanswered(p);
     }

@@ -94,7 +94,8 @@ export class Driver {
     const timeoutMs = this.config.requestTimeoutMs;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    rec.reset(record, { start: t0, weighEdges: this.config.load.model === 'closed' });
+    const closed = this.config.load.model === 'closed';
+    rec.reset(record, { start: t0, weighEdges: closed, ...(closed && { clients: this.clients.length }) });
     if (!this.issuing) this.model.begin(keepIssuing ? Number.POSITIVE_INFINITY : t0 + durationMs);
     this.issuing = keepIssuing;
     const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));

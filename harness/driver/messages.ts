@@ -92,6 +92,13 @@ export interface WindowStats {
   perTool: Record<string, ToolWindowStats>;
   /** The driver process's own CPU over the window (process.cpuUsage delta). */
   driverCpuUs: { user: number; system: number };
+  /**
+   * Closed model, measured windows: by busy client, when each of its requests finished (ms after
+   * the window began), in order, up to its first failure. Two variants that send the same requests
+   * (common random numbers) are compared on the time each took for the same ones
+   * (harness/stats/matched-work.ts).
+   */
+  finishesMs?: number[][];
 }
 
 /**

@@ -114,7 +114,7 @@ export class OpenModel implements LoadModel {
     }
     const id = ++this.shared.lastRequestId;
     const frame = e.build(id);
-    const p: Pending = { id, tool: e.tool, start: intended < now ? intended : now };
+    const p: Pending = { id, tool: e.tool, start: intended < now ? intended : now, client: c.index };
     this.inFlight++;
     c.conn.issue(p, frame);
     if (this.opts.churnEvery !== undefined && ++c.sinceConnect >= this.opts.churnEvery) c.draining = true;

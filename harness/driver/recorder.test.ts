@@ -56,3 +56,28 @@ describe('WindowRecorder okInSpan', () => {
     expect(r.finish(1000, { user: 0, system: 0 }).okInSpan).toBe(1);
   });
 });
+
+describe('WindowRecorder finish times (matched work)', () => {
+  it("keeps each client's finish times after the span start, in order, up to its first failure, only when asked", () => {
+    const r = new WindowRecorder(['chat']);
+    r.reset(true, { start: 1000, weighEdges: true, clients: 3 });
+    r.ok(0, 200_000, 1000, 0); // client 0 ends at 200 ms
+    r.ok(0, 50_000, 1100, 1);
+    r.ok(0, 300_000, 1300, 0); // 600 ms
+    r.fail(0, 'timeout', 1); // client 1 failed: its later finishes are not kept
+    r.ok(0, 10_000, 1500, 1);
+    r.ok(0, 100_000, 2000, 2);
+    expect(r.finish(1000, { user: 0, system: 0 }).finishesMs).toEqual([[200, 600], [150], [1100]]);
+
+    r.reset(true, { start: 0, weighEdges: true, clients: 3 }); // a new window forgets the failure
+    r.ok(0, 1000, 0, 1);
+    expect(r.finish(1000, { user: 0, system: 0 }).finishesMs).toEqual([[], [1], []]);
+
+    r.reset(false, { start: 0, weighEdges: true, clients: 3 }); // warm-up: nothing kept
+    r.ok(0, 1000, 0, 1);
+    expect(r.finish(1000, { user: 0, system: 0 }).finishesMs).toBeUndefined();
+    r.reset(true, { start: 0, weighEdges: false }); // open model
+    r.ok(0, 1000, 0, 1);
+    expect(r.finish(1000, { user: 0, system: 0 }).finishesMs).toBeUndefined();
+  });
+});

@@ -23,6 +23,13 @@ export class WindowRecorder {
   private spanEnd = Number.POSITIVE_INFINITY;
   /** Closed model: weigh each request by its share of the span; otherwise each counts 1. */
   private weighEdges = false;
+  /**
+   * Closed model, measured windows: each client's finish times (ms after the span's start), in
+   * order, until its first failure (`finishesMs` in WindowStats); null when not kept.
+   */
+  private finishes: number[][] | null = null;
+  /** By client: failed once in this window, so its later finishes are not kept. */
+  private failedOnce: Uint8Array = new Uint8Array(0);
   errorsByKind: Record<string, number> = {};
   private readonly toolRequests: number[];
   private histograms: Histogram[];
@@ -34,7 +41,12 @@ export class WindowRecorder {
     this.histograms = toolNames.map(() => newHistogram());
   }
 
-  reset(record: boolean, span: { start: number; weighEdges: boolean } = { start: 0, weighEdges: false }): void {
+  /** `span.clients`: keep that many clients' finish times (closed model; only when recording). */
+  reset(record: boolean, span: { start: number; weighEdges: boolean; clients?: number } = { start: 0, weighEdges: false }): void {
+    const keep = record && span.clients !== undefined && span.clients > 0;
+    this.finishes = keep ? Array.from({ length: span.clients! }, () => []) : null;
+    if (keep && this.failedOnce.length !== span.clients) this.failedOnce = new Uint8Array(span.clients!);
+    this.failedOnce.fill(0);
     this.requests = 0;
     this.errors = 0;
     this.okInSpan = 0;
@@ -55,19 +67,24 @@ export class WindowRecorder {
     this.spanEnd = at;
   }
 
-  /** A request answered by its terminal frame without an error; sent at `startMs`, latency in microseconds. */
-  ok(tool: number, latencyUs: number, startMs: number): void {
+  /** A request answered by its terminal frame without an error; sent at `startMs` by `client`, latency in microseconds. */
+  ok(tool: number, latencyUs: number, startMs: number, client = -1): void {
     this.requests++;
-    this.okInSpan += this.weighEdges ? spanShare(startMs, startMs + latencyUs / 1000, this.spanStart, this.spanEnd) : 1;
+    const endMs = startMs + latencyUs / 1000;
+    this.okInSpan += this.weighEdges ? spanShare(startMs, endMs, this.spanStart, this.spanEnd) : 1;
     this.toolRequests[tool]++;
     if (this.record) this.histograms[tool].recordValue(latencyUs);
+    if (this.finishes !== null && client >= 0 && this.failedOnce[client] === 0) {
+      this.finishes[client]?.push(Math.round((endMs - this.spanStart) * 1000) / 1000);
+    }
   }
 
   /** A request that ended badly: `kind` is timeout, closed, protocol or the target's error code. */
-  fail(tool: number, kind: string): void {
+  fail(tool: number, kind: string, client = -1): void {
     this.requests++;
     this.toolRequests[tool]++;
     this.countError(kind);
+    if (client >= 0 && client < this.failedOnce.length) this.failedOnce[client] = 1;
   }
 
   /** A fault that belongs to no request (a frame that is not valid for the protocol, a stray error). */
@@ -107,6 +124,7 @@ export class WindowRecorder {
       histogram: encodeHistogram(all),
       perTool,
       driverCpuUs,
+      ...(this.finishes !== null && { finishesMs: this.finishes }),
     };
   }
 }

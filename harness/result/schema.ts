@@ -53,6 +53,13 @@ export const WindowResult = z.object({
    * share of its time (send to reply) inside the span (harness/driver/recorder.ts, spanShare).
    */
   throughput: z.number().nonnegative(),
+  /**
+   * Closed model with both variants sending the same requests: the requests this window and the
+   * other variant's window of its round both finished, and this variant's time for them (the mean
+   * over clients of when each finished its last; harness/stats/matched-work.ts). The throughput
+   * comparison is then made on these (matched requests per that time) rather than on `throughput`.
+   */
+  matchedWork: z.object({ requests: z.number().int().positive(), clients: z.number().int().positive(), ms: z.number().positive() }).optional(),
   latencyUs: LatencySummary.nullable(),
   /** HdrHistogram, compressed and base64-encoded (hdr-histogram-js encodeIntoCompressedBase64). */
   histogram: z.string().nullable(),
@@ -132,6 +139,11 @@ export const Comparison = z.object({
    * 800 requests rests on 8). Below 10, a window's percentile is a handful of requests.
    */
   tailRequests: z.number().int().nonnegative().optional(),
+  /**
+   * Throughput: made on the time each variant took for the same requests (WindowResult.matchedWork),
+   * here the fewest such requests in any round; absent: on each window's own count.
+   */
+  matchedRequests: z.number().int().positive().optional(),
   /** Plain-words reading, criterion-style ("No change in performance detected"...). */
   note: z.string().optional(),
   baselineMedian: z.number().nullable().optional(),

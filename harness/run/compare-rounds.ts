@@ -2,7 +2,8 @@ import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../res
 import type { Comparison, MetricName, PairCheck, WindowResult } from '../result/schema.ts';
 import type { Budget, Budgets } from '../scenario/schema.ts';
 import { fmtSigned } from '../../common/format.ts';
-import { compareMetric, perRoundChanges, toPct, type Estimator } from '../stats/compare.ts';
+import { compareMetric, median, perRoundChanges, toPct, type Estimator } from '../stats/compare.ts';
+import { matchedRate } from '../stats/matched-work.ts';
 import { twoPairLuck } from '../stats/processes.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
@@ -68,18 +69,30 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
     if (budget === null) return;
     const unavailable = rounds.length > 0 && rounds.every((r) => value(r) === null);
     if (unavailable) return;
+    const matched = metric === 'throughput' ? matchedRates(pairs) : null;
+    const measured = (w: WindowResult) => value(w) ?? Number.NaN;
     const c = compareMetric({
       metric,
       ...budget,
       higherIsWorse,
-      baseline: pairs.map(([b]) => value(b) ?? Number.NaN),
-      instrumented: pairs.map(([, x]) => value(x) ?? Number.NaN),
+      baseline: matched?.baseline ?? pairs.map(([b]) => measured(b)),
+      instrumented: matched?.instrumented ?? pairs.map(([, x]) => measured(x)),
       processes: pairs.map(([b]) => b.process ?? 1),
       seed: (seed + i * 0x9e3779b1) >>> 0,
       ...(alpha !== undefined && { alpha }),
       ...(pairSd?.[metric] !== undefined && { pairSd: pairSd[metric] }),
       estimator,
     });
+    if (matched) {
+      // The table's columns stay each window's own throughput; the change is the matched work's.
+      out.push({
+        ...c,
+        matchedRequests: matched.fewest,
+        baselineMedian: median(pairs.map(([b]) => measured(b))),
+        instrumentedMedian: median(pairs.map(([, x]) => measured(x))),
+      });
+      return;
+    }
     const tail = tailRequests(pairs, tailShare);
     if (tail === undefined) {
       out.push(c);
@@ -89,6 +102,27 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
     out.push({ ...c, tailRequests: tail, ...(thin && { note: c.note ? `${c.note}. ${thin}` : thin }) });
   });
   return out;
+}
+
+/**
+ * Throughput by the matched work (harness/stats/matched-work.ts): each pair's rate of the requests
+ * both variants finished, when every pair has it; null otherwise (the open model, worlds of their
+ * own without the same requests, ingested runs), and the windows' own counts are compared.
+ */
+export function matchedRates(pairs: readonly [WindowResult, WindowResult][]): { baseline: number[]; instrumented: number[]; fewest: number } | null {
+  if (pairs.length === 0) return null;
+  const baseline: number[] = [];
+  const instrumented: number[] = [];
+  let fewest = Number.POSITIVE_INFINITY;
+  for (const [b, x] of pairs) {
+    const mb = b.matchedWork;
+    const mx = x.matchedWork;
+    if (mb === undefined || mx === undefined || mb.requests !== mx.requests) return null;
+    baseline.push(matchedRate(mb.requests, mb.ms));
+    instrumented.push(matchedRate(mx.requests, mx.ms));
+    fewest = Math.min(fewest, mb.requests);
+  }
+  return { baseline, instrumented, fewest };
 }
 
 /**

@@ -73,7 +73,7 @@ describe('a measured window', () => {
     // One driver is done: no meter may end before the other is.
     expect(w.log.filter((l) => l.includes('end'))).toEqual([]);
     w.finish.baseline!();
-    const results = await done;
+    const results = (await done).map((m) => m.result);
     expect(w.log.slice(4)).toEqual(['instrumented window done', 'baseline window done', 'meter 10 end', 'meter 20 end']);
     expect(results.map((r) => [r.round, r.variant, r.order, r.core, r.requests, r.cpuPerRequestUs])).toEqual([
       [3, 'baseline', 0, 1, 50, 20],
@@ -87,7 +87,7 @@ describe('a measured window', () => {
     const done = measuredWindows([{ v: w.instrumented, order: 1 }], { round: 1, seconds: 1, timeoutMs: 10_000 }, new Guard(new AbortController().signal), [], w.meter);
     await tick();
     w.finish.instrumented!();
-    const [r] = await done;
+    const [{ result: r }] = await done;
     expect(w.log).toEqual(['meter 20 start', 'instrumented window 1000 ms recorded', 'instrumented window done', 'meter 20 end']);
     expect(r).toMatchObject({ variant: 'instrumented', order: 1, requests: 40 });
     expect(r.core).toBeUndefined();

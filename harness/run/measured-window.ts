@@ -85,6 +85,12 @@ export interface WindowSlot {
   core?: number;
 }
 
+/** A measured window's result, and its clients' finish times for pairing with the other variant's (matched-work.ts). */
+export interface MeasuredWindow {
+  result: WindowResult;
+  finishesMs?: number[][];
+}
+
 /**
  * A measured window of one variant (interleaved) or of both at once (duet): each target's tree CPU
  * and RSS around exactly the drivers' windows (load and drain), the daemon's message totals before
@@ -100,7 +106,7 @@ export async function measuredWindows(
   guard: Guard,
   exactRounds: ExactnessRound[],
   startMeter: (pid: number) => WindowMeter = startWindowMeter,
-): Promise<WindowResult[]> {
+): Promise<MeasuredWindow[]> {
   const totalsBefore = await Promise.all(slots.map(({ v }) => readTotals(v, guard)));
   const meters = slots.map(({ v }) => (v.target.pid !== null ? startMeter(v.target.pid) : null));
   const statsBefore = await openWindow(slots.map(({ v }) => v), guard);
@@ -110,8 +116,8 @@ export async function measuredWindows(
     slots.map(async ({ v, order, core }, i) => {
       const totalsAfter = await readTotals(v, guard);
       const statsAfter = await guard.run(targetStats(v.target));
-      if (totalsBefore[i] && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore[i]!, totalsAfter));
-      return buildWindowResult({
+      if (totalsBefore[i] && totalsAfter) exactRounds.push(exactnessRound(at.round, windows[i], totalsBefore[i]!, totalsAfter, v.name));
+      const result = buildWindowResult({
         round: at.round,
         variant: v.name,
         order,
@@ -119,6 +125,7 @@ export async function measuredWindows(
         stats: windows[i],
         target: { cpuUs: measured[i]?.cpuUs ?? null, rssBytes: measured[i]?.rssBytes ?? null, extra: statsExtra(statsBefore[i], statsAfter) },
       });
+      return { result, ...(windows[i].finishesMs && { finishesMs: windows[i].finishesMs }) };
     }),
   );
 }

@@ -27,6 +27,8 @@ export class ProcessPair {
     readonly targets: Record<VariantName, RunningTarget>,
     readonly live: Record<VariantName, LiveVariant>,
     private readonly started: RunningTarget[],
+    /** Both drivers send the very same requests (each variant has a world of its own, one salt). */
+    readonly sameRequests: boolean,
   ) {}
 
   /**
@@ -55,7 +57,7 @@ export class ProcessPair {
       for (const name of VARIANTS) {
         live[name] = { name, target: targets[name], driver: drivers[name], checkExactness: await exactnessApplies(targets[name]) };
       }
-      return new ProcessPair(drivers, worlds, targets, live, started);
+      return new ProcessPair(drivers, worlds, targets, live, started, paired);
     } catch (e) {
       await stopAll();
       throw e;

@@ -4,7 +4,7 @@ import type { WindowStats } from '../driver/messages.ts';
 import { WindowResult } from '../result/schema.ts';
 import { compareRounds, validPairs } from './compare-rounds.ts';
 import { exactnessRound, summarizeExactness } from './exactness.ts';
-import { buildWindowResult } from './window-result.ts';
+import { attachMatchedWork, buildWindowResult } from './window-result.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
 
 function stats(latencyUs: number, requests: number, over: Partial<WindowStats> = {}): WindowStats {
@@ -87,6 +87,28 @@ describe('comparisons over rounds', () => {
     expect(by.cpuPerRequest.tailRequests).toBeUndefined();
   });
 
+  it('compares throughput on the time each variant took for the same requests when every round has it, keeping the windows\' own rates as the medians', () => {
+    // Window counts that say -5% (edge luck), matched work that says the instrumented one took 2% longer.
+    const rounds = [1, 2, 3, 4, 5, 6].flatMap((r) => {
+      const ends = Array.from({ length: 4 }, (_, c) => [400 + c + r, 900 + c + r]);
+      const windows = [
+        { result: round(r, 'baseline', 100, 10), finishesMs: ends },
+        { result: { ...round(r, 'instrumented', 100, 10), throughput: 475 }, finishesMs: ends.map((e) => e.map((t) => t * 1.02)) },
+      ];
+      attachMatchedWork(windows);
+      return windows.map((w) => w.result);
+    });
+    expect(rounds[0].matchedWork).toEqual({ requests: 8, clients: 4, ms: 900 + 1.5 + 1 });
+    for (const r of rounds) expect(WindowResult.parse(r)).toEqual(r);
+    const [t] = compareRounds(rounds, { throughput: 3 }, 1);
+    expect(t).toMatchObject({ metric: 'throughput', matchedRequests: 8, baselineMedian: 500, instrumentedMedian: 475, verdict: 'pass' });
+    expect(t.estimatePct).toBeCloseTo(2, 6);
+    // One round without it: every round falls back to the windows' own counts.
+    const [counted] = compareRounds(rounds.map((r) => (r.round === 3 ? { ...r, matchedWork: undefined } : r)), { throughput: 3 }, 1);
+    expect(counted.matchedRequests).toBeUndefined();
+    expect(counted.estimatePct).toBeCloseTo(100 * (500 / 475 - 1), 6);
+  });
+
   it('leaves out a metric no round can provide (CPU of a url target without a pid)', () => {
     const r = buildWindowResult({ round: 1, variant: 'baseline', order: 0, stats: stats(100, 10), target: { cpuUs: null, rssBytes: null } });
     const x = { ...r, variant: 'instrumented' as const };
@@ -99,10 +121,10 @@ describe('exactness', () => {
   it('ok when every round matches in both directions; a mismatch names the round', () => {
     const good = exactnessRound(1, stats(1, 100), t(10, 20), t(110, 120));
     expect(summarizeExactness([good])).toMatchObject({ expected: 200, recorded: 200, ok: true });
-    const bad = exactnessRound(2, stats(1, 100), t(0, 0), t(100, 99));
+    const bad = exactnessRound(2, stats(1, 100), t(0, 0), t(100, 99), 'instrumented');
     const s = summarizeExactness([good, bad])!;
     expect(s.ok).toBe(false);
-    expect(s.detail).toMatch(/round 2: driver sent 100 \/ received 100, daemon counted received 100 \/ sent 99/);
+    expect(s.detail).toMatch(/round 2 \(instrumented\): driver sent 100 \/ received 100, daemon counted received 100 \/ sent 99/);
     expect(summarizeExactness([])).toBeNull();
   });
 });

@@ -8,12 +8,13 @@ import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';
 import { DuetPlacement } from './duet.ts';
-import { measuredWindows, type LiveVariant, type WindowSlot } from './measured-window.ts';
+import { measuredWindows, type LiveVariant, type MeasuredWindow, type WindowSlot } from './measured-window.ts';
 import { duetSlots, pairOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
 import { ProcessPair } from './process-pair.ts';
 import { keepsIssuing, SETTLE_WINDOW_SEC, settleTargets } from './settle.ts';
 import { VARIANTS } from './start-variants.ts';
 import { uninjectedWorldErrors } from './world-errors.ts';
+import { attachMatchedWork } from './window-result.ts';
 import { concludeScenario, type Conclusion } from './conclude.ts';
 
 type WorldInfo = NonNullable<Result['env']['world']>;
@@ -105,11 +106,14 @@ export async function runScenario(
       await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec)))));
       return Math.max(0, (performance.now() - t0) / 1000 - sec);
     };
+    /** This round's windows so far, with their clients' finish times (pairRound matches them). */
+    let thisRound: MeasuredWindow[] = [];
     const measure = async (round: number, process: number | undefined, slots: WindowSlot[]) => {
       emitWindow(round, slots.length === 1 ? slots[0].v.name : 'both', 'measure', s.measureSec);
-      for (const result of await measuredWindows(slots, { round, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds)) {
-        const r = process === undefined ? result : { ...result, process };
+      for (const w of await measuredWindows(slots, { round, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds)) {
+        const r = process === undefined ? w.result : { ...w.result, process };
         rounds.push(r);
+        thisRound.push({ ...w, result: r });
         ctx.emit({ type: 'round-done', scenario: s.name, result: r });
       }
     };
@@ -184,6 +188,8 @@ export async function runScenario(
           await measure(r.round, several ? process : undefined, [{ v: live[name], order: position }]);
         }
       }
+      if (pair!.sameRequests) attachMatchedWork(thisRound);
+      thisRound = [];
       // Both variants have run this round: a broken world invalidates both, so stop here.
       if (worldErrors().length > 0) break;
       if (i === plans.length - 1 && ctx.moreRounds) {

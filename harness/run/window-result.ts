@@ -1,6 +1,7 @@
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import type { WindowStats } from '../driver/messages.ts';
 import type { WindowResult } from '../result/schema.ts';
+import { matchWork } from '../stats/matched-work.ts';
 import type { VariantName } from './events.ts';
 
 /** A driver above this share of one core may have delayed its own sends: the round is not trusted. */
@@ -68,4 +69,20 @@ export function buildWindowResult(args: {
   if (args.core !== undefined) result.core = args.core;
   if (target.extra && Object.keys(target.extra).length > 0) result.extra = target.extra;
   return result;
+}
+
+/**
+ * A round's two windows (both variants, the same pair of processes) sent the same requests: give
+ * each the matched work, its time for the requests both finished (harness/stats/matched-work.ts),
+ * on which throughput is then compared. Nothing when either lacks finish times (the open model)
+ * or they share no finished request.
+ */
+export function attachMatchedWork(round: readonly { result: WindowResult; finishesMs?: number[][] }[]): void {
+  const b = round.find((w) => w.result.variant === 'baseline');
+  const x = round.find((w) => w.result.variant === 'instrumented');
+  if (!b?.finishesMs || !x?.finishesMs) return;
+  const m = matchWork(b.finishesMs, x.finishesMs);
+  if (m === null) return;
+  b.result.matchedWork = { requests: m.requests, clients: m.clients, ms: m.baselineMs };
+  x.result.matchedWork = { requests: m.requests, clients: m.clients, ms: m.instrumentedMs };
 }
