@@ -15,14 +15,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function scenario(name: string, budgets: Record<string, number>): Promise<string> {
+async function scenario(name: string, budgets: Record<string, number>, rounds = 10): Promise<string> {
   const file = path.join(dir, `${name}.json`);
   const target = `spawn:node ${FIXTURE} --port {port}`;
   await writeFile(file, JSON.stringify({
     name, clients: 2, load: { model: 'closed', thinkTime: 'constant:v=1ms' },
     mix: [{ weight: 1, tool: 'echo', args: { text: 'hello' } }],
     // 10 rounds a batch: a signed-rank interval at a first look's share of the 5% (~0.008 of 10 looks) needs 8 or more.
-    rounds: 10, warmupSec: 0.1, measureSec: 0.3, budgets,
+    rounds, warmupSec: 0.1, measureSec: 0.3, budgets,
     variants: { baseline: { target }, instrumented: { target } },
   }));
   return file;
@@ -30,14 +30,16 @@ async function scenario(name: string, budgets: Record<string, number>): Promise<
 
 describe('overbench realistic --until-decided', () => {
   it('adds batches while a comparison is inconclusive, up to --max-time, at each look\'s share of the 5%', async () => {
-    const file = await scenario('tight-budget', { p50: 0.01 });
-    // 45 s: room for a second batch even when the first (start-up included) is slow on a loaded
-    // machine; at 25 s a fresh-clone `npm test` once fitted only one (2026-12-01).
-    const ran = await overbench(['realistic', '--scenario', file, '--until-decided', '--max-time', '45s', '--json', '--seed', '7', '--out', path.join(dir, 'out')], { timeoutMs: 90_000 });
+    // 5 rounds a batch: no first look can decide (fewer than 6 valid rounds), and a batch takes half
+    // as long, so a second one fits in --max-time even on a loaded machine. With 10 rounds and 45 s,
+    // a fresh-clone `npm test` once stopped after one look (2026-12-03; at 25 s, 2026-12-01): a
+    // batch there took ~15 s alone, more beside the other test files.
+    const file = await scenario('tight-budget', { p50: 0.01 }, 5);
+    const ran = await overbench(['realistic', '--scenario', file, '--until-decided', '--max-time', '60s', '--json', '--seed', '7', '--out', path.join(dir, 'out')], { timeoutMs: 100_000 });
     const result = JSON.parse(ran.stdout);
     const s = result.scenarios[0];
     expect(s.looks).toBeGreaterThan(1);
-    expect(s.rounds.length).toBe(2 * 10 * s.looks);
+    expect(s.rounds.length).toBe(2 * 5 * s.looks);
     for (const c of s.comparisons) expect(c.looks).toBe(s.looks);
   }, 120_000);
 
