@@ -53,6 +53,12 @@ export default defineScenario({
   rounds: 6,
   // Two pairs of processes, whose spread counts in every interval (README, "How a verdict is reached").
   processes: 2,
+  // One pair of processes' luck in CPU per request on the 2-core build machine, counted in every CPU
+  // interval (README, "How a verdict is reached"): `overbench calibrate --profile ci --repeats 3
+  // --seed 2001 --scenario cluster --scenario many-idle --scenario provider-slow
+  // --scenario reconnect-churn`, 2026-12-03.
+  // Recalibrate on another machine (`--calibration`).
+  pairLuck: { cpuPerRequest: { sdPct: 0.6, n: 6 } },
   warmupSec: 1,
   measureSec: 5,
   budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 5, errorRate: 0.1 },

@@ -48,6 +48,11 @@ export default defineScenario({
   rounds: 8,
   // Two pairs of processes, whose spread counts in every interval (README, "How a verdict is reached").
   processes: 2,
+  // One pair of processes' luck in CPU per request on the 2-core build machine, counted in every CPU
+  // interval (README, "How a verdict is reached"): `overbench calibrate --profile ci --repeats 3
+  // --seed 1931 --scenario hot-path-open --scenario chat-realistic`, 2026-12-02.
+  // Recalibrate on another machine (`--calibration`).
+  pairLuck: { cpuPerRequest: { sdPct: 1.2, n: 6 } },
   warmupSec: 1,
   measureSec: 4,
   budgets: { p50: 5, p95: 10, p99: { pct: 15, floorUs: 1000 }, throughput: 1, cpuPerRequest: 10, errorRate: 0.1 },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../common/exit-codes.ts';
 import { calibrationFlag, readPairLuck } from './pair-luck.ts';
+import type { LoadedScenario } from '../scenario/load.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'overbench-pair-luck-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +30,7 @@ writeFileSync(
 describe('readPairLuck', () => {
   it('reads each calibrated scenario\'s CPU luck as a log-ratio sd', async () => {
     const pairLuck = await readPairLuck(file);
-    expect(pairLuck.get('hot-path-open')!.cpuPerRequest).toBeCloseTo(Math.log(1.02), 12);
+    expect(pairLuck.get('hot-path-open')!.cpuPerRequest!.sd).toBeCloseTo(Math.log(1.02), 12);
     // A calibration spread over pairs (or too short) records no luck: that scenario runs without.
     expect(pairLuck.has('chat-realistic')).toBe(false);
   });
@@ -50,12 +51,13 @@ describe('readPairLuck', () => {
 });
 
 describe('calibrationFlag', () => {
-  it('is undefined without the flag, and warns once about the scenarios the file does not cover', async () => {
+  const loaded = (name: string, own?: object) => ({ file: `${name}.json`, scenario: { name, ...(own && { pairLuck: own }) } }) as unknown as LoadedScenario;
+  it('is undefined without the flag, and warns once about the scenarios that neither the file nor their own pairLuck covers', async () => {
     const warned: string[] = [];
-    expect(await calibrationFlag(undefined, ['x'], (l) => warned.push(l))).toBeUndefined();
-    expect((await calibrationFlag([file], ['hot-path-open'], (l) => warned.push(l)))!.size).toBe(1);
+    expect(await calibrationFlag(undefined, [loaded('x')], (l) => warned.push(l))).toBeUndefined();
+    expect((await calibrationFlag([file], [loaded('hot-path-open')], (l) => warned.push(l)))!.size).toBe(1);
     expect(warned).toEqual([]);
-    await calibrationFlag([file], ['hot-path-open', 'many-idle'], (l) => warned.push(l));
+    await calibrationFlag([file], [loaded('hot-path-open'), loaded('many-idle'), loaded('own', { cpuPerRequest: { sdPct: 1, n: 6 } })], (l) => warned.push(l));
     expect(warned).toEqual([`--calibration ${file}: no one-pair pair luck for many-idle; their intervals count only their own rounds`]);
   });
 
@@ -63,9 +65,9 @@ describe('calibrationFlag', () => {
     const later = path.join(dir, 'later.json');
     writeFileSync(later, JSON.stringify({ schemaVersion: 1, scenarios: [scenario('many-idle', { cpuPerRequest: { sdPct: 1, n: 6, mdePct: 3, covered: 6 } }), scenario('hot-path-open', { cpuPerRequest: { sdPct: 3, n: 6, mdePct: 8, covered: 5 } })] }));
     const warned: string[] = [];
-    const merged = (await calibrationFlag([file, later], ['hot-path-open', 'many-idle'], (l) => warned.push(l)))!;
-    expect(merged.get('hot-path-open')!.cpuPerRequest).toBeCloseTo(Math.log(1.03), 12);
-    expect(merged.get('many-idle')!.cpuPerRequest).toBeCloseTo(Math.log(1.01), 12);
+    const merged = (await calibrationFlag([file, later], [loaded('hot-path-open'), loaded('many-idle')], (l) => warned.push(l)))!;
+    expect(merged.get('hot-path-open')!.cpuPerRequest!.sd).toBeCloseTo(Math.log(1.03), 12);
+    expect(merged.get('many-idle')!.cpuPerRequest!.sd).toBeCloseTo(Math.log(1.01), 12);
     expect(warned).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Calibration, CALIBRATION_SCHEMA_VERSION } from '../result/calibration.ts';
 import { loadDocument } from '../result/read-document.ts';
-import type { PairSd } from '../run/compare-rounds.ts';
+import type { PairLuck } from '../run/compare-rounds.ts';
 import { pctToLog } from './power.ts';
+import type { LoadedScenario } from '../scenario/load.ts';
 
 /**
  * `--calibration FILE` (realistic, gate): the pair luck a one-pair calibration measured, per
@@ -10,12 +11,12 @@ import { pctToLog } from './power.ts';
  * line: harness/result/read-document.ts); a scenario the file does not calibrate (or calibrated
  * over several pairs) is not in it.
  */
-export async function readPairLuck(file: string): Promise<Map<string, PairSd>> {
+export async function readPairLuck(file: string): Promise<Map<string, PairLuck>> {
   const calibration = await loadDocument(file, `--calibration ${file}`, Calibration, CALIBRATION_SCHEMA_VERSION);
-  const pairLuck = new Map<string, PairSd>();
+  const pairLuck = new Map<string, PairLuck>();
   for (const s of calibration.scenarios) {
     const cpu = s.pairLuck?.cpuPerRequest;
-    if (cpu) pairLuck.set(s.name, { cpuPerRequest: pctToLog(cpu.sdPct) });
+    if (cpu) pairLuck.set(s.name, { cpuPerRequest: { sd: pctToLog(cpu.sdPct), n: cpu.n, from: `the calibration ${file}` } });
   }
   return pairLuck;
 }
@@ -23,13 +24,14 @@ export async function readPairLuck(file: string): Promise<Map<string, PairSd>> {
 /**
  * The `--calibration` flag as both commands read it (repeatable: calibrations of different
  * scenarios, a later file's entry over an earlier one): undefined when absent; otherwise the pair
- * luck by scenario, with one line to `warn` naming the scenarios no file covers.
+ * luck by scenario, with one line to `warn` naming the scenarios that neither a file nor their own
+ * `pairLuck` covers.
  */
-export async function calibrationFlag(files: readonly string[] | undefined, scenarioNames: readonly string[], warn: (line: string) => void): Promise<Map<string, PairSd> | undefined> {
+export async function calibrationFlag(files: readonly string[] | undefined, scenarios: readonly LoadedScenario[], warn: (line: string) => void): Promise<Map<string, PairLuck> | undefined> {
   if (files === undefined || files.length === 0) return undefined;
-  const merged = new Map<string, PairSd>();
+  const merged = new Map<string, PairLuck>();
   for (const file of files) for (const [name, sd] of await readPairLuck(file)) merged.set(name, sd);
-  const missing = scenarioNames.filter((n) => !merged.has(n));
+  const missing = scenarios.filter((s) => !merged.has(s.scenario.name) && !s.scenario.pairLuck).map((s) => s.scenario.name);
   if (missing.length > 0) warn(`--calibration ${files.join(', ')}: no one-pair pair luck for ${missing.join(', ')}; their intervals count only their own rounds`);
   return merged;
 }

@@ -1,5 +1,6 @@
 import { normalUpperTail } from '../stats/bootstrap.ts';
 import { withPairLuck } from '../stats/processes.ts';
+import { fromPct, toPct } from '../stats/compare.ts';
 
 /**
  * The arithmetic of calibration, pure: how small a change a run of R rounds can find (minimum
@@ -25,8 +26,8 @@ const Z_SUM = Z_ALPHA + Z_POWER;
 export type ChangeKind = 'pct' | 'pp';
 
 /** A percent change as the log-ratio that makes it, and back. */
-export const pctToLog = (pct: number) => Math.log1p(pct / 100);
-export const logToPct = (log: number) => Math.expm1(log) * 100;
+export const pctToLog = fromPct;
+export const logToPct = toPct;
 
 /**
  * The pooled within-group standard deviation: each group (one repeat's rounds) about its own mean,

@@ -22,6 +22,8 @@ const LEVEL_COLUMNS: Column[] = [
   { header: 'verdict' },
   { header: 'covers expected' },
 ];
+/** Shown when the levels were widened by the pair luck: the interval from the run's rounds alone. */
+const ROUNDS_ALONE: Column = { header: 'rounds alone [95% CI]' };
 
 /** Unsigned, like a half-width or an MDE: "3.20%". */
 const width = (x: number | null | undefined, digits: number) => (x == null ? 'n/a' : fmtShare(x, digits));
@@ -40,6 +42,7 @@ function scenarioBlock(s: ScenarioCalibration, table: TableFn, digits: number): 
     width(s.mdePct[m], digits),
     s.roundsFor?.[m] == null ? 'n/a' : fmtNumber(s.roundsFor[m], 0),
   ]);
+  const widened = s.injected.some((l) => l.roundsCi);
   const levels = s.injected.map((l) => [
     l.multiple === undefined ? '' : `${l.multiple}x budget`,
     `${fmtNumber(l.burnUs, 0)} us`,
@@ -47,9 +50,10 @@ function scenarioBlock(s: ScenarioCalibration, table: TableFn, digits: number): 
     fmtChange(l.estimatePct, l.ciLowPct, l.ciHighPct, digits),
     l.verdict,
     l.coverage == null ? 'n/a' : l.coverage ? 'yes' : 'no',
+    ...(widened ? [l.roundsCi ? fmtChange(l.estimatePct, l.roundsCi.ciLowPct, l.roundsCi.ciHighPct, digits) : ''] : []),
   ]);
   const parts = [head, table(METRIC_COLUMNS, metrics)];
-  if (levels.length > 0) parts.push(`Injected CPU per call (cpuPerRequest):\n\n${table(LEVEL_COLUMNS, levels)}`);
+  if (levels.length > 0) parts.push(`Injected CPU per call (cpuPerRequest):\n\n${table(widened ? [...LEVEL_COLUMNS, ROUNDS_ALONE] : LEVEL_COLUMNS, levels)}`);
   if (s.intervalHonesty) parts.push(`Interval honesty: ${describeIntervalHonesty(s.intervalHonesty, s.processes)}`);
   if (s.pairLuck?.cpuPerRequest) parts.push(`Pair luck: ${describePairLuck(s.pairLuck.cpuPerRequest)}`);
   for (const n of s.notes ?? []) parts.push(`note: ${n}`);

@@ -9,7 +9,7 @@ import type { Design, ProfileName } from '../scenario/schema.ts';
 import type { CoreSwap } from '../run/plan.ts';
 import { burnLevels, intervalHonesty, type BurnLevel } from './power.ts';
 import type { InjectedLevel, ScenarioCalibration } from '../result/calibration.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, knownCpuTruths, type CalibrationRun } from './summarise.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, type CalibrationRun, type LevelRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
 /** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
@@ -60,7 +60,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
   let world: RunOutcome['world'] = null;
   const runOne = async (loaded: LoadedScenario, seed: number, label: string): Promise<CalibrationRun> => {
     say(`calibrate ${loaded.scenario.name}: ${label} (seed ${seed})...`);
-    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds, processes: opts.processes, design: opts.design, coreSwap: opts.coreSwap });
+    const outcome = await runRealistic({ scenarios: [loaded], seed, signal: opts.signal, profile: opts.profile, rounds: opts.rounds, processes: opts.processes, design: opts.design, coreSwap: opts.coreSwap, knownLuck: false });
     if (opts.signal.aborted) throw new RunAborted(String(opts.signal.reason));
     world ??= outcome.world;
     const result = outcome.scenarios[0];
@@ -77,13 +77,13 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     for (let k = 0; k < opts.repeats; k++) {
       aaRuns.push(await runOne(calibrationScenario(loaded), runSeed(opts.seed, k), `A/A ${k + 1}/${opts.repeats}`));
     }
-    const analysis = analyseAa(aaRuns, rounds);
+    const rawAa = analyseAa(aaRuns, rounds);
     const budget = resolved.budgets.cpuPerRequest;
     const budgetPct = budget === undefined ? DEFAULT_CPU_BUDGET_PCT : typeof budget === 'number' ? budget : budget.pct;
     if (budget === undefined) notes.push(`no cpuPerRequest budget: burn levels sized for ${DEFAULT_CPU_BUDGET_PCT}%`);
 
-    const injected: InjectedLevel[] = [];
-    const cpuUs = analysis.baselineCpuPerRequestUs;
+    const levelRuns: LevelRun[] = [];
+    const cpuUs = rawAa.baselineCpuPerRequestUs;
     if (cpuUs === null || !(cpuUs > 0)) {
       notes.push('no CPU per request measured in the A/A runs: injected levels not run');
     } else {
@@ -92,12 +92,22 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
         const reuse = level.burnUs === 0 ? aaRuns.find((r) => !r.result.error) : undefined;
         const run =
           reuse ?? (await runOne(calibrationScenario(loaded, level.burnUs), runSeed(opts.seed, opts.repeats + i), `burn ${level.burnUs} us (${level.multiple}x budget)`));
-        injected.push(injectedLevel(level, run, reuse ? 'aa' : 'injected'));
+        levelRuns.push({ level, run, source: reuse ? 'aa' : 'injected' });
       }
     }
-    const known = knownCpuTruths(aaRuns, injected);
+    // The rounds' own intervals measure the pair's luck (pairLuck) and their honesty; what the
+    // calibration reports (verdicts, widths, MDE, coverage) is as a gate given this file draws it.
+    const known = knownCpuTruths(aaRuns, levelRuns);
     const honesty = intervalHonesty(known);
-    const pairLuck = cpuPairLuck(known, analysis.mdePct.cpuPerRequest ?? null, opts.processes ?? resolved.processes);
+    const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, opts.processes ?? resolved.processes);
+    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets) : new Map<CalibrationRun, CalibrationRun>();
+    const asJudged = (r: CalibrationRun) => judged.get(r) ?? r;
+    const analysis = judged.size > 0 ? analyseAa(aaRuns.map(asJudged), rounds) : rawAa;
+    const injected: InjectedLevel[] = levelRuns.map(({ level, run, source }) => {
+      const own = injectedLevel(level, run, source);
+      if (!judged.has(run)) return own;
+      return { ...injectedLevel(level, asJudged(run), source), roundsCi: { ciLowPct: own.ciLowPct, ciHighPct: own.ciHighPct, verdict: own.verdict } };
+    });
     out.push({
       name: loaded.scenario.name,
       profile: resolved.profile,
@@ -107,13 +117,14 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       mdePct: analysis.mdePct,
       budgetsPct: analysis.budgetsPct,
       baselineCpuPerRequestUs: cpuUs,
-      roundsFor: analysis.roundsFor,
+      roundsFor: rawAa.roundsFor,
       ...(notes.length > 0 && { notes }),
       design: opts.design ?? resolved.design,
       ...((opts.processes ?? resolved.processes) > 1 && { processes: opts.processes ?? resolved.processes }),
       ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
       ...(honesty && { intervalHonesty: honesty }),
       ...(pairLuck && { pairLuck: { cpuPerRequest: pairLuck } }),
+      ...(judged.size > 0 && { roundsMdePct: rawAa.mdePct }),
     });
   }
   return { scenarios: out, world };

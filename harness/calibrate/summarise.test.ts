@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { realisticScenario } from '../report/testing/result-fixture.ts';
 import { createRng } from '../../common/latency.ts';
 import { burnLevels, intervalHonesty, logToPct, pctToLog, type KnownTruth } from './power.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, knownCpuTruths, roundChanges } from './summarise.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, roundChanges } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -102,8 +102,7 @@ describe('knownCpuTruths', () => {
   const cpu = (r: (typeof aa)[number]) => r.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
 
   it('judges every A/A interval against 0 and every injected level that ran on its own against its expected', () => {
-    const injected = [injectedLevel(levels[0], aa[0], 'aa'), injectedLevel(levels[2], burn, 'injected')];
-    const known = knownCpuTruths(aa, injected);
+    const known = knownCpuTruths(aa, [{ level: levels[0], run: aa[0], source: 'aa' }, { level: levels[2], run: burn, source: 'injected' }]).map(({ run: _, ...k }) => k);
     // The zero level is the first A/A run again: counted once.
     expect(known).toHaveLength(4);
     expect(known).toEqual([
@@ -149,5 +148,39 @@ describe('cpuPairLuck', () => {
   it('is left out for runs spread over pairs (their intervals hold the luck) and below three intervals', () => {
     expect(cpuPairLuck(lucky(12, 1), 1.5, 6)).toBeNull();
     expect(cpuPairLuck(lucky(2, 1), 1.5, 1)).toBeNull();
+  });
+});
+
+describe('judgedWithPairLuck (what calibration.json reports: as a gate given the calibration draws it)', () => {
+  // A/A runs whose pairs of processes carry lucks of -5% to +5% (the slowdown), each run's rounds
+  // quiet: every run's own interval is narrow and most miss the true 0.
+  const slowdowns = [0.95, 1.05, 0.97, 1.04, 1.0, 1.045];
+  const runs = slowdowns.map((slowdown, i) => ({ seed: i + 1, result: realisticScenario({ name: 'aa', slowdown, noise: 0.003, rounds: 8, budgets: { ...BUDGETS, cpuPerRequest: 2 }, seed: i + 1 }) }));
+  const cpu = (r: (typeof runs)[number]) => r.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
+
+  it("widens each run's CPU interval by the luck the other runs measured, re-judges it and the scenario, and leaves the other metrics alone", () => {
+    const known = knownCpuTruths(runs, []);
+    const judged = judgedWithPairLuck(known, { ...BUDGETS, cpuPerRequest: 2 });
+    expect(judged.size).toBe(runs.length);
+    const raw = runs.map(cpu);
+    expect(raw.filter((c) => c.ciLowPct! <= 0 && 0 <= c.ciHighPct!).length).toBeLessThan(3);
+    expect(raw.filter((c) => c.verdict === 'fail').length).toBeGreaterThan(0);
+    for (const r of runs) {
+      const j = judged.get(r)!;
+      const c = cpu(j);
+      expect(Math.abs(c.estimatePct! - cpu(r).estimatePct!)).toBeLessThan(0.5); // the fixture took the mean, the gate the Hodges-Lehmann shift
+      expect(c.ciHighPct! - c.ciLowPct!).toBeGreaterThan(cpu(r).ciHighPct! - cpu(r).ciLowPct! + 2);
+      expect(c.note).toMatch(/from the calibration's other runs\)$/);
+      expect(j.result.comparisons.filter((x) => x.metric !== 'cpuPerRequest')).toEqual(r.result.comparisons.filter((x) => x.metric !== 'cpuPerRequest'));
+      expect(c.verdict).not.toBe('fail');
+      expect(j.result.verdict === 'fail').toBe(j.result.comparisons.some((x) => x.verdict === 'fail'));
+    }
+    // Judged, the intervals hold the true 0: no run vouched for itself.
+    expect([...judged.values()].map(cpu).filter((c) => c.ciLowPct! <= 0 && 0 <= c.ciHighPct!).length).toBe(runs.length);
+  });
+
+  it('leaves a run as it is when the others are too few to give a luck', () => {
+    const two = knownCpuTruths(runs.slice(0, 2), []);
+    expect(judgedWithPairLuck(two, BUDGETS).size).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
-import { validPairs } from '../run/compare-rounds.ts';
-import { median, perRoundChanges } from '../stats/compare.ts';
+import { compareRounds, validPairs } from '../run/compare-rounds.ts';
+import type { Budgets } from '../scenario/schema.ts';
+import { median, perRoundChanges, scenarioVerdict } from '../stats/compare.ts';
 import { covers, expectedPct, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
 import type { AaSummary, InjectedLevel, PairLuck } from '../result/calibration.ts';
 
@@ -133,17 +134,52 @@ export function injectedLevel(level: BurnLevel, run: CalibrationRun, source: 'aa
   };
 }
 
+/** A run of the calibration at a burn level (the zero level is the first A/A run again: `aa`). */
+export interface LevelRun {
+  level: BurnLevel;
+  run: CalibrationRun;
+  source: 'aa' | 'injected';
+}
+
+/** A known-truth CPU interval and the run it came from. */
+export type KnownRun = KnownTruth & { run: CalibrationRun };
+
 /**
  * The cpuPerRequest intervals whose truth is known: every A/A run (0) and every injected level that
  * ran on its own (its expected; the zero level reuses an A/A run, counted once): what
  * intervalHonesty and pairLuckSd (power.ts) read.
  */
-export function knownCpuTruths(aaRuns: readonly CalibrationRun[], injected: readonly InjectedLevel[]): KnownTruth[] {
+export function knownCpuTruths(aaRuns: readonly CalibrationRun[], levels: readonly LevelRun[]): KnownRun[] {
   const zero: BurnLevel = { multiple: 0, burnUs: 0, expectedPct: 0 };
-  const levels = [...usable(aaRuns).map((r) => injectedLevel(zero, r, 'aa')), ...injected.filter((l) => l.source !== 'aa')];
-  return levels.flatMap((l): KnownTruth[] =>
-    l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null ? [] : [{ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct }],
-  );
+  const all: LevelRun[] = [...usable(aaRuns).map((run) => ({ level: zero, run, source: 'aa' as const })), ...levels.filter((l) => l.source !== 'aa')];
+  return all.flatMap(({ level, run, source }): KnownRun[] => {
+    const l = injectedLevel(level, run, source);
+    return l.estimatePct === null || l.ciLowPct === null || l.ciHighPct === null ? [] : [{ truthPct: l.expectedPct, estimatePct: l.estimatePct, ciLowPct: l.ciLowPct, ciHighPct: l.ciHighPct, run }];
+  });
+}
+
+/**
+ * Each known-truth run judged as a gate given this calibration (`--calibration`) judges it: its
+ * CPU interval widened by the pair luck the calibration's *other* runs measured (leave one out, so
+ * no interval vouches for itself; harness/stats/compare.ts), its CPU verdict and the scenario's
+ * from that. The rounds' own intervals measure one pair of processes, not the build (README, "How
+ * a verdict is reached"); calibration.json reports what the gate would draw. A run the others
+ * cannot give a luck (fewer than two) is left as it is.
+ */
+export function judgedWithPairLuck(known: readonly KnownRun[], budgets: Budgets): Map<CalibrationRun, CalibrationRun> {
+  const judged = new Map<CalibrationRun, CalibrationRun>();
+  known.forEach(({ run }, i) => {
+    const others = known.filter((_, j) => j !== i);
+    const sd = pairLuckSd(others);
+    if (sd === null) return;
+    const pairLuck = { cpuPerRequest: { sd, n: others.length, from: "the calibration's other runs" } };
+    const cpu = compareRounds(run.result.rounds, budgets, run.seed, { pairLuck }).find((c) => c.metric === 'cpuPerRequest');
+    if (!cpu) return;
+    const comparisons = run.result.comparisons.map((c) => (c.metric === 'cpuPerRequest' ? cpu : c));
+    const verdict = scenarioVerdict(comparisons, run.result.exactness ? run.result.exactness.ok : null);
+    judged.set(run, { seed: run.seed, result: { ...run.result, comparisons, verdict } });
+  });
+  return judged;
 }
 
 /**

@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = outFlag(f.out);
   const untilDecidedMs = untilDecidedFlags(f['until-decided'], f['max-time']);
   const scenarios = await loadScenarios([]);
-  const pairLuck = await calibrationFlag(f.calibration, scenarios.map((s) => s.scenario.name), (line) => process.stderr.write(`${line}\n`));
+  const pairLuck = await calibrationFlag(f.calibration, scenarios, (line) => process.stderr.write(`${line}\n`));
   // Check the realistic half before spending minutes on the tight half.
   planScenarios(scenarios, { profile: 'ci', backend: f.backend }, seed);
   return runAndReport({ sub: 'gate', argv, seed, outDir, json: Boolean(f.json), inconclusive }, async (signal, onEvent) => {

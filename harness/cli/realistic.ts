@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   const untilDecidedMs = untilDecidedFlags(f['until-decided'], f['max-time']);
   const dashboardPort = dashboardPortFlag(f.dashboard);
   const scenarios = await loadScenarios(f.scenario ?? []);
-  const pairLuck = await calibrationFlag(f.calibration, scenarios.map((s) => s.scenario.name), (line) => process.stderr.write(`${line}\n`));
+  const pairLuck = await calibrationFlag(f.calibration, scenarios, (line) => process.stderr.write(`${line}\n`));
   const view = dashboardPort === null ? null : await startRunView({ port: dashboardPort, scenarios, profile, seed });
   try {
     return await runAndReport({ sub: 'realistic', argv, seed, outDir, json: Boolean(f.json), inconclusive }, (signal, onEvent) =>

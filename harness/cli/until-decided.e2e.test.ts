@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../common/tsx.ts';
 import { overbench } from './testing/cli.ts';
 
-/** `overbench realistic --until-decided --max-time`: batches of rounds on targets that stay up. */
+/** `overbench realistic --until-decided --max-time`: batches of rounds, each in a fresh pair of targets. */
 const FIXTURE = path.join(REPO_ROOT, 'harness/targets/fixtures/exai-server.mjs');
 let dir: string;
 beforeAll(async () => {
@@ -41,6 +41,10 @@ describe('overbench realistic --until-decided', () => {
     expect(s.looks).toBeGreaterThan(1);
     expect(s.rounds.length).toBe(2 * 5 * s.looks);
     for (const c of s.comparisons) expect(c.looks).toBe(s.looks);
+    // Each batch ran in a pair of its own, warmed up anew, and its windows say which.
+    expect(s.rounds.map((w: { process?: number }) => w.process)).toEqual(s.rounds.map((w: { round: number }) => Math.ceil(w.round / 5)));
+    expect(s.settleSec).toHaveLength(s.looks);
+    expect(s.comparisons.find((c: { metric: string }) => c.metric === 'p50').processes).toBe(s.looks);
   }, 120_000);
 
   it('stops after the first look when it decides', async () => {

@@ -56,6 +56,7 @@ describe('describePairLuck', () => {
     const line = describePairLuck({ sdPct: 2.45, n: 6, mdePct: 7.27, covered: 6, honesty: { n: 6, scale: 1.0, chiSquare: 6, pValue: 0.42 } });
     expect(line).toMatch(/^CPU per request, one pair of processes carries an offset of sd 2\.5% that its rounds cannot see \(from 6 intervals with a known truth\); the MDE with it 7\.3%\./);
     expect(line).toContain('held its truth in 6 of 6, root mean square miss 1.0 standard errors (p = 0.42)');
-    expect(line).toContain('`gate --calibration`');
+    expect(line).toContain('`--calibration`');
+    expect(line).toContain('`pairLuck: { cpuPerRequest: { sdPct, n } }` in the scenario');
   });
 });

@@ -62,6 +62,12 @@ export const InjectedLevel = z.object({
   source: z.enum(['aa', 'injected']).optional(),
   scenarioVerdict: Verdict.optional(),
   error: z.string().optional(),
+  /**
+   * Detail: the interval from the run's rounds alone, before the pair luck the calibration's other
+   * runs measured widened it (ciLowPct, ciHighPct and verdict above are the widened ones, as a gate
+   * given this calibration draws them).
+   */
+  roundsCi: z.object({ ciLowPct: z.number().nullable(), ciHighPct: z.number().nullable(), verdict: Verdict }).optional(),
 });
 
 const IntervalHonesty = z.object({ n: z.number().int().positive(), scale: z.number(), chiSquare: z.number(), pValue: z.number() });
@@ -86,8 +92,14 @@ export const ScenarioCalibration = z.object({
   rounds: z.number().int().positive(),
   aa: AaSummary,
   injected: z.array(InjectedLevel),
-  /** Minimum detectable effect at `rounds` (alpha 0.05, power 80%), percent (pp for errorRate). */
+  /**
+   * Minimum detectable effect at `rounds` (alpha 0.05, power 80%), percent (pp for errorRate), of
+   * the intervals a gate given this calibration draws: in a one-pair calibration, CPU per request's
+   * counts the pair luck (roundsMdePct is the rounds' alone).
+   */
   mdePct: PerMetric,
+  /** Detail, one-pair calibrations with a pair luck: the MDE of the rounds' own intervals, before the luck. */
+  roundsMdePct: PerMetric.optional(),
   /** Detail: the budgets the verdicts used, as written (percent; pp for errorRate). */
   budgetsPct: PerMetric.optional(),
   /** Detail: median CPU per request of the A/A windows, microseconds: what the burn levels are sized by (plannedPct). */
@@ -159,5 +171,5 @@ export function describeIntervalHonesty(h: IntervalHonesty, processes: number | 
 export function describePairLuck(p: PairLuck): string {
   const mde = p.mdePct === null ? '' : `; the MDE with it ${p.mdePct.toFixed(1)}%`;
   const check = p.honesty ? `, root mean square miss ${p.honesty.scale.toFixed(1)} standard errors (p = ${p.honesty.pValue.toFixed(2)})` : '';
-  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${p.n} intervals with a known truth)${mde}. Each interval widened by the luck the others measured held its truth in ${p.covered} of ${p.n}${check}. \`realistic\` and \`gate --calibration\` with this file add it to one-pair intervals.`;
+  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${p.n} intervals with a known truth)${mde}. Each interval widened by the luck the others measured held its truth in ${p.covered} of ${p.n}${check}; the CPU intervals, verdicts and MDE above are so widened, as a gate that counts this luck draws them (the rounds' own: 'rounds alone'). A gate counts it with \`--calibration\` and this file, or with \`pairLuck: { cpuPerRequest: { sdPct, n } }\` in the scenario.`;
 }

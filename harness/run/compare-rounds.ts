@@ -4,7 +4,7 @@ import type { Budget, Budgets } from '../scenario/schema.ts';
 import { fmtSigned } from '../../common/format.ts';
 import { compareMetric, median, perRoundChanges, toPct, type Estimator } from '../stats/compare.ts';
 import { matchedRate } from '../stats/matched-work.ts';
-import { twoPairLuck } from '../stats/processes.ts';
+import { twoPairLuck, type KnownLuck } from '../stats/processes.ts';
 
 /** Rounds in which both variants are valid, as [baseline, instrumented] pairs (the round is the unit). */
 export function validPairs(rounds: readonly WindowResult[]): [WindowResult, WindowResult][] {
@@ -44,12 +44,12 @@ export function tailRequests(pairs: readonly [WindowResult, WindowResult][], tai
 export interface CompareOptions {
   alpha?: number;
   estimator?: Estimator;
-  /** Per metric, one pair of processes' luck (log-ratio sd) from a calibration (--calibration). */
-  pairSd?: PairSd;
+  /** Per metric, one pair of processes' luck, from a calibration (--calibration) or the scenario's `pairLuck`. */
+  pairLuck?: PairLuck;
 }
 
-/** The between-pair sd of each metric's change that a calibration measured (log-ratio). */
-export type PairSd = Partial<Record<MetricName, number>>;
+/** The between-pair sd of each metric's change (log-ratio) that a calibration measured, with its weight and source. */
+export type PairLuck = Partial<Record<MetricName, KnownLuck>>;
 
 /**
  * One comparison per metric that has a budget: percent metrics by the Hodges-Lehmann shift of their
@@ -57,10 +57,10 @@ export type PairSd = Partial<Record<MetricName, number>>;
  * that were not measured side by side, as ingested runs), errorRate by its mean difference. A metric the targets cannot provide (CPU of a url target without a pid) is left out
  * rather than judged on nothing. `alpha`: the intervals' two-sided
  * error rate (default 0.05; a sequential look passes its share, `harness/stats/sequential.ts`);
- * `pairSd`: a calibrated pair's luck, added to one-pair intervals.
+ * `pairLuck`: a known pair's luck, counted in the intervals (harness/stats/compare.ts).
  */
 export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets, seed: number, opts: CompareOptions = {}): Comparison[] {
-  const { alpha, estimator = 'hodges-lehmann', pairSd } = opts;
+  const { alpha, estimator = 'hodges-lehmann', pairLuck } = opts;
   const pairs = validPairs(rounds);
   const out: Comparison[] = [];
   REALISTIC_METRICS.forEach((metric, i) => {
@@ -80,7 +80,7 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
       processes: pairs.map(([b]) => b.process ?? 1),
       seed: (seed + i * 0x9e3779b1) >>> 0,
       ...(alpha !== undefined && { alpha }),
-      ...(pairSd?.[metric] !== undefined && { pairSd: pairSd[metric] }),
+      ...(pairLuck?.[metric] !== undefined && { pairLuck: pairLuck[metric] }),
       estimator,
     });
     if (matched) {

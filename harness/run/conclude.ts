@@ -1,7 +1,7 @@
 import type { ScenarioResult, WindowResult } from '../result/schema.ts';
 import type { ResolvedScenario } from '../scenario/profile.ts';
 import { scenarioVerdict } from '../stats/compare.ts';
-import { compareRounds, pairCheck, type PairSd } from './compare-rounds.ts';
+import { compareRounds, pairCheck, type PairLuck } from './compare-rounds.ts';
 import type { VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { describeWorldErrors, uninjectedWorldErrors } from './world-errors.ts';
@@ -16,7 +16,7 @@ export type Conclusion = Pick<ScenarioResult, 'verdict' | 'comparisons' | 'exact
  */
 export function concludeScenario(
   s: Pick<ResolvedScenario, 'world' | 'budgets'>,
-  at: { seed: number; onReference: readonly VariantName[]; pairSd?: PairSd },
+  at: { seed: number; onReference: readonly VariantName[]; pairLuck?: PairLuck },
   rounds: readonly WindowResult[],
   exactRounds: readonly ExactnessRound[],
 ): Conclusion {
@@ -24,6 +24,6 @@ export function concludeScenario(
   const broken = uninjectedWorldErrors(rounds, s.world, at.onReference);
   if (broken.length > 0) return { verdict: 'inconclusive', comparisons: [], exactness, error: describeWorldErrors(broken) };
   const check = pairCheck(rounds);
-  const comparisons = compareRounds(rounds, s.budgets, at.seed, { pairSd: at.pairSd });
+  const comparisons = compareRounds(rounds, s.budgets, at.seed, { pairLuck: at.pairLuck });
   return { verdict: scenarioVerdict(comparisons, exactness ? exactness.ok : null), comparisons, exactness, ...(check && { pairCheck: check }) };
 }

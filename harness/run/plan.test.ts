@@ -137,15 +137,32 @@ describe('rounds spread over pairs of processes (`processes`)', () => {
   });
 });
 
-describe('a calibrated pair luck (--calibration)', () => {
-  it("goes to the plans of the scenarios it names that run in one pair of processes, not to those spread over pairs", () => {
-    const pairLuck = new Map([['tiny', { cpuPerRequest: 0.02 }]]);
+describe('a known pair luck (--calibration, the scenario\'s pairLuck)', () => {
+  const fromFile = { cpuPerRequest: { sd: 0.02, n: 6, from: 'the calibration c.json' } };
+  const pairLuck = new Map([['tiny', fromFile]]);
+  const own = { cpuPerRequest: { sdPct: 1.5, n: 9 } };
+  it('goes to the plans of the scenarios the file names, whatever their pairs of processes', () => {
     const [one] = planScenarios([tiny({ rounds: 6 })], { pairLuck, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
-    expect(one.pairSd).toEqual({ cpuPerRequest: 0.02 });
+    expect(one.pairLuck).toEqual(fromFile);
     const [spread] = planScenarios([tiny({ rounds: 6 })], { pairLuck, processes: 3, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
-    expect(spread.pairSd).toBeUndefined();
+    expect(spread.pairLuck).toEqual(fromFile);
     const [other] = planScenarios([tiny({ name: 'other', rounds: 6 })], { pairLuck, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
-    expect(other.pairSd).toBeUndefined();
+    expect(other.pairLuck).toBeUndefined();
+  });
+
+  it("falls back to the scenario's own pairLuck, which the file overrides and a calibration (knownLuck: false) drops", () => {
+    const [mine] = planScenarios([tiny({ rounds: 6, pairLuck: own })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(mine.pairLuck?.cpuPerRequest).toEqual({ sd: Math.log1p(0.015), n: 9, from: "the scenario's pairLuck" });
+    const [file] = planScenarios([tiny({ rounds: 6, pairLuck: own })], { pairLuck, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(file.pairLuck).toEqual(fromFile);
+    const [raw] = planScenarios([tiny({ rounds: 6, pairLuck: own })], { pairLuck, knownLuck: false, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(raw.pairLuck).toBeUndefined();
+  });
+
+  it('comes with every built-in scenario, so the gate counts it with no flag', async () => {
+    const plans = planScenarios(await loadScenarios([]), { profile: 'ci' }, 1);
+    expect(plans.length).toBeGreaterThan(5);
+    for (const p of plans) expect(p.pairLuck?.cpuPerRequest?.from, p.scenario.name).toBe("the scenario's pairLuck");
   });
 });
 

@@ -8,7 +8,8 @@ import { variantNeedsWorld } from '../targets/world-env.ts';
 import type { WorldMode } from '../targets/compose-world.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
 import type { VariantName } from './events.ts';
-import type { PairSd } from './compare-rounds.ts';
+import type { PairLuck } from './compare-rounds.ts';
+import { fromPct } from '../stats/compare.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
 
 /** Command-line choices that override what the scenario files say. */
@@ -31,9 +32,11 @@ export interface RunOverrides {
   world?: WorldMode;
   /**
    * --calibration: per scenario name, the luck of one pair of processes that a calibration measured
-   * (harness/calibrate/pair-luck.ts), added to the intervals of a scenario run in one pair.
+   * (harness/calibrate/pair-luck.ts), counted in its intervals; over the scenario's own `pairLuck`.
    */
-  pairLuck?: ReadonlyMap<string, PairSd>;
+  pairLuck?: ReadonlyMap<string, PairLuck>;
+  /** false: no known luck at all, the scenario's own included (a calibration measures it from raw intervals). */
+  knownLuck?: boolean;
 }
 
 export interface VariantPlan {
@@ -54,8 +57,8 @@ export interface ScenarioPlan {
   plannedSec: number;
   coreSwap?: CoreSwap;
   world?: WorldMode;
-  /** A calibrated pair's luck, when the scenario runs in one pair of processes (RunOverrides.pairLuck). */
-  pairSd?: PairSd;
+  /** A pair's known luck: --calibration's, else the scenario's `pairLuck` (scenarioPairLuck). */
+  pairLuck?: PairLuck;
 }
 
 /** The reference daemon's admission limits (daemon env contract) with the values the plan gives it. */
@@ -127,13 +130,26 @@ export function planScenarios(loaded: readonly LoadedScenario[], o: RunOverrides
       plannedSec: plannedSeconds(resolved),
       ...(o.coreSwap && { coreSwap: o.coreSwap }),
       ...(o.world && { world: o.world }),
-      ...(resolved.processes === 1 && o.pairLuck?.has(scenario.name) && { pairSd: o.pairLuck.get(scenario.name) }),
+      ...knownLuck(resolved, o),
     });
   }
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return plans;
 }
 
+
+/**
+ * The pair luck a scenario's intervals count: a --calibration file's entry for it, else the
+ * figure its own calibration measured (`pairLuck` in the scenario); none when the run measures it
+ * (`knownLuck: false`, calibrate).
+ */
+function knownLuck(s: ResolvedScenario, o: RunOverrides): { pairLuck?: PairLuck } {
+  if (o.knownLuck === false) return {};
+  const fromFile = o.pairLuck?.get(s.name);
+  if (fromFile) return { pairLuck: fromFile };
+  const own = s.pairLuck?.cpuPerRequest;
+  return own ? { pairLuck: { cpuPerRequest: { sd: fromPct(own.sdPct), n: own.n, from: "the scenario's pairLuck" } } } : {};
+}
 
 /** One of the two cores a duet pins to (the machine's CPU numbers come later: harness/targets/pin.ts). */
 export type CoreSlot = 0 | 1;

@@ -97,7 +97,7 @@ export class SequentialRounds {
   }
 
   private compare(rounds: readonly WindowResult[]): SequentialComparison[] {
-    return compareRounds(rounds, this.plan.scenario.budgets, this.plan.seed, { alpha: this.alpha, pairSd: this.plan.pairSd }).map((c) => ({ ...c, looks: this.looks, alpha: this.alpha }));
+    return compareRounds(rounds, this.plan.scenario.budgets, this.plan.seed, { alpha: this.alpha, pairLuck: this.plan.pairLuck }).map((c) => ({ ...c, looks: this.looks, alpha: this.alpha }));
   }
 }
 

@@ -43,8 +43,9 @@ export async function runScenario(
     /**
      * Sequential rounds (--until-decided, harness/run/realistic.ts): after the last planned round,
      * with every measured window so far, how many rounds to add (0: stop). Asked again after each
-     * added batch. With one pair of processes it stays up throughout; with P, each batch runs in P
-     * fresh pairs.
+     * added batch. Each batch runs in fresh pairs of processes (P of them, one by default), warmed
+     * up anew, and each window records its pair: a pair's luck then averages out over the batches
+     * (harness/stats/compare.ts), which more rounds in one pair could never do.
      */
     moreRounds?: (rounds: readonly WindowResult[]) => number;
   },
@@ -159,7 +160,8 @@ export async function runScenario(
           keepIssuing: keepsIssuing(drainSec),
         });
 
-    const several = s.processes > 1;
+    // Every batch that --until-decided adds runs in fresh pairs (pairOfRound), so the pair is recorded then too.
+    const several = s.processes > 1 || ctx.moreRounds !== undefined;
     let current = 0;
     let plans = roundPlans(s, plan.seed);
     for (let i = 0; i < plans.length; i++) {
@@ -201,7 +203,7 @@ export async function runScenario(
       }
     }
 
-    return finish(concludeScenario(s, { seed: plan.seed, onReference, pairSd: plan.pairSd }, rounds, exactRounds));
+    return finish(concludeScenario(s, { seed: plan.seed, onReference, pairLuck: plan.pairLuck }, rounds, exactRounds));
   } catch (e) {
     // A death or a driver fault mid-run is data (the scenario's error); aborts and bad input rethrow.
     if (!(e instanceof TargetDied) && !(e instanceof DriverFault)) throw e;

@@ -216,6 +216,13 @@ function build(opts: SchemaOptions) {
      * (harness/stats/processes.ts, twoPairLuck): t on one degree of freedom would be useless.
      */
     processes: z.number().int().positive().max(20).default(1),
+    /**
+     * The luck one pair of processes carries in CPU per request on the machine the scenario runs on,
+     * as `overbench calibrate` measured it (calibration.json's `pairLuck.cpuPerRequest`: `sdPct`, and
+     * `n`, the intervals it came from): every CPU interval counts it (harness/stats/compare.ts), so
+     * one pair's verdict does not rest on that pair's luck. `--calibration FILE` overrides it.
+     */
+    pairLuck: z.strictObject({ cpuPerRequest: z.strictObject({ sdPct: z.number().nonnegative().max(100), n: z.number().int().positive() }) }).optional(),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
     /** Named ports each variant gets, free and distinct: `{port:NAME}`. */

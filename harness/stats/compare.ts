@@ -3,7 +3,7 @@ import { METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, Verdict } from '../result/schema.ts';
 import { bootstrapMean } from './bootstrap.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
-import { processInterval, twoPairLuck, withPairLuck } from './processes.ts';
+import { pairsLuck, pooledLuck, processInterval, withPairLuck, type KnownLuck } from './processes.ts';
 
 /** The per-round changes' summary (result/schema.ts `estimator`). */
 export type Estimator = 'mean' | 'hodges-lehmann';
@@ -46,17 +46,20 @@ export interface CompareInput {
   processes?: readonly number[];
   /**
    * The luck of one pair of processes (between-pair sd of the change, log-ratio), known from a
-   * calibration: added to an interval from one pair (harness/stats/processes.ts, withPairLuck).
-   * An interval across pairs holds it already and is left as it is.
+   * calibration or the scenario (harness/stats/processes.ts, KnownLuck): one pair's interval is
+   * widened by it (withPairLuck); P pairs' rounds' interval by it pooled with their own spread,
+   * over sqrt(P) (pooledLuck). Without it, three or more pairs give the interval across pairs.
    */
-  pairSd?: number;
+  pairLuck?: KnownLuck;
 }
 
 export const DEFAULT_RESAMPLES = 10_000;
 export const DEFAULT_MIN_ROUNDS = 5;
 
 /** A change as a log-ratio, in percent. */
-export const toPct = (logRatio: number) => (Math.exp(logRatio) - 1) * 100;
+export const toPct = (logRatio: number) => Math.expm1(logRatio) * 100;
+/** A percent change as a log-ratio. */
+export const fromPct = (pct: number) => Math.log1p(pct / 100);
 const identity = (x: number) => x;
 
 /**
@@ -117,9 +120,10 @@ export function compareMetric(input: CompareInput): Comparison {
   const pp = METRICS[metric].change === 'pp';
   const estimator: Estimator = pp ? 'mean' : (input.estimator ?? 'mean');
   const pairs = groupByProcess(byRound, input.processes);
-  // Two pairs: the rounds' interval, widened by the luck their spread implies (twoPairLuck); t on
-  // one degree of freedom would be 12.7 standard errors wide. Otherwise, across the pairs.
-  const groups = pairs !== null && pairs.length !== 2 ? pairs : null;
+  const known = pp ? undefined : input.pairLuck;
+  // Two pairs, or any number with a known luck: the rounds' interval, widened by the luck (t on
+  // one degree of freedom would be 12.7 standard errors wide). Otherwise, across the pairs.
+  const groups = pairs !== null && pairs.length !== 2 && known === undefined ? pairs : null;
   const ci = groups
     ? processInterval(groups, estimator, input.alpha)
     : estimator === 'mean' ? bootstrapMean(changes, createRng(seed), resamples, input.alpha) : hodgesLehmannInterval(changes, input.alpha);
@@ -132,12 +136,7 @@ export function compareMetric(input: CompareInput): Comparison {
       : `${changes.length} valid round(s) are too few for a ${fmtLevel(input.alpha)} signed-rank interval: cannot decide`;
     return { ...withEstimator, estimatePct, note };
   }
-  // A luck widens a percent interval: a calibrated one for one pair, the one two pairs' spread
-  // implies for two (that of their mean: tau / sqrt 2); across more pairs it is counted already.
-  const two = pairs?.length === 2 && !pp ? twoPairLuck([pairs[0], pairs[1]]) : null;
-  const luck = two
-    ? { sd: two.sd / Math.SQRT2, says: "the luck of two pairs of processes' mean", from: 'their spread' }
-    : !groups && !pp && input.pairSd !== undefined ? { sd: input.pairSd, says: "one pair of processes' luck", from: 'a calibration' } : null;
+  const luck = groups || pp ? null : luckOfMean(pairs, known);
   const pairSd = luck !== null && luck.sd > 0 ? luck.sd : null;
   const { low, high } = pairSd === null ? { low: ci.low, high: ci.high } : withPairLuck({ estimate: ci.estimate, low: ci.low, high: ci.high }, pairSd, input.alpha);
   const ciLowPct = scale(low);
@@ -150,6 +149,21 @@ export function compareMetric(input: CompareInput): Comparison {
     note = `Only ${changes.length} valid round(s), fewer than ${minRounds}: cannot decide`;
   }
   return { ...withEstimator, ...(pairSd !== null && { pairSdPct: toPct(pairSd) }), estimatePct, ciLowPct, ciHighPct, verdict, note };
+}
+
+/**
+ * The luck of the mean of the pairs a percent interval came from (log-ratio sd), what it is and
+ * where it came from; null when none is known or measurable (one pair, no calibration).
+ * One pair: the known luck. P pairs: the known luck pooled with their own spread, or at P = 2
+ * without one their spread alone (a plug-in); either over sqrt(P), the luck of a mean of P.
+ */
+function luckOfMean(pairs: readonly number[][] | null, known: KnownLuck | undefined): { sd: number; says: string; from: string } | null {
+  if (pairs === null) return known ? { sd: known.sd, says: "one pair of processes' luck", from: known.from } : null;
+  const p = pairs.length;
+  const own = pairsLuck(pairs);
+  const says = `the luck of ${p === 2 ? 'two' : p} pairs of processes' mean`;
+  if (known) return { sd: pooledLuck(known, own && { sd: own.sd, pairs: p }) / Math.sqrt(p), says, from: `${known.from} and their spread` };
+  return p === 2 && own ? { sd: own.sd / Math.SQRT2, says, from: 'their spread' } : null;
 }
 
 /** Changes grouped by their pair of processes, or null when the rounds ran in one pair (or it is not known). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, standardNormal, type Rng } from '../../common/latency.ts';
-import { compareMetric } from './compare.ts';
+import { compareMetric, toPct } from './compare.ts';
 import { hodgesLehmannInterval } from './hodges-lehmann.ts';
-import { processEstimates, processInterval, twoPairLuck, withPairLuck } from './processes.ts';
+import { pairsLuck, pooledLuck, processEstimates, processInterval, twoPairLuck, withPairLuck } from './processes.ts';
 
 /**
  * One simulated run: P pairs of processes, r rounds each. Every pair has its own luck (normal, sd
@@ -110,24 +110,83 @@ describe('a one-pair interval with a calibrated pair luck (withPairLuck)', () =>
     expect(heldRaw / runs).toBeLessThan(0.5);
   });
 
-  it('compareMetric widens a one-pair percent interval and records the luck; an interval across pairs and a pp metric are left alone', () => {
+  it('compareMetric widens a one-pair percent interval and records the luck; a pp metric is left alone', () => {
     const base = Array.from({ length: 8 }, () => 100);
     const inst = [101, 102, 101, 102, 101, 102, 101, 102];
     const input = { metric: 'cpuPerRequest' as const, baseline: base, instrumented: inst, budgetPct: 3, higherIsWorse: true, seed: 1, estimator: 'hodges-lehmann' as const };
+    const known = { sd: Math.log(1.02), n: 6, from: 'a calibration' };
     const plain = compareMetric(input);
-    const lucky = compareMetric({ ...input, pairSd: Math.log(1.02) });
+    const lucky = compareMetric({ ...input, pairLuck: known });
     expect(plain.verdict).toBe('pass');
     expect(lucky.pairSdPct).toBeCloseTo(2, 9);
     expect(lucky.estimatePct).toBe(plain.estimatePct);
     expect(lucky.ciHighPct!).toBeGreaterThan(plain.ciHighPct! + 2);
     expect(lucky.verdict).toBe('inconclusive');
     expect(lucky.note).toMatch(/luck, sd 2\.0%, from a calibration\)$/);
-    const pairs = compareMetric({ ...input, pairSd: Math.log(1.02), processes: [1, 1, 2, 2, 3, 3, 4, 4] });
-    expect(pairs.pairSdPct).toBeUndefined();
-    expect(pairs.ciHighPct).toBe(compareMetric({ ...input, processes: [1, 1, 2, 2, 3, 3, 4, 4] }).ciHighPct);
-    const pp = compareMetric({ ...input, metric: 'errorRate', baseline: base.map(() => 0), instrumented: inst.map(() => 0), pairSd: 0.5 });
+    const pp = compareMetric({ ...input, metric: 'errorRate', baseline: base.map(() => 0), instrumented: inst.map(() => 0), pairLuck: known });
     expect(pp.pairSdPct).toBeUndefined();
   });
+
+  it('over P pairs, compareMetric counts the known luck pooled with their own spread, over sqrt(P), instead of t across pairs', () => {
+    const base = Array.from({ length: 8 }, () => 100);
+    const inst = [101, 102, 101, 102, 101, 102, 101, 102];
+    const processes = [1, 1, 2, 2, 3, 3, 4, 4];
+    const input = { metric: 'cpuPerRequest' as const, baseline: base, instrumented: inst, budgetPct: 3, higherIsWorse: true, seed: 1, estimator: 'hodges-lehmann' as const, processes };
+    const known = { sd: Math.log(1.02), n: 6, from: 'a calibration' };
+    // The four pairs read alike (their own luck 0, 3 degrees of freedom): (6 tau^2 + 0) / 9, over sqrt(4).
+    const lucky = compareMetric({ ...input, pairLuck: known });
+    expect(lucky.pairSdPct).toBeCloseTo(toPct((Math.log(1.02) * Math.sqrt(6 / 9)) / 2), 9);
+    expect(lucky.note).toMatch(/the luck of 4 pairs of processes' mean, sd 0\.8%, from a calibration and their spread\)$/);
+    const rounds = compareMetric({ ...input, processes: undefined });
+    expect(lucky.estimatePct).toBe(rounds.estimatePct);
+    expect(lucky.ciHighPct!).toBeGreaterThan(rounds.ciHighPct!);
+    // Without a known luck: across the pairs (t on 3 degrees of freedom), no luck recorded.
+    expect(compareMetric(input).pairSdPct).toBeUndefined();
+  });
+});
+
+describe('pairsLuck and pooledLuck (P pairs, and a known luck)', () => {
+  it('pairsLuck is the method of moments over P pairs: var(means) - mean(v), floored at 0; twoPairLuck is its P = 2', () => {
+    // Means 0, 3, 6 (var 9), each mean's variance 1/3: tau^2 = 9 - 1/3.
+    expect(pairsLuck([[-1, 0, 1], [2, 3, 4], [5, 6, 7]])!.sd).toBeCloseTo(Math.sqrt(9 - 1 / 3), 12);
+    expect(pairsLuck([[-1, 0, 1], [2, 3, 4]])!.sd).toBeCloseTo(twoPairLuck([[-1, 0, 1], [2, 3, 4]])!.sd, 12);
+    expect(pairsLuck([[1, 2]])).toBeNull();
+    expect(pairsLuck([[1, 2], [3]])).toBeNull();
+  });
+
+  it('pooledLuck weighs the known luck by its n and the run\'s by its P - 1', () => {
+    const known = { sd: 0.02, n: 6, from: 'x' };
+    expect(pooledLuck(known, null)).toBe(0.02);
+    expect(pooledLuck(known, { sd: 0.05, pairs: 1 })).toBe(0.02);
+    expect(pooledLuck(known, { sd: 0.05, pairs: 4 })).toBeCloseTo(Math.sqrt((6 * 0.0004 + 3 * 0.0025) / 9), 12);
+  });
+
+  it('P pairs of 3 rounds with a known luck hold the truth as often as they should, and one far-out pair among them widens the interval', () => {
+    const rng = createRng(41);
+    const tau = 0.012;
+    const runs = 400;
+    let held = 0;
+    for (let i = 0; i < runs; i++) {
+      // A luck of sd 1.2% per pair (the calibrated figure), rounds of sd 1.5%, a true shift of +1%: 4 pairs of 3 rounds.
+      const changes = run(rng, 4, 3, 0.01, tau, 0.015).flat();
+      const c = compareMetric({
+        metric: 'cpuPerRequest', baseline: changes.map(() => 100), instrumented: changes.map((x) => 100 * Math.exp(x)), budgetPct: 10, higherIsWorse: true,
+        seed: i, estimator: 'hodges-lehmann', processes: [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4], pairLuck: { sd: tau, n: 6, from: 'x' },
+      });
+      if (c.ciLowPct! <= toPct(0.01) && toPct(0.01) <= c.ciHighPct!) held++;
+    }
+    expect(held / runs).toBeGreaterThan(0.92);
+    const calm = [0.01, 0.012, 0.008, 0.011, 0.009, 0.01, 0.01, 0.011, 0.009];
+    const far = [...calm.slice(0, 6), 0.1, 0.11, 0.09];
+    const judge = (xs: number[]) => compareMetric({
+      metric: 'cpuPerRequest', baseline: xs.map(() => 100), instrumented: xs.map((x) => 100 * Math.exp(x)), budgetPct: 5, higherIsWorse: true,
+      seed: 1, estimator: 'hodges-lehmann', processes: [1, 1, 1, 2, 2, 2, 3, 3, 3], pairLuck: { sd: tau, n: 6, from: 'x' },
+    });
+    expect(judge(calm).verdict).toBe('pass');
+    expect(judge(far).verdict).toBe('inconclusive');
+    expect(judge(far).pairSdPct!).toBeGreaterThan(2 * judge(calm).pairSdPct!);
+  });
+
 });
 
 describe('twoPairLuck (the luck two pairs of processes imply)', () => {

@@ -61,37 +61,68 @@ export function withPairLuck(ci: { estimate: number; low: number; high: number }
 }
 
 /**
- * Two pairs of processes: each one's mean change (log-ratio), and the sd of a pair's luck that
- * their spread implies (twoPairLuck).
+ * A pair of processes' luck known from outside the run (log-ratio sd): a calibration's
+ * (`--calibration`, pairLuck) or the scenario's own `pairLuck` (the figure its calibration
+ * measured), with `n`, the intervals it was measured from: its weight when pooled with the pairs
+ * the run started itself (pooledLuck), and `from`, for the note.
  */
-export interface TwoPairLuck {
-  estimates: [number, number];
+export interface KnownLuck {
+  sd: number;
+  n: number;
+  from: string;
+}
+
+/**
+ * P >= 2 pairs of processes: each one's mean change (log-ratio), and the sd of a pair's luck that
+ * their spread implies (pairsLuck).
+ */
+export interface PairsLuck {
+  estimates: number[];
   /** tau, one pair's luck (log-ratio sd); 0 when the pairs differ no more than their rounds' noise. */
   sd: number;
 }
 
 /**
- * The pairs' luck from two pairs of processes, by the method of moments: the difference d of their
- * mean changes has variance 2 tau^2 + v1 + v2 (each pair's luck, then each mean's own noise, v =
- * s^2 / n of its rounds), so tau^2 = (d^2 - v1 - v2) / 2, floored at 0. The interval over both
- * pairs' rounds then counts the luck of their mean, tau / sqrt(2), as a calibrated luck is
- * counted (withPairLuck). Two pairs cannot estimate tau well (one degree of freedom), so this is
- * a plug-in, not an exact interval; it is continuous (a small spread widens a little, a pair with
- * a large luck of its own makes the interval too wide to decide) and needs no calibration.
- * Why: reconnect-churn at the default profile, one pair of processes, read CPU per request +13.2%
- * [+11.0%, +15.4%] in one full run and -10.3% [-12.2%, -8.4%] in the next, every round alike,
- * where it otherwise reads +1% to +3% (2026-12-01/02): a false fail that no interval over one
- * pair's rounds can see. Null when a pair has fewer than two rounds (no noise to subtract).
+ * The pairs' luck from P >= 2 pairs of processes, by the method of moments (the balanced one-way
+ * random-effects model): each pair's mean change m_i has variance tau^2 + v_i (the pair's luck,
+ * then the mean's own noise, v = s^2 / n of its rounds), so tau^2 = var(m) - mean(v), floored at 0.
+ * At P = 2 that is (d^2 - v1 - v2) / 2, d the two means' difference. Few pairs estimate tau
+ * poorly (P - 1 degrees of freedom), so alone it is a plug-in, not an exact interval; pooled with
+ * a calibrated luck (pooledLuck) it is weighed as what it is. Why two pairs at all: reconnect-churn
+ * at the default profile, one pair of processes, read CPU per request +13.2% [+11.0%, +15.4%] in
+ * one full run and -10.3% [-12.2%, -8.4%] in the next, every round alike, where it otherwise reads
+ * +1% to +3% (2026-12-01/02): a false fail that no interval over one pair's rounds can see. Null
+ * with fewer than two pairs, or a pair with fewer than two rounds (no noise to subtract).
  */
-export function twoPairLuck(changesByPair: readonly [readonly number[], readonly number[]]): TwoPairLuck | null {
-  const [a, b] = changesByPair;
-  if (a.length < 2 || b.length < 2) return null;
-  const stats = (xs: readonly number[]) => {
-    const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+export function pairsLuck(changesByPair: readonly (readonly number[])[]): PairsLuck | null {
+  if (changesByPair.length < 2 || changesByPair.some((xs) => xs.length < 2)) return null;
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const pairs = changesByPair.map((xs) => {
+    const m = mean(xs);
     return { m, v: xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length };
-  };
-  const x = stats(a);
-  const y = stats(b);
-  const tau2 = ((x.m - y.m) ** 2 - x.v - y.v) / 2;
-  return { estimates: [x.m, y.m], sd: Math.sqrt(Math.max(0, tau2)) };
+  });
+  const estimates = pairs.map((p) => p.m);
+  const grand = mean(estimates);
+  const spread = estimates.reduce((s, m) => s + (m - grand) ** 2, 0) / (estimates.length - 1);
+  const tau2 = spread - mean(pairs.map((p) => p.v));
+  return { estimates, sd: Math.sqrt(Math.max(0, tau2)) };
+}
+
+/** pairsLuck of exactly two pairs (the default profile's P = 2, pairCheck). */
+export function twoPairLuck(changesByPair: readonly [readonly number[], readonly number[]]): (PairsLuck & { estimates: [number, number] }) | null {
+  const luck = pairsLuck(changesByPair);
+  return luck && { ...luck, estimates: [luck.estimates[0], luck.estimates[1]] };
+}
+
+/**
+ * A known luck and the run's own (from its P pairs, P - 1 degrees of freedom), pooled as variances
+ * weighted by their degrees of freedom: sqrt((n tau0^2 + (P - 1) tau^2) / (n + P - 1)). A run
+ * whose pairs disagree more than the calibration said widens its interval by that much more; a
+ * calibration of a dozen intervals is not overruled by two pairs that happen to agree. Without a
+ * run's own luck (one pair, or a pair of one round), the known luck as it is.
+ */
+export function pooledLuck(known: KnownLuck, own: { sd: number; pairs: number } | null): number {
+  if (own === null || own.pairs < 2) return known.sd;
+  const df = own.pairs - 1;
+  return Math.sqrt((known.n * known.sd ** 2 + df * own.sd ** 2) / (known.n + df));
 }

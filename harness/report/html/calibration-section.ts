@@ -17,10 +17,12 @@ function scenarioBlock(s: ScenarioCalibration): string {
       `<td class="num">&plusmn;${share(s.aa.halfWidthPct[m])}</td>${coversZeroCell(s.aa.coversZero?.[m])}<td class="num">${share(s.aa.estimateSdPct?.[m])}</td><td class="num${weak ? ' bad' : ''}">${share(mde)}</td>` +
       `<td class="num">${s.roundsFor?.[m] == null ? MISSING : fmtNumber(s.roundsFor[m], 0)}</td></tr>`;
   });
+  const widened = s.injected.some((l) => l.roundsCi);
   const levels = s.injected.map((l) => {
+    const alone = widened ? `<td class="num">${l.roundsCi ? fmtChange(l.estimatePct, l.roundsCi.ciLowPct, l.roundsCi.ciHighPct) : ''}</td>` : '';
     const cover = l.coverage == null ? MISSING : l.coverage ? 'yes' : '<strong class="bad">no</strong>';
     return `<tr><td>${l.multiple === undefined ? '' : `${l.multiple}x budget`}</td><td class="num">${fmtNumber(l.burnUs, 0)} us</td>` +
-      `<td class="num">${fmtPct(l.expectedPct)}</td><td class="num">${fmtChange(l.estimatePct, l.ciLowPct, l.ciHighPct)}</td><td>${badge(l.verdict)}</td><td>${cover}</td></tr>`;
+      `<td class="num">${fmtPct(l.expectedPct)}</td><td class="num">${fmtChange(l.estimatePct, l.ciLowPct, l.ciHighPct)}</td><td>${badge(l.verdict)}</td><td>${cover}</td>${alone}</tr>`;
   });
   const head = `${s.profile} profile, ${s.rounds} rounds${s.processes ? ` in ${s.processes} pairs of processes` : ''}${s.design ? `, ${s.design}` : ''}: A/A ${s.aa.repeats} repeat(s), ` +
     `false fail ${rate(s.aa.falseFailRate)}, false inconclusive ${rate(s.aa.falseInconclusiveRate)}; baseline CPU per request ${fmtUs(s.baselineCpuPerRequestUs)}`;
@@ -28,7 +30,7 @@ function scenarioBlock(s: ScenarioCalibration): string {
 <p class="muted">${h(head)}</p>
 <table><thead><tr><th>metric</th><th class="num">budget</th><th class="num">A/A half-width</th><th class="num">A/A covers 0</th><th class="num">sd of A/A estimates</th><th class="num">MDE at these rounds</th><th class="num">rounds for MDE = budget</th></tr></thead>
 <tbody>${metrics.join('')}</tbody></table>
-${levels.length > 0 ? `<table><thead><tr><th>injected CPU per call</th><th class="num">burn</th><th class="num">expected</th><th class="num">estimate [95% CI]</th><th>verdict</th><th>covers expected</th></tr></thead>
+${levels.length > 0 ? `<table><thead><tr><th>injected CPU per call</th><th class="num">burn</th><th class="num">expected</th><th class="num">estimate [95% CI]</th><th>verdict</th><th>covers expected</th>${widened ? '<th class="num">rounds alone [95% CI]</th>' : ''}</tr></thead>
 <tbody>${levels.join('')}</tbody></table>` : ''}
 ${s.intervalHonesty ? `<p class="small${tooNarrow(s.intervalHonesty) ? ' bad' : ''}">Interval honesty: ${h(describeIntervalHonesty(s.intervalHonesty, s.processes))}</p>` : ''}
 ${s.pairLuck?.cpuPerRequest ? `<p class="small">Pair luck: ${h(describePairLuck(s.pairLuck.cpuPerRequest))}</p>` : ''}
