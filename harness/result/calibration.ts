@@ -104,7 +104,7 @@ export const ScenarioCalibration = z.object({
   budgetsPct: PerMetric.optional(),
   /** Detail: median CPU per request of the A/A windows, microseconds: what the burn levels are sized by (plannedPct). */
   baselineCpuPerRequestUs: z.number().nullable().optional(),
-  /** Detail: rounds needed for the MDE to reach each metric's budget. */
+  /** Detail: rounds needed for the MDE of the rounds' own intervals to reach each metric's budget (a pair's luck does not shrink with rounds in one pair). */
   roundsFor: PerMetric.optional(),
   /** Detail: why part of the calibration is missing (a target died, no CPU measured...). */
   notes: z.array(z.string()).optional(),
@@ -120,9 +120,9 @@ export const ScenarioCalibration = z.object({
    */
   intervalHonesty: IntervalHonesty.optional(),
   /**
-   * Detail, one-pair calibrations only: the luck each pair of processes carries (`realistic` and
-   * `gate --calibration` add it to one-pair intervals), per metric (CPU per request, the one with
-   * known truths beyond 0).
+   * Detail, one-pair calibrations only: the luck each pair of processes carries (a scenario's
+   * `pairLuck`, or `realistic` and `gate --calibration`, count it in their CPU intervals), per
+   * metric (CPU per request, the one with known truths beyond 0).
    */
   pairLuck: z.object({ cpuPerRequest: PairLuck }).partial().optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
