@@ -57,7 +57,7 @@ export interface ScenarioPlan {
   plannedSec: number;
   coreSwap?: CoreSwap;
   world?: WorldMode;
-  /** A pair's known luck: --calibration's, else the scenario's `pairLuck` (scenarioPairLuck). */
+  /** A pair's known luck: --calibration's, else the scenario's `pairLuck` (knownLuck). */
   pairLuck?: PairLuck;
 }
 
