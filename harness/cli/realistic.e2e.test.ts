@@ -107,7 +107,7 @@ describe('overbench realistic --calibration: a calibrated pair luck widens the o
     const s = Result.parse(JSON.parse(ran.stdout)).scenarios[0];
     const cpu = s.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
     expect(cpu.pairSdPct).toBe(50);
-    expect(cpu.note).toContain("the interval counts one pair of processes' luck, sd 50.0%, from a calibration");
+    expect(cpu.note).toContain(`the interval counts one pair of processes' luck, sd 50.0%, from the calibration ${calibration})`);
     // A luck of sd 50% is at least +-1.96 * 41% wide in log-ratio: the budget of 100% cannot pass.
     expect(cpu.ciHighPct! - cpu.ciLowPct!).toBeGreaterThan(100);
     expect(s.comparisons.filter((c) => c.pairSdPct !== undefined).map((c) => c.metric)).toEqual(['cpuPerRequest']);

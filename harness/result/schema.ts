@@ -130,8 +130,9 @@ export const Comparison = z.object({
   processes: z.number().int().positive().optional(),
   /**
    * The luck of the pairs of processes counted in this interval (sd of the change, percent, added
-   * in quadrature: harness/stats/processes.ts, withPairLuck): one pair's, from a calibration
-   * (`--calibration`), or, over two pairs, that of their mean as their spread implies (twoPairLuck).
+   * in quadrature: harness/stats/processes.ts, withPairLuck): one pair's, known from a
+   * calibration (the scenario's `pairLuck`, or `--calibration`); over P pairs, that of their mean,
+   * the known luck pooled with their spread (pooledLuck), or without one, at P = 2, their spread's.
    */
   pairSdPct: z.number().nonnegative().optional(),
   /**
