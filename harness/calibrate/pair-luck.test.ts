@@ -1,4 +1,4 @@
-/** --calibration: a calibration file's pair luck, by scenario, for one-pair intervals. */
+/** --calibration: a calibration file's pair luck, by scenario, for the runs' CPU intervals. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,10 @@ writeFileSync(
   file,
   JSON.stringify({
     schemaVersion: 1,
-    scenarios: [scenario('hot-path-open', { cpuPerRequest: { sdPct: 2, n: 6, mdePct: 6, covered: 6 } }), scenario('chat-realistic')],
+    scenarios: [
+      scenario('hot-path-open', { cpuPerRequest: { sdPct: 2, n: 6, mdePct: 6, covered: 6 }, p50: { sdPct: 1, n: 12, from: 'pairs' } }),
+      scenario('chat-realistic'),
+    ],
   }),
 );
 
@@ -31,7 +34,9 @@ describe('readPairLuck', () => {
   it('reads each calibrated scenario\'s CPU luck as a log-ratio sd', async () => {
     const pairLuck = await readPairLuck(file);
     expect(pairLuck.get('hot-path-open')!.cpuPerRequest!.sd).toBeCloseTo(Math.log(1.02), 12);
-    // A calibration spread over pairs (or too short) records no luck: that scenario runs without.
+    expect(pairLuck.get('hot-path-open')!.p50!.sd).toBeCloseTo(Math.log(1.01), 12);
+    expect(pairLuck.get('hot-path-open')!.p50!.n).toBe(12);
+    // A calibration too short to measure a luck records none: that scenario runs without.
     expect(pairLuck.has('chat-realistic')).toBe(false);
   });
 
@@ -58,7 +63,7 @@ describe('calibrationFlag', () => {
     expect((await calibrationFlag([file], [loaded('hot-path-open')], (l) => warned.push(l)))!.size).toBe(1);
     expect(warned).toEqual([]);
     await calibrationFlag([file], [loaded('hot-path-open'), loaded('many-idle'), loaded('own', { cpuPerRequest: { sdPct: 1, n: 6 } })], (l) => warned.push(l));
-    expect(warned).toEqual([`--calibration ${file}: no one-pair pair luck for many-idle; their intervals count only their own rounds`]);
+    expect(warned).toEqual([`--calibration ${file}: no pair luck for many-idle; their intervals count only their own rounds`]);
   });
 
   it('merges several files, a later file\'s scenario over an earlier one', async () => {

@@ -5,18 +5,18 @@ import { pctToLog } from './power.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 
 /**
- * `--calibration FILE` (realistic, gate): the pair luck a one-pair calibration measured, per
- * scenario name, for the run to add to its one-pair intervals (harness/stats/processes.ts,
- * withPairLuck). A file that is missing, not JSON or not a calibration is bad input (exit 2, one
- * line: harness/result/read-document.ts); a scenario the file does not calibrate (or calibrated
- * over several pairs) is not in it.
+ * `--calibration FILE` (realistic, gate): the luck of one pair of processes that a calibration
+ * measured (over one pair per run or several), per scenario name, for the run to count in its CPU
+ * intervals (harness/stats/compare.ts). A file that is missing, not JSON or not a calibration is
+ * bad input (exit 2, one line: harness/result/read-document.ts); a scenario the file does not
+ * calibrate, or could not measure a luck for, is not in it.
  */
 export async function readPairLuck(file: string): Promise<Map<string, PairLuck>> {
   const calibration = await loadDocument(file, `--calibration ${file}`, Calibration, CALIBRATION_SCHEMA_VERSION);
   const pairLuck = new Map<string, PairLuck>();
   for (const s of calibration.scenarios) {
-    const cpu = s.pairLuck?.cpuPerRequest;
-    if (cpu) pairLuck.set(s.name, { cpuPerRequest: { sd: pctToLog(cpu.sdPct), n: cpu.n, from: `the calibration ${file}` } });
+    const entries = Object.entries(s.pairLuck ?? {}).filter(([, l]) => l !== undefined);
+    if (entries.length > 0) pairLuck.set(s.name, Object.fromEntries(entries.map(([metric, l]) => [metric, { sd: pctToLog(l.sdPct), n: l.n, from: `the calibration ${file}` }])));
   }
   return pairLuck;
 }
@@ -32,6 +32,6 @@ export async function calibrationFlag(files: readonly string[] | undefined, scen
   const merged = new Map<string, PairLuck>();
   for (const file of files) for (const [name, sd] of await readPairLuck(file)) merged.set(name, sd);
   const missing = scenarios.filter((s) => !merged.has(s.scenario.name) && !s.scenario.pairLuck).map((s) => s.scenario.name);
-  if (missing.length > 0) warn(`--calibration ${files.join(', ')}: no one-pair pair luck for ${missing.join(', ')}; their intervals count only their own rounds`);
+  if (missing.length > 0) warn(`--calibration ${files.join(', ')}: no pair luck for ${missing.join(', ')}; their intervals count only their own rounds`);
   return merged;
 }

@@ -170,6 +170,12 @@ describe('pairLuckSd and mdeWithPairLuckPct', () => {
     expect(pairLuckSd([known(0.03, 0.01)])).toBeNull();
   });
 
+  it("over P pairs per interval, the miss carries the luck of their mean: one pair's is sqrt(P) times it", () => {
+    expect(pairLuckSd([known(0.03, 0.01), known(-0.03, 0.01)], 4)).toBeCloseTo(2 * Math.sqrt(0.0008), 12);
+    // And the MDE of P pairs counts that luck over sqrt(P): one pair's 2% over 4 pairs is one pair's 1%.
+    expect(mdeWithPairLuckPct(2, 0.02, 4)).toBeCloseTo(mdeWithPairLuckPct(2, 0.01), 12);
+  });
+
   it('adds the luck to the MDE in quadrature, as (z + z) * luck', () => {
     const rounds = 2; // percent
     const luck = 0.01;

@@ -160,36 +160,37 @@ export function intervalHonesty(known: readonly KnownTruth[]): { n: number; scal
 }
 
 /** A known-truth interval in log-ratio: its miss of the truth and its standard error (mean half-width / z). */
-function logMiss(k: KnownTruth): { miss: number; se: number } {
+export function logMiss(k: KnownTruth): { miss: number; se: number } {
   const se = (pctToLog(k.ciHighPct) - pctToLog(k.ciLowPct)) / (2 * Z_ALPHA);
   return { miss: pctToLog(k.estimatePct) - pctToLog(k.truthPct), se };
 }
 
 /**
  * The luck of one pair of processes, in log-ratio: the sd of the offset a pair carries for its
- * whole life, which its rounds cannot see. For an interval with a known truth the miss has
- * variance se^2 + pairSd^2 (its own noise, then the pair's), so by the method of moments
- * pairSd^2 = mean(miss^2 - se^2), floored at 0. Only for intervals from one pair each (an interval
- * across pairs holds the luck already). Null below two intervals.
+ * whole life, which its rounds cannot see. For an interval of the rounds alone with a known truth,
+ * over `processes` P pairs, the miss has variance se^2 + pairSd^2 / P (its rounds' noise, then the
+ * mean of its pairs' luck), so by the method of moments pairSd^2 = P mean(miss^2 - se^2), floored
+ * at 0. The intervals must be the rounds' alone (calibration gives those: roundsAlone in
+ * summarise.ts); one that counts the luck already would read none. Null below two intervals.
  */
-export function pairLuckSd(known: readonly KnownTruth[]): number | null {
+export function pairLuckSd(known: readonly KnownTruth[], processes = 1): number | null {
   if (known.length < 2) return null;
   const excess = known.reduce((s, k) => {
     const { miss, se } = logMiss(k);
     return s + miss * miss - se * se;
   }, 0);
-  return Math.sqrt(Math.max(0, excess / known.length));
+  return Math.sqrt(Math.max(0, (processes * excess) / known.length));
 }
 
 /**
  * Whether the luck, once added, makes the intervals honest, judged out of sample: each interval
- * widened by the pair luck the others measured (leave one out, so no interval vouches for itself),
- * then scored as intervalHonesty scores, and counted as holding its truth or not. Null below three
- * intervals (two to estimate from, one to judge).
+ * widened by the luck of its `processes` pairs' mean that the others measured (leave one out, so no
+ * interval vouches for itself), then scored as intervalHonesty scores, and counted as holding its
+ * truth or not. Null below three intervals (two to estimate from, one to judge).
  */
-export function pairLuckHonesty(known: readonly KnownTruth[]): { honesty: ReturnType<typeof intervalHonesty>; covered: number; n: number } | null {
+export function pairLuckHonesty(known: readonly KnownTruth[], processes = 1): { honesty: ReturnType<typeof intervalHonesty>; covered: number; n: number } | null {
   if (known.length < 3) return null;
-  const widened = known.map((k, i) => ({ ...k, ...widenByPairLuck(k, pairLuckSd(known.filter((_, j) => j !== i)) ?? 0) }));
+  const widened = known.map((k, i) => ({ ...k, ...widenByPairLuck(k, (pairLuckSd(known.filter((_, j) => j !== i), processes) ?? 0) / Math.sqrt(processes)) }));
   const covered = widened.filter((k) => covers(k.ciLowPct, k.ciHighPct, k.truthPct)).length;
   return { honesty: intervalHonesty(widened), covered, n: widened.length };
 }
@@ -200,7 +201,10 @@ function widenByPairLuck(k: KnownTruth, pairSd: number): { ciLowPct: number; ciH
   return { ciLowPct: logToPct(w.low), ciHighPct: logToPct(w.high) };
 }
 
-/** The MDE once the pair's luck counts too: the rounds' standard error and the luck in quadrature. */
-export function mdeWithPairLuckPct(mdePctOfRounds: number, pairSd: number): number {
-  return logToPct(Math.hypot(pctToLog(mdePctOfRounds), Z_SUM * pairSd));
+/**
+ * The MDE once the pairs' luck counts too: the rounds' standard error and the luck of the mean of
+ * `processes` pairs (pairSd / sqrt(P)) in quadrature.
+ */
+export function mdeWithPairLuckPct(mdePctOfRounds: number, pairSd: number, processes = 1): number {
+  return logToPct(Math.hypot(pctToLog(mdePctOfRounds), (Z_SUM * pairSd) / Math.sqrt(processes)));
 }

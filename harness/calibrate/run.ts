@@ -9,7 +9,7 @@ import type { Design, ProfileName } from '../scenario/schema.ts';
 import type { CoreSwap } from '../run/plan.ts';
 import { burnLevels, intervalHonesty, type BurnLevel } from './power.ts';
 import type { InjectedLevel, ScenarioCalibration } from '../result/calibration.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, type CalibrationRun, type LevelRun } from './summarise.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, LATENCY_LUCK_METRICS, latencyLuckEvidence, latencyPairLuck, roundsAlone, type CalibrationRun, type LevelRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
 /** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
@@ -77,7 +77,20 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     for (let k = 0; k < opts.repeats; k++) {
       aaRuns.push(await runOne(calibrationScenario(loaded), runSeed(opts.seed, k), `A/A ${k + 1}/${opts.repeats}`));
     }
-    const rawAa = analyseAa(aaRuns, rounds);
+    // Over several pairs a run's own CPU interval counted their spread; the luck is measured from
+    // the rounds' alone (roundsAlone), as at one pair, and every run is then judged as the gate would.
+    const processes = opts.processes ?? resolved.processes;
+    const asRan = new Map<CalibrationRun, CalibrationRun>();
+    const toAlone = new Map<CalibrationRun, CalibrationRun>();
+    const alone = (r: CalibrationRun) => {
+      const a = roundsAlone(r, resolved.budgets);
+      asRan.set(a, r);
+      toAlone.set(r, a);
+      return a;
+    };
+    const aloneOf = (r: CalibrationRun) => toAlone.get(r) ?? r;
+    const aaAlone = aaRuns.map(alone);
+    const rawAa = analyseAa(aaAlone, rounds);
     const budget = resolved.budgets.cpuPerRequest;
     const budgetPct = budget === undefined ? DEFAULT_CPU_BUDGET_PCT : typeof budget === 'number' ? budget : budget.pct;
     if (budget === undefined) notes.push(`no cpuPerRequest budget: burn levels sized for ${DEFAULT_CPU_BUDGET_PCT}%`);
@@ -89,23 +102,28 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     } else {
       const levels: BurnLevel[] = burnLevels(cpuUs, budgetPct);
       for (const [i, level] of levels.entries()) {
-        const reuse = level.burnUs === 0 ? aaRuns.find((r) => !r.result.error) : undefined;
+        const reuse = level.burnUs === 0 ? aaAlone.find((r) => !r.result.error) : undefined;
         const run =
-          reuse ?? (await runOne(calibrationScenario(loaded, level.burnUs), runSeed(opts.seed, opts.repeats + i), `burn ${level.burnUs} us (${level.multiple}x budget)`));
+          reuse ?? alone(await runOne(calibrationScenario(loaded, level.burnUs), runSeed(opts.seed, opts.repeats + i), `burn ${level.burnUs} us (${level.multiple}x budget)`));
         levelRuns.push({ level, run, source: reuse ? 'aa' : 'injected' });
       }
     }
     // The rounds' own intervals measure the pair's luck (pairLuck) and their honesty; what the
     // calibration reports (verdicts, widths, MDE, coverage) is as a gate given this file draws it.
-    const known = knownCpuTruths(aaRuns, levelRuns);
+    const known = knownCpuTruths(aaAlone, levelRuns);
     const honesty = intervalHonesty(known);
-    const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, opts.processes ?? resolved.processes);
-    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets) : new Map<CalibrationRun, CalibrationRun>();
-    const asJudged = (r: CalibrationRun) => judged.get(r) ?? r;
-    const analysis = judged.size > 0 ? analyseAa(aaRuns.map(asJudged), rounds) : rawAa;
+    const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, processes);
+    // The latency percentiles' luck: from the pairs' spread over several pairs (as the runs ran), from the A/A runs' misses at one.
+    const ran = [...aaAlone, ...levelRuns.filter((l) => l.source !== 'aa').map((l) => l.run)].map((r) => asRan.get(r) ?? r);
+    const latency = Object.fromEntries(LATENCY_LUCK_METRICS.map((m) => [m, latencyLuckEvidence(m, ran, aaAlone, processes).map((e) => ({ ...e, run: aloneOf(e.run) }))]));
+    const latencyLuck = latencyPairLuck(latency, processes);
+    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, latency) : new Map<CalibrationRun, CalibrationRun>();
+    // A run the others could not judge stands as it ran (over several pairs: their spread counted).
+    const asJudged = (r: CalibrationRun) => judged.get(r) ?? asRan.get(r) ?? r;
+    const analysis = judged.size > 0 || processes > 1 ? analyseAa(aaAlone.map(asJudged), rounds) : rawAa;
     const injected: InjectedLevel[] = levelRuns.map(({ level, run, source }) => {
       const own = injectedLevel(level, run, source);
-      if (!judged.has(run)) return own;
+      if (!judged.has(run)) return injectedLevel(level, asJudged(run), source);
       return { ...injectedLevel(level, asJudged(run), source), roundsCi: { ciLowPct: own.ciLowPct, ciHighPct: own.ciHighPct, verdict: own.verdict } };
     });
     out.push({
@@ -120,10 +138,10 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       roundsFor: rawAa.roundsFor,
       ...(notes.length > 0 && { notes }),
       design: opts.design ?? resolved.design,
-      ...((opts.processes ?? resolved.processes) > 1 && { processes: opts.processes ?? resolved.processes }),
+      ...(processes > 1 && { processes }),
       ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
       ...(honesty && { intervalHonesty: honesty }),
-      ...(pairLuck && { pairLuck: { cpuPerRequest: pairLuck } }),
+      ...((pairLuck || Object.keys(latencyLuck).length > 0) && { pairLuck: { ...(pairLuck && { cpuPerRequest: pairLuck }), ...latencyLuck } }),
       ...(judged.size > 0 && { roundsMdePct: rawAa.mdePct }),
     });
   }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { realisticScenario } from '../report/testing/result-fixture.ts';
 import { createRng } from '../../common/latency.ts';
 import { burnLevels, intervalHonesty, logToPct, pctToLog, type KnownTruth } from './power.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, roundChanges } from './summarise.ts';
+import { compareRounds } from '../run/compare-rounds.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, latencyLuckEvidence, latencyPairLuck, pooledEvidence, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -145,9 +146,80 @@ describe('cpuPairLuck', () => {
     expect(luck.mdePct).toBeGreaterThan(5.5);
   });
 
-  it('is left out for runs spread over pairs (their intervals hold the luck) and below three intervals', () => {
-    expect(cpuPairLuck(lucky(12, 1), 1.5, 6)).toBeNull();
+  it('is left out below three intervals', () => {
     expect(cpuPairLuck(lucky(2, 1), 1.5, 1)).toBeNull();
+  });
+
+  it("measures one pair's luck from runs over P pairs, whose rounds carry the luck of their mean (sd / sqrt(P))", () => {
+    // The same pairs' luck (sd 2%) as above, each interval over 4 pairs: its miss carries 2% / 2.
+    const rng = createRng(11);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    const known = Array.from({ length: 400 }, (_, i): KnownTruth => {
+      const truthPct = (i % 4) * 5;
+      const est = pctToLog(truthPct) + (0.02 * normal()) / 2 + 0.0051 * normal();
+      return { truthPct, estimatePct: logToPct(est), ciLowPct: logToPct(est - 0.01), ciHighPct: logToPct(est + 0.01) };
+    });
+    const luck = cpuPairLuck(known, 1.5, 4)!;
+    expect(luck.sdPct).toBeGreaterThan(1.8);
+    expect(luck.sdPct).toBeLessThan(2.2);
+    // Widened by the luck of 4 pairs' mean, they hold their truth as 95% intervals should.
+    expect(luck.covered / luck.n).toBeGreaterThan(0.92);
+    expect(luck.honesty!.scale).toBeLessThan(1.1);
+    // The MDE counts (1.96 + 0.84) * 2% / 2 on top of the rounds' 1.5%: about 3.2%, not 5.8%.
+    expect(luck.mdePct).toBeGreaterThan(3);
+    expect(luck.mdePct).toBeLessThan(3.5);
+    // What other pairs would buy: at 4 the MDE reported, fewer widen it, more narrow it toward the rounds' 1.5%.
+    const byPairs = luck.mdeByPairsPct!;
+    expect(Object.keys(byPairs)).toEqual(['1', '2', '3', '4', '6', '8']);
+    expect(byPairs['4']).toBeCloseTo(luck.mdePct!, 12);
+    for (const [a, b] of [['1', '2'], ['2', '3'], ['3', '4'], ['4', '6'], ['6', '8']]) expect(byPairs[a]).toBeGreaterThan(byPairs[b]);
+    expect(byPairs['8']).toBeGreaterThan(1.5);
+  });
+});
+
+describe('roundsAlone (a run over several pairs, its CPU interval as its rounds alone see it)', () => {
+  const budgets = { ...BUDGETS, cpuPerRequest: 2 };
+  // Three pairs of processes whose offsets are -3%, +3% and 0, the rounds quiet.
+  const rounds = [0.97, 1.03, 1.0].flatMap((slowdown, p) =>
+    realisticScenario({ name: 'aa', slowdown, noise: 0.003, rounds: 4, budgets, seed: 20 + p }).rounds.map((w) => ({ ...w, round: w.round + 4 * p, process: p + 1 })),
+  );
+  const asRan: CalibrationRun = { seed: 5, result: { ...realisticScenario({ name: 'aa', rounds: 12, budgets, seed: 5 }), rounds, comparisons: compareRounds(rounds, budgets, 5) } };
+  const cpu = (r: CalibrationRun) => r.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!;
+
+  it("replaces the intervals across the pairs by the rounds' own, and keeps the rounds and their pairs", () => {
+    const alone = roundsAlone(asRan, budgets);
+    expect(cpu(asRan).processes).toBe(3);
+    expect(cpu(alone).processes).toBeUndefined();
+    // Across the pairs the interval is t on 2 degrees of freedom over the pairs' spread; the rounds' own is narrow.
+    expect(cpu(alone).ciHighPct! - cpu(alone).ciLowPct!).toBeLessThan((cpu(asRan).ciHighPct! - cpu(asRan).ciLowPct!) / 3);
+    expect(alone.result.rounds).toBe(asRan.result.rounds);
+    expect(alone.result.comparisons).toEqual(compareRounds(rounds.map(({ process: _, ...w }) => w), budgets, 5));
+  });
+
+  it('leaves a one-pair run as it is', () => {
+    const one = { seed: 1, result: realisticScenario({ name: 'aa', rounds: 6, budgets, seed: 1 }) };
+    expect(roundsAlone(one, budgets)).toBe(one);
+  });
+
+  it('judged with the luck the other runs measured, a run over pairs counts the luck of their mean, pooled with their spread', () => {
+    const runs = [0, 1, 2, 3, 4].map((k) => {
+      const rs = [0.96 + 0.02 * k, 1.04 - 0.03 * k, 1.0 + 0.01 * k].flatMap((slowdown, p) =>
+        realisticScenario({ name: 'aa', slowdown, noise: 0.003, rounds: 4, budgets, seed: 40 + 3 * k + p }).rounds.map((w) => ({ ...w, round: w.round + 4 * p, process: p + 1 })),
+      );
+      const run: CalibrationRun = { seed: k, result: { ...asRan.result, rounds: rs, comparisons: compareRounds(rs, budgets, k) } };
+      return run;
+    });
+    const alone = runs.map((r) => roundsAlone(r, budgets));
+    const judged = judgedWithPairLuck(knownCpuTruths(alone, []), budgets, 3);
+    expect(judged.size).toBe(runs.length);
+    for (const r of alone) {
+      const c = cpu(judged.get(r)!);
+      expect(c.processes).toBe(3);
+      expect(c.note).toMatch(/the luck of 3 pairs of processes' mean, sd [\d.]+%, from the calibration's other runs and their spread\)$/);
+      expect(c.ciHighPct! - c.ciLowPct!).toBeGreaterThan(cpu(r).ciHighPct! - cpu(r).ciLowPct!);
+      expect(c.ciLowPct!).toBeLessThanOrEqual(0);
+      expect(c.ciHighPct!).toBeGreaterThanOrEqual(0);
+    }
   });
 });
 
@@ -182,5 +254,63 @@ describe('judgedWithPairLuck (what calibration.json reports: as a gate given the
   it('leaves a run as it is when the others are too few to give a luck', () => {
     const two = knownCpuTruths(runs.slice(0, 2), []);
     expect(judgedWithPairLuck(two, BUDGETS).size).toBe(0);
+  });
+});
+
+describe('the latency percentiles\' pair luck (latencyLuckEvidence, latencyPairLuck)', () => {
+  const budgets = { ...BUDGETS, p50: 50 };
+  // Runs of `pairs` pairs of processes, each pair's offset drawn with sd `tau` (log), the rounds quiet.
+  const runsOf = (count: number, pairs: number, tau: number, seed: number): CalibrationRun[] => {
+    const rng = createRng(seed);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    return Array.from({ length: count }, (_, k) => {
+      const rounds = Array.from({ length: pairs }, (_, p) => Math.exp(tau * normal())).flatMap((slowdown, p) =>
+        realisticScenario({ name: 'r', slowdown, noise: 0.002, rounds: 4, budgets, requestsPerRound: 4000, seed: seed * 100 + k * 10 + p }).rounds.map((w) => ({ ...w, round: w.round + 4 * p, process: p + 1 })),
+      );
+      return { seed: k, result: { ...realisticScenario({ name: 'r', rounds: 4, budgets, seed: k }), rounds, comparisons: compareRounds(rounds, budgets, k) } };
+    });
+  };
+
+  it('over several pairs: the spread of each run\'s pairs beyond their rounds\' noise, pooled by degrees of freedom', () => {
+    const runs = runsOf(12, 4, 0.03, 3);
+    const evidence = latencyLuckEvidence('p50', runs, [], 4);
+    expect(evidence).toHaveLength(12);
+    expect(evidence.every((e) => e.df === 3)).toBe(true);
+    const luck = latencyPairLuck({ p50: evidence }, 4).p50!;
+    expect(luck).toMatchObject({ n: 36, from: 'pairs' });
+    expect(luck.sdPct).toBeGreaterThan(2.2);
+    expect(luck.sdPct).toBeLessThan(3.8);
+    // Pairs with no luck of their own read (nearly) none: the floor is applied after pooling, not per run.
+    const quiet = latencyPairLuck({ p50: latencyLuckEvidence('p50', runsOf(12, 4, 0, 4), [], 4) }, 4).p50!;
+    expect(quiet.sdPct).toBeLessThan(0.8);
+    expect(latencyLuckEvidence('p50', runsOf(12, 4, 0, 4), [], 4).some((e) => e.tau2 < 0)).toBe(true);
+  });
+
+  it('over one pair: the A/A runs\' misses of their true 0 beyond their standard errors, one degree each', () => {
+    const aa = [0.97, 1.03, 1.0, 1.02].map((slowdown, i) => ({ seed: i, result: realisticScenario({ name: 'aa', slowdown, noise: 0.002, rounds: 8, budgets, requestsPerRound: 4000, seed: 60 + i }) }));
+    const evidence = latencyLuckEvidence('p50', [], aa, 1);
+    expect(evidence.map((e) => e.df)).toEqual([1, 1, 1, 1]);
+    const luck = latencyPairLuck({ p50: evidence }, 1).p50!;
+    expect(luck).toMatchObject({ n: 4, from: 'aa' });
+    // Offsets of -3%, +3%, 0 and +2%: their root mean square is 2.4%, the rounds' noise aside.
+    expect(luck.sdPct).toBeGreaterThan(1.5);
+    expect(luck.sdPct).toBeLessThan(3.5);
+    expect(pooledEvidence(evidence.slice(0, 1))).toBeNull();
+  });
+
+  it('judged as a gate given the calibration: each percentile counts the luck the other runs measured; the metrics without evidence stay as they ran', () => {
+    const runs = runsOf(6, 3, 0.03, 5);
+    const alone = runs.map((r) => roundsAlone(r, budgets));
+    const latency = { p50: latencyLuckEvidence('p50', runs, [], 3).map((e) => ({ ...e, run: alone[runs.indexOf(e.run)] })) };
+    const judged = judgedWithPairLuck(knownCpuTruths(alone, []), budgets, 3, latency);
+    expect(judged.size).toBe(6);
+    const metric = (r: CalibrationRun, m: string) => r.result.comparisons.find((c) => c.metric === m)!;
+    for (const r of alone) {
+      const j = judged.get(r)!;
+      expect(metric(j, 'p50').note).toMatch(/the luck of 3 pairs of processes' mean, sd [\d.]+%, from the calibration's other runs and their spread\)$/);
+      expect(metric(j, 'p50').ciHighPct! - metric(j, 'p50').ciLowPct!).toBeGreaterThan(metric(r, 'p50').ciHighPct! - metric(r, 'p50').ciLowPct!);
+      // p95 has no evidence here: its interval is the rounds' own, as roundsAlone left it.
+      expect(metric(j, 'p95')).toEqual(metric(r, 'p95'));
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
-import { compareRounds, validPairs } from '../run/compare-rounds.ts';
+import { compareRounds, validPairs, type PairLuck as PairLuckOf } from '../run/compare-rounds.ts';
+import { pairsLuck } from '../stats/processes.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { median, perRoundChanges, scenarioVerdict } from '../stats/compare.ts';
-import { covers, expectedPct, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
-import type { AaSummary, InjectedLevel, PairLuck } from '../result/calibration.ts';
+import { covers, expectedPct, logMiss, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
+import type { AaSummary, InjectedLevel, LatencyPairLuck, PairLuck } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
 export interface CalibrationRun {
@@ -159,44 +160,138 @@ export function knownCpuTruths(aaRuns: readonly CalibrationRun[], levels: readon
 }
 
 /**
- * Each known-truth run judged as a gate given this calibration (`--calibration`) judges it: its
- * CPU interval widened by the pair luck the calibration's *other* runs measured (leave one out, so
- * no interval vouches for itself; harness/stats/compare.ts), its CPU verdict and the scenario's
- * from that. The rounds' own intervals measure one pair of processes, not the build (README, "How
- * a verdict is reached"); calibration.json reports what the gate would draw. A run the others
- * cannot give a luck (fewer than two) is left as it is.
+ * A run as its rounds alone see it: each interval over its rounds, whichever pairs of processes
+ * they ran in (their `process` ignored), so that it carries none of the pairs' luck. At one pair
+ * that is the run as it ran; over several, the run's own intervals counted their spread, and the
+ * calibration measures the luck from the rounds' misses of the truth (pairLuckSd) or the pairs'
+ * spread (latencyPairLuck).
  */
-export function judgedWithPairLuck(known: readonly KnownRun[], budgets: Budgets): Map<CalibrationRun, CalibrationRun> {
+export function roundsAlone(run: CalibrationRun, budgets: Budgets): CalibrationRun {
+  if (run.result.error || new Set(run.result.rounds.map((w) => w.process ?? 1)).size < 2) return run;
+  const rounds = run.result.rounds.map(({ process: _, ...w }) => w);
+  return { seed: run.seed, result: { ...run.result, comparisons: compareRounds(rounds, budgets, run.seed) } };
+}
+
+/** The latency percentiles whose pair luck a calibration measures beside CPU per request's. */
+export const LATENCY_LUCK_METRICS = ['p50', 'p95', 'p99'] as const;
+export type LatencyLuckMetric = (typeof LATENCY_LUCK_METRICS)[number];
+
+/** One run's word on a metric's pair luck: an estimate of tau^2 (log-ratio, not floored) and its degrees of freedom. */
+export interface LuckEvidence {
+  run: CalibrationRun;
+  tau2: number;
+  df: number;
+}
+
+/**
+ * What each run says about a latency percentile's pair luck. Over several pairs per run: the
+ * spread of its pairs beyond their rounds' noise (harness/stats/processes.ts, pairsLuck; P - 1
+ * degrees of freedom). Over one: an A/A run's miss of its true 0 beyond its interval's standard
+ * error (`aaAlone`, the rounds' own intervals), one degree each. The injected levels say nothing
+ * of latency's truth, so at one pair only the A/A runs speak.
+ */
+export function latencyLuckEvidence(metric: LatencyLuckMetric, runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
+  if (processes > 1) {
+    return usable(runs).flatMap((run) => {
+      const luck = pairsLuck(changesByPair(metric, run.result));
+      return luck ? [{ run, tau2: luck.tau2, df: luck.estimates.length - 1 }] : [];
+    });
+  }
+  return usable(aaAlone).flatMap((run) => {
+    const c = run.result.comparisons.find((x) => x.metric === metric);
+    if (c?.estimatePct == null || c.ciLowPct == null || c.ciHighPct == null) return [];
+    const { miss, se } = logMiss({ truthPct: 0, estimatePct: c.estimatePct, ciLowPct: c.ciLowPct, ciHighPct: c.ciHighPct });
+    return [{ run, tau2: miss * miss - se * se, df: 1 }];
+  });
+}
+
+/** A metric's per-round changes, grouped by the pair of processes each round ran in. */
+function changesByPair(metric: MetricName, result: ScenarioResult): number[][] {
+  const { value, higherIsWorse } = METRICS[metric];
+  const groups = new Map<number, [number, number][]>();
+  for (const [b, x] of validPairs(result.rounds)) {
+    const g = groups.get(b.process ?? 1) ?? [];
+    g.push([value(b) ?? Number.NaN, value(x) ?? Number.NaN]);
+    groups.set(b.process ?? 1, g);
+  }
+  return [...groups.values()].map((g) => perRoundChanges(metric, g.map(([b]) => b), g.map(([, x]) => x), higherIsWorse));
+}
+
+/** The evidence pooled by degrees of freedom, the sd floored at 0; null below two degrees. */
+export function pooledEvidence(evidence: readonly LuckEvidence[]): { sd: number; n: number } | null {
+  const n = evidence.reduce((s, e) => s + e.df, 0);
+  if (n < 2) return null;
+  return { sd: Math.sqrt(Math.max(0, evidence.reduce((s, e) => s + e.df * e.tau2, 0) / n)), n };
+}
+
+/** calibration.json's latency entries of `pairLuck`: each percentile with enough evidence. */
+export function latencyPairLuck(evidence: Partial<Record<LatencyLuckMetric, LuckEvidence[]>>, processes: number): Partial<Record<LatencyLuckMetric, LatencyPairLuck>> {
+  const out: Partial<Record<LatencyLuckMetric, LatencyPairLuck>> = {};
+  for (const m of LATENCY_LUCK_METRICS) {
+    const pooled = pooledEvidence(evidence[m] ?? []);
+    if (pooled) out[m] = { sdPct: logToPct(pooled.sd), n: pooled.n, from: processes > 1 ? 'pairs' : 'aa' };
+  }
+  return out;
+}
+
+/**
+ * Each known-truth run judged as a gate given this calibration (`--calibration`) judges it: its
+ * CPU interval, and each latency percentile's with `latency` evidence, widened by the pair luck
+ * the calibration's *other* runs measured (leave one out, so no interval vouches for itself;
+ * harness/stats/compare.ts: over P pairs, pooled with their spread and over sqrt(P)), their
+ * verdicts and the scenario's from that. The rounds' own intervals
+ * measure the pairs they ran in, not the build (README, "How a verdict is reached");
+ * calibration.json reports what the gate would draw. A run the others cannot give a luck (fewer
+ * than two) is left as it is. `known`'s intervals are the rounds' alone (roundsAlone); its runs'
+ * rounds keep their pairs.
+ */
+export function judgedWithPairLuck(
+  known: readonly KnownRun[],
+  budgets: Budgets,
+  processes = 1,
+  latency: Partial<Record<LatencyLuckMetric, LuckEvidence[]>> = {},
+): Map<CalibrationRun, CalibrationRun> {
   const judged = new Map<CalibrationRun, CalibrationRun>();
+  const from = "the calibration's other runs";
   known.forEach(({ run }, i) => {
     const others = known.filter((_, j) => j !== i);
-    const sd = pairLuckSd(others);
+    const sd = pairLuckSd(others, processes);
     if (sd === null) return;
-    const pairLuck = { cpuPerRequest: { sd, n: others.length, from: "the calibration's other runs" } };
-    const cpu = compareRounds(run.result.rounds, budgets, run.seed, { pairLuck }).find((c) => c.metric === 'cpuPerRequest');
-    if (!cpu) return;
-    const comparisons = run.result.comparisons.map((c) => (c.metric === 'cpuPerRequest' ? cpu : c));
+    const pairLuck: PairLuckOf = { cpuPerRequest: { sd, n: others.length, from } };
+    for (const m of LATENCY_LUCK_METRICS) {
+      const pooled = pooledEvidence((latency[m] ?? []).filter((e) => e.run !== run));
+      if (pooled) pairLuck[m] = { ...pooled, from };
+    }
+    const withLuck = compareRounds(run.result.rounds, budgets, run.seed, { pairLuck });
+    if (!withLuck.some((c) => c.metric === 'cpuPerRequest')) return;
+    const lucky = new Set(Object.keys(pairLuck));
+    const comparisons = run.result.comparisons.map((c) => (lucky.has(c.metric) ? (withLuck.find((x) => x.metric === c.metric) ?? c) : c));
     const verdict = scenarioVerdict(comparisons, run.result.exactness ? run.result.exactness.ok : null);
     judged.set(run, { seed: run.seed, result: { ...run.result, comparisons, verdict } });
   });
   return judged;
 }
 
+/** The pairs of processes calibration.json gives the MDE at (mdeByPairsPct). */
+const PAIRS_SHOWN = [1, 2, 3, 4, 6, 8];
+
 /**
- * CPU per request's pair luck (power.ts, pairLuckSd) from the calibration's one-pair runs, what it
- * does to the MDE, and whether intervals widened by it hold their truth (leave one out). Null for
- * runs already spread over pairs, or too few intervals.
+ * CPU per request's luck of one pair of processes (power.ts, pairLuckSd) from the calibration's
+ * runs over `processes` pairs each (their rounds' own intervals), what it does to the MDE (and
+ * would do were the same rounds spread over more pairs: the rounds' MDE stays, the luck shrinks
+ * by sqrt(P)), and whether intervals widened by it hold their truth (leave one out). Null below
+ * three intervals.
  */
 export function cpuPairLuck(known: readonly KnownTruth[], mdeCpuPct: number | null, processes: number): PairLuck | null {
-  if (processes > 1) return null;
-  const sd = pairLuckSd(known);
-  const check = pairLuckHonesty(known);
+  const sd = pairLuckSd(known, processes);
+  const check = pairLuckHonesty(known, processes);
   if (sd === null || check === null) return null;
   return {
     sdPct: logToPct(sd),
     n: known.length,
-    mdePct: mdeCpuPct === null ? null : mdeWithPairLuckPct(mdeCpuPct, sd),
+    mdePct: mdeCpuPct === null ? null : mdeWithPairLuckPct(mdeCpuPct, sd, processes),
     covered: check.covered,
     ...(check.honesty && { honesty: check.honesty }),
+    ...(mdeCpuPct !== null && { mdeByPairsPct: Object.fromEntries(PAIRS_SHOWN.map((p) => [String(p), mdeWithPairLuckPct(mdeCpuPct, sd, p)])) }),
   };
 }

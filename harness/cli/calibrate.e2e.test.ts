@@ -69,6 +69,32 @@ describe('overbench calibrate', () => {
     for (const l of s.injected) expect(Object.keys(l)).toEqual(expect.arrayContaining(['burnUs', 'expectedPct', 'estimatePct', 'ciLowPct', 'ciHighPct', 'verdict']));
   }, 100_000);
 
+  it("--processes 2: each run over two pairs; the pair luck measured from the rounds' own intervals and counted as a gate counts it", async () => {
+    const out = path.join(dir, 'out-pairs');
+    const ran = await overbench(
+      ['--scenario', 'hot-path-open', '--profile', 'smoke', '--repeats', '1', '--rounds', '6', '--processes', '2', '--seed', '7', '--out', out, '--json'],
+      { timeoutMs: 150_000 },
+    );
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const s = Calibration.parse(JSON.parse(ran.stdout)).scenarios[0];
+    expect(s).toMatchObject({ name: 'hot-path-open', rounds: 6, processes: 2 });
+    // One A/A run and three injected levels: four intervals with a known truth, each judged by the other three.
+    const luck = s.pairLuck!.cpuPerRequest!;
+    expect(luck.n).toBe(4);
+    expect(luck.sdPct).toBeGreaterThanOrEqual(0);
+    const injected = s.injected.filter((l) => l.source === 'injected');
+    expect(injected).toHaveLength(3);
+    for (const l of injected) {
+      // The rounds' own interval beside the one the gate would draw, which holds it.
+      expect(l.roundsCi).toBeDefined();
+      expect(l.ciLowPct!).toBeLessThanOrEqual(l.roundsCi!.ciLowPct! + 1e-9);
+      expect(l.ciHighPct!).toBeGreaterThanOrEqual(l.roundsCi!.ciHighPct! - 1e-9);
+    }
+    expect(s.roundsMdePct!.cpuPerRequest).toBeGreaterThan(0);
+    expect(s.mdePct.cpuPerRequest!).toBeGreaterThanOrEqual(s.roundsMdePct!.cpuPerRequest! - 1e-9);
+  }, 160_000);
+
   it('SIGTERM during an A/A run: exit 143, no daemon, fakes or driver left, nothing written', async () => {
     const out = path.join(dir, 'out-sigterm');
     const ready = (cmds: string[]) => count(cmds, 'daemon/main.ts') === 2 && count(cmds, 'driver/main.ts') >= 1;

@@ -19,8 +19,9 @@ What this machine can tell apart, per scenario: K A/A runs (the baseline against
 baseline), the baseline against the same build burning known CPU per call (EXAI_BENCH_BURN_US at
 0, 0.5x, 1x, 2x the cpuPerRequest budget), the minimum detectable effect per metric, and whether
 the CPU intervals are as wide as the truth needs (too narrow: spread the rounds with --processes).
-In one pair of processes, also the luck each pair carries (pairLuck), which a scenario's pairLuck
-or realistic and gate --calibration FILE count in their CPU intervals; the verdicts, widths,
+Also the luck each pair of processes carries (pairLuck: CPU's from the truths, the latency
+percentiles' from the A/A runs or, with --processes, the pairs' spread), which a scenario's pairLuck
+or realistic and gate --calibration FILE count in their intervals; the verdicts, widths,
 coverage and MDE reported are then those intervals' (each run widened by the other runs' luck).
 Writes <out>/<run-id>/calibration.json, summary.md and <out>/latest-calibration.json.
 exit: 0 calibrated (a measurement, not a verdict), 2 bad input or a target fault`;

@@ -53,7 +53,7 @@ export const FLAGS = {
   dashboard: { type: 'string' },
   /** tight: a folder for .cpuprofile files (one per workload and backend). */
   'cpu-profile': { type: 'string' },
-  /** realistic, gate: one-pair calibration.json files whose pair luck widens one-pair intervals (a later file's scenario wins). */
+  /** realistic, gate: calibration.json files whose pair luck the CPU intervals count (a later file's scenario wins). */
   calibration: { type: 'string', multiple: true },
 } as const;
 

@@ -84,7 +84,20 @@ export const PairLuck = z.object({
   mdePct: z.number().nullable(),
   covered: z.number().int().nonnegative(),
   honesty: IntervalHonesty.optional(),
+  /**
+   * Detail: the MDE were the same rounds spread over P pairs of processes (key: P), the luck of
+   * their mean counting over sqrt(P): what more pairs would buy (`processes` in a scenario's profile).
+   */
+  mdeByPairsPct: z.record(z.string(), z.number()).optional(),
 });
+
+/**
+ * A latency percentile's pair luck (harness/calibrate/summarise.ts, latencyPairLuck): sd percent,
+ * from `n` degrees of freedom, measured `from` the A/A runs' misses of their true 0 (one pair per
+ * run) or the spread of each run's pairs (several).
+ */
+export const LatencyPairLuck = z.object({ sdPct: z.number().nonnegative(), n: z.number().int().positive(), from: z.enum(['aa', 'pairs']) });
+export type LatencyPairLuck = z.infer<typeof LatencyPairLuck>;
 
 export const ScenarioCalibration = z.object({
   name: z.string(),
@@ -94,11 +107,11 @@ export const ScenarioCalibration = z.object({
   injected: z.array(InjectedLevel),
   /**
    * Minimum detectable effect at `rounds` (alpha 0.05, power 80%), percent (pp for errorRate), of
-   * the intervals a gate given this calibration draws: in a one-pair calibration, CPU per request's
-   * counts the pair luck (roundsMdePct is the rounds' alone).
+   * the intervals a gate given this calibration draws: CPU per request's counts the luck of the
+   * run's pairs of processes (roundsMdePct is the rounds' alone).
    */
   mdePct: PerMetric,
-  /** Detail, one-pair calibrations with a pair luck: the MDE of the rounds' own intervals, before the luck. */
+  /** Detail, calibrations with a pair luck: the MDE of the rounds' own intervals, before the luck. */
   roundsMdePct: PerMetric.optional(),
   /** Detail: the budgets the verdicts used, as written (percent; pp for errorRate). */
   budgetsPct: PerMetric.optional(),
@@ -120,11 +133,13 @@ export const ScenarioCalibration = z.object({
    */
   intervalHonesty: IntervalHonesty.optional(),
   /**
-   * Detail, one-pair calibrations only: the luck each pair of processes carries (a scenario's
-   * `pairLuck`, or `realistic` and `gate --calibration`, count it in their CPU intervals), per
-   * metric (CPU per request, the one with known truths beyond 0).
+   * Detail: the luck each pair of processes carries (a scenario's `pairLuck`, or `realistic` and
+   * `gate --calibration`, count it in their intervals), per metric: CPU per request's from every
+   * interval with a known truth, the latency percentiles' (LatencyPairLuck) from the A/A runs or
+   * the pairs' spread. Per pair whatever the runs' pairs: a calibration over P pairs measures
+   * CPU's from its rounds' misses of the truth, which carry it over sqrt(P).
    */
-  pairLuck: z.object({ cpuPerRequest: PairLuck }).partial().optional(),
+  pairLuck: z.object({ cpuPerRequest: PairLuck, p50: LatencyPairLuck, p95: LatencyPairLuck, p99: LatencyPairLuck }).partial().optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
 });
@@ -167,9 +182,19 @@ export function describeIntervalHonesty(h: IntervalHonesty, processes: number | 
   return `${what}: the intervals are ${h.scale.toFixed(1)}x too narrow; ${remedy}.`;
 }
 
+/** The latency percentiles' pair luck in one sentence; null when none was measured. */
+export function describeLatencyPairLuck(p: NonNullable<ScenarioCalibration['pairLuck']>): string | null {
+  const parts = (['p50', 'p95', 'p99'] as const).flatMap((m) => (p[m] ? [`${m} ${p[m].sdPct.toFixed(1)}%`] : []));
+  if (parts.length === 0) return null;
+  const from = (['p50', 'p95', 'p99'] as const).map((m) => p[m]).find((l) => l !== undefined)!;
+  const how = from.from === 'pairs' ? `the spread of each run's pairs of processes (${from.n} degrees of freedom)` : `the A/A runs' misses of their true 0 (${from.n})`;
+  return `latency, one pair of processes' luck: ${parts.join(', ')}, from ${how}; those intervals above count it too.`;
+}
+
 /** `pairLuck.cpuPerRequest` in one sentence, for the terminal, summary.md and the HTML report. */
 export function describePairLuck(p: PairLuck): string {
   const mde = p.mdePct === null ? '' : `; the MDE with it ${p.mdePct.toFixed(1)}%`;
   const check = p.honesty ? `, root mean square miss ${p.honesty.scale.toFixed(1)} standard errors (p = ${p.honesty.pValue.toFixed(2)})` : '';
-  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${p.n} intervals with a known truth)${mde}. Each interval widened by the luck the others measured held its truth in ${p.covered} of ${p.n}${check}; the CPU intervals, verdicts and MDE above are so widened, as a gate that counts this luck draws them (the rounds' own: 'rounds alone'). A gate counts it with \`--calibration\` and this file, or with \`pairLuck: { cpuPerRequest: { sdPct, n } }\` in the scenario.`;
+  const byPairs = p.mdeByPairsPct ? ` The same rounds over more pairs of processes: MDE ${Object.entries(p.mdeByPairsPct).map(([k, v]) => `${v.toFixed(1)}% at ${k}`).join(', ')}.` : '';
+  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${p.n} intervals with a known truth)${mde}. Each interval widened by the luck the others measured held its truth in ${p.covered} of ${p.n}${check}; the CPU intervals, verdicts and MDE above are so widened, as a gate that counts this luck draws them (the rounds' own: 'rounds alone'). A gate counts it with \`--calibration\` and this file, or with \`pairLuck: { cpuPerRequest: { sdPct, n } }\` in the scenario.${byPairs}`;
 }

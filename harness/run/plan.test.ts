@@ -17,8 +17,9 @@ describe('planning a run (before anything starts)', () => {
     expect(p.scenario).toMatchObject({ profile: 'ci', rounds: 7, measureSec: 1.25, design: 'duet' });
     const [q] = planScenarios(loaded, { profile: 'ci', design: 'interleaved' }, 1);
     expect(q.scenario).toMatchObject({ rounds: 12, design: 'interleaved' });
-    // Interleaved runs each variant's windows in turn: 2 x (4 + 12 x (0.25 + 1.25)), the initial warm-up at least 4 s outside smoke.
-    expect(q.plannedSec).toBe(44);
+    // Interleaved runs each variant's windows in turn: 2 x (3 x 4 + 12 x (0.25 + 1.25)), each of
+    // the ci profile's three pairs with its initial warm-up, at least 4 s outside smoke.
+    expect(q.plannedSec).toBe(60);
     expect(p.variants.instrumented.env.METRICS_BACKEND).toBe('prom');
     expect(p.variants.baseline.env.METRICS_BACKEND).toBe('none');
     expect(p.variants.instrumented.info).toMatchObject({ target: 'reference', backend: 'prom' });
@@ -157,6 +158,11 @@ describe('a known pair luck (--calibration, the scenario\'s pairLuck)', () => {
     expect(file.pairLuck).toEqual(fromFile);
     const [raw] = planScenarios([tiny({ rounds: 6, pairLuck: own })], { pairLuck, knownLuck: false, baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
     expect(raw.pairLuck).toBeUndefined();
+  });
+
+  it("carries a latency percentile's luck beside CPU's, each as the scenario gives it", () => {
+    const [mine] = planScenarios([tiny({ rounds: 6, pairLuck: { p50: { sdPct: 1, n: 20 }, p99: { sdPct: 10, n: 20 } } })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(mine.pairLuck).toEqual({ p50: { sd: Math.log1p(0.01), n: 20, from: "the scenario's pairLuck" }, p99: { sd: Math.log1p(0.1), n: 20, from: "the scenario's pairLuck" } });
   });
 
   it('comes with every built-in scenario, so the gate counts it with no flag', async () => {

@@ -147,8 +147,9 @@ function knownLuck(s: ResolvedScenario, o: RunOverrides): { pairLuck?: PairLuck 
   if (o.knownLuck === false) return {};
   const fromFile = o.pairLuck?.get(s.name);
   if (fromFile) return { pairLuck: fromFile };
-  const own = s.pairLuck?.cpuPerRequest;
-  return own ? { pairLuck: { cpuPerRequest: { sd: fromPct(own.sdPct), n: own.n, from: "the scenario's pairLuck" } } } : {};
+  const own = Object.entries(s.pairLuck ?? {}).filter(([, l]) => l !== undefined);
+  if (own.length === 0) return {};
+  return { pairLuck: Object.fromEntries(own.map(([metric, l]) => [metric, { sd: fromPct(l.sdPct), n: l.n, from: "the scenario's pairLuck" }])) };
 }
 
 /** One of the two cores a duet pins to (the machine's CPU numbers come later: harness/targets/pin.ts). */

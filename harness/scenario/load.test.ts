@@ -46,8 +46,8 @@ describe('built-in scenarios', () => {
     const total = (p?: 'smoke' | 'ci') => loaded.reduce((s, l) => s + plannedSeconds(applyProfile(l.scenario, p)), 0);
     const chat = loaded.find((l) => l.scenario.name === 'chat-realistic')!.scenario;
     expect(plannedSeconds(applyProfile(chat, 'smoke'))).toBeLessThanOrEqual(25);
-    // Start-up and in-flight drains come on top; leave them ~25% of the budget.
-    expect(total('ci')).toBeLessThanOrEqual(140);
+    // Start-up, settling and in-flight drains come on top (bench:gate <= 6 min is measured: README, "Goals").
+    expect(total('ci')).toBeLessThanOrEqual(150);
     expect(total()).toBeLessThanOrEqual(450);
   });
 });

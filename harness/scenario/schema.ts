@@ -35,6 +35,9 @@ const Pct = z.number().nonnegative();
  */
 const FloorBudget = z.union([Pct, z.strictObject({ pct: Pct, floorUs: z.number().nonnegative() })]);
 
+/** One metric's pair luck as a calibration measured it (a scenario's `pairLuck`). */
+const KnownPairLuck = z.strictObject({ sdPct: z.number().nonnegative().max(100), n: z.number().int().positive() });
+
 const Budgets = z.strictObject({
   p50: FloorBudget.optional(),
   p95: FloorBudget.optional(),
@@ -217,12 +220,14 @@ function build(opts: SchemaOptions) {
      */
     processes: z.number().int().positive().max(20).default(1),
     /**
-     * The luck one pair of processes carries in CPU per request on the machine the scenario runs on,
-     * as `overbench calibrate` measured it (calibration.json's `pairLuck.cpuPerRequest`: `sdPct`, and
-     * `n`, the intervals it came from): every CPU interval counts it (harness/stats/compare.ts), so
-     * one pair's verdict does not rest on that pair's luck. `--calibration FILE` overrides it.
+     * The luck one pair of processes carries on the machine the scenario runs on, per metric, as
+     * `overbench calibrate` measured it (calibration.json's `pairLuck`: `sdPct`, and `n`, the
+     * intervals or degrees of freedom it came from): CPU per request's, and the latency
+     * percentiles' where the calibration measured them. Each such interval counts it
+     * (harness/stats/compare.ts), so a verdict does not rest on one pair's luck, and over several
+     * pairs it is not left to their t. `--calibration FILE` overrides it.
      */
-    pairLuck: z.strictObject({ cpuPerRequest: z.strictObject({ sdPct: z.number().nonnegative().max(100), n: z.number().int().positive() }) }).optional(),
+    pairLuck: z.strictObject({ cpuPerRequest: KnownPairLuck.optional(), p50: KnownPairLuck.optional(), p95: KnownPairLuck.optional(), p99: KnownPairLuck.optional() }).optional(),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
     /** Named ports each variant gets, free and distinct: `{port:NAME}`. */

@@ -150,6 +150,10 @@ describe('pairsLuck and pooledLuck (P pairs, and a known luck)', () => {
     // Means 0, 3, 6 (var 9), each mean's variance 1/3: tau^2 = 9 - 1/3.
     expect(pairsLuck([[-1, 0, 1], [2, 3, 4], [5, 6, 7]])!.sd).toBeCloseTo(Math.sqrt(9 - 1 / 3), 12);
     expect(pairsLuck([[-1, 0, 1], [2, 3, 4]])!.sd).toBeCloseTo(twoPairLuck([[-1, 0, 1], [2, 3, 4]])!.sd, 12);
+    // Pairs that agree better than their rounds' noise implies: tau^2 below 0 is kept for pooling, the sd floored.
+    const agreeing = pairsLuck([[-1, 0, 1], [-1, 0, 1.2]])!;
+    expect(agreeing.tau2).toBeLessThan(0);
+    expect(agreeing.sd).toBe(0);
     expect(pairsLuck([[1, 2]])).toBeNull();
     expect(pairsLuck([[1, 2], [3]])).toBeNull();
   });

@@ -80,6 +80,8 @@ export interface PairsLuck {
   estimates: number[];
   /** tau, one pair's luck (log-ratio sd); 0 when the pairs differ no more than their rounds' noise. */
   sd: number;
+  /** tau^2 before the floor at 0: what pooling several runs' estimates averages (unbiased, unlike sd^2). */
+  tau2: number;
 }
 
 /**
@@ -105,7 +107,7 @@ export function pairsLuck(changesByPair: readonly (readonly number[])[]): PairsL
   const grand = mean(estimates);
   const spread = estimates.reduce((s, m) => s + (m - grand) ** 2, 0) / (estimates.length - 1);
   const tau2 = spread - mean(pairs.map((p) => p.v));
-  return { estimates, sd: Math.sqrt(Math.max(0, tau2)) };
+  return { estimates, sd: Math.sqrt(Math.max(0, tau2)), tau2 };
 }
 
 /** pairsLuck of exactly two pairs (the default profile's P = 2, pairCheck). */

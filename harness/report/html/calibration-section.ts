@@ -1,4 +1,4 @@
-import { describeIntervalHonesty, describePairLuck, tooNarrow, type Calibration, type ScenarioCalibration } from '../../result/calibration.ts';
+import { describeIntervalHonesty, describeLatencyPairLuck, describePairLuck, tooNarrow, type Calibration, type ScenarioCalibration } from '../../result/calibration.ts';
 import { fmtBudget, fmtChange, fmtNumber, fmtPct, fmtShare, fmtUs, MISSING } from '../../../common/format.ts';
 import { METRICS } from '../../result/metrics.ts';
 import { escapeHtml as h } from '../escape.ts';
@@ -34,6 +34,7 @@ ${levels.length > 0 ? `<table><thead><tr><th>injected CPU per call</th><th class
 <tbody>${levels.join('')}</tbody></table>` : ''}
 ${s.intervalHonesty ? `<p class="small${tooNarrow(s.intervalHonesty) ? ' bad' : ''}">Interval honesty: ${h(describeIntervalHonesty(s.intervalHonesty, s.processes))}</p>` : ''}
 ${s.pairLuck?.cpuPerRequest ? `<p class="small">Pair luck: ${h(describePairLuck(s.pairLuck.cpuPerRequest))}</p>` : ''}
+${s.pairLuck && describeLatencyPairLuck(s.pairLuck) ? `<p class="small">Pair luck, ${h(describeLatencyPairLuck(s.pairLuck)!)}</p>` : ''}
 ${(s.notes ?? []).map((n) => `<p class="small muted">note: ${h(n)}</p>`).join('')}`;
 }
 
