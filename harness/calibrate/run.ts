@@ -81,14 +81,11 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     // the rounds' alone (roundsAlone), as at one pair, and every run is then judged as the gate would.
     const processes = opts.processes ?? resolved.processes;
     const asRan = new Map<CalibrationRun, CalibrationRun>();
-    const toAlone = new Map<CalibrationRun, CalibrationRun>();
     const alone = (r: CalibrationRun) => {
       const a = roundsAlone(r, resolved.budgets);
       asRan.set(a, r);
-      toAlone.set(r, a);
       return a;
     };
-    const aloneOf = (r: CalibrationRun) => toAlone.get(r) ?? r;
     const aaAlone = aaRuns.map(alone);
     const rawAa = analyseAa(aaAlone, rounds);
     const budget = resolved.budgets.cpuPerRequest;
@@ -113,9 +110,10 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     const known = knownCpuTruths(aaAlone, levelRuns);
     const honesty = intervalHonesty(known);
     const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, processes);
-    // The latency percentiles' luck: from the pairs' spread over several pairs (as the runs ran), from the A/A runs' misses at one.
-    const ran = [...aaAlone, ...levelRuns.filter((l) => l.source !== 'aa').map((l) => l.run)].map((r) => asRan.get(r) ?? r);
-    const latency = Object.fromEntries(LATENCY_LUCK_METRICS.map((m) => [m, latencyLuckEvidence(m, ran, aaAlone, processes).map((e) => ({ ...e, run: aloneOf(e.run) }))]));
+    // The latency percentiles' luck: over several pairs from their spread (roundsAlone keeps each
+    // round's pair), at one from the A/A runs' misses.
+    const runs = [...aaAlone, ...levelRuns.filter((l) => l.source !== 'aa').map((l) => l.run)];
+    const latency = Object.fromEntries(LATENCY_LUCK_METRICS.map((m) => [m, latencyLuckEvidence(m, runs, aaAlone, processes)]));
     const latencyLuck = latencyPairLuck(latency, processes);
     const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, latency) : new Map<CalibrationRun, CalibrationRun>();
     // A run the others could not judge stands as it ran (over several pairs: their spread counted).

@@ -184,11 +184,12 @@ export interface LuckEvidence {
 }
 
 /**
- * What each run says about a latency percentile's pair luck. Over several pairs per run: the
- * spread of its pairs beyond their rounds' noise (harness/stats/processes.ts, pairsLuck; P - 1
- * degrees of freedom). Over one: an A/A run's miss of its true 0 beyond its interval's standard
- * error (`aaAlone`, the rounds' own intervals), one degree each. The injected levels say nothing
- * of latency's truth, so at one pair only the A/A runs speak.
+ * What each run says about a latency percentile's pair luck. Over several pairs per run (`runs`,
+ * whose rounds keep their pairs): the spread of its pairs beyond their rounds' noise
+ * (harness/stats/processes.ts, pairsLuck; P - 1 degrees of freedom). Over one: an A/A run's miss
+ * of its true 0 beyond its interval's standard error (`aaAlone`, the rounds' own intervals), one
+ * degree each. The injected levels say nothing of latency's truth, so at one pair only the A/A
+ * runs speak.
  */
 export function latencyLuckEvidence(metric: LatencyLuckMetric, runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
   if (processes > 1) {
