@@ -1,7 +1,6 @@
 import { Calibration, CALIBRATION_SCHEMA_VERSION } from '../result/calibration.ts';
 import { loadDocument } from '../result/read-document.ts';
-import type { PairLuck } from '../run/compare-rounds.ts';
-import { pctToLog } from './power.ts';
+import { pairLuckFrom, type PairLuck } from '../run/compare-rounds.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 
 /**
@@ -15,8 +14,8 @@ export async function readPairLuck(file: string): Promise<Map<string, PairLuck>>
   const calibration = await loadDocument(file, `--calibration ${file}`, Calibration, CALIBRATION_SCHEMA_VERSION);
   const pairLuck = new Map<string, PairLuck>();
   for (const s of calibration.scenarios) {
-    const entries = Object.entries(s.pairLuck ?? {}).filter(([, l]) => l !== undefined);
-    if (entries.length > 0) pairLuck.set(s.name, Object.fromEntries(entries.map(([metric, l]) => [metric, { sd: pctToLog(l.sdPct), n: l.n, from: `the calibration ${file}` }])));
+    const luck = pairLuckFrom(s.pairLuck, `the calibration ${file}`);
+    if (luck) pairLuck.set(s.name, luck);
   }
   return pairLuck;
 }

@@ -174,12 +174,25 @@ export function logMiss(k: KnownTruth): { miss: number; se: number } {
  * summarise.ts); one that counts the luck already would read none. Null below two intervals.
  */
 export function pairLuckSd(known: readonly KnownTruth[], processes = 1): number | null {
-  if (known.length < 2) return null;
-  const excess = known.reduce((s, k) => {
-    const { miss, se } = logMiss(k);
-    return s + miss * miss - se * se;
-  }, 0);
-  return Math.sqrt(Math.max(0, (processes * excess) / known.length));
+  return (
+    pooledTau(
+      known.map((k) => {
+        const { miss, se } = logMiss(k);
+        return { tau2: processes * (miss * miss - se * se), df: 1 };
+      }),
+    )?.sd ?? null
+  );
+}
+
+/**
+ * Estimates of a luck's variance (tau^2, log-ratio, each unfloored so that their mean stays
+ * unbiased) pooled by their degrees of freedom, the sd floored at 0 after pooling; null below two
+ * degrees. `n`: the degrees pooled.
+ */
+export function pooledTau(estimates: readonly { tau2: number; df: number }[]): { sd: number; n: number } | null {
+  const n = estimates.reduce((s, e) => s + e.df, 0);
+  if (n < 2) return null;
+  return { sd: Math.sqrt(Math.max(0, estimates.reduce((s, e) => s + e.df * e.tau2, 0) / n)), n };
 }
 
 /**

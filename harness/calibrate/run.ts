@@ -118,11 +118,12 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, latency) : new Map<CalibrationRun, CalibrationRun>();
     // A run the others could not judge stands as it ran (over several pairs: their spread counted).
     const asJudged = (r: CalibrationRun) => judged.get(r) ?? asRan.get(r) ?? r;
-    const analysis = judged.size > 0 || processes > 1 ? analyseAa(aaAlone.map(asJudged), rounds) : rawAa;
+    const analysis = analyseAa(aaAlone.map(asJudged), rounds);
     const injected: InjectedLevel[] = levelRuns.map(({ level, run, source }) => {
+      const drawn = injectedLevel(level, asJudged(run), source);
+      if (!judged.has(run)) return drawn;
       const own = injectedLevel(level, run, source);
-      if (!judged.has(run)) return injectedLevel(level, asJudged(run), source);
-      return { ...injectedLevel(level, asJudged(run), source), roundsCi: { ciLowPct: own.ciLowPct, ciHighPct: own.ciHighPct, verdict: own.verdict } };
+      return { ...drawn, roundsCi: { ciLowPct: own.ciLowPct, ciHighPct: own.ciHighPct, verdict: own.verdict } };
     });
     out.push({
       name: loaded.scenario.name,

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { realisticScenario } from '../report/testing/result-fixture.ts';
 import { createRng } from '../../common/latency.ts';
-import { burnLevels, intervalHonesty, logToPct, pctToLog, type KnownTruth } from './power.ts';
+import { burnLevels, intervalHonesty, logToPct, pctToLog, pooledTau, type KnownTruth } from './power.ts';
 import { compareRounds } from '../run/compare-rounds.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, latencyLuckEvidence, latencyPairLuck, pooledEvidence, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, latencyLuckEvidence, latencyPairLuck, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -295,7 +295,7 @@ describe('the latency percentiles\' pair luck (latencyLuckEvidence, latencyPairL
     // Offsets of -3%, +3%, 0 and +2%: their root mean square is 2.4%, the rounds' noise aside.
     expect(luck.sdPct).toBeGreaterThan(1.5);
     expect(luck.sdPct).toBeLessThan(3.5);
-    expect(pooledEvidence(evidence.slice(0, 1))).toBeNull();
+    expect(pooledTau(evidence.slice(0, 1))).toBeNull();
   });
 
   it('judged as a gate given the calibration: each percentile counts the luck the other runs measured; the metrics without evidence stay as they ran', () => {

@@ -1,10 +1,10 @@
 import { METRICS, REALISTIC_METRICS } from '../result/metrics.ts';
 import type { Comparison, MetricName, ScenarioResult, Verdict } from '../result/schema.ts';
-import { compareRounds, validPairs, type PairLuck as PairLuckOf } from '../run/compare-rounds.ts';
+import { changesByPair, compareRounds, validPairs, type PairLuck as PairLuckOf } from '../run/compare-rounds.ts';
 import { pairsLuck } from '../stats/processes.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { median, perRoundChanges, scenarioVerdict } from '../stats/compare.ts';
-import { covers, expectedPct, logMiss, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
+import { covers, expectedPct, logMiss, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, pooledTau, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
 import type { AaSummary, InjectedLevel, LatencyPairLuck, PairLuck } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
@@ -194,7 +194,7 @@ export interface LuckEvidence {
 export function latencyLuckEvidence(metric: LatencyLuckMetric, runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
   if (processes > 1) {
     return usable(runs).flatMap((run) => {
-      const luck = pairsLuck(changesByPair(metric, run.result));
+      const luck = pairsLuck(changesByPair(metric, run.result.rounds));
       return luck ? [{ run, tau2: luck.tau2, df: luck.estimates.length - 1 }] : [];
     });
   }
@@ -206,30 +206,11 @@ export function latencyLuckEvidence(metric: LatencyLuckMetric, runs: readonly Ca
   });
 }
 
-/** A metric's per-round changes, grouped by the pair of processes each round ran in. */
-function changesByPair(metric: MetricName, result: ScenarioResult): number[][] {
-  const { value, higherIsWorse } = METRICS[metric];
-  const groups = new Map<number, [number, number][]>();
-  for (const [b, x] of validPairs(result.rounds)) {
-    const g = groups.get(b.process ?? 1) ?? [];
-    g.push([value(b) ?? Number.NaN, value(x) ?? Number.NaN]);
-    groups.set(b.process ?? 1, g);
-  }
-  return [...groups.values()].map((g) => perRoundChanges(metric, g.map(([b]) => b), g.map(([, x]) => x), higherIsWorse));
-}
-
-/** The evidence pooled by degrees of freedom, the sd floored at 0; null below two degrees. */
-export function pooledEvidence(evidence: readonly LuckEvidence[]): { sd: number; n: number } | null {
-  const n = evidence.reduce((s, e) => s + e.df, 0);
-  if (n < 2) return null;
-  return { sd: Math.sqrt(Math.max(0, evidence.reduce((s, e) => s + e.df * e.tau2, 0) / n)), n };
-}
-
 /** calibration.json's latency entries of `pairLuck`: each percentile with enough evidence. */
 export function latencyPairLuck(evidence: Partial<Record<LatencyLuckMetric, LuckEvidence[]>>, processes: number): Partial<Record<LatencyLuckMetric, LatencyPairLuck>> {
   const out: Partial<Record<LatencyLuckMetric, LatencyPairLuck>> = {};
   for (const m of LATENCY_LUCK_METRICS) {
-    const pooled = pooledEvidence(evidence[m] ?? []);
+    const pooled = pooledTau(evidence[m] ?? []);
     if (pooled) out[m] = { sdPct: logToPct(pooled.sd), n: pooled.n, from: processes > 1 ? 'pairs' : 'aa' };
   }
   return out;
@@ -260,7 +241,7 @@ export function judgedWithPairLuck(
     if (sd === null) return;
     const pairLuck: PairLuckOf = { cpuPerRequest: { sd, n: others.length, from } };
     for (const m of LATENCY_LUCK_METRICS) {
-      const pooled = pooledEvidence((latency[m] ?? []).filter((e) => e.run !== run));
+      const pooled = pooledTau((latency[m] ?? []).filter((e) => e.run !== run));
       if (pooled) pairLuck[m] = { ...pooled, from };
     }
     const withLuck = compareRounds(run.result.rounds, budgets, run.seed, { pairLuck });

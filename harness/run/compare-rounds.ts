@@ -2,7 +2,7 @@ import { DEFAULT_ERROR_RATE_BUDGET_PP, METRICS, REALISTIC_METRICS } from '../res
 import type { Comparison, MetricName, PairCheck, WindowResult } from '../result/schema.ts';
 import type { Budget, Budgets } from '../scenario/schema.ts';
 import { fmtSigned } from '../../common/format.ts';
-import { compareMetric, median, perRoundChanges, toPct, type Estimator } from '../stats/compare.ts';
+import { compareMetric, fromPct, median, perRoundChanges, toPct, type Estimator } from '../stats/compare.ts';
 import { matchedRate } from '../stats/matched-work.ts';
 import { twoPairLuck, type KnownLuck } from '../stats/processes.ts';
 
@@ -133,18 +133,36 @@ export function matchedRates(pairs: readonly [WindowResult, WindowResult][]): { 
  */
 export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
   const pairs = validPairs(rounds);
-  const pairOf = ([b]: [WindowResult, WindowResult]) => b.process ?? 1;
-  const numbers = [...new Set(pairs.map(pairOf))].sort((a, b) => a - b);
-  if (numbers.length !== 2) return null;
   const metric: MetricName = pairs.some(([b]) => METRICS.cpuPerRequest.value(b) !== null) ? 'cpuPerRequest' : 'throughput';
-  const { value, higherIsWorse } = METRICS[metric];
-  const changesOf = (n: number) => {
-    const own = pairs.filter((p) => pairOf(p) === n);
-    return perRoundChanges(metric, own.map(([b]) => value(b) ?? Number.NaN), own.map(([, x]) => value(x) ?? Number.NaN), higherIsWorse);
-  };
-  const luck = twoPairLuck([changesOf(numbers[0]), changesOf(numbers[1])]);
+  const byPair = changesByPair(metric, rounds);
+  if (byPair.length !== 2) return null;
+  const luck = twoPairLuck([byPair[0], byPair[1]]);
   if (luck === null) return null;
   return { metric, estimatesPct: [toPct(luck.estimates[0]), toPct(luck.estimates[1])], luckSdPct: toPct(luck.sd) };
+}
+
+/**
+ * A metric's per-round changes (oriented so that positive is worse) over the rounds where both
+ * variants are valid, grouped by the pair of processes each round ran in, in the pairs' order.
+ */
+export function changesByPair(metric: MetricName, rounds: readonly WindowResult[]): number[][] {
+  const pairs = validPairs(rounds);
+  const pairOf = ([b]: [WindowResult, WindowResult]) => b.process ?? 1;
+  const { value, higherIsWorse } = METRICS[metric];
+  return [...new Set(pairs.map(pairOf))].sort((a, b) => a - b).map((n) => {
+    const own = pairs.filter((p) => pairOf(p) === n);
+    return perRoundChanges(metric, own.map(([b]) => value(b) ?? Number.NaN), own.map(([, x]) => value(x) ?? Number.NaN), higherIsWorse);
+  });
+}
+
+/**
+ * A pair luck given in percent per metric (a scenario's `pairLuck`, or calibration.json's) as the
+ * comparisons count it (log-ratio sd), each entry naming `from`; undefined when none is given.
+ */
+export function pairLuckFrom(percent: Partial<Record<string, { sdPct: number; n: number }>> | undefined, from: string): PairLuck | undefined {
+  const given = Object.entries(percent ?? {}).filter((e): e is [string, { sdPct: number; n: number }] => e[1] !== undefined);
+  if (given.length === 0) return undefined;
+  return Object.fromEntries(given.map(([metric, l]) => [metric, { sd: fromPct(l.sdPct), n: l.n, from }]));
 }
 
 /** "CPU per request +13.2% and +1.1% (a pair's luck: sd 7.9%)": the two pairs in words, for reports. */

@@ -8,8 +8,7 @@ import { variantNeedsWorld } from '../targets/world-env.ts';
 import type { WorldMode } from '../targets/compose-world.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/start.ts';
 import type { VariantName } from './events.ts';
-import type { PairLuck } from './compare-rounds.ts';
-import { fromPct } from '../stats/compare.ts';
+import { pairLuckFrom, type PairLuck } from './compare-rounds.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
 
 /** Command-line choices that override what the scenario files say. */
@@ -147,9 +146,8 @@ function knownLuck(s: ResolvedScenario, o: RunOverrides): { pairLuck?: PairLuck 
   if (o.knownLuck === false) return {};
   const fromFile = o.pairLuck?.get(s.name);
   if (fromFile) return { pairLuck: fromFile };
-  const own = Object.entries(s.pairLuck ?? {}).filter(([, l]) => l !== undefined);
-  if (own.length === 0) return {};
-  return { pairLuck: Object.fromEntries(own.map(([metric, l]) => [metric, { sd: fromPct(l.sdPct), n: l.n, from: "the scenario's pairLuck" }])) };
+  const own = pairLuckFrom(s.pairLuck, "the scenario's pairLuck");
+  return own ? { pairLuck: own } : {};
 }
 
 /** One of the two cores a duet pins to (the machine's CPU numbers come later: harness/targets/pin.ts). */
