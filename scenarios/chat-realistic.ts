@@ -69,12 +69,15 @@ export default defineScenario({
   rounds: 6,
   // Two pairs of processes, whose spread counts in every interval (README, "How a verdict is reached").
   processes: 2,
-  // One pair of processes' luck in CPU per request on the 2-core build machine, counted in every CPU
-  // interval (README, "How a verdict is reached"): two calibrations, hours apart, pooled (6
-  // intervals each: 1.0% and 0%): `overbench calibrate --profile ci --repeats 3 --seed 1931
-  // --scenario hot-path-open --scenario chat-realistic`, 2026-12-02, and `... --seed 2021`, 2026-12-03.
+  // One pair of processes' luck on the 2-core build machine, per metric, counted in every interval
+  // of it (README, "How a verdict is reached"). CPU per request: three calibrations, hours apart,
+  // pooled (6 intervals each: 1.0%, 0% and 0.5%): `overbench calibrate --profile ci --repeats 3
+  // --seed 1931 --scenario hot-path-open --scenario chat-realistic`, 2026-12-02, `... --seed 2021`,
+  // 2026-12-03, and `overbench calibrate --profile ci --repeats 3 --processes 3 --seed 2201
+  // --scenario reconnect-churn --scenario cluster --scenario chat-realistic`, 2026-12-03. Latency
+  // and throughput: the last, from the spread of its runs' pairs (12 degrees of freedom).
   // Recalibrate on another machine (`--calibration`).
-  pairLuck: { cpuPerRequest: { sdPct: 0.7, n: 12 } },
+  pairLuck: { cpuPerRequest: { sdPct: 0.65, n: 18 }, p50: { sdPct: 0.44, n: 12 }, p95: { sdPct: 0, n: 12 }, p99: { sdPct: 0.68, n: 12 }, throughput: { sdPct: 0, n: 12 } },
   warmupSec: 1,
   measureSec: 6,
   budgets: { p50: 2, p95: 3, p99: 5, throughput: 2, cpuPerRequest: 5, errorRate: 1 },

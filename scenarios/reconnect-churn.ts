@@ -11,14 +11,20 @@ import { defineScenario } from '../index.ts';
  *
  * Budgets: the requests are cheap (status, echo, a cached chat) and each client pays a WebSocket
  * handshake every 5 requests, so connection bookkeeping is a large share of the CPU: 10% for CPU
- * per request, latency 5/10/15% (loopback, sub-millisecond), throughput 3% (closed model: a
- * slower target is also less throughput). No p99 floor: p99 is 25-90 ms here (smoke, seed 2), so
+ * per request, latency 5/10/15% (loopback, sub-millisecond), throughput 5% (closed model: a
+ * slower target is also less throughput; CPU per request covers the cost, throughput a target that
+ * waits without spending). Throughput was 3% until a calibration measured its pair luck: one pair
+ * of processes moves it by sd 2.1% on the 2-core build machine (`pairLuck` below), so at the `ci`
+ * profile's rounds no interval that counts it is narrower than about +-3%: a 3% budget could only
+ * be decided by a drop well past it (`gate --seed 2123`, one pair, read +3.8% where four others
+ * read -0.4% to +1.2%). No p99 floor: p99 is 25-90 ms here (smoke, seed 2), so
  * 15% is already milliseconds. Error rate 0.1 pp: no faults injected, ~1,700 calls per ci window.
  * The per-IP limit keeps a spare slot per client: a reconnect may arrive before the old socket's
  * close is processed.
  *
  * Time (windows only; a duet runs both variants' windows at once): default 2 x 4 + 6 x (1 + 5) = 44 s;
- * ci 4 + 12 x (0.25 + 1) = 19 s; smoke 1 + 3 x 1.75 = 6.25 s.
+ * ci 2 x 4 + 12 x (0.25 + 1) = 23 s, in two pairs of six rounds (a pair's luck counted over sqrt(2));
+ * smoke 1 + 3 x 1.75 = 6.25 s.
  */
 export default defineScenario({
   name: 'reconnect-churn',
@@ -45,18 +51,22 @@ export default defineScenario({
   rounds: 6,
   // Two pairs of processes, whose spread counts in every interval (README, "How a verdict is reached").
   processes: 2,
-  // One pair of processes' luck in CPU per request on the 2-core build machine, counted in every CPU
-  // interval (README, "How a verdict is reached"): `overbench calibrate --profile ci --repeats 3
-  // --seed 2001 --scenario cluster --scenario many-idle --scenario provider-slow
-  // --scenario reconnect-churn`, 2026-12-03.
+  // One pair of processes' luck on the 2-core build machine, per metric, counted in every interval
+  // of it (README, "How a verdict is reached"). CPU per request: two calibrations, hours apart,
+  // pooled (6 intervals each: 1.1% and 2.71%): `overbench calibrate --profile ci --repeats 3 --seed
+  // 2001 --scenario cluster --scenario many-idle --scenario provider-slow --scenario
+  // reconnect-churn`, 2026-12-03, and `overbench calibrate --profile ci --repeats 3 --processes 3
+  // --seed 2201 --scenario reconnect-churn --scenario cluster --scenario chat-realistic`,
+  // 2026-12-03. Latency and throughput: the last, from the spread of its runs' pairs (12 degrees of
+  // freedom).
   // Recalibrate on another machine (`--calibration`).
-  pairLuck: { cpuPerRequest: { sdPct: 1.1, n: 6 } },
+  pairLuck: { cpuPerRequest: { sdPct: 2.07, n: 12 }, p50: { sdPct: 2.64, n: 12 }, p95: { sdPct: 3.3, n: 12 }, p99: { sdPct: 0, n: 12 }, throughput: { sdPct: 2.1, n: 12 } },
   warmupSec: 1,
   measureSec: 5,
-  budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 10, errorRate: 0.1 },
+  budgets: { p50: 5, p95: 10, p99: 15, throughput: 5, cpuPerRequest: 10, errorRate: 0.1 },
   profiles: {
     smoke: { processes: 1, rounds: 3, warmupSec: 0.25, measureSec: 1.5 },
-    ci: { processes: 1, rounds: 12, warmupSec: 0.25, measureSec: 1 },
+    ci: { processes: 2, rounds: 12, warmupSec: 0.25, measureSec: 1 },
     full: { rounds: 12, warmupSec: 2, measureSec: 10 },
   },
 });

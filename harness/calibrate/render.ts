@@ -1,6 +1,6 @@
 import { fmtBudget, fmtChange, fmtNumber, fmtPct, fmtShare, fmtUs, LIVE_PCT_DIGITS, PCT_DIGITS } from '../../common/format.ts';
 import { markdownTable, textTable, type Column } from '../../common/table.ts';
-import { describeIntervalHonesty, describeLatencyPairLuck, describePairLuck, type Calibration, type ScenarioCalibration } from '../result/calibration.ts';
+import { describeIntervalHonesty, describeSpreadPairLuck, describePairLuck, type Calibration, type ScenarioCalibration } from '../result/calibration.ts';
 
 type TableFn = (columns: readonly Column[], rows: readonly string[][]) => string;
 
@@ -56,8 +56,8 @@ function scenarioBlock(s: ScenarioCalibration, table: TableFn, digits: number): 
   if (levels.length > 0) parts.push(`Injected CPU per call (cpuPerRequest):\n\n${table(widened ? [...LEVEL_COLUMNS, ROUNDS_ALONE] : LEVEL_COLUMNS, levels)}`);
   if (s.intervalHonesty) parts.push(`Interval honesty: ${describeIntervalHonesty(s.intervalHonesty, s.processes)}`);
   if (s.pairLuck?.cpuPerRequest) parts.push(`Pair luck: ${describePairLuck(s.pairLuck.cpuPerRequest)}`);
-  const latency = s.pairLuck && describeLatencyPairLuck(s.pairLuck);
-  if (latency) parts.push(`Pair luck, ${latency}`);
+  const spreadLuck = s.pairLuck && describeSpreadPairLuck(s.pairLuck);
+  if (spreadLuck) parts.push(`Pair luck, ${spreadLuck}`);
   for (const n of s.notes ?? []) parts.push(`note: ${n}`);
   return parts.join('\n\n');
 }

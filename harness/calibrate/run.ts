@@ -8,8 +8,8 @@ import { applyProfile } from '../scenario/profile.ts';
 import type { Design, ProfileName } from '../scenario/schema.ts';
 import type { CoreSwap } from '../run/plan.ts';
 import { burnLevels, intervalHonesty, type BurnLevel } from './power.ts';
-import type { InjectedLevel, ScenarioCalibration } from '../result/calibration.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, LATENCY_LUCK_METRICS, latencyLuckEvidence, latencyPairLuck, roundsAlone, type CalibrationRun, type LevelRun } from './summarise.ts';
+import { SPREAD_LUCK_METRICS, type InjectedLevel, type ScenarioCalibration } from '../result/calibration.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, spreadLuckEvidence, spreadPairLuck, roundsAlone, type CalibrationRun, type LevelRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
 /** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
@@ -110,12 +110,12 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     const known = knownCpuTruths(aaAlone, levelRuns);
     const honesty = intervalHonesty(known);
     const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, processes);
-    // The latency percentiles' luck: over several pairs from their spread (roundsAlone keeps each
+    // The latency percentiles' and throughput's luck: over several pairs from their spread (roundsAlone keeps each
     // round's pair), at one from the A/A runs' misses.
     const runs = [...aaAlone, ...levelRuns.filter((l) => l.source !== 'aa').map((l) => l.run)];
-    const latency = Object.fromEntries(LATENCY_LUCK_METRICS.map((m) => [m, latencyLuckEvidence(m, runs, aaAlone, processes)]));
-    const latencyLuck = latencyPairLuck(latency, processes);
-    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, latency) : new Map<CalibrationRun, CalibrationRun>();
+    const spread = Object.fromEntries(SPREAD_LUCK_METRICS.map((m) => [m, spreadLuckEvidence(m, runs, aaAlone, processes)]));
+    const spreadLuck = spreadPairLuck(spread, processes);
+    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, spread) : new Map<CalibrationRun, CalibrationRun>();
     // A run the others could not judge stands as it ran (over several pairs: their spread counted).
     const asJudged = (r: CalibrationRun) => judged.get(r) ?? asRan.get(r) ?? r;
     const analysis = analyseAa(aaAlone.map(asJudged), rounds);
@@ -140,7 +140,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
       ...(processes > 1 && { processes }),
       ...(opts.coreSwap && { coreSwap: opts.coreSwap }),
       ...(honesty && { intervalHonesty: honesty }),
-      ...((pairLuck || Object.keys(latencyLuck).length > 0) && { pairLuck: { ...(pairLuck && { cpuPerRequest: pairLuck }), ...latencyLuck } }),
+      ...((pairLuck || Object.keys(spreadLuck).length > 0) && { pairLuck: { ...(pairLuck && { cpuPerRequest: pairLuck }), ...spreadLuck } }),
       ...(judged.size > 0 && { roundsMdePct: rawAa.mdePct }),
     });
   }

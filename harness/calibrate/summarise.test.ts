@@ -4,7 +4,7 @@ import { realisticScenario } from '../report/testing/result-fixture.ts';
 import { createRng } from '../../common/latency.ts';
 import { burnLevels, intervalHonesty, logToPct, pctToLog, pooledTau, type KnownTruth } from './power.ts';
 import { compareRounds } from '../run/compare-rounds.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, latencyLuckEvidence, latencyPairLuck, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
+import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, spreadLuckEvidence, spreadPairLuck, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -257,7 +257,7 @@ describe('judgedWithPairLuck (what calibration.json reports: as a gate given the
   });
 });
 
-describe('the latency percentiles\' pair luck (latencyLuckEvidence, latencyPairLuck)', () => {
+describe('the latency percentiles\' and throughput\'s pair luck (spreadLuckEvidence, spreadPairLuck)', () => {
   const budgets = { ...BUDGETS, p50: 50 };
   // Runs of `pairs` pairs of processes, each pair's offset drawn with sd `tau` (log), the rounds quiet.
   const runsOf = (count: number, pairs: number, tau: number, seed: number): CalibrationRun[] => {
@@ -273,24 +273,31 @@ describe('the latency percentiles\' pair luck (latencyLuckEvidence, latencyPairL
 
   it('over several pairs: the spread of each run\'s pairs beyond their rounds\' noise, pooled by degrees of freedom', () => {
     const runs = runsOf(12, 4, 0.03, 3);
-    const evidence = latencyLuckEvidence('p50', runs, [], 4);
+    const evidence = spreadLuckEvidence('p50', runs, [], 4);
     expect(evidence).toHaveLength(12);
     expect(evidence.every((e) => e.df === 3)).toBe(true);
-    const luck = latencyPairLuck({ p50: evidence }, 4).p50!;
+    const luck = spreadPairLuck({ p50: evidence }, 4).p50!;
     expect(luck).toMatchObject({ n: 36, from: 'pairs' });
     expect(luck.sdPct).toBeGreaterThan(2.2);
     expect(luck.sdPct).toBeLessThan(3.8);
     // Pairs with no luck of their own read (nearly) none: the floor is applied after pooling, not per run.
-    const quiet = latencyPairLuck({ p50: latencyLuckEvidence('p50', runsOf(12, 4, 0, 4), [], 4) }, 4).p50!;
+    const quiet = spreadPairLuck({ p50: spreadLuckEvidence('p50', runsOf(12, 4, 0, 4), [], 4) }, 4).p50!;
     expect(quiet.sdPct).toBeLessThan(0.8);
-    expect(latencyLuckEvidence('p50', runsOf(12, 4, 0, 4), [], 4).some((e) => e.tau2 < 0)).toBe(true);
+    expect(spreadLuckEvidence('p50', runsOf(12, 4, 0, 4), [], 4).some((e) => e.tau2 < 0)).toBe(true);
+  });
+
+  it('throughput too: a slower pair of processes serves fewer requests, and its luck is measured the same way', () => {
+    const luck = spreadPairLuck({ throughput: spreadLuckEvidence('throughput', runsOf(12, 4, 0.03, 7), [], 4) }, 4).throughput!;
+    expect(luck).toMatchObject({ n: 36, from: 'pairs' });
+    expect(luck.sdPct).toBeGreaterThan(2.2);
+    expect(luck.sdPct).toBeLessThan(3.8);
   });
 
   it('over one pair: the A/A runs\' misses of their true 0 beyond their standard errors, one degree each', () => {
     const aa = [0.97, 1.03, 1.0, 1.02].map((slowdown, i) => ({ seed: i, result: realisticScenario({ name: 'aa', slowdown, noise: 0.002, rounds: 8, budgets, requestsPerRound: 4000, seed: 60 + i }) }));
-    const evidence = latencyLuckEvidence('p50', [], aa, 1);
+    const evidence = spreadLuckEvidence('p50', [], aa, 1);
     expect(evidence.map((e) => e.df)).toEqual([1, 1, 1, 1]);
-    const luck = latencyPairLuck({ p50: evidence }, 1).p50!;
+    const luck = spreadPairLuck({ p50: evidence }, 1).p50!;
     expect(luck).toMatchObject({ n: 4, from: 'aa' });
     // Offsets of -3%, +3%, 0 and +2%: their root mean square is 2.4%, the rounds' noise aside.
     expect(luck.sdPct).toBeGreaterThan(1.5);
@@ -301,7 +308,7 @@ describe('the latency percentiles\' pair luck (latencyLuckEvidence, latencyPairL
   it('judged as a gate given the calibration: each percentile counts the luck the other runs measured; the metrics without evidence stay as they ran', () => {
     const runs = runsOf(6, 3, 0.03, 5);
     const alone = runs.map((r) => roundsAlone(r, budgets));
-    const latency = { p50: latencyLuckEvidence('p50', runs, [], 3).map((e) => ({ ...e, run: alone[runs.indexOf(e.run)] })) };
+    const latency = { p50: spreadLuckEvidence('p50', runs, [], 3).map((e) => ({ ...e, run: alone[runs.indexOf(e.run)] })) };
     const judged = judgedWithPairLuck(knownCpuTruths(alone, []), budgets, 3, latency);
     expect(judged.size).toBe(6);
     const metric = (r: CalibrationRun, m: string) => r.result.comparisons.find((c) => c.metric === m)!;

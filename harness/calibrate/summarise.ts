@@ -5,7 +5,7 @@ import { pairsLuck } from '../stats/processes.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { median, perRoundChanges, scenarioVerdict } from '../stats/compare.ts';
 import { covers, expectedPct, logMiss, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, pooledTau, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
-import type { AaSummary, InjectedLevel, LatencyPairLuck, PairLuck } from '../result/calibration.ts';
+import { SPREAD_LUCK_METRICS, type AaSummary, type InjectedLevel, type PairLuck, type SpreadLuckMetric, type SpreadPairLuck } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
 export interface CalibrationRun {
@@ -164,7 +164,7 @@ export function knownCpuTruths(aaRuns: readonly CalibrationRun[], levels: readon
  * they ran in (their `process` ignored), so that it carries none of the pairs' luck. At one pair
  * that is the run as it ran; over several, the run's own intervals counted their spread, and the
  * calibration measures the luck from the rounds' misses of the truth (pairLuckSd) or the pairs'
- * spread (latencyPairLuck).
+ * spread (spreadPairLuck).
  */
 export function roundsAlone(run: CalibrationRun, budgets: Budgets): CalibrationRun {
   if (run.result.error || new Set(run.result.rounds.map((w) => w.process ?? 1)).size < 2) return run;
@@ -172,9 +172,6 @@ export function roundsAlone(run: CalibrationRun, budgets: Budgets): CalibrationR
   return { seed: run.seed, result: { ...run.result, comparisons: compareRounds(rounds, budgets, run.seed) } };
 }
 
-/** The latency percentiles whose pair luck a calibration measures beside CPU per request's. */
-export const LATENCY_LUCK_METRICS = ['p50', 'p95', 'p99'] as const;
-export type LatencyLuckMetric = (typeof LATENCY_LUCK_METRICS)[number];
 
 /** One run's word on a metric's pair luck: an estimate of tau^2 (log-ratio, not floored) and its degrees of freedom. */
 export interface LuckEvidence {
@@ -184,14 +181,14 @@ export interface LuckEvidence {
 }
 
 /**
- * What each run says about a latency percentile's pair luck. Over several pairs per run (`runs`,
+ * What each run says about a latency percentile's or throughput's pair luck. Over several pairs per run (`runs`,
  * whose rounds keep their pairs): the spread of its pairs beyond their rounds' noise
  * (harness/stats/processes.ts, pairsLuck; P - 1 degrees of freedom). Over one: an A/A run's miss
  * of its true 0 beyond its interval's standard error (`aaAlone`, the rounds' own intervals), one
- * degree each. The injected levels say nothing of latency's truth, so at one pair only the A/A
- * runs speak.
+ * degree each. The injected levels say nothing of latency's or throughput's truth, so at one pair
+ * only the A/A runs speak.
  */
-export function latencyLuckEvidence(metric: LatencyLuckMetric, runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
+export function spreadLuckEvidence(metric: SpreadLuckMetric, runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
   if (processes > 1) {
     return usable(runs).flatMap((run) => {
       const luck = pairsLuck(changesByPair(metric, run.result.rounds));
@@ -206,10 +203,10 @@ export function latencyLuckEvidence(metric: LatencyLuckMetric, runs: readonly Ca
   });
 }
 
-/** calibration.json's latency entries of `pairLuck`: each percentile with enough evidence. */
-export function latencyPairLuck(evidence: Partial<Record<LatencyLuckMetric, LuckEvidence[]>>, processes: number): Partial<Record<LatencyLuckMetric, LatencyPairLuck>> {
-  const out: Partial<Record<LatencyLuckMetric, LatencyPairLuck>> = {};
-  for (const m of LATENCY_LUCK_METRICS) {
+/** calibration.json's `pairLuck` entries besides CPU's: each metric with enough evidence. */
+export function spreadPairLuck(evidence: Partial<Record<SpreadLuckMetric, LuckEvidence[]>>, processes: number): Partial<Record<SpreadLuckMetric, SpreadPairLuck>> {
+  const out: Partial<Record<SpreadLuckMetric, SpreadPairLuck>> = {};
+  for (const m of SPREAD_LUCK_METRICS) {
     const pooled = pooledTau(evidence[m] ?? []);
     if (pooled) out[m] = { sdPct: logToPct(pooled.sd), n: pooled.n, from: processes > 1 ? 'pairs' : 'aa' };
   }
@@ -218,7 +215,7 @@ export function latencyPairLuck(evidence: Partial<Record<LatencyLuckMetric, Luck
 
 /**
  * Each known-truth run judged as a gate given this calibration (`--calibration`) judges it: its
- * CPU interval, and each latency percentile's with `latency` evidence, widened by the pair luck
+ * CPU interval, and each other metric's with `spread` evidence (latency, throughput), widened by the pair luck
  * the calibration's *other* runs measured (leave one out, so no interval vouches for itself;
  * harness/stats/compare.ts: over P pairs, pooled with their spread and over sqrt(P)), their
  * verdicts and the scenario's from that. The rounds' own intervals
@@ -231,7 +228,7 @@ export function judgedWithPairLuck(
   known: readonly KnownRun[],
   budgets: Budgets,
   processes = 1,
-  latency: Partial<Record<LatencyLuckMetric, LuckEvidence[]>> = {},
+  spread: Partial<Record<SpreadLuckMetric, LuckEvidence[]>> = {},
 ): Map<CalibrationRun, CalibrationRun> {
   const judged = new Map<CalibrationRun, CalibrationRun>();
   const from = "the calibration's other runs";
@@ -240,8 +237,8 @@ export function judgedWithPairLuck(
     const sd = pairLuckSd(others, processes);
     if (sd === null) return;
     const pairLuck: PairLuckOf = { cpuPerRequest: { sd, n: others.length, from } };
-    for (const m of LATENCY_LUCK_METRICS) {
-      const pooled = pooledTau((latency[m] ?? []).filter((e) => e.run !== run));
+    for (const m of SPREAD_LUCK_METRICS) {
+      const pooled = pooledTau((spread[m] ?? []).filter((e) => e.run !== run));
       if (pooled) pairLuck[m] = { ...pooled, from };
     }
     const withLuck = compareRounds(run.result.rounds, budgets, run.seed, { pairLuck });

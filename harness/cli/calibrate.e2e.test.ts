@@ -82,8 +82,9 @@ describe('overbench calibrate', () => {
     // One A/A run and three injected levels: four intervals with a known truth, each judged by the other three.
     const luck = s.pairLuck!.cpuPerRequest!;
     expect(luck.n).toBe(4);
-    // The latency percentiles' luck from each run's two pairs (one degree of freedom a run).
+    // The latency percentiles' and throughput's luck from each run's two pairs (one degree of freedom a run).
     expect(s.pairLuck!.p50).toMatchObject({ from: 'pairs', n: 4 });
+    expect(s.pairLuck!.throughput).toMatchObject({ from: 'pairs', n: 4 });
     expect(luck.sdPct).toBeGreaterThanOrEqual(0);
     const injected = s.injected.filter((l) => l.source === 'injected');
     expect(injected).toHaveLength(3);

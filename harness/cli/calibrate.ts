@@ -20,7 +20,7 @@ baseline), the baseline against the same build burning known CPU per call (EXAI_
 0, 0.5x, 1x, 2x the cpuPerRequest budget), the minimum detectable effect per metric, and whether
 the CPU intervals are as wide as the truth needs (too narrow: spread the rounds with --processes).
 Also the luck each pair of processes carries (pairLuck: CPU's from the truths, the latency
-percentiles' from the A/A runs or, with --processes, the pairs' spread), which a scenario's pairLuck
+percentiles' and throughput's from the A/A runs or, with --processes, the pairs' spread), which a scenario's pairLuck
 or realistic and gate --calibration FILE count in their intervals; the verdicts, widths,
 coverage and MDE reported are then those intervals' (each run widened by the other runs' luck).
 Writes <out>/<run-id>/calibration.json, summary.md and <out>/latest-calibration.json.

@@ -17,7 +17,7 @@ exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.
 --until-decided: a realistic scenario left inconclusive adds batches of rounds, each look at its
   share of the 5% error rate, within DURATION (90s, 5m) of the scenario's start
 --calibration FILE: a calibration.json (overbench calibrate --profile ci; repeatable); each
-  scenario it calibrated counts the pair luck measured there in its CPU and latency intervals, over
+  scenario it calibrated counts the pair luck measured there in its CPU, latency and throughput intervals, over
   the figure the built-in scenario carries (pairLuck, measured on the 2-core build machine)`;
 
 export async function run(argv: string[]): Promise<number> {

@@ -20,7 +20,7 @@ const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile s
   pairLuck, or --calibration) the rounds' interval, widened by it pooled with the pairs' spread;
   without, at P = 2 by their spread alone, at P >= 3 the interval across the pairs
 --calibration FILE: a calibration.json (overbench calibrate; repeatable); each scenario it
-  calibrated counts the pair luck measured there in its CPU and latency intervals, over the scenario's pairLuck
+  calibrated counts the pair luck measured there in its CPU, latency and throughput intervals, over the scenario's pairLuck
 --world compose: the services of docker-compose.bench.yml, by URL, instead of fakes started here
 --dashboard: a live view of the run on http://127.0.0.1:PORT (none or 0: a free port, printed)
 --design: duet (default) loads and measures both variants at once, each on its own core: the

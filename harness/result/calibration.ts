@@ -92,12 +92,21 @@ export const PairLuck = z.object({
 });
 
 /**
- * A latency percentile's pair luck (harness/calibrate/summarise.ts, latencyPairLuck): sd percent,
+ * The metrics whose pair luck a calibration measures from a spread, beside CPU per request's from
+ * the known truths: the latency percentiles and throughput, whose truth an injected burn does not
+ * give. Throughput: reconnect-churn at one pair read +3.8% [+1.9%, +6.5%] of throughput in one gate
+ * (`gate --seed 2123`) and -0.4% to +1.2% in four others, one slow instrumented process throughout.
+ */
+export const SPREAD_LUCK_METRICS = ['p50', 'p95', 'p99', 'throughput'] as const;
+export type SpreadLuckMetric = (typeof SPREAD_LUCK_METRICS)[number];
+
+/**
+ * A latency percentile's or throughput's pair luck (harness/calibrate/summarise.ts, spreadPairLuck): sd percent,
  * from `n` degrees of freedom, measured `from` the A/A runs' misses of their true 0 (one pair per
  * run) or the spread of each run's pairs (several).
  */
-export const LatencyPairLuck = z.object({ sdPct: z.number().nonnegative(), n: z.number().int().positive(), from: z.enum(['aa', 'pairs']) });
-export type LatencyPairLuck = z.infer<typeof LatencyPairLuck>;
+export const SpreadPairLuck = z.object({ sdPct: z.number().nonnegative(), n: z.number().int().positive(), from: z.enum(['aa', 'pairs']) });
+export type SpreadPairLuck = z.infer<typeof SpreadPairLuck>;
 
 export const ScenarioCalibration = z.object({
   name: z.string(),
@@ -135,11 +144,11 @@ export const ScenarioCalibration = z.object({
   /**
    * Detail: the luck each pair of processes carries (a scenario's `pairLuck`, or `realistic` and
    * `gate --calibration`, count it in their intervals), per metric: CPU per request's from every
-   * interval with a known truth, the latency percentiles' (LatencyPairLuck) from the A/A runs or
+   * interval with a known truth, the latency percentiles' and throughput's (SpreadPairLuck) from the A/A runs or
    * the pairs' spread. Per pair whatever the runs' pairs: a calibration over P pairs measures
    * CPU's from its rounds' misses of the truth, which carry it over sqrt(P).
    */
-  pairLuck: z.object({ cpuPerRequest: PairLuck, p50: LatencyPairLuck, p95: LatencyPairLuck, p99: LatencyPairLuck }).partial().optional(),
+  pairLuck: z.object({ cpuPerRequest: PairLuck, p50: SpreadPairLuck, p95: SpreadPairLuck, p99: SpreadPairLuck, throughput: SpreadPairLuck }).partial().optional(),
   /** Detail: a pinned duet's core swaps (`mid-window` or `round`), when given on the command line. */
   coreSwap: z.enum(['rapid', 'mid-window', 'round']).optional(),
 });
@@ -182,13 +191,13 @@ export function describeIntervalHonesty(h: IntervalHonesty, processes: number | 
   return `${what}: the intervals are ${h.scale.toFixed(1)}x too narrow; ${remedy}.`;
 }
 
-/** The latency percentiles' pair luck in one sentence; null when none was measured. */
-export function describeLatencyPairLuck(p: NonNullable<ScenarioCalibration['pairLuck']>): string | null {
-  const parts = (['p50', 'p95', 'p99'] as const).flatMap((m) => (p[m] ? [`${m} ${p[m].sdPct.toFixed(1)}%`] : []));
-  if (parts.length === 0) return null;
-  const from = (['p50', 'p95', 'p99'] as const).map((m) => p[m]).find((l) => l !== undefined)!;
+/** The latency percentiles' and throughput's pair luck in one sentence; null when none was measured. */
+export function describeSpreadPairLuck(p: NonNullable<ScenarioCalibration['pairLuck']>): string | null {
+  const measured = SPREAD_LUCK_METRICS.flatMap((m) => (p[m] ? [[m, p[m]] as const] : []));
+  if (measured.length === 0) return null;
+  const from = measured[0][1];
   const how = from.from === 'pairs' ? `the spread of each run's pairs of processes (${from.n} degrees of freedom)` : `the A/A runs' misses of their true 0 (${from.n})`;
-  return `latency, one pair of processes' luck: ${parts.join(', ')}, from ${how}; those intervals above count it too.`;
+  return `latency and throughput, one pair of processes' luck: ${measured.map(([m, l]) => `${m} ${l.sdPct.toFixed(1)}%`).join(', ')}, from ${how}; those intervals above count it too.`;
 }
 
 /** `pairLuck.cpuPerRequest` in one sentence, for the terminal, summary.md and the HTML report. */

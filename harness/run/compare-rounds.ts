@@ -144,14 +144,17 @@ export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
 /**
  * A metric's per-round changes (oriented so that positive is worse) over the rounds where both
  * variants are valid, grouped by the pair of processes each round ran in, in the pairs' order.
+ * Throughput by the matched work where the rounds have it, as compareRounds judges it.
  */
 export function changesByPair(metric: MetricName, rounds: readonly WindowResult[]): number[][] {
   const pairs = validPairs(rounds);
   const pairOf = ([b]: [WindowResult, WindowResult]) => b.process ?? 1;
   const { value, higherIsWorse } = METRICS[metric];
+  const measured = (w: WindowResult) => value(w) ?? Number.NaN;
   return [...new Set(pairs.map(pairOf))].sort((a, b) => a - b).map((n) => {
     const own = pairs.filter((p) => pairOf(p) === n);
-    return perRoundChanges(metric, own.map(([b]) => value(b) ?? Number.NaN), own.map(([, x]) => value(x) ?? Number.NaN), higherIsWorse);
+    const matched = metric === 'throughput' ? matchedRates(own) : null;
+    return perRoundChanges(metric, matched?.baseline ?? own.map(([b]) => measured(b)), matched?.instrumented ?? own.map(([, x]) => measured(x)), higherIsWorse);
   });
 }
 

@@ -160,9 +160,13 @@ describe('a known pair luck (--calibration, the scenario\'s pairLuck)', () => {
     expect(raw.pairLuck).toBeUndefined();
   });
 
-  it("carries a latency percentile's luck beside CPU's, each as the scenario gives it", () => {
-    const [mine] = planScenarios([tiny({ rounds: 6, pairLuck: { p50: { sdPct: 1, n: 20 }, p99: { sdPct: 10, n: 20 } } })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
-    expect(mine.pairLuck).toEqual({ p50: { sd: Math.log1p(0.01), n: 20, from: "the scenario's pairLuck" }, p99: { sd: Math.log1p(0.1), n: 20, from: "the scenario's pairLuck" } });
+  it("carries a latency percentile's and throughput's luck beside CPU's, each as the scenario gives it", () => {
+    const [mine] = planScenarios([tiny({ rounds: 6, pairLuck: { p50: { sdPct: 1, n: 20 }, p99: { sdPct: 10, n: 20 }, throughput: { sdPct: 2, n: 8 } } })], { baseline: 'spawn:x', instrumented: 'spawn:y' }, 1);
+    expect(mine.pairLuck).toEqual({
+      p50: { sd: Math.log1p(0.01), n: 20, from: "the scenario's pairLuck" },
+      p99: { sd: Math.log1p(0.1), n: 20, from: "the scenario's pairLuck" },
+      throughput: { sd: Math.log1p(0.02), n: 8, from: "the scenario's pairLuck" },
+    });
   });
 
   it('comes with every built-in scenario, so the gate counts it with no flag', async () => {

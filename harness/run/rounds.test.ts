@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram } from '../driver/histogram.ts';
 import type { WindowStats } from '../driver/messages.ts';
 import { WindowResult } from '../result/schema.ts';
-import { compareRounds, validPairs } from './compare-rounds.ts';
+import { changesByPair, compareRounds, validPairs } from './compare-rounds.ts';
 import { exactnessRound, summarizeExactness } from './exactness.ts';
 import { attachMatchedWork, buildWindowResult } from './window-result.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
@@ -103,6 +103,9 @@ describe('comparisons over rounds', () => {
     const [t] = compareRounds(rounds, { throughput: 3 }, 1);
     expect(t).toMatchObject({ metric: 'throughput', matchedRequests: 8, baselineMedian: 500, instrumentedMedian: 475, verdict: 'pass' });
     expect(t.estimatePct).toBeCloseTo(2, 6);
+    // The pairs' luck reads the same changes as the comparison (the matched work's), not the windows' counts.
+    const [byPair] = changesByPair('throughput', rounds);
+    for (const c of byPair) expect(c).toBeCloseTo(Math.log(1.02), 6);
     // One round without it: every round falls back to the windows' own counts.
     const [counted] = compareRounds(rounds.map((r) => (r.round === 3 ? { ...r, matchedWork: undefined } : r)), { throughput: 3 }, 1);
     expect(counted.matchedRequests).toBeUndefined();

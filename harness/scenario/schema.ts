@@ -223,11 +223,11 @@ function build(opts: SchemaOptions) {
      * The luck one pair of processes carries on the machine the scenario runs on, per metric, as
      * `overbench calibrate` measured it (calibration.json's `pairLuck`: `sdPct`, and `n`, the
      * intervals or degrees of freedom it came from): CPU per request's, and the latency
-     * percentiles' where the calibration measured them. Each such interval counts it
+     * percentiles' and throughput's where the calibration measured them. Each such interval counts it
      * (harness/stats/compare.ts), so a verdict does not rest on one pair's luck, and over several
      * pairs it is not left to their t. `--calibration FILE` overrides it.
      */
-    pairLuck: z.strictObject({ cpuPerRequest: KnownPairLuck.optional(), p50: KnownPairLuck.optional(), p95: KnownPairLuck.optional(), p99: KnownPairLuck.optional() }).optional(),
+    pairLuck: z.strictObject({ cpuPerRequest: KnownPairLuck.optional(), p50: KnownPairLuck.optional(), p95: KnownPairLuck.optional(), p99: KnownPairLuck.optional(), throughput: KnownPairLuck.optional() }).optional(),
     budgets: Budgets,
     profiles: z.strictObject({ smoke: Profile.optional(), ci: Profile.optional(), full: Profile.optional() }).optional(),
     /** Named ports each variant gets, free and distinct: `{port:NAME}`. */

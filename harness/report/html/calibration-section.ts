@@ -1,4 +1,4 @@
-import { describeIntervalHonesty, describeLatencyPairLuck, describePairLuck, tooNarrow, type Calibration, type ScenarioCalibration } from '../../result/calibration.ts';
+import { describeIntervalHonesty, describeSpreadPairLuck, describePairLuck, tooNarrow, type Calibration, type ScenarioCalibration } from '../../result/calibration.ts';
 import { fmtBudget, fmtChange, fmtNumber, fmtPct, fmtShare, fmtUs, MISSING } from '../../../common/format.ts';
 import { METRICS } from '../../result/metrics.ts';
 import { escapeHtml as h } from '../escape.ts';
@@ -24,7 +24,7 @@ function scenarioBlock(s: ScenarioCalibration): string {
     return `<tr><td>${l.multiple === undefined ? '' : `${l.multiple}x budget`}</td><td class="num">${fmtNumber(l.burnUs, 0)} us</td>` +
       `<td class="num">${fmtPct(l.expectedPct)}</td><td class="num">${fmtChange(l.estimatePct, l.ciLowPct, l.ciHighPct)}</td><td>${badge(l.verdict)}</td><td>${cover}</td>${alone}</tr>`;
   });
-  const latencyLuck = s.pairLuck && describeLatencyPairLuck(s.pairLuck);
+  const spreadLuck = s.pairLuck && describeSpreadPairLuck(s.pairLuck);
   const head = `${s.profile} profile, ${s.rounds} rounds${s.processes ? ` in ${s.processes} pairs of processes` : ''}${s.design ? `, ${s.design}` : ''}: A/A ${s.aa.repeats} repeat(s), ` +
     `false fail ${rate(s.aa.falseFailRate)}, false inconclusive ${rate(s.aa.falseInconclusiveRate)}; baseline CPU per request ${fmtUs(s.baselineCpuPerRequestUs)}`;
   return `<h3>${h(s.name)}</h3>
@@ -35,7 +35,7 @@ ${levels.length > 0 ? `<table><thead><tr><th>injected CPU per call</th><th class
 <tbody>${levels.join('')}</tbody></table>` : ''}
 ${s.intervalHonesty ? `<p class="small${tooNarrow(s.intervalHonesty) ? ' bad' : ''}">Interval honesty: ${h(describeIntervalHonesty(s.intervalHonesty, s.processes))}</p>` : ''}
 ${s.pairLuck?.cpuPerRequest ? `<p class="small">Pair luck: ${h(describePairLuck(s.pairLuck.cpuPerRequest))}</p>` : ''}
-${latencyLuck ? `<p class="small">Pair luck, ${h(latencyLuck)}</p>` : ''}
+${spreadLuck ? `<p class="small">Pair luck, ${h(spreadLuck)}</p>` : ''}
 ${(s.notes ?? []).map((n) => `<p class="small muted">note: ${h(n)}</p>`).join('')}`;
 }
 
