@@ -60,7 +60,7 @@ const chatCalibration: Calibration = {
   runId: 'cal-chat',
   finishedAt: '2026-11-27T06:00:00.000Z',
   command: 'overbench calibrate --scenario chat-realistic --profile ci --seed 43',
-  scenarios: [{ ...calibration.scenarios[0], name: 'chat-realistic', mdePct: { cpuPerRequest: 8.75, p99: 33.2, throughput: 8.3 }, intervalHonesty: { n: 6, scale: 1.12, chiSquare: 7.5, pValue: 0.28 }, pairLuck: undefined }],
+  scenarios: [{ ...calibration.scenarios[0], name: 'chat-realistic', processes: 3, mdePct: { cpuPerRequest: 8.75, p99: 33.2, throughput: 8.3 }, intervalHonesty: { n: 6, scale: 1.12, chiSquare: 7.5, pValue: 0.28 }, pairLuck: undefined }],
 };
 
 const MARK = (f: Fact) => `\u27E6${f.id}~${f.text}\u27E7`;
@@ -152,7 +152,7 @@ describe('overbench findings: the memo from fixture results', () => {
     expect(md).toContain('overbench calibrate --profile ci --repeats 3 --seed 42    # cal-run/calibration.json');
     expect(md).toContain('| hot-path-open | CPU-only path | fast |');
     expect(md).toMatch(/\| hot-path-open \| ci, 12 rounds, duet \| 4\.3% \| 31\.5% \|.*\| 1\.9x, too narrow \| 7\.3% \(sd 2\.5%\) \|$/m);
-    expect(md).toMatch(/\| chat-realistic \| ci, 12 rounds, duet \| 8\.8% \| 33\.2% \|.*\| 1\.1x, honest \| n\/a \|$/m);
+    expect(md).toMatch(/\| chat-realistic \| ci, 12 rounds in 3 pairs of processes, duet \| 8\.8% \| 33\.2% \|.*\| 1\.1x, honest \| n\/a \|$/m);
     expect(md).toMatch(/\| chat-realistic \| chat pipeline \| fast \|.*\| 8\.8% \|$/m);
     expect(md).toContain('| chat-realistic | chat pipeline | fast |');
   });

@@ -121,7 +121,7 @@ function power(f: Facts, findings: Findings): Block[] {
     const rate = s.aa.falseFailRate;
     return [
       s.name,
-      `${s.profile}, ${f.read(s.rounds, `${at}.rounds`, (x) => fmtNumber(x, 0))} rounds${s.design ? `, ${s.design}` : ''}`,
+      `${s.profile}, ${f.read(s.rounds, `${at}.rounds`, (x) => fmtNumber(x, 0))} rounds${s.processes ? ` in ${f.read(s.processes, `${at}.processes`, (x) => fmtNumber(x, 0))} pairs of processes` : ''}${s.design ? `, ${s.design}` : ''}`,
       ...metrics.map((m) => (s.mdePct[m] == null ? 'n/a' : `${f.read(s.mdePct[m]!, `${at}.mdePct.${m}`, share)}`)),
       rate == null ? 'n/a' : `${f.read(rate, `${at}.aa.falseFailRate`, (x) => fmtShare(x, 0), 100)} of ${f.read(s.aa.repeats, `${at}.aa.repeats`, (x) => fmtNumber(x, 0))}`,
       s.intervalHonesty == null
