@@ -59,13 +59,12 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', pid: process.pid, host: daemon.host, wsPort: daemon.wsPort, monitoringPort: daemon.monitoringPort, dashboardPort: daemon.dashboardPort, backend: daemon.metrics.name })}\n`,
-  );
   // The first signal starts a graceful close; a second one means "now", unless it comes within a
   // second: that is the same stop (a Ctrl-C reaches the whole process group, and `npm run`
   // forwards it to us again). The listeners stay, so no repeat ever meets the default action.
-  await new Promise<void>((resolve) => {
+  // They are in place before the ready line: a caller that signals as soon as it reads it must not
+  // meet the default action either (a loaded machine can pause us between the two).
+  const stopped = new Promise<void>((resolve) => {
     let stoppingSince = 0;
     const onSignal = () => {
       if (stoppingSince === 0) {
@@ -78,6 +77,10 @@ async function main(): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  process.stdout.write(
+    `${JSON.stringify({ event: 'ready', pid: process.pid, host: daemon.host, wsPort: daemon.wsPort, monitoringPort: daemon.monitoringPort, dashboardPort: daemon.dashboardPort, backend: daemon.metrics.name })}\n`,
+  );
+  await stopped;
   await daemon.close();
   if (profile) process.stderr.write(`daemon: CPU profile written to ${await profile.stop(config.cpuProfile!)}\n`);
   return ExitCode.Pass;
