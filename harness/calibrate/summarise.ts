@@ -172,7 +172,6 @@ export function roundsAlone(run: CalibrationRun, budgets: Budgets): CalibrationR
   return { seed: run.seed, result: { ...run.result, comparisons: compareRounds(rounds, budgets, run.seed) } };
 }
 
-
 /** One run's word on a metric's pair luck: an estimate of tau^2 (log-ratio, not floored) and its degrees of freedom. */
 export interface LuckEvidence {
   run: CalibrationRun;

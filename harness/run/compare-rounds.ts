@@ -69,14 +69,14 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
     if (budget === null) return;
     const unavailable = rounds.length > 0 && rounds.every((r) => value(r) === null);
     if (unavailable) return;
-    const matched = metric === 'throughput' ? matchedRates(pairs) : null;
+    const { baseline, instrumented, matched } = seriesOf(metric, pairs);
     const measured = (w: WindowResult) => value(w) ?? Number.NaN;
     const c = compareMetric({
       metric,
       ...budget,
       higherIsWorse,
-      baseline: matched?.baseline ?? pairs.map(([b]) => measured(b)),
-      instrumented: matched?.instrumented ?? pairs.map(([, x]) => measured(x)),
+      baseline,
+      instrumented,
       processes: pairs.map(([b]) => b.process ?? 1),
       seed: (seed + i * 0x9e3779b1) >>> 0,
       ...(alpha !== undefined && { alpha }),
@@ -102,6 +102,17 @@ export function compareRounds(rounds: readonly WindowResult[], budgets: Budgets,
     out.push({ ...c, tailRequests: tail, ...(thin && { note: c.note ? `${c.note}. ${thin}` : thin }) });
   });
   return out;
+}
+
+/**
+ * What a metric's comparison reads from the valid pairs: each variant's values, by round; for
+ * throughput the matched work's rates where every pair has them (`matched`), else the windows' own.
+ */
+function seriesOf(metric: MetricName, pairs: readonly [WindowResult, WindowResult][]): { baseline: number[]; instrumented: number[]; matched: ReturnType<typeof matchedRates> } {
+  const matched = metric === 'throughput' ? matchedRates(pairs) : null;
+  if (matched) return { baseline: matched.baseline, instrumented: matched.instrumented, matched };
+  const measured = (w: WindowResult) => METRICS[metric].value(w) ?? Number.NaN;
+  return { baseline: pairs.map(([b]) => measured(b)), instrumented: pairs.map(([, x]) => measured(x)), matched: null };
 }
 
 /**
@@ -149,12 +160,9 @@ export function pairCheck(rounds: readonly WindowResult[]): PairCheck | null {
 export function changesByPair(metric: MetricName, rounds: readonly WindowResult[]): number[][] {
   const pairs = validPairs(rounds);
   const pairOf = ([b]: [WindowResult, WindowResult]) => b.process ?? 1;
-  const { value, higherIsWorse } = METRICS[metric];
-  const measured = (w: WindowResult) => value(w) ?? Number.NaN;
   return [...new Set(pairs.map(pairOf))].sort((a, b) => a - b).map((n) => {
-    const own = pairs.filter((p) => pairOf(p) === n);
-    const matched = metric === 'throughput' ? matchedRates(own) : null;
-    return perRoundChanges(metric, matched?.baseline ?? own.map(([b]) => measured(b)), matched?.instrumented ?? own.map(([, x]) => measured(x)), higherIsWorse);
+    const { baseline, instrumented } = seriesOf(metric, pairs.filter((p) => pairOf(p) === n));
+    return perRoundChanges(metric, baseline, instrumented, METRICS[metric].higherIsWorse);
   });
 }
 
