@@ -199,11 +199,17 @@ export function pooledTau(estimates: readonly { tau2: number; df: number }[]): {
  * Whether the luck, once added, makes the intervals honest, judged out of sample: each interval
  * widened by the luck of its `processes` pairs' mean that the others measured (leave one out, so no
  * interval vouches for itself), then scored as intervalHonesty scores, and counted as holding its
- * truth or not. Null below three intervals (two to estimate from, one to judge).
+ * truth or not. `luckWithout(i)`: the luck measured without interval i's run, where it comes from
+ * other evidence than these intervals (by default pairLuckSd of the others). Null below three
+ * intervals (two to estimate from, one to judge).
  */
-export function pairLuckHonesty(known: readonly KnownTruth[], processes = 1): { honesty: ReturnType<typeof intervalHonesty>; covered: number; n: number } | null {
+export function pairLuckHonesty(
+  known: readonly KnownTruth[],
+  processes = 1,
+  luckWithout: (i: number) => number | null = (i) => pairLuckSd(known.filter((_, j) => j !== i), processes),
+): { honesty: ReturnType<typeof intervalHonesty>; covered: number; n: number } | null {
   if (known.length < 3) return null;
-  const widened = known.map((k, i) => ({ ...k, ...widenByPairLuck(k, (pairLuckSd(known.filter((_, j) => j !== i), processes) ?? 0) / Math.sqrt(processes)) }));
+  const widened = known.map((k, i) => ({ ...k, ...widenByPairLuck(k, (luckWithout(i) ?? 0) / Math.sqrt(processes)) }));
   const covered = widened.filter((k) => covers(k.ciLowPct, k.ciHighPct, k.truthPct)).length;
   return { honesty: intervalHonesty(widened), covered, n: widened.length };
 }

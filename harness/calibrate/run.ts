@@ -9,7 +9,7 @@ import type { Design, ProfileName } from '../scenario/schema.ts';
 import type { CoreSwap } from '../run/plan.ts';
 import { burnLevels, intervalHonesty, type BurnLevel } from './power.ts';
 import { SPREAD_LUCK_METRICS, type InjectedLevel, type ScenarioCalibration } from '../result/calibration.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, spreadLuckEvidence, spreadPairLuck, roundsAlone, type CalibrationRun, type LevelRun } from './summarise.ts';
+import { analyseAa, cpuLuckEvidence, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, spreadLuckEvidence, spreadPairLuck, roundsAlone, type CalibrationRun, type LevelRun } from './summarise.ts';
 import { calibrationScenario } from './variants.ts';
 
 /** The cpuPerRequest budget the burn levels aim at when a scenario gives none. */
@@ -109,13 +109,15 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     // calibration reports (verdicts, widths, MDE, coverage) is as a gate given this file draws it.
     const known = knownCpuTruths(aaAlone, levelRuns);
     const honesty = intervalHonesty(known);
-    const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, processes);
-    // The latency percentiles' and throughput's luck: over several pairs from their spread (roundsAlone keeps each
-    // round's pair), at one from the A/A runs' misses.
+    // Every metric's luck over several pairs from their spread (roundsAlone keeps each round's
+    // pair); CPU's with the A/A runs' misses (cpuLuckEvidence), at one pair from every known truth's
+    // miss; the others' at one pair from the A/A runs' misses.
     const runs = [...aaAlone, ...levelRuns.filter((l) => l.source !== 'aa').map((l) => l.run)];
+    const cpuEvidence = cpuLuckEvidence(known, runs, aaAlone, processes);
+    const pairLuck = cpuPairLuck(known, rawAa.mdePct.cpuPerRequest ?? null, processes, cpuEvidence);
     const spread = Object.fromEntries(SPREAD_LUCK_METRICS.map((m) => [m, spreadLuckEvidence(m, runs, aaAlone, processes)]));
     const spreadLuck = spreadPairLuck(spread, processes);
-    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, spread) : new Map<CalibrationRun, CalibrationRun>();
+    const judged = pairLuck ? judgedWithPairLuck(known, resolved.budgets, processes, spread, cpuEvidence) : new Map<CalibrationRun, CalibrationRun>();
     // A run the others could not judge stands as it ran (over several pairs: their spread counted).
     const asJudged = (r: CalibrationRun) => judged.get(r) ?? asRan.get(r) ?? r;
     const analysis = analyseAa(aaAlone.map(asJudged), rounds);

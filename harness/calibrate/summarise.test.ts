@@ -4,7 +4,7 @@ import { realisticScenario } from '../report/testing/result-fixture.ts';
 import { createRng } from '../../common/latency.ts';
 import { burnLevels, intervalHonesty, logToPct, pctToLog, pooledTau, type KnownTruth } from './power.ts';
 import { compareRounds } from '../run/compare-rounds.ts';
-import { analyseAa, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, spreadLuckEvidence, spreadPairLuck, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
+import { analyseAa, cpuLuckEvidence, cpuPairLuck, injectedLevel, judgedWithPairLuck, knownCpuTruths, spreadLuckEvidence, spreadPairLuck, roundChanges, roundsAlone, type CalibrationRun } from './summarise.ts';
 
 // The fixture adds its own defaults for the metrics not named here.
 const BUDGETS = { p50: 5, p95: 10, p99: 15, throughput: 1, cpuPerRequest: 10 };
@@ -319,5 +319,57 @@ describe('the latency percentiles\' and throughput\'s pair luck (spreadLuckEvide
       // p95 has no evidence here: its interval is the rounds' own, as roundsAlone left it.
       expect(metric(j, 'p95')).toEqual(metric(r, 'p95'));
     }
+  });
+});
+
+describe("CPU per request's luck over pairs, from exact truths only (cpuLuckEvidence)", () => {
+  const budgets = { ...BUDGETS, cpuPerRequest: 5 };
+  const TAU = 0.02;
+  // A run over 3 pairs of processes, each pair's offset drawn with sd TAU (log), its true change `shift`.
+  const runOf = (shift: number, seed: number): CalibrationRun => {
+    const rng = createRng(seed);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    const rounds = [0, 1, 2].flatMap((p) =>
+      realisticScenario({ name: 'c', slowdown: shift * Math.exp(TAU * normal()), noise: 0.004, rounds: 4, budgets, seed: seed * 10 + p }).rounds.map((w) => ({ ...w, round: w.round + 4 * p, process: p + 1 })),
+    );
+    return roundsAlone({ seed, result: { ...realisticScenario({ name: 'c', rounds: 4, budgets, seed }), rounds, comparisons: compareRounds(rounds, budgets, seed) } }, budgets);
+  };
+  const aa = Array.from({ length: 12 }, (_, i) => runOf(1, 300 + i));
+  // Injected levels whose burn really costs +15%, where the model (burn over the baseline's CPU
+  // per request) expects +10%: a closed loop near its core's capacity, as cluster measured.
+  const injected = Array.from({ length: 12 }, (_, i) => runOf(1.15, 400 + i)).map((run) => {
+    const baseline = run.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!.baselineMedian!;
+    return { level: { multiple: 2, burnUs: 0.1 * baseline, expectedPct: 10 }, run, source: 'injected' as const };
+  });
+  const known = knownCpuTruths(aa, injected);
+  const runs = [...aa, ...injected.map((l) => l.run)];
+
+  it('measures the luck from the pairs\' spread and the A/A misses, unmoved by a biased model of the injected truth', () => {
+    const evidence = cpuLuckEvidence(known, runs, aa, 3)!;
+    // Two degrees per run from its three pairs, one per A/A run from its miss of 0.
+    expect(evidence.reduce((n, e) => n + e.df, 0)).toBe(24 * 2 + 12);
+    const luck = cpuPairLuck(known, 1.5, 3, evidence)!;
+    expect(luck).toMatchObject({ from: 'pairs', n: 60, judged: 24 });
+    expect(luck.sdPct).toBeGreaterThan(1.3);
+    expect(luck.sdPct).toBeLessThan(2.7);
+    // The known truths' misses take the model's 5-point error for luck.
+    const fromMisses = cpuPairLuck(known, 1.5, 3)!;
+    expect(fromMisses.from).toBe('truths');
+    expect(fromMisses.sdPct).toBeGreaterThan(5);
+    // They still judge it: the A/A intervals, widened, hold their 0; the biased levels do not hold 10%.
+    expect(luck.covered).toBeGreaterThanOrEqual(11);
+    expect(luck.covered).toBeLessThan(18);
+  });
+
+  it('judges each run with the luck measured without it', () => {
+    const evidence = cpuLuckEvidence(known, runs, aa, 3)!;
+    const judged = judgedWithPairLuck(known, budgets, 3, {}, evidence);
+    expect(judged.size).toBe(24);
+    const note = judged.get(aa[0])!.result.comparisons.find((c) => c.metric === 'cpuPerRequest')!.note;
+    expect(note).toMatch(/the luck of 3 pairs of processes' mean, sd [\d.]+%, from the calibration's other runs and their spread\)$/);
+  });
+
+  it('is not used at one pair of processes, where the known truths\' misses are all there is', () => {
+    expect(cpuLuckEvidence(known, runs, aa, 1)).toBeNull();
   });
 });

@@ -187,7 +187,7 @@ export interface LuckEvidence {
  * degree each. The injected levels say nothing of latency's or throughput's truth, so at one pair
  * only the A/A runs speak.
  */
-export function spreadLuckEvidence(metric: SpreadLuckMetric, runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
+export function spreadLuckEvidence(metric: SpreadLuckMetric | 'cpuPerRequest', runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] {
   if (processes > 1) {
     return usable(runs).flatMap((run) => {
       const luck = pairsLuck(changesByPair(metric, run.result.rounds));
@@ -213,6 +213,36 @@ export function spreadPairLuck(evidence: Partial<Record<SpreadLuckMetric, LuckEv
 }
 
 /**
+ * CPU per request's luck over P >= 2 pairs, from truths that are exact: the spread of every run's
+ * pairs beyond their rounds' noise (spreadLuckEvidence; P - 1 degrees each, no truth needed) and
+ * each A/A run's miss of its true 0 (its rounds alone: P (miss^2 - se^2), one degree each, which
+ * also counts an offset that all pairs of a run share). Not the injected levels' misses: their
+ * truth is a model, the burn over the baseline's CPU per request, and where the load is a closed
+ * loop whose core is busy the burn also costs requests, so it reads high. cluster read its six
+ * levels at 1.1 to 1.6 times their expected (`calibrate --profile ci --repeats 3 --processes 3`,
+ * seeds 2201 and 2301): a bias the misses took for luck (sd 2.0% and 3.0% where its A/A runs and
+ * pairs read far less). Null at one pair: there the misses of every known truth are all there is
+ * (cpuPairLuck, pairLuckSd).
+ */
+export function cpuLuckEvidence(known: readonly KnownRun[], runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] | null {
+  if (processes < 2) return null;
+  const aa = new Set(aaAlone);
+  const misses = known.filter((k) => aa.has(k.run)).map((k): LuckEvidence => {
+    const { miss, se } = logMiss(k);
+    return { run: k.run, tau2: processes * (miss * miss - se * se), df: 1 };
+  });
+  return [...spreadLuckEvidence('cpuPerRequest', runs, aaAlone, processes), ...misses];
+}
+
+/** The CPU luck without `run`'s evidence (leave one out), or from the other known truths' misses where there is no such evidence. */
+function cpuLuckWithout(run: CalibrationRun, known: readonly KnownRun[], evidence: readonly LuckEvidence[] | null, processes: number): { sd: number; n: number } | null {
+  if (evidence) return pooledTau(evidence.filter((e) => e.run !== run));
+  const others = known.filter((k) => k.run !== run);
+  const sd = pairLuckSd(others, processes);
+  return sd === null ? null : { sd, n: others.length };
+}
+
+/**
  * Each known-truth run judged as a gate given this calibration (`--calibration`) judges it: its
  * CPU interval, and each other metric's with `spread` evidence (latency, throughput), widened by the pair luck
  * the calibration's *other* runs measured (leave one out, so no interval vouches for itself;
@@ -228,14 +258,14 @@ export function judgedWithPairLuck(
   budgets: Budgets,
   processes = 1,
   spread: Partial<Record<SpreadLuckMetric, LuckEvidence[]>> = {},
+  cpuEvidence: readonly LuckEvidence[] | null = null,
 ): Map<CalibrationRun, CalibrationRun> {
   const judged = new Map<CalibrationRun, CalibrationRun>();
   const from = "the calibration's other runs";
-  known.forEach(({ run }, i) => {
-    const others = known.filter((_, j) => j !== i);
-    const sd = pairLuckSd(others, processes);
-    if (sd === null) return;
-    const pairLuck: PairLuckOf = { cpuPerRequest: { sd, n: others.length, from } };
+  known.forEach(({ run }) => {
+    const cpu = cpuLuckWithout(run, known, cpuEvidence, processes);
+    if (cpu === null) return;
+    const pairLuck: PairLuckOf = { cpuPerRequest: { ...cpu, from } };
     for (const m of SPREAD_LUCK_METRICS) {
       const pooled = pooledTau((spread[m] ?? []).filter((e) => e.run !== run));
       if (pooled) pairLuck[m] = { ...pooled, from };
@@ -257,16 +287,27 @@ const PAIRS_SHOWN = [1, 2, 3, 4, 6, 8];
  * CPU per request's luck of one pair of processes (power.ts, pairLuckSd) from the calibration's
  * runs over `processes` pairs each (their rounds' own intervals), what it does to the MDE (and
  * would do were the same rounds spread over more pairs: the rounds' MDE stays, the luck shrinks
- * by sqrt(P)), and whether intervals widened by it hold their truth (leave one out). Null below
- * three intervals.
+ * by sqrt(P)), and whether intervals widened by it hold their truth (leave one out). `evidence`
+ * (cpuLuckEvidence, over P >= 2 pairs): the luck is measured from it, not from the known truths'
+ * misses, which then only judge it. Null below three intervals.
  */
-export function cpuPairLuck(known: readonly KnownTruth[], mdeCpuPct: number | null, processes: number): PairLuck | null {
-  const sd = pairLuckSd(known, processes);
-  const check = pairLuckHonesty(known, processes);
+export function cpuPairLuck(
+  known: readonly (KnownTruth & { run?: CalibrationRun })[],
+  mdeCpuPct: number | null,
+  processes: number,
+  evidence: readonly LuckEvidence[] | null = null,
+): PairLuck | null {
+  const pooled = evidence ? pooledTau(evidence) : null;
+  const sd = evidence ? (pooled?.sd ?? null) : pairLuckSd(known, processes);
+  const check = evidence
+    ? pairLuckHonesty(known, processes, (i) => pooledTau(evidence.filter((e) => e.run !== known[i].run))?.sd ?? null)
+    : pairLuckHonesty(known, processes);
   if (sd === null || check === null) return null;
   return {
     sdPct: logToPct(sd),
-    n: known.length,
+    n: pooled?.n ?? known.length,
+    from: evidence ? 'pairs' : 'truths',
+    judged: check.n,
     mdePct: mdeCpuPct === null ? null : mdeWithPairLuckPct(mdeCpuPct, sd, processes),
     covered: check.covered,
     ...(check.honesty && { honesty: check.honesty }),

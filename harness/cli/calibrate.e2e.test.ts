@@ -79,9 +79,10 @@ describe('overbench calibrate', () => {
     expect(ran.code).toBe(0);
     const s = Calibration.parse(JSON.parse(ran.stdout)).scenarios[0];
     expect(s).toMatchObject({ name: 'hot-path-open', rounds: 6, processes: 2 });
-    // One A/A run and three injected levels: four intervals with a known truth, each judged by the other three.
+    // CPU's luck from exact truths: each of the four runs' two pairs (one degree of freedom a run)
+    // and the A/A run's miss of 0 (one); the four intervals with a known truth are judged by it.
     const luck = s.pairLuck!.cpuPerRequest!;
-    expect(luck.n).toBe(4);
+    expect(luck).toMatchObject({ from: 'pairs', n: 5, judged: 4 });
     // The latency percentiles' and throughput's luck from each run's two pairs (one degree of freedom a run).
     expect(s.pairLuck!.p50).toMatchObject({ from: 'pairs', n: 4 });
     expect(s.pairLuck!.throughput).toMatchObject({ from: 'pairs', n: 4 });

@@ -73,14 +73,19 @@ export const InjectedLevel = z.object({
 const IntervalHonesty = z.object({ n: z.number().int().positive(), scale: z.number(), chiSquare: z.number(), pValue: z.number() });
 
 /**
- * One pair of processes' luck for a metric (harness/calibrate/power.ts, pairLuckSd): the sd of the
- * offset a pair carries (percent), from `n` intervals with a known truth; the MDE once it counts;
- * and, each interval widened by the luck the others measured, how many then held their truth
- * (`covered` of `n`) and their honesty.
+ * One pair of processes' luck for CPU per request: the sd of the offset a pair carries (percent),
+ * from `n` degrees of freedom; `from` says which: `truths`, the misses of the intervals with a known
+ * truth (power.ts, pairLuckSd; one pair per run), or `pairs`, the spread of each run's pairs and the
+ * A/A runs' misses (summarise.ts, cpuLuckEvidence; several). Then the MDE once it counts; and, each
+ * known-truth interval widened by the luck measured without its run, how many held their truth
+ * (`covered`) and their honesty.
  */
 export const PairLuck = z.object({
   sdPct: z.number().nonnegative(),
   n: z.number().int().positive(),
+  from: z.enum(['truths', 'pairs']).optional(),
+  /** The known-truth intervals judged (`covered` of them); where absent, `n`. */
+  judged: z.number().int().nonnegative().optional(),
   mdePct: z.number().nullable(),
   covered: z.number().int().nonnegative(),
   honesty: IntervalHonesty.optional(),
@@ -205,5 +210,8 @@ export function describePairLuck(p: PairLuck): string {
   const mde = p.mdePct === null ? '' : `; the MDE with it ${p.mdePct.toFixed(1)}%`;
   const check = p.honesty ? `, root mean square miss ${p.honesty.scale.toFixed(1)} standard errors (p = ${p.honesty.pValue.toFixed(2)})` : '';
   const byPairs = p.mdeByPairsPct ? ` The same rounds over more pairs of processes: MDE ${Object.entries(p.mdeByPairsPct).map(([k, v]) => `${v.toFixed(1)}% at ${k}`).join(', ')}.` : '';
-  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${p.n} intervals with a known truth)${mde}. Each interval widened by the luck the others measured held its truth in ${p.covered} of ${p.n}${check}; the CPU intervals, verdicts and MDE above are so widened, as a gate that counts this luck draws them (the rounds' own: 'rounds alone'). A gate counts it with \`--calibration\` and this file, or with \`pairLuck: { cpuPerRequest: { sdPct, n } }\` in the scenario.${byPairs}`;
+  const from = p.from === 'pairs'
+    ? `${p.n} degrees of freedom: the spread of each run's pairs of processes, and the A/A runs' misses of their true 0`
+    : `${p.n} intervals with a known truth`;
+  return `CPU per request, one pair of processes carries an offset of sd ${p.sdPct.toFixed(1)}% that its rounds cannot see (from ${from})${mde}. Each interval with a known truth, widened by the luck measured without its run, held its truth in ${p.covered} of ${p.judged ?? p.n}${check}; the CPU intervals, verdicts and MDE above are so widened, as a gate that counts this luck draws them (the rounds' own: 'rounds alone'). A gate counts it with \`--calibration\` and this file, or with \`pairLuck: { cpuPerRequest: { sdPct, n } }\` in the scenario.${byPairs}`;
 }

@@ -2,7 +2,8 @@
  * The reference daemon as a cluster: N instances of daemon/main.ts (EXAI_CLUSTER_INSTANCES), all
  * children of this one process, so the harness measures the whole cluster's CPU and RSS as one
  * process tree and stops it with one signal. Every instance gets the same environment (the same
- * Redis and Supabase) and its own ephemeral ports. Prints one line when all are ready:
+ * Redis and Supabase) and its own ephemeral ports; with OVERBENCH_V8_SEED, a V8 seed each
+ * (instanceSeed). Prints one line when all are ready:
  *   {"event":"ready","pid":P,"instances":[<each daemon's ready line>...]}
  * SIGTERM/SIGINT stop every instance gracefully; the death of the harness does too.
  */
@@ -11,7 +12,7 @@ import { readyLine } from '../../common/child-process/ready-line.ts';
 import { ExitCode } from '../../common/exit-codes.ts';
 import { stopOnSignals, stopWithParent } from '../../common/orphan.ts';
 import { REPO_ROOT } from '../../common/tsx.ts';
-import { referenceDaemonArgv } from './reference-daemon-argv.ts';
+import { instanceSeed, referenceDaemonArgv } from './reference-daemon-argv.ts';
 import { runMain } from '../../common/run-main.ts';
 
 async function main(): Promise<number> {
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
   const stopAll = () => Promise.all(children.map((c) => c.stop(10_000)));
   const stopping = stopOnSignals(stopAll, ExitCode.Pass);
   for (let i = 0; i < n; i++) {
-    children.push(spawnChild(process.execPath, referenceDaemonArgv(seed), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    children.push(spawnChild(process.execPath, referenceDaemonArgv(seed === undefined ? undefined : instanceSeed(seed, i)), { name: `instance ${i + 1}`, env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
   // A failing instance's stderr is ours: the harness shows it.
   for (const c of children) c.stderr?.onLine((l) => process.stderr.write(`${c.name}: ${l}\n`));

@@ -11,6 +11,8 @@ import { startProviderFake } from '../../fakes/provider/server.ts';
 import type { RunningServer } from '../../fakes/common/running.ts';
 import { WsTestClient } from '../../daemon/testing/ws-test-client.ts';
 import { createServer, connect, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { instanceSeed } from './reference-daemon-argv.ts';
 import { startCluster, startRoundRobin } from './cluster.ts';
 import { targetStats } from '../measure/daemon-monitor.ts';
 import type { FakesEndpoints } from './fakes-process.ts';
@@ -79,7 +81,7 @@ describe('round-robin balancer', () => {
 describe('reference cluster (instances)', () => {
   it('3 instances in one tree; scope=cluster totals equal what the clients exchanged', async () => {
     const t = await startCluster({
-      label: 'test', instances: 3, fakes,
+      label: 'test', instances: 3, fakes, v8Seed: 12345,
       env: { METRICS_BACKEND: 'fast', EXAI_RATE_LIMIT: 'off', EXAI_METRICS_SINKS: 'redis', EXAI_METRICS_FLUSH_MS: '100' },
     });
     try {
@@ -95,6 +97,12 @@ describe('reference cluster (instances)', () => {
       expect(after.messagesSent - before.messagesSent).toBe(wire.received);
       const snap = (await (await fetch(`${t.monitoringUrl}/metrics.json?scope=cluster`)).json()) as { instances: string[] };
       expect(snap.instances).toHaveLength(3);
+      // a V8 seed each (instanceSeed): the instances' layout luck averages instead of being one draw
+      const seeds = snap.instances.map((id) => {
+        const pid = id.split(':').at(-2);
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('--random-seed='));
+      });
+      expect(seeds.sort()).toEqual([0, 1, 2].map((i) => `--random-seed=${instanceSeed(12345, i)}`).sort());
       // a window reads every instance's /stats as one (targetStats): three daemons' connections and timers
       expect(t.monitoringUrls).toHaveLength(3);
       const one = await targetStats({ monitoringUrl: t.monitoringUrl });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { layoutSeed, REFERENCE_DAEMON_V8_FLAGS } from './reference-daemon-argv.ts';
+import { instanceSeed, layoutSeed, REFERENCE_DAEMON_V8_FLAGS } from './reference-daemon-argv.ts';
 
 /**
  * Promotes ~350 MB into the old generation (at most ~180 MB of it live at once) and drops it in
@@ -46,5 +46,16 @@ describe('layoutSeed', () => {
     expect(new Set(seeds).size).toBe(4);
     expect(seeds.every((s) => s > 0)).toBe(true);
     expect(layoutSeed(42, 3)).toBe(seeds[2]);
+  });
+});
+
+describe('instanceSeed', () => {
+  it("keeps the cluster's seed for instance 0 and gives the others their own, the same in both variants", () => {
+    const cluster = layoutSeed(42, 1);
+    const seeds = [0, 1, 2].map((i) => instanceSeed(cluster, i));
+    expect(seeds[0]).toBe(cluster);
+    expect(new Set(seeds).size).toBe(3);
+    expect(seeds.every((s) => Number.isInteger(s) && s > 0)).toBe(true);
+    expect(instanceSeed(cluster, 2)).toBe(seeds[2]);
   });
 });

@@ -58,3 +58,14 @@ export function referenceDaemonArgv(v8Seed?: number): string[] {
 export function layoutSeed(scenarioSeed: number, pair: number): number {
   return ((Math.imul(scenarioSeed ^ 0x5bd1e995, 0x9e3779b1) + pair * 0x6d2b79f5) >>> 1) || 1;
 }
+
+/**
+ * The V8 seed of a cluster's instance `index` (0-based), from the cluster's (layoutSeed): instance
+ * 0 keeps it, each other instance gets one of its own, and instance i of the baseline cluster
+ * shares its seed with instance i of the instrumented one. Why: instances with one seed run the
+ * same code with the same layout, so their layout luck is one draw, not N; with a seed each, the
+ * luck that the pair's shared seeds do not cancel averages over the N instances.
+ */
+export function instanceSeed(clusterSeed: number, index: number): number {
+  return index === 0 ? clusterSeed : layoutSeed(clusterSeed, 1 + index);
+}
