@@ -15,7 +15,11 @@ import { defineScenario } from '../index.ts';
  * roll-up rows) must equal the frames the driver sent and received.
  *
  * Budgets: the aggregation runs on a timer off the hot path, so a difference shows in CPU per
- * request first: 5%; latency 5/10/15% (the chat calls wait ~120 ms on the provider), throughput 3%.
+ * request first: 5%; latency 5/10/15% (the chat calls wait ~120 ms on the provider), throughput
+ * 5%: one pair of processes carries a throughput luck of 0.9% (pairLuck below), so its MDE at the
+ * ci rounds is ~3.5% (`calibrate ... --seed 2302`: the rounds' 2.5% and 2.8 x 0.9% in
+ * quadrature), above the 3% it had; gates 2302 and 2303 left it open at 3% (+0.7% [-1.9%, +3.5%],
+ * -0.7% [-3.5%, +3.0%]). An aggregation that blocks requests still shows at 5%.
  *
  * Per-round warm-up windows are 0 in ci: each window ends by draining the chat calls in flight
  * (~1.2 s), so a warm-up bought no steadier start, only time. Measured (`realistic --scenario
@@ -66,7 +70,7 @@ export default defineScenario({
   pairLuck: { cpuPerRequest: { sdPct: 0, n: 30 }, p50: { sdPct: 5.57, n: 48 }, p95: { sdPct: 1.53, n: 48 }, p99: { sdPct: 0.57, n: 48 }, throughput: { sdPct: 0.91, n: 48 } },
   warmupSec: 1,
   measureSec: 5,
-  budgets: { p50: 5, p95: 10, p99: 15, throughput: 3, cpuPerRequest: 5, errorRate: 0.1 },
+  budgets: { p50: 5, p95: 10, p99: 15, throughput: 5, cpuPerRequest: 5, errorRate: 0.1 },
   profiles: {
     smoke: { processes: 1, rounds: 3, warmupSec: 0.5, measureSec: 2 },
     ci: { processes: 1, rounds: 11, warmupSec: 0, measureSec: 2 },
