@@ -235,7 +235,7 @@ export function cpuLuckEvidence(known: readonly KnownRun[], runs: readonly Calib
 }
 
 /** The CPU luck without `run`'s evidence (leave one out), or from the other known truths' misses where there is no such evidence. */
-function cpuLuckWithout(run: CalibrationRun, known: readonly KnownRun[], evidence: readonly LuckEvidence[] | null, processes: number): { sd: number; n: number } | null {
+function cpuLuckWithout(run: CalibrationRun | undefined, known: readonly (KnownTruth & { run?: CalibrationRun })[], evidence: readonly LuckEvidence[] | null, processes: number): { sd: number; n: number } | null {
   if (evidence) return pooledTau(evidence.filter((e) => e.run !== run));
   const others = known.filter((k) => k.run !== run);
   const sd = pairLuckSd(others, processes);
@@ -300,7 +300,7 @@ export function cpuPairLuck(
   const pooled = evidence ? pooledTau(evidence) : null;
   const sd = evidence ? (pooled?.sd ?? null) : pairLuckSd(known, processes);
   const check = evidence
-    ? pairLuckHonesty(known, processes, (i) => pooledTau(evidence.filter((e) => e.run !== known[i].run))?.sd ?? null)
+    ? pairLuckHonesty(known, processes, (i) => cpuLuckWithout(known[i].run, known, evidence, processes)?.sd ?? null)
     : pairLuckHonesty(known, processes);
   if (sd === null || check === null) return null;
   return {
