@@ -174,14 +174,13 @@ export function logMiss(k: KnownTruth): { miss: number; se: number } {
  * summarise.ts); one that counts the luck already would read none. Null below two intervals.
  */
 export function pairLuckSd(known: readonly KnownTruth[], processes = 1): number | null {
-  return (
-    pooledTau(
-      known.map((k) => {
-        const { miss, se } = logMiss(k);
-        return { tau2: processes * (miss * miss - se * se), df: 1 };
-      }),
-    )?.sd ?? null
-  );
+  return pooledTau(known.map((k) => missEvidence(k, processes)))?.sd ?? null;
+}
+
+/** One known truth's miss as evidence of a pair's luck (pairLuckSd): P (miss^2 - se^2), unfloored, one degree of freedom. */
+export function missEvidence(k: KnownTruth, processes = 1): { tau2: number; df: number } {
+  const { miss, se } = logMiss(k);
+  return { tau2: processes * (miss * miss - se * se), df: 1 };
 }
 
 /**

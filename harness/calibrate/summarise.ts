@@ -4,7 +4,7 @@ import { changesByPair, compareRounds, validPairs, type PairLuck as PairLuckOf }
 import { pairsLuck } from '../stats/processes.ts';
 import type { Budgets } from '../scenario/schema.ts';
 import { median, perRoundChanges, scenarioVerdict } from '../stats/compare.ts';
-import { covers, expectedPct, logMiss, logToPct, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, pooledTau, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
+import { covers, expectedPct, logToPct, missEvidence, mdePct, mdeWithPairLuckPct, pairLuckHonesty, pairLuckSd, pctToLog, pooledSd, pooledTau, roundsFor, sdFromHalfWidths, type BurnLevel, type KnownTruth } from './power.ts';
 import { SPREAD_LUCK_METRICS, type AaSummary, type InjectedLevel, type PairLuck, type SpreadLuckMetric, type SpreadPairLuck } from '../result/calibration.ts';
 
 /** One run of a calibration: the seed it ran with and what came of it. */
@@ -197,8 +197,7 @@ export function spreadLuckEvidence(metric: SpreadLuckMetric | 'cpuPerRequest', r
   return usable(aaAlone).flatMap((run) => {
     const c = run.result.comparisons.find((x) => x.metric === metric);
     if (c?.estimatePct == null || c.ciLowPct == null || c.ciHighPct == null) return [];
-    const { miss, se } = logMiss({ truthPct: 0, estimatePct: c.estimatePct, ciLowPct: c.ciLowPct, ciHighPct: c.ciHighPct });
-    return [{ run, tau2: miss * miss - se * se, df: 1 }];
+    return [{ run, ...missEvidence({ truthPct: 0, estimatePct: c.estimatePct, ciLowPct: c.ciLowPct, ciHighPct: c.ciHighPct }) }];
   });
 }
 
@@ -227,10 +226,7 @@ export function spreadPairLuck(evidence: Partial<Record<SpreadLuckMetric, LuckEv
 export function cpuLuckEvidence(known: readonly KnownRun[], runs: readonly CalibrationRun[], aaAlone: readonly CalibrationRun[], processes: number): LuckEvidence[] | null {
   if (processes < 2) return null;
   const aa = new Set(aaAlone);
-  const misses = known.filter((k) => aa.has(k.run)).map((k): LuckEvidence => {
-    const { miss, se } = logMiss(k);
-    return { run: k.run, tau2: processes * (miss * miss - se * se), df: 1 };
-  });
+  const misses = known.filter((k) => aa.has(k.run)).map((k): LuckEvidence => ({ run: k.run, ...missEvidence(k, processes) }));
   return [...spreadLuckEvidence('cpuPerRequest', runs, aaAlone, processes), ...misses];
 }
 
