@@ -15,7 +15,8 @@ const USAGE = `usage: overbench gate [--backend B] [--seed N] [--out DIR] [--jso
 The CI gate: the ci profile of bench:tight and of every built-in realistic scenario, one result,
 exit 0 pass, 1 a budget failed, 2 bad input or target fault, 3 inconclusive.
 --until-decided: a realistic scenario left inconclusive adds batches of rounds, each look at its
-  share of the 5% error rate, within DURATION (90s, 5m) of the scenario's start
+  share of the 5% error rate (a comparison keeps the first look's verdict that decided it),
+  within DURATION (90s, 5m) of the scenario's start
 --calibration FILE: a calibration.json (overbench calibrate --profile ci; repeatable); each
   scenario it calibrated counts the pair luck measured there in its CPU, latency and throughput intervals, over
   the figure the built-in scenario carries (pairLuck, measured on the 2-core build machine)`;

@@ -28,7 +28,8 @@ const USAGE = `usage: overbench realistic [--scenario NAME|PATH]... [--profile s
   as mid-window), or are pinned with taskset and swapped every round and halfway through each
   measured window (mid-window) or every round only (round); interleaved runs them one after the other
 --until-decided: while a comparison is inconclusive, add batches of rounds, each look at its share
-  of the 5% error rate, each scenario within DURATION (90s, 5m, 1h) of its start
+  of the 5% error rate (a comparison keeps the first look's verdict that decided it), each
+  scenario within DURATION (90s, 5m, 1h) of its start
 TARGET: "spawn:CMD ARGS" ({port}, $PORT, $EXAI_WS_PORT) or "url:ws://host:port"; none = the reference daemon
 exit: 0 pass, 1 budget failed, 2 bad input or target fault, 3 inconclusive`;
 

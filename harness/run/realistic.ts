@@ -2,7 +2,7 @@ import type { RunOutcome } from '../result/build.ts';
 import type { Comparison, ScenarioResult, WindowResult } from '../result/schema.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { scenarioVerdict } from '../stats/compare.ts';
-import { lookAlpha, planLooks, stopAfterLook, type StopReason } from '../stats/sequential.ts';
+import { keepDecided, lookAlpha, planLooks, stopAfterLook, type StopReason } from '../stats/sequential.ts';
 import { compareRounds } from './compare-rounds.ts';
 import type { RunListener } from './events.ts';
 import { planScenarios, type RunOverrides, type ScenarioPlan } from './plan.ts';
@@ -38,7 +38,8 @@ interface ScenarioContext {
 /**
  * One scenario's sequential rounds: a look after each batch (all rounds so far, at the level the
  * spending function gives the look), another batch while a comparison is inconclusive and time
- * allows, and the scenario's result from the last look. The clock starts with the scenario; the
+ * allows, and the scenario's result from the looks: each comparison as the first look that decided
+ * it read it (keepDecided), else as the last look did. The clock starts with the scenario; the
  * first batch starts with its first window of round 1 (the listener sees it).
  */
 export class SequentialRounds {
@@ -49,6 +50,8 @@ export class SequentialRounds {
   private readonly startMs: number;
   private batchStartMs: number | null = null;
   private longestBatchMs = 0;
+  /** The comparisons as the looks so far stand (keepDecided). */
+  private standing: SequentialComparison[] = [];
 
   constructor(
     private readonly plan: ScenarioPlan,
@@ -76,7 +79,8 @@ export class SequentialRounds {
     this.looks++;
     if (this.looks === 1) this.maxLooks = planLooks({ maxTimeMs: this.maxTimeMs, elapsedMs, batchMs });
     this.alpha = lookAlpha(this.looks, this.maxLooks);
-    const verdicts = this.compare(rounds).map((c) => c.verdict);
+    this.standing = keepDecided(this.standing, this.compare(rounds));
+    const verdicts = this.standing.map((c) => c.verdict);
     const stop = stopAfterLook({ look: this.looks, maxLooks: this.maxLooks, verdicts, elapsedMs, longestBatchMs: this.longestBatchMs, maxTimeMs: this.maxTimeMs });
     if (stop === null) return this.plan.scenario.rounds;
     this.stoppedBy = stop;
@@ -84,15 +88,16 @@ export class SequentialRounds {
   };
 
   /**
-   * The scenario's result as the last look read it: comparisons at that look's level, carrying the
-   * looks and the level, and the verdict from them. One that ended in an error keeps its (empty)
-   * comparisons; one that never got to a look (an error in its first batch) is left as it is.
+   * The scenario's result as the looks read it: each comparison at the level of the look it comes
+   * from (the first that decided it, else the last), carrying that look and level, and the verdict
+   * from them. One that ended in an error keeps its (empty) comparisons; one that never got to a
+   * look (an error in its first batch) is left as it is.
    */
   finish(result: ScenarioResult): ScenarioResult {
     if (this.looks === 0) return result;
     const seq = { looks: this.looks, maxLooks: this.maxLooks, ...(this.stoppedBy && { stoppedBy: this.stoppedBy }) };
     if (result.error !== undefined) return { ...result, ...seq } satisfies SequentialScenarioResult;
-    const comparisons = this.compare(result.rounds);
+    const comparisons = keepDecided(this.standing, this.compare(result.rounds));
     return { ...result, ...seq, comparisons, verdict: scenarioVerdict(comparisons, result.exactness ? result.exactness.ok : null) } satisfies SequentialScenarioResult;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, standardNormal } from '../../common/latency.ts';
 import type { Verdict } from '../result/schema.ts';
 import { compareMetric, type Estimator } from './compare.ts';
-import { lookAlpha, MAX_LOOKS, planLooks, pocockSpending, stopAfterLook } from './sequential.ts';
+import { keepDecided, lookAlpha, MAX_LOOKS, planLooks, pocockSpending, stopAfterLook } from './sequential.ts';
 
 const BATCH = 5;
 const LOOKS = 4;
@@ -19,12 +19,18 @@ const RESAMPLES = 1000;
 interface Design {
   estimator: Estimator;
   batch: number;
+  /**
+   * Another comparison of the scenario stays inconclusive until the last planned look, so the run
+   * takes every look; this one's verdict is then the first look that decided it (keepDecided).
+   */
+  othersUndecided?: boolean;
 }
 const MEAN: Design = { estimator: 'mean', batch: BATCH };
 
 function simulate(seed: number, shift: number, sd: number, budgetPct: number, levelOf: (look: number) => number, design: Design) {
   const rng = createRng(seed);
   const changes: number[] = [];
+  let standing: { metric: string; verdict: Verdict }[] = [];
   for (let look = 1; ; look++) {
     for (let i = 0; i < design.batch; i++) changes.push(shift + sd * standardNormal(rng));
     const c = compareMetric({
@@ -38,9 +44,10 @@ function simulate(seed: number, shift: number, sd: number, budgetPct: number, le
       alpha: levelOf(look),
       estimator: design.estimator,
     });
-    const verdicts: Verdict[] = [c.verdict];
+    standing = keepDecided(standing, [c]);
+    const verdicts: Verdict[] = [standing[0]!.verdict, ...(design.othersUndecided && look < LOOKS ? ['inconclusive' as const] : [])];
     if (stopAfterLook({ look, maxLooks: LOOKS, verdicts, elapsedMs: look, longestBatchMs: 1, maxTimeMs: 1e9 }) !== null) {
-      return { verdict: c.verdict, looks: look };
+      return { verdict: standing[0]!.verdict, looks: look };
     }
   }
 }
@@ -54,6 +61,16 @@ function run(shift: number, sd: number, budgetPct: number, levelOf: (look: numbe
   }
   return { pass: out.pass / SEQUENCES, fail: out.fail / SEQUENCES, meanLooks: out.looks / SEQUENCES };
 }
+
+describe('keepDecided', () => {
+  const c = (metric: string, verdict: Verdict, look: number) => ({ metric, verdict, look });
+  it("keeps an earlier look's decided comparison and takes this look's for the rest", () => {
+    const earlier = [c('cpuPerRequest', 'pass', 1), c('p95', 'inconclusive', 1), c('throughput', 'fail', 1)];
+    const now = [c('cpuPerRequest', 'inconclusive', 2), c('p95', 'pass', 2), c('throughput', 'pass', 2), c('p99', 'inconclusive', 2)];
+    expect(keepDecided(earlier, now)).toEqual([c('cpuPerRequest', 'pass', 1), c('p95', 'pass', 2), c('throughput', 'fail', 1), c('p99', 'inconclusive', 2)]);
+    expect(keepDecided([], now)).toEqual(now);
+  });
+});
 
 describe('alpha spending', () => {
   it('spends 5% in all over the planned looks, Pocock-type (evenly, a little more early)', () => {
@@ -106,6 +123,15 @@ describe('sequential looks keep the error rate (2000 seeded sequences, 4 looks o
     const spent = run(0, SD, 0, (look) => lookAlpha(look, LOOKS), hl);
     expect(spent.pass + spent.fail).toBeLessThanOrEqual(0.05 + tol(0.05));
     expect(spent.fail).toBeLessThanOrEqual(0.025 + tol(0.025));
+  });
+
+  it('keeps the error when a decided comparison keeps its verdict while another keeps the run looking', () => {
+    // Every sequence takes all 4 looks; a comparison decided at look k stays so. Wrong only where
+    // look k's own interval missed the truth: at most the looks' levels summed, 5%.
+    const kept = run(0, SD, 0, (look) => lookAlpha(look, LOOKS), { ...MEAN, othersUndecided: true });
+    expect(kept.meanLooks).toBe(LOOKS);
+    expect(kept.pass + kept.fail).toBeLessThanOrEqual(0.05 + tol(0.05));
+    expect(kept.fail).toBeLessThanOrEqual(0.025 + tol(0.025));
   });
 
   it('detects a true change of twice the budget in most sequences, on fewer looks than the maximum on average', () => {

@@ -4,7 +4,8 @@ import { DEFAULT_ALPHA } from './bootstrap.ts';
 /**
  * Sequential rounds (`--until-decided --max-time D`): while a comparison is inconclusive, another
  * batch of rounds (the profile's rounds) and another look at all rounds so far, until every
- * comparison is decided or the next batch would not fit in D. Looking again after an inconclusive
+ * comparison is decided or the next batch would not fit in D; a comparison keeps the verdict of the
+ * first look that decided it (keepDecided). Looking again after an inconclusive
  * look and stopping at the first decisive one is "retry until it passes": with up to 4 looks of 5
  * rounds at a 95% interval each, 18% of simulated A/A runs end decided on the wrong side of a
  * budget set at the truth, where one look at 20 rounds errs in 5% (`sequential.test.ts`). So each
@@ -57,6 +58,20 @@ export function planLooks(at: { maxTimeMs: number; elapsedMs: number; batchMs: n
   const left = at.maxTimeMs - at.elapsedMs;
   const more = at.batchMs > 0 ? Math.floor(left / at.batchMs) : MAX_LOOKS;
   return Math.min(MAX_LOOKS, 1 + Math.max(0, more));
+}
+
+/**
+ * The standing comparisons after a look: one decided at an earlier look keeps that look's verdict
+ * and interval; the others take this look's. Why: a scenario looks again while any of its
+ * comparisons is inconclusive, so a comparison that one look decided would otherwise be read again
+ * at the next look's smaller level and could fall back to inconclusive (hot-path-open's CPU per
+ * request while its p95 kept the run looking). Keeping it costs no error control: a kept verdict is
+ * wrong only where its own look's interval missed the truth, and the looks' levels add up to 5%
+ * (the union bound above), as in a group-sequential design that stops for each endpoint on its own.
+ */
+export function keepDecided<C extends { metric: string; verdict: Verdict }>(earlier: readonly C[], now: readonly C[]): C[] {
+  const decided = new Map(earlier.filter((c) => c.verdict !== 'inconclusive').map((c) => [c.metric, c]));
+  return now.map((c) => decided.get(c.metric) ?? c);
 }
 
 export type StopReason = 'decided' | 'max-looks' | 'time';
