@@ -24,6 +24,18 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
   return undefined;
 }
 
+/** Where Debian's util-linux puts runuser, outside a PATH without the sbin directories. */
+export const RUNUSER_FALLBACKS = ['/usr/sbin/runuser', '/sbin/runuser'];
+
+/**
+ * runuser (util-linux), how root runs PostgreSQL as another user: on PATH, else in the sbin
+ * directories, which a non-login root shell's PATH may lack (a fresh clone's `npm test` with such
+ * a PATH failed every PostgreSQL test on `spawn runuser ENOENT` while initdb was found).
+ */
+export function findRunuser(path = process.env.PATH ?? '', fallbacks: readonly string[] = RUNUSER_FALLBACKS): string | undefined {
+  return findOnPath('runuser', path) ?? fallbacks.find(executable);
+}
+
 const hasPgTools = (dir: string): boolean => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
 
 /**

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'vitest';
-import { findChromium, findOnPath, findPgBinDir } from '../binaries.ts';
+import { findChromium, findOnPath, findPgBinDir, findRunuser } from '../binaries.ts';
 
 export type SystemDep = 'redis-server' | 'postgres' | 'chromium' | 'python-websockets';
 
@@ -30,7 +30,8 @@ export function findPythonWithWebsockets(): string | undefined {
 
 const FINDERS: Record<SystemDep, () => string | undefined> = {
   'redis-server': () => findOnPath('redis-server'),
-  postgres: () => findPgBinDir(),
+  // As root, PostgreSQL runs through runuser (fakes/supabase/postgres-cluster.ts): both or neither.
+  postgres: () => (process.getuid?.() === 0 && findRunuser() === undefined ? undefined : findPgBinDir()),
   chromium: () => findChromium(),
   'python-websockets': findPythonWithWebsockets,
 };

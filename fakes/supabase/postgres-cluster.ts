@@ -12,7 +12,7 @@ import { appendFileSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
-import { findPgBinDir as findPgBin } from '../../common/binaries.ts';
+import { findPgBinDir as findPgBin, findRunuser } from '../../common/binaries.ts';
 import { freePort } from '../../common/free-port.ts';
 import { startTied, type TiedProcess } from '../../common/child-process/tied.ts';
 
@@ -58,9 +58,16 @@ function clusterOwner(): Owner {
   throw new PostgresUnavailableError('store postgres: running as root, PostgreSQL must run as another user, and neither "postgres" nor "nobody" exists');
 }
 
+/** runuser's path, for running as the owner when we are root. */
+function runuser(): string {
+  const file = findRunuser();
+  if (file !== undefined) return file;
+  throw new PostgresUnavailableError('store postgres: running as root, PostgreSQL must run as another user, and runuser (util-linux) is not on PATH, /usr/sbin or /sbin');
+}
+
 /** Run a binary (as the owner when we are root); resolves with its exit code and output. */
 function run(owner: Owner | undefined, cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
-  const [file, argv] = owner ? ['runuser', ['-u', owner.name, '--', cmd, ...args]] : [cmd, args];
+  const [file, argv] = owner ? [runuser(), ['-u', owner.name, '--', cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
