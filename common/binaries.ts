@@ -25,7 +25,7 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
 }
 
 /** Where Debian's util-linux puts runuser, outside a PATH without the sbin directories. */
-export const RUNUSER_FALLBACKS = ['/usr/sbin/runuser', '/sbin/runuser'];
+const RUNUSER_FALLBACKS = ['/usr/sbin/runuser', '/sbin/runuser'];
 
 /**
  * runuser (util-linux), how root runs PostgreSQL as another user: on PATH, else in the sbin
