@@ -16,13 +16,13 @@ import { defineScenario } from '../index.ts';
  * The in-flight caps are raised: with the seed's GLM limit of 4 the daemon would finish 5 calls
  * a second and the scenario would measure its queue.
  *
- * Per-round warm-up windows are 0 in smoke/ci: every window ends by draining calls that can take
- * seconds, and the connections stay warm between windows anyway.
+ * Per-round warm-up windows are 0 in smoke/ci: the load runs on from round to round (a drain
+ * waits ~3.5 s for the slowest call with the 4 s p99, so the harness drains once per pair:
+ * README, "A load whose calls take seconds runs on through its rounds").
  * Time (windows only; a duet runs both variants' windows at once): default 2 x 4 + 6 x (1 + 6) = 50 s;
- * ci 4 + 10 x 2 = 24 s; smoke 1 + 3 x 1.5 = 5.5 s,
- * plus the drain of each measured window (the slowest call in flight, ~3.5 s with the 4 s p99;
- * the settling windows drain once, after the last: harness/run/settle.ts): measured on the shared 2-core
- * box, the ci profile of this scenario took ~76 s in all (104 s when every settling window drained).
+ * ci 4 + 10 x 2 = 24 s; smoke 1 + 3 x 1.5 = 5.5 s: measured on the shared 2-core box, the ci
+ * profile of this scenario took 46-54 s in all (`realistic --scenario provider-slow --profile ci
+ * --seed 2501`, `2502`), 76-90 s when every measured window drained.
  */
 export default defineScenario({
   name: 'provider-slow',

@@ -60,10 +60,11 @@ export class ClosedModel implements LoadModel {
     if (!this.active || c.conn.state !== 'ready' || c.conn.inflight.size > 0) return;
     const plan = this.plans[c.index];
     const e = plan.next();
-    const id = plan.firstId + plan.turn++;
+    const turn = plan.turn++;
+    const id = plan.firstId + turn;
     if (id > this.shared.lastRequestId) this.shared.lastRequestId = id;
     const frame = e.build(id);
-    const p: Pending = { id, tool: e.tool, start: performance.now(), client: c.index };
+    const p: Pending = { id, tool: e.tool, start: performance.now(), client: c.index, turn };
     c.sinceConnect++;
     c.conn.issue(p, frame);
   }

@@ -10,6 +10,8 @@ export interface Pending {
   start: number;
   /** The busy client (its index) that sent it. */
   client: number;
+  /** Closed model: its place in the client's sequence of calls since the load began. */
+  turn?: number;
 }
 
 export type ConnectionState = 'new' | 'connecting' | 'ready' | 'closing' | 'closed';
@@ -120,7 +122,7 @@ export class DriverConnection {
       this.inflight.delete(p.id);
       if (info.error === undefined) {
         const us = Math.round((performance.now() - p.start) * 1000);
-        rec.ok(p.tool, us > 0 ? us : 1, p.start, p.client);
+        rec.ok(p.tool, us > 0 ? us : 1, p.start, p.client, p.turn);
       } else {
         rec.fail(p.tool, info.error, p.client);
       }

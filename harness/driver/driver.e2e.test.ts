@@ -110,6 +110,49 @@ describe('driver process over IPC', () => {
     expect(measured.framesReceived).toBe(target.counts.framesSent - s0);
   });
 
+  it('a 0 ms window on a stopped load sends nothing; across windows that run on, the frames since the start match the target, gaps included', async () => {
+    const target = await startEchoTarget({ replyDelayMs: 150 });
+    targets.push(target);
+    const d = await forkDriver(testConfig(target.url, { clients: 3, load: { model: 'closed' }, requestTimeoutMs: 10_000 }));
+    drivers.push(d);
+    const quiet = await d.window(0, false);
+    expect(quiet.requests).toBe(0);
+    expect(quiet.framesSent).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(target.counts.calls).toBe(0);
+    // The quiet edge: everything so far (the handshakes) on both sides.
+    expect(quiet.framesSentTotal).toBe(target.counts.framesReceived);
+    expect(quiet.framesReceivedTotal).toBe(target.counts.framesSent);
+    const windows = [];
+    for (let i = 0; i < 3; i++) {
+      windows.push(await d.window(400, true, undefined, true));
+      // A gap between windows: the load runs on, and its frames belong to no window.
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const end = await d.window(0, false);
+    expect(end.requests).toBeGreaterThan(0);
+    const inWindows = windows.reduce((a, w) => a + w.framesSent, 0);
+    expect(inWindows).toBeLessThan(end.framesSentTotal - quiet.framesSentTotal);
+    expect(end.framesSentTotal).toBe(target.counts.framesReceived);
+    expect(end.framesReceivedTotal).toBe(target.counts.framesSent);
+    // Recorded windows that run on count each finished call whole, and say at which call each
+    // client's finishes begin and when the call before ended.
+    for (const w of windows) {
+      expect(w.okInSpan).toBe(w.requests - w.errors);
+      expect(decodeHistogram(w.histogram).totalCount).toBe(w.requests);
+      expect(w.finishesMs!.flat()).toHaveLength(w.requests);
+    }
+    expect(windows[0].finishFirstTurn).toEqual([0, 0, 0]);
+    for (let i = 1; i < windows.length; i++) {
+      for (let c = 0; c < 3; c++) {
+        // the calls finished in the gap before this window count in neither
+        expect(windows[i].finishFirstTurn![c]).toBeGreaterThanOrEqual(windows[i - 1].finishFirstTurn![c] + windows[i - 1].finishesMs![c].length);
+        expect(windows[i].finishPriorMs![c]).toBeLessThan(0);
+        expect(windows[i].finishPriorMs![c]).toBeGreaterThan(-1000);
+      }
+    }
+  });
+
   it('reports a bad config as an error naming the field, and exits', async () => {
     const p = forkDriver(testConfig('ws://127.0.0.1:1', { clients: 0 }));
     await expect(p).rejects.toThrow(/clients: expected a positive integer/);

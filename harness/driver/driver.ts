@@ -86,8 +86,13 @@ export class Driver {
    * without, no timer runs for it.
    * With `keepIssuing` the window ends at `durationMs` without stopping the load or draining: it
    * counts what finished within it, requests still out finish (and count) in the next window, and
-   * the next window continues the same load instead of starting it anew. Only for windows whose
-   * counts need no quiet edges (warm-up and settling); a window without it drains as usual.
+   * the next window continues the same load instead of starting it anew. Its counts have no quiet
+   * edges: the calls out at either end belong to no window whole, so each finished call counts once
+   * (not by its share of the span: a call out at the start would count only its part in this one,
+   * having counted in none before), and each client's finish times say at which call they begin
+   * (finishFirstTurn, finishPriorMs: matched work pairs the calls by turn). The harness holds such a
+   * run of windows to the target's counters once, from one drained edge to the next (measured
+   * windows of a continuous load: harness/run/scenario-run.ts). A window without it drains as usual.
    */
   async window(durationMs: number, record: boolean, progress?: { everyMs: number; report: (p: WindowProgress) => void }, keepIssuing = false): Promise<WindowStats> {
     const { rec } = this.shared;
@@ -95,8 +100,10 @@ export class Driver {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const closed = this.config.load.model === 'closed';
-    rec.reset(record, { start: t0, weighEdges: closed, ...(closed && { clients: this.clients.length }) });
-    if (!this.issuing) this.model.begin(keepIssuing ? Number.POSITIVE_INFINITY : t0 + durationMs);
+    rec.reset(record, { start: t0, weighEdges: closed && !keepIssuing, ...(closed && { clients: this.clients.length }) });
+    // A window of 0 ms on a stopped load starts none (a closed model would send every client's
+    // next call at once): it only reports, e.g. the frames so far at a quiet edge.
+    if (!this.issuing && (durationMs > 0 || keepIssuing)) this.model.begin(keepIssuing ? Number.POSITIVE_INFINITY : t0 + durationMs);
     this.issuing = keepIssuing;
     const sweep = setInterval(() => this.expire(performance.now(), timeoutMs), Math.max(10, Math.min(250, timeoutMs / 4)));
     const ticker = progress && setInterval(() => progress.report(rec.progress(performance.now() - t0)), progress.everyMs);

@@ -86,6 +86,13 @@ export interface WindowStats {
   /** Every WebSocket message sent/received in the window, handshake and progress frames included. */
   framesSent: number;
   framesReceived: number;
+  /**
+   * Every message since the driver started, up to this window's end: between windows whose load
+   * runs on (keepIssuing) frames also go out, so a span of such windows is held to the target's
+   * counters by these, from one quiet edge to the next (harness/run/exactness.ts, exactnessSpan).
+   */
+  framesSentTotal: number;
+  framesReceivedTotal: number;
   durationMs: number;
   /** Base64 compressed HdrHistogram (microseconds) of all requests recorded in the window. */
   histogram: string;
@@ -99,6 +106,14 @@ export interface WindowStats {
    * (harness/stats/matched-work.ts).
    */
   finishesMs?: number[][];
+  /**
+   * With `finishesMs`, by client: the turn (its place in the client's sequence of calls since the
+   * load began) of its first finish listed, and when the call before it ended (ms after the window
+   * began; for turn 0, its own send; null when unknown, after a failure). A load that runs on
+   * between windows starts each window mid-sequence, at a different call in each variant.
+   */
+  finishFirstTurn?: number[];
+  finishPriorMs?: (number | null)[];
 }
 
 /**

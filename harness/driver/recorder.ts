@@ -16,6 +16,9 @@ export class WindowRecorder {
   dropped = 0;
   framesSent = 0;
   framesReceived = 0;
+  /** Frames of every earlier window and of the gaps between windows: with this window's, the driver's whole life. */
+  private framesSentBefore = 0;
+  private framesReceivedBefore = 0;
   /** Latency is recorded only in measured windows (false during warm-up). */
   record = false;
   /** The issuing span (performance.now() ms): its end is open until the load stops. */
@@ -28,6 +31,16 @@ export class WindowRecorder {
    * order, until its first failure (`finishesMs` in WindowStats); null when not kept.
    */
   private finishes: number[][] | null = null;
+  /**
+   * With `finishes`, by client: the turn (its place in the client's sequence of calls) of its first
+   * kept finish, and when the call before that one ended (ms after the span's start; for turn 0, its
+   * own send; null when the call before failed): under a load that runs on between windows, two
+   * variants' windows begin at different calls of a client, and these say which and from when.
+   */
+  private firstTurn: number[] = [];
+  private priorMs: (number | null)[] = [];
+  /** By client, across windows: when its last call ended (performance.now() ms); NaN after a failure. */
+  private readonly lastEndAt: number[] = [];
   /** By client: failed once in this window, so its later finishes are not kept. */
   private failedOnce: Uint8Array = new Uint8Array(0);
   errorsByKind: Record<string, number> = {};
@@ -45,6 +58,8 @@ export class WindowRecorder {
   reset(record: boolean, span: { start: number; weighEdges: boolean; clients?: number } = { start: 0, weighEdges: false }): void {
     const keep = record && span.clients !== undefined && span.clients > 0;
     this.finishes = keep ? Array.from({ length: span.clients! }, () => []) : null;
+    this.firstTurn = keep ? new Array<number>(span.clients!).fill(0) : [];
+    this.priorMs = keep ? new Array<number | null>(span.clients!).fill(null) : [];
     if (keep && this.failedOnce.length !== span.clients) this.failedOnce = new Uint8Array(span.clients!);
     this.failedOnce.fill(0);
     this.requests = 0;
@@ -54,6 +69,8 @@ export class WindowRecorder {
     this.spanEnd = Number.POSITIVE_INFINITY;
     this.weighEdges = span.weighEdges;
     this.dropped = 0;
+    this.framesSentBefore += this.framesSent;
+    this.framesReceivedBefore += this.framesReceived;
     this.framesSent = 0;
     this.framesReceived = 0;
     this.record = record;
@@ -67,16 +84,31 @@ export class WindowRecorder {
     this.spanEnd = at;
   }
 
-  /** A request answered by its terminal frame without an error; sent at `startMs` by `client`, latency in microseconds. */
-  ok(tool: number, latencyUs: number, startMs: number, client = -1): void {
+  /**
+   * A request answered by its terminal frame without an error; sent at `startMs` by `client` as
+   * its call number `turn` (closed model), latency in microseconds.
+   */
+  ok(tool: number, latencyUs: number, startMs: number, client = -1, turn = 0): void {
     this.requests++;
     const endMs = startMs + latencyUs / 1000;
     this.okInSpan += this.weighEdges ? spanShare(startMs, endMs, this.spanStart, this.spanEnd) : 1;
     this.toolRequests[tool]++;
     if (this.record) this.histograms[tool].recordValue(latencyUs);
-    if (this.finishes !== null && client >= 0 && this.failedOnce[client] === 0) {
-      this.finishes[client]?.push(Math.round((endMs - this.spanStart) * 1000) / 1000);
+    if (client < 0) return;
+    const f = this.finishes?.[client];
+    if (f !== undefined && this.failedOnce[client] === 0) {
+      if (f.length === 0) {
+        this.firstTurn[client] = turn;
+        const prior = turn === 0 ? startMs : this.lastEndAt[client];
+        this.priorMs[client] = prior === undefined || Number.isNaN(prior) ? null : this.sinceSpan(prior);
+      }
+      f.push(this.sinceSpan(endMs));
     }
+    this.lastEndAt[client] = endMs;
+  }
+
+  private sinceSpan(atMs: number): number {
+    return Math.round((atMs - this.spanStart) * 1000) / 1000;
   }
 
   /** A request that ended badly: `kind` is timeout, closed, protocol or the target's error code. */
@@ -85,6 +117,7 @@ export class WindowRecorder {
     this.toolRequests[tool]++;
     this.countError(kind);
     if (client >= 0 && client < this.failedOnce.length) this.failedOnce[client] = 1;
+    if (client >= 0) this.lastEndAt[client] = Number.NaN;
   }
 
   /** A fault that belongs to no request (a frame that is not valid for the protocol, a stray error). */
@@ -120,11 +153,13 @@ export class WindowRecorder {
       dropped: this.dropped,
       framesSent: this.framesSent,
       framesReceived: this.framesReceived,
+      framesSentTotal: this.framesSentBefore + this.framesSent,
+      framesReceivedTotal: this.framesReceivedBefore + this.framesReceived,
       durationMs,
       histogram: encodeHistogram(all),
       perTool,
       driverCpuUs,
-      ...(this.finishes !== null && { finishesMs: this.finishes }),
+      ...(this.finishes !== null && { finishesMs: this.finishes, finishFirstTurn: this.firstTurn, finishPriorMs: this.priorMs }),
     };
   }
 }

@@ -194,6 +194,13 @@ export const ScenarioResult = z.object({
    * warm-up, while its CPU per request was still falling (harness/run/settle.ts).
    */
   settleSec: z.array(z.number().nonnegative()).optional(),
+  /**
+   * true when the load ran on through a pair's rounds instead of draining after each window (a
+   * duet whose drain took over 2 s: harness/run/measured-window.ts, runsContinuously). Its windows
+   * count each request that finished in them, carry no matched work, and its exactness is checked
+   * over each pair's whole span of rounds.
+   */
+  continuousLoad: z.boolean().optional(),
   /** Pairs of target processes the rounds were spread over, when more than one (windows carry their `process`). */
   processes: z.number().int().positive().optional(),
   /**

@@ -8,6 +8,8 @@ import type { MessageCounters, MessageTotals } from '../measure/message-counters
  */
 export interface ExactnessRound {
   round: number;
+  /** A span of windows whose load ran on between them (exactnessSpan): its first round; `round` is its last. */
+  fromRound?: number;
   /** Whose window (absent in callers that check one target). */
   variant?: string;
   driverSent: number;
@@ -27,6 +29,29 @@ export function exactnessRound(round: number, stats: WindowStats, before: Messag
   };
 }
 
+/**
+ * The driver's frames over a span of windows whose load ran on from one to the next, from one
+ * drained edge (`before`) to the next (`after`, the window that drained), against the target's
+ * totals read at the same edges: frames sent between windows belong to no window, but to the span.
+ */
+export function exactnessSpan(
+  rounds: { from: number; to: number },
+  driver: { before: Pick<WindowStats, 'framesSentTotal' | 'framesReceivedTotal'>; after: Pick<WindowStats, 'framesSentTotal' | 'framesReceivedTotal'> },
+  before: MessageTotals,
+  after: MessageTotals,
+  variant?: string,
+): ExactnessRound {
+  return {
+    round: rounds.to,
+    ...(rounds.from !== rounds.to && { fromRound: rounds.from }),
+    ...(variant !== undefined && { variant }),
+    driverSent: driver.after.framesSentTotal - driver.before.framesSentTotal,
+    driverReceived: driver.after.framesReceivedTotal - driver.before.framesReceivedTotal,
+    daemonReceived: after.messagesReceived - before.messagesReceived,
+    daemonSent: after.messagesSent - before.messagesSent,
+  };
+}
+
 const matches = (r: ExactnessRound) => r.driverSent === r.daemonReceived && r.driverReceived === r.daemonSent;
 
 /**
@@ -41,12 +66,20 @@ export function summarizeExactness(rounds: readonly ExactnessRound[]): Exactness
   const bad = rounds.filter((r) => !matches(r));
   const ok = bad.length === 0;
   const detail = ok
-    ? `${rounds.length} measured window(s): driver frames sent+received = daemon messages received+sent in each`
+    ? `${spans(rounds)}: driver frames sent+received = daemon messages received+sent in each`
     : bad
         .slice(0, 5)
-        .map((r) => `round ${r.round}${r.variant ? ` (${r.variant})` : ''}: driver sent ${r.driverSent} / received ${r.driverReceived}, daemon counted received ${r.daemonReceived} / sent ${r.daemonSent}`)
+        .map((r) => `${r.fromRound !== undefined ? `rounds ${r.fromRound}-${r.round}` : `round ${r.round}`}${r.variant ? ` (${r.variant})` : ''}: driver sent ${r.driverSent} / received ${r.driverReceived}, daemon counted received ${r.daemonReceived} / sent ${r.daemonSent}`)
         .join('; ');
   return { expected, recorded, ok, detail };
+}
+
+/** What was checked: measured windows, or spans of them (a continuous load's), or both. */
+function spans(rounds: readonly ExactnessRound[]): string {
+  const spanned = rounds.filter((r) => r.fromRound !== undefined).length;
+  if (spanned === 0) return `${rounds.length} measured window(s)`;
+  const single = rounds.length - spanned;
+  return `${spanned} span(s) of measured windows, the load running on between them${single > 0 ? `, and ${single} measured window(s)` : ''}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { WindowStats } from '../driver/messages.ts';
 import { WindowResult } from '../result/schema.ts';
 import type { WindowMeter } from '../measure/window-meter.ts';
 import type { VariantName } from './events.ts';
+import type { ExactnessRound } from './exactness.ts';
 import { Guard } from './guard.ts';
 import { measuredWindows, type LiveVariant } from './measured-window.ts';
 
@@ -11,7 +12,7 @@ function stats(requests: number): WindowStats {
   const h = newHistogram();
   for (let i = 0; i < requests; i++) h.recordValue(100 + i);
   return {
-    requests, errors: 0, okInSpan: requests, errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests, durationMs: 1000,
+    requests, errors: 0, okInSpan: requests, errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests, framesSentTotal: requests, framesReceivedTotal: requests, durationMs: 1000,
     histogram: encodeHistogram(h), perTool: {}, driverCpuUs: { user: 1000, system: 0 },
   };
 }
@@ -29,8 +30,8 @@ function world() {
     checkExactness: false,
     driver: {
       pid: pid + 1,
-      window: (durationMs: number, record: boolean) => {
-        log.push(`${name} window ${durationMs} ms${record ? ' recorded' : ''}`);
+      window: (durationMs: number, record: boolean, _timeoutMs?: number, keepIssuing?: boolean) => {
+        log.push(`${name} window ${durationMs} ms${record ? ' recorded' : ''}${keepIssuing ? ' keeps issuing' : ''}`);
         return new Promise<WindowStats>((resolve) => {
           finish[name] = () => {
             log.push(`${name} window done`);
@@ -49,7 +50,21 @@ function world() {
       },
     };
   };
-  return { log, finish, meter, baseline: variant('baseline', 10, 50), instrumented: variant('instrumented', 20, 40) };
+  /** Exact counters that log their reads and count up by 7 each time. */
+  const counting = (v: LiveVariant): LiveVariant => {
+    let n = 0;
+    const counters = {
+      where: 'test',
+      applies: async () => null,
+      read: async (opts?: { catchUp?: boolean }) => {
+        log.push(`${v.name} totals${opts?.catchUp === false ? ' as they stand' : ''}`);
+        n += 7;
+        return { messagesReceived: n, messagesSent: n };
+      },
+    };
+    return { ...v, checkExactness: true, target: { ...v.target, counters } };
+  };
+  return { log, finish, meter, counting, baseline: variant('baseline', 10, 50), instrumented: variant('instrumented', 20, 40) };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -80,6 +95,41 @@ describe('a measured window', () => {
       [3, 'instrumented', 0, 0, 40, 50],
     ]);
     for (const r of results) expect(WindowResult.parse(r)).toEqual(r);
+  });
+
+  it('continuous (the load runs on between windows): the windows keep issuing, start under the meters, and an exact target is read as it stands, with no check of its own', async () => {
+    const w = world();
+    const exact: ExactnessRound[] = [];
+    const done = measuredWindows(
+      [{ v: w.counting(w.baseline), order: 0 }, { v: w.counting(w.instrumented), order: 0 }],
+      { round: 2, seconds: 2, timeoutMs: 10_000, continuous: true },
+      new Guard(new AbortController().signal),
+      exact,
+      w.meter,
+    );
+    for (let i = 0; i < 5; i++) await tick();
+    expect(w.log).toEqual([
+      'baseline totals as they stand', 'instrumented totals as they stand',
+      'meter 10 start', 'meter 20 start',
+      'baseline window 2000 ms recorded keeps issuing', 'instrumented window 2000 ms recorded keeps issuing',
+    ]);
+    w.finish.baseline!();
+    w.finish.instrumented!();
+    await done;
+    expect(w.log.slice(6)).toEqual(['baseline window done', 'instrumented window done', 'meter 10 end', 'meter 20 end', 'baseline totals as they stand', 'instrumented totals as they stand']);
+    // Calls out at the window's edges: its frames cannot match the target's, so it is not checked here.
+    expect(exact).toEqual([]);
+  });
+
+  it('drained: an exact target is read before the meters and after them, and its window is checked', async () => {
+    const w = world();
+    const exact: ExactnessRound[] = [];
+    const done = measuredWindows([{ v: w.counting(w.baseline), order: 0 }], { round: 4, seconds: 1, timeoutMs: 10_000 }, new Guard(new AbortController().signal), exact, w.meter);
+    for (let i = 0; i < 5; i++) await tick();
+    w.finish.baseline!();
+    await done;
+    expect(w.log).toEqual(['baseline totals', 'meter 10 start', 'baseline window 1000 ms recorded', 'baseline window done', 'meter 10 end', 'baseline totals']);
+    expect(exact).toEqual([{ round: 4, variant: 'baseline', driverSent: 50, driverReceived: 50, daemonReceived: 7, daemonSent: 7 }]);
   });
 
   it('interleaved: one variant, its meter around its own window, no core', async () => {

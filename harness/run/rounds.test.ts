@@ -3,7 +3,7 @@ import { encodeHistogram, newHistogram } from '../driver/histogram.ts';
 import type { WindowStats } from '../driver/messages.ts';
 import { WindowResult } from '../result/schema.ts';
 import { changesByPair, compareRounds, validPairs } from './compare-rounds.ts';
-import { exactnessRound, summarizeExactness } from './exactness.ts';
+import { exactnessRound, exactnessSpan, summarizeExactness } from './exactness.ts';
 import { attachMatchedWork, buildWindowResult } from './window-result.ts';
 import { roundOrders, scenarioSeed } from './seeds.ts';
 
@@ -11,7 +11,7 @@ function stats(latencyUs: number, requests: number, over: Partial<WindowStats> =
   const h = newHistogram();
   for (let i = 0; i < requests; i++) h.recordValue(latencyUs + (i % 10));
   return {
-    requests, errors: 0, okInSpan: requests - (over.errors ?? 0), errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests,
+    requests, errors: 0, okInSpan: requests - (over.errors ?? 0), errorsByKind: {}, dropped: 0, framesSent: requests, framesReceived: requests, framesSentTotal: requests, framesReceivedTotal: requests,
     durationMs: 2000, histogram: encodeHistogram(h), perTool: { status: { requests, histogram: encodeHistogram(h) } },
     driverCpuUs: { user: 200_000, system: 100_000 }, ...over,
   };
@@ -92,8 +92,8 @@ describe('comparisons over rounds', () => {
     const rounds = [1, 2, 3, 4, 5, 6].flatMap((r) => {
       const ends = Array.from({ length: 4 }, (_, c) => [400 + c + r, 900 + c + r]);
       const windows = [
-        { result: round(r, 'baseline', 100, 10), finishesMs: ends },
-        { result: { ...round(r, 'instrumented', 100, 10), throughput: 475 }, finishesMs: ends.map((e) => e.map((t) => t * 1.02)) },
+        { result: round(r, 'baseline', 100, 10), finishes: { finishesMs: ends } },
+        { result: { ...round(r, 'instrumented', 100, 10), throughput: 475 }, finishes: { finishesMs: ends.map((e) => e.map((t) => t * 1.02)) } },
       ];
       attachMatchedWork(windows);
       return windows.map((w) => w.result);
@@ -129,6 +129,17 @@ describe('exactness', () => {
     expect(s.ok).toBe(false);
     expect(s.detail).toMatch(/round 2 \(instrumented\): driver sent 100 \/ received 100, daemon counted received 100 \/ sent 99/);
     expect(summarizeExactness([])).toBeNull();
+  });
+
+  it('a continuous span is held from its drained edges: frames between windows count, and a miss names its rounds', () => {
+    const driver = (sent: number, received: number) => ({ framesSentTotal: sent, framesReceivedTotal: received });
+    const span = exactnessSpan({ from: 3, to: 12 }, { before: driver(40, 40), after: driver(1040, 2040) }, t(40, 40), t(1040, 2040), 'baseline');
+    expect(span).toEqual({ round: 12, fromRound: 3, variant: 'baseline', driverSent: 1000, driverReceived: 2000, daemonReceived: 1000, daemonSent: 2000 });
+    const ok = summarizeExactness([span])!;
+    expect(ok).toMatchObject({ expected: 3000, recorded: 3000, ok: true });
+    expect(ok.detail).toMatch(/^1 span\(s\) of measured windows/);
+    const lost = exactnessSpan({ from: 3, to: 12 }, { before: driver(40, 40), after: driver(1040, 2040) }, t(40, 40), t(1039, 2040), 'instrumented');
+    expect(summarizeExactness([span, lost])!.detail).toMatch(/^rounds 3-12 \(instrumented\): driver sent 1000 \/ received 2000, daemon counted received 999 \/ sent 2000/);
   });
 });
 

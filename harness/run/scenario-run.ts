@@ -8,7 +8,7 @@ import type { Phase, RunListener, VariantName } from './events.ts';
 import { summarizeExactness, type ExactnessRound } from './exactness.ts';
 import { Guard, TargetDied } from './guard.ts';
 import { DuetPlacement } from './duet.ts';
-import { measuredWindows, type LiveVariant, type MeasuredWindow, type WindowSlot } from './measured-window.ts';
+import { LoadSpan, measuredWindows, runsContinuously, type LiveVariant, type MeasuredWindow, type WindowSlot } from './measured-window.ts';
 import { duetSlots, pairOfRound, roundPlans, type ScenarioPlan } from './plan.ts';
 import { ProcessPair } from './process-pair.ts';
 import { keepsIssuing, SETTLE_WINDOW_SEC, settleTargets } from './settle.ts';
@@ -60,6 +60,11 @@ export async function runScenario(
   let totalRounds = s.rounds;
   /** Seconds of settling windows each pair of processes took before its first round (settle.ts). */
   const settleSec: number[] = [];
+  /** Whether the current pair's load runs on through its rounds (runsContinuously), and whether any pair's did. */
+  let continuous = false;
+  let ranContinuously = false;
+  /** The current pair's continuous span of rounds, between its drained edges. */
+  let span: LoadSpan | null = null;
   const emitWindow = (round: number, variant: VariantName | 'both', phase: Phase, durationSec: number) =>
     ctx.emit({ type: 'window-start', scenario: s.name, round, rounds: totalRounds, variant, phase, durationSec });
   /** The scenario's result from whatever rounds ran (all of them, or those before an error). */
@@ -78,6 +83,7 @@ export async function runScenario(
       ...(s.processes > 1 && { processes: s.processes }),
       ...(end.pairCheck && { pairCheck: end.pairCheck }),
       ...(settleSec.length > 0 && { settleSec }),
+      ...(ranContinuously && { continuousLoad: true }),
       ...(placement && { pinning: placement.pinning }),
       ...(placement && placement.pinning !== 'none' && { coreSwap: placement.coreSwap }),
       ...(end.error !== undefined && { error: end.error }),
@@ -99,19 +105,23 @@ export async function runScenario(
     const onReference = VARIANTS.filter((name) => plan.variants[name].spec.kind === 'reference');
     const worldErrors = () => uninjectedWorldErrors(rounds, s.world, onReference);
     const windowTimeout = (sec: number) => sec * 1000 + s.requestTimeoutSec * 1000 + 30_000;
-    /** Warm-up windows (nothing recorded) of one variant, or of both at once in a duet. Returns the seconds their drain took. */
+    /**
+     * Warm-up windows (nothing recorded) of one variant, or of both at once in a duet; under a
+     * continuous load they run on too. Returns the seconds their drain took.
+     */
     const idleWindows = async (live: Record<VariantName, LiveVariant>, names: readonly VariantName[], round: number, phase: Phase, sec: number): Promise<number> => {
       if (sec <= 0) return 0;
       emitWindow(round, names.length === 1 ? names[0] : 'both', phase, sec);
       const t0 = performance.now();
-      await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec)))));
+      const keep = phase === 'warmup' && span !== null;
+      await guard.run(Promise.all(names.map((n) => live[n].driver.window(sec * 1000, false, windowTimeout(sec), keep))));
       return Math.max(0, (performance.now() - t0) / 1000 - sec);
     };
     /** This round's windows so far, with their clients' finish times (pairRound matches them). */
     let thisRound: MeasuredWindow[] = [];
     const measure = async (round: number, process: number | undefined, slots: WindowSlot[]) => {
       emitWindow(round, slots.length === 1 ? slots[0].v.name : 'both', 'measure', s.measureSec);
-      for (const w of await measuredWindows(slots, { round, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec) }, guard, exactRounds)) {
+      for (const w of await measuredWindows(slots, { round, seconds: s.measureSec, timeoutMs: windowTimeout(s.measureSec), continuous: span !== null }, guard, exactRounds)) {
         const r = process === undefined ? w.result : { ...w.result, process };
         rounds.push(r);
         thisRound.push({ ...w, result: r });
@@ -138,6 +148,8 @@ export async function runScenario(
         await guard.run(p.placement.apply(duetSlots(0)));
         const drainSec = await idleWindows(p.live, VARIANTS, 0, 'initial-warmup', initialWarmupSec(s));
         settled += await settle(p.live, VARIANTS, drainSec);
+        continuous = runsContinuously(s.design, drainSec);
+        ranContinuously ||= continuous;
       } else {
         for (const name of VARIANTS) {
           const drainSec = await idleWindows(p.live, [name], 0, 'initial-warmup', initialWarmupSec(s));
@@ -160,6 +172,13 @@ export async function runScenario(
           keepIssuing: keepsIssuing(drainSec),
         });
 
+    /** A pair's continuous span ends with one drain, and its frames are checked (LoadSpan). */
+    const endSpan = async () => {
+      const ending = span;
+      span = null;
+      await ending?.end(guard, exactRounds);
+    };
+
     // Every batch that --until-decided adds runs in fresh pairs (pairOfRound), so the pair is recorded then too.
     const several = s.processes > 1 || ctx.moreRounds !== undefined;
     let current = 0;
@@ -168,6 +187,7 @@ export async function runScenario(
       const r = plans[i];
       const process = pairOfRound(r.round, s);
       if (process !== current) {
+        await endSpan();
         await closePair();
         await openPair(process);
         current = process;
@@ -175,6 +195,8 @@ export async function runScenario(
       const { live } = pair!;
       if (r.design === 'duet') {
         const place = pair!.placement!;
+        if (continuous && span === null) span = await LoadSpan.begin(VARIANTS.map((n) => live[n]), guard, windowTimeout(s.measureSec));
+        span?.include(r.round);
         await guard.run(place.apply(r.slots));
         await idleWindows(live, VARIANTS, r.round, 'warmup', s.warmupSec);
         await guard.run(place.apply(r.slots));
@@ -203,6 +225,7 @@ export async function runScenario(
       }
     }
 
+    await endSpan();
     return finish(concludeScenario(s, { seed: plan.seed, onReference, pairLuck: plan.pairLuck }, rounds, exactRounds));
   } catch (e) {
     // A death or a driver fault mid-run is data (the scenario's error); aborts and bad input rethrow.

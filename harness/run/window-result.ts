@@ -1,7 +1,7 @@
 import { decodeHistogram, summarize } from '../driver/histogram.ts';
 import type { WindowStats } from '../driver/messages.ts';
 import type { WindowResult } from '../result/schema.ts';
-import { matchWork } from '../stats/matched-work.ts';
+import { matchWork, type ClientFinishes } from '../stats/matched-work.ts';
 import type { VariantName } from './events.ts';
 
 /** A driver above this share of one core may have delayed its own sends: the round is not trusted. */
@@ -77,11 +77,11 @@ export function buildWindowResult(args: {
  * on which throughput is then compared. Nothing when either lacks finish times (the open model)
  * or they share no finished request.
  */
-export function attachMatchedWork(round: readonly { result: WindowResult; finishesMs?: number[][] }[]): void {
+export function attachMatchedWork(round: readonly { result: WindowResult; finishes?: ClientFinishes }[]): void {
   const b = round.find((w) => w.result.variant === 'baseline');
   const x = round.find((w) => w.result.variant === 'instrumented');
-  if (!b?.finishesMs || !x?.finishesMs) return;
-  const m = matchWork(b.finishesMs, x.finishesMs);
+  if (!b?.finishes || !x?.finishes) return;
+  const m = matchWork(b.finishes, x.finishes);
   if (m === null) return;
   b.result.matchedWork = { requests: m.requests, clients: m.clients, ms: m.baselineMs };
   x.result.matchedWork = { requests: m.requests, clients: m.clients, ms: m.instrumentedMs };
