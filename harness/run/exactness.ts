@@ -19,14 +19,12 @@ export interface ExactnessRound {
 }
 
 export function exactnessRound(round: number, stats: WindowStats, before: MessageTotals, after: MessageTotals, variant?: string): ExactnessRound {
-  return {
-    round,
-    ...(variant !== undefined && { variant }),
-    driverSent: stats.framesSent,
-    driverReceived: stats.framesReceived,
-    daemonReceived: after.messagesReceived - before.messagesReceived,
-    daemonSent: after.messagesSent - before.messagesSent,
-  };
+  return { round, ...(variant !== undefined && { variant }), ...compared(stats.framesSent, stats.framesReceived, before, after) };
+}
+
+/** The driver's frames against the change in the target's totals. */
+function compared(driverSent: number, driverReceived: number, before: MessageTotals, after: MessageTotals) {
+  return { driverSent, driverReceived, daemonReceived: after.messagesReceived - before.messagesReceived, daemonSent: after.messagesSent - before.messagesSent };
 }
 
 /**
@@ -45,10 +43,7 @@ export function exactnessSpan(
     round: rounds.to,
     ...(rounds.from !== rounds.to && { fromRound: rounds.from }),
     ...(variant !== undefined && { variant }),
-    driverSent: driver.after.framesSentTotal - driver.before.framesSentTotal,
-    driverReceived: driver.after.framesReceivedTotal - driver.before.framesReceivedTotal,
-    daemonReceived: after.messagesReceived - before.messagesReceived,
-    daemonSent: after.messagesSent - before.messagesSent,
+    ...compared(driver.after.framesSentTotal - driver.before.framesSentTotal, driver.after.framesReceivedTotal - driver.before.framesReceivedTotal, before, after),
   };
 }
 
