@@ -35,6 +35,9 @@ function connectTo(start: () => Promise<{ url: string; close(): Promise<void> }>
 
 describeWithDeps(['redis-server'], 'fast backend flushing to a real redis-server', () => {
   connectTo(startRealRedis);
+  it('flushes first soon after start, long before its interval', async () => {
+    await flushesFirstSoonAfterStart(redis);
+  });
   it('meters its flushes\' CPU (timerCpuUs, served by /stats): none before the first flush, more after each one that sends', async () => {
     await redis.flushall();
     const m = new FastMetrics({ flushIntervalMs: 60_000 });
@@ -216,6 +219,26 @@ async function flushesOnlyWhatGrew(redis: Redis): Promise<void> {
   }
 }
 
+/**
+ * The first flush comes at firstSyncMs, long before the interval (fast-sinks.ts, FIRST_SYNC_MS
+ * says why), then every interval: here the counts are in the cluster view without a hand flush.
+ */
+async function flushesFirstSoonAfterStart(redis: Redis): Promise<void> {
+  await redis.flushall();
+  const m = new FastMetrics({ flushIntervalMs: 60_000, firstSyncMs: 50 });
+  const t = runScript(m, { clients: 3, framesPerClient: 4 });
+  const call = vi.spyOn(redis, 'call');
+  m.start({ instanceId: 'early:1:8079', redis });
+  try {
+    await vi.waitFor(async () => expect((await readClusterSnapshot(redis)).totals).toEqual(t.totals), { timeout: 5000, interval: 50 });
+    expect((await readClusterSnapshot(redis)).clients).toEqual(t.clients);
+    expect(call.mock.calls.filter(([cmd]) => cmd === 'EVAL')).toHaveLength(1); // the next waits its 60 s
+  } finally {
+    call.mockRestore();
+    await m.close();
+  }
+}
+
 /** Clients' counts over two flushes, ids of every kind, each client's fields read back one by one. */
 async function countsEveryClient(redis: Redis): Promise<void> {
   await redis.flushall();
@@ -244,6 +267,10 @@ async function countsEveryClient(redis: Redis): Promise<void> {
 
 describe('fast backend flushing to the RESP fake', () => {
   connectTo(startRespFake);
+
+  it('flushes first soon after start, long before its interval', async () => {
+    await flushesFirstSoonAfterStart(redis);
+  });
 
   it('flushes only the latency buckets that grew, and the cluster view equals the instance\'s own histogram', async () => {
     await flushesOnlyWhatGrew(redis);

@@ -58,6 +58,21 @@ const SUMMED_NAMES = COLUMN_NAMES.slice(0, SUMMED_COLUMNS).join(',');
 /** Ids a client line can carry (the daemon's are [A-Za-z0-9_-]); others go as (field, delta) pairs. */
 const LINE_SAFE_ID = /^[^\t\n]+$/;
 
+/**
+ * The first flush and the first roll-up come this soon after start (or at their interval, if
+ * shorter), then every interval. Besides showing the instance in the cluster view and in Supabase
+ * within a second, this keeps a JIT hazard out of the running daemon: each sink is the process's
+ * first reader of a socket of its own kind (ioredis's, undici's), and Node's stream functions
+ * (onStreamRead, addChunk, Readable.read...) serve every WebSocket too. Met first after V8 has
+ * optimized them for the WebSockets' sockets alone (~7-10 s into hot-path-open's load), that read
+ * deoptimizes them ("wrong map"), and they run unoptimized for ~6 s (V8's --trace-deopt, NOTEBOOK.md,
+ * "twenty-third session"). Measured in hot-path-open's `ci` (fast vs none, CPU per request): a first
+ * flush at 10 s read +4.1% and +7.3%, the same with its first flush at 2 s -0.1% and +0.7%
+ * (`realistic --scenario <copy> --profile ci --seed 2721`, `2722`). A roll-up first at 10 s
+ * deoptimized the same functions.
+ */
+export const FIRST_SYNC_MS = 1000;
+
 /** With nothing to send, a flush still refreshes the TTLs and the index entry this often. */
 const HEARTBEAT_MS = 60_000;
 /**
@@ -68,7 +83,7 @@ const HEARTBEAT_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 
 /**
- * The fast backend's timers, off the hot path:
+ * The fast backend's timers, off the hot path (the first flush and roll-up at FIRST_SYNC_MS):
  * - every flushIntervalMs, counter deltas since the last flush go to Redis in one EVAL
  *   (FLUSH_SCRIPT); the flushed copy advances only when Redis acknowledged, so a failed flush is
  *   retried, never lost or doubled; a flush with nothing new sends nothing (but a heartbeat);
@@ -77,9 +92,8 @@ const SWEEP_EVERY_MS = 60_000;
  * A failing sink logs one line on stderr when it starts failing and one when it recovers.
  */
 export class FastSinks {
-  private flushTimer: NodeJS.Timeout | undefined;
-  private rollupTimer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Each timer's stop (repeat()); empty until start() and after stop(). */
+  private timers: (() => void)[] = [];
   private flushing: Promise<boolean> | undefined;
   /** The roll-up in flight: a period that comes while an insert is still out is skipped, the next row covers it. */
   private rollingUp: Promise<void> | undefined;
@@ -98,7 +112,7 @@ export class FastSinks {
   constructor(
     private readonly metrics: FlushSource,
     private readonly sinks: MetricsSinks,
-    private readonly opts: { flushIntervalMs: number; rollupIntervalMs: number },
+    private readonly opts: { flushIntervalMs: number; rollupIntervalMs: number; firstSyncMs?: number },
   ) {
     this.redis = sinks.redis as Redis | undefined;
     this.supabase = sinks.supabase as SupabaseClient | undefined;
@@ -121,22 +135,20 @@ export class FastSinks {
   }
 
   start(): void {
-    this.flushTimer = setInterval(() => void this.flushRedis(), this.opts.flushIntervalMs);
-    this.flushTimer.unref();
+    const first = this.opts.firstSyncMs ?? FIRST_SYNC_MS;
+    const { flushIntervalMs, rollupIntervalMs } = this.opts;
+    this.timers.push(repeat(() => void this.flushRedis(), Math.min(first, flushIntervalMs), flushIntervalMs));
     // No need to wait for a flush in flight: a slot whose deltas it carries is not flushed yet, and sweepIdle keeps it.
-    this.sweepTimer = setInterval(() => this.timerCpu.run(() => this.metrics.sweepIdle()), SWEEP_EVERY_MS);
-    this.sweepTimer.unref();
+    this.timers.push(repeat(() => this.timerCpu.run(() => this.metrics.sweepIdle()), SWEEP_EVERY_MS, SWEEP_EVERY_MS));
     if (this.supabase) {
-      this.rollupTimer = setInterval(() => void (this.rollingUp ??= this.rollup().finally(() => (this.rollingUp = undefined))), this.opts.rollupIntervalMs);
-      this.rollupTimer.unref();
+      const rollup = () => void (this.rollingUp ??= this.rollup().finally(() => (this.rollingUp = undefined)));
+      this.timers.push(repeat(rollup, Math.min(first, rollupIntervalMs), rollupIntervalMs));
     }
   }
 
   async stop(): Promise<void> {
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.rollupTimer) clearInterval(this.rollupTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.flushTimer = this.rollupTimer = this.sweepTimer = undefined;
+    for (const stopTimer of this.timers) stopTimer();
+    this.timers = [];
     await this.flushRedis();
     await this.rollingUp;
     await this.rollup();
@@ -290,4 +302,13 @@ function latencyDeltas(stages: readonly LogHistogram[], bases: number[][]): { ar
     if (changes !== '') args.push(stage, stages[i].max, changes);
   });
   return { args, sent };
+}
+
+/** `fn` after `firstMs`, then every `intervalMs`, neither keeping the process alive; returns its stop. */
+function repeat(fn: () => void, firstMs: number, intervalMs: number): () => void {
+  let timer = setTimeout(() => {
+    timer = setInterval(fn, intervalMs).unref();
+    fn();
+  }, firstMs).unref();
+  return () => clearTimeout(timer); // Node clears an interval by either call
 }

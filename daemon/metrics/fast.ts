@@ -34,6 +34,8 @@ export interface FastOptions {
   idleTtlMs?: number;
   flushIntervalMs?: number;
   rollupIntervalMs?: number;
+  /** When the first flush and roll-up come (fast-sinks.ts, FIRST_SYNC_MS; at most their interval). */
+  firstSyncMs?: number;
 }
 
 const NO_CLIENT_SLOT = 0;
@@ -366,6 +368,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     this.sinks = new FastSinks(this, sinks, {
       flushIntervalMs: this.opts.flushIntervalMs ?? FAST_FLUSH_MS,
       rollupIntervalMs: this.opts.rollupIntervalMs ?? FAST_ROLLUP_MS,
+      firstSyncMs: this.opts.firstSyncMs,
     });
     this.sinks.start();
   }
