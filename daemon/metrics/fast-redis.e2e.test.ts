@@ -220,12 +220,12 @@ async function flushesOnlyWhatGrew(redis: Redis): Promise<void> {
 }
 
 /**
- * The first flush comes at firstSyncMs, long before the interval (fast-sinks.ts, FIRST_SYNC_MS
+ * The first flush comes at firstFlushMs, long before the interval (fast-sinks.ts, FIRST_FLUSH_MS
  * says why), then every interval: here the counts are in the cluster view without a hand flush.
  */
 async function flushesFirstSoonAfterStart(redis: Redis): Promise<void> {
   await redis.flushall();
-  const m = new FastMetrics({ flushIntervalMs: 60_000, firstSyncMs: 50 });
+  const m = new FastMetrics({ flushIntervalMs: 60_000, firstFlushMs: 50 });
   const t = runScript(m, { clients: 3, framesPerClient: 4 });
   const call = vi.spyOn(redis, 'call');
   m.start({ instanceId: 'early:1:8079', redis });

@@ -59,19 +59,22 @@ const SUMMED_NAMES = COLUMN_NAMES.slice(0, SUMMED_COLUMNS).join(',');
 const LINE_SAFE_ID = /^[^\t\n]+$/;
 
 /**
- * The first flush and the first roll-up come this soon after start (or at their interval, if
- * shorter), then every interval. Besides showing the instance in the cluster view and in Supabase
- * within a second, this keeps a JIT hazard out of the running daemon: each sink is the process's
- * first reader of a socket of its own kind (ioredis's, undici's), and Node's stream functions
- * (onStreamRead, addChunk, Readable.read...) serve every WebSocket too. Met first after V8 has
- * optimized them for the WebSockets' sockets alone (~7-10 s into hot-path-open's load), that read
- * deoptimizes them ("wrong map"), and they run unoptimized for ~6 s (V8's --trace-deopt, NOTEBOOK.md,
- * "twenty-third session"). Measured in hot-path-open's `ci` (fast vs none, CPU per request): a first
- * flush at 10 s read +4.1% and +7.3%, the same with its first flush at 2 s -0.1% and +0.7%
- * (`realistic --scenario <copy> --profile ci --seed 2721`, `2722`). A roll-up first at 10 s
- * deoptimized the same functions.
+ * The first flush comes this soon after start (or at the flush interval, if shorter), then every
+ * interval. Why not at the interval, whatever it is: the flush is the process's first reader of
+ * its socket's kind (ioredis's), and Node's stream functions (onStreamRead, addChunk...) serve
+ * every WebSocket too. Met first after V8 has optimized them for the WebSockets' sockets alone
+ * (7-9 s into hot-path-open's load), that read deoptimizes them ("wrong map") and they run
+ * unoptimized for ~6 s (V8's --trace-deopt; NOTEBOOK.md, "twenty-third session"). Measured in
+ * hot-path-open's `ci` (fast vs none, CPU per request), a flush every 10 s: +4.1% and +7.3% with
+ * its first at 10 s, -0.1% and +0.7% with its first at 2 s (`realistic --scenario <copy>
+ * --profile ci --seed 2721`, `2722`). Why not sooner than 5 s: with the default 5 s interval, a
+ * first flush at 1 s read about a point more than at 5 s (+2.8, +2.0, +4.3% against +1.1, +2.4,
+ * +2.6%, `--seed 2751`-`2753`; at 2 s, +1.8, +1.4, +1.7% against +1.8, -0.5, +1.2%, `2723`-`2725`):
+ * a lean, not a proof (one run's sd is ~1.4 points), so the default keeps its old first flush.
+ * The roll-up keeps its first at its interval (60 s), outside every `ci` pair of processes; a
+ * roll-up first at 10 s deoptimized the same functions.
  */
-export const FIRST_SYNC_MS = 1000;
+export const FIRST_FLUSH_MS = 5000;
 
 /** With nothing to send, a flush still refreshes the TTLs and the index entry this often. */
 const HEARTBEAT_MS = 60_000;
@@ -83,7 +86,7 @@ const HEARTBEAT_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 
 /**
- * The fast backend's timers, off the hot path (the first flush and roll-up at FIRST_SYNC_MS):
+ * The fast backend's timers, off the hot path (the first flush at FIRST_FLUSH_MS):
  * - every flushIntervalMs, counter deltas since the last flush go to Redis in one EVAL
  *   (FLUSH_SCRIPT); the flushed copy advances only when Redis acknowledged, so a failed flush is
  *   retried, never lost or doubled; a flush with nothing new sends nothing (but a heartbeat);
@@ -112,7 +115,7 @@ export class FastSinks {
   constructor(
     private readonly metrics: FlushSource,
     private readonly sinks: MetricsSinks,
-    private readonly opts: { flushIntervalMs: number; rollupIntervalMs: number; firstSyncMs?: number },
+    private readonly opts: { flushIntervalMs: number; rollupIntervalMs: number; firstFlushMs?: number },
   ) {
     this.redis = sinks.redis as Redis | undefined;
     this.supabase = sinks.supabase as SupabaseClient | undefined;
@@ -135,14 +138,14 @@ export class FastSinks {
   }
 
   start(): void {
-    const first = this.opts.firstSyncMs ?? FIRST_SYNC_MS;
     const { flushIntervalMs, rollupIntervalMs } = this.opts;
-    this.timers.push(repeat(() => void this.flushRedis(), Math.min(first, flushIntervalMs), flushIntervalMs));
+    const firstMs = Math.min(this.opts.firstFlushMs ?? FIRST_FLUSH_MS, flushIntervalMs);
+    this.timers.push(repeat(() => void this.flushRedis(), firstMs, flushIntervalMs));
     // No need to wait for a flush in flight: a slot whose deltas it carries is not flushed yet, and sweepIdle keeps it.
     this.timers.push(repeat(() => this.timerCpu.run(() => this.metrics.sweepIdle()), SWEEP_EVERY_MS, SWEEP_EVERY_MS));
     if (this.supabase) {
       const rollup = () => void (this.rollingUp ??= this.rollup().finally(() => (this.rollingUp = undefined)));
-      this.timers.push(repeat(rollup, Math.min(first, rollupIntervalMs), rollupIntervalMs));
+      this.timers.push(repeat(rollup, rollupIntervalMs, rollupIntervalMs));
     }
   }
 

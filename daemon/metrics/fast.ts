@@ -34,8 +34,8 @@ export interface FastOptions {
   idleTtlMs?: number;
   flushIntervalMs?: number;
   rollupIntervalMs?: number;
-  /** When the first flush and roll-up come (fast-sinks.ts, FIRST_SYNC_MS; at most their interval). */
-  firstSyncMs?: number;
+  /** When the first Redis flush comes (fast-sinks.ts, FIRST_FLUSH_MS; at most the flush interval). */
+  firstFlushMs?: number;
 }
 
 const NO_CLIENT_SLOT = 0;
@@ -368,7 +368,7 @@ export class FastMetrics implements MetricsBackend, FlushSource {
     this.sinks = new FastSinks(this, sinks, {
       flushIntervalMs: this.opts.flushIntervalMs ?? FAST_FLUSH_MS,
       rollupIntervalMs: this.opts.rollupIntervalMs ?? FAST_ROLLUP_MS,
-      firstSyncMs: this.opts.firstSyncMs,
+      firstFlushMs: this.opts.firstFlushMs,
     });
     this.sinks.start();
   }
