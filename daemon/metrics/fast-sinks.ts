@@ -60,19 +60,14 @@ const LINE_SAFE_ID = /^[^\t\n]+$/;
 
 /**
  * The first flush comes this soon after start (or at the flush interval, if shorter), then every
- * interval. Why not at the interval, whatever it is: the flush is the process's first reader of
- * its socket's kind (ioredis's), and Node's stream functions (onStreamRead, addChunk...) serve
- * every WebSocket too. Met first after V8 has optimized them for the WebSockets' sockets alone
- * (7-9 s into hot-path-open's load), that read deoptimizes them ("wrong map") and they run
- * unoptimized for ~6 s (V8's --trace-deopt; NOTEBOOK.md, "twenty-third session"). Measured in
- * hot-path-open's `ci` (fast vs none, CPU per request), a flush every 10 s: +4.1% and +7.3% with
- * its first at 10 s, -0.1% and +0.7% with its first at 2 s (`realistic --scenario <copy>
- * --profile ci --seed 2721`, `2722`). Why not sooner than 5 s: with the default 5 s interval, a
- * first flush at 1 s read about a point more than at 5 s (+2.8, +2.0, +4.3% against +1.1, +2.4,
- * +2.6%, `--seed 2751`-`2753`; at 2 s, +1.8, +1.4, +1.7% against +1.8, -0.5, +1.2%, `2723`-`2725`):
- * a lean, not a proof (one run's sd is ~1.4 points), so the default keeps its old first flush.
- * The roll-up keeps its first at its interval (60 s), outside every `ci` pair of processes; a
- * roll-up first at 10 s deoptimized the same functions.
+ * interval. Why not at a longer interval: the flush is the process's first read on its socket's
+ * kind (ioredis's), and Node's stream functions (onStreamRead, addChunk...) serve every WebSocket
+ * too; met after V8 has optimized them for the WebSockets alone (7-9 s into hot-path-open's load),
+ * that read deoptimizes them for ~6 s: a first flush at 10 s read +4.1% and +7.3% of hot-path-open's
+ * CPU per request, at 2 s -0.1% and +0.7% (`realistic --scenario <copy> --profile ci --seed 2721`,
+ * `2722`). Why not sooner: a first flush at 1 s read about a point more than at 5 s at the default
+ * interval (`--seed 2751`-`2753`), a lean kept out. Runs and traces: NOTEBOOK.md, "twenty-third
+ * session". The roll-up keeps its first at its interval (60 s).
  */
 export const FIRST_FLUSH_MS = 5000;
 
